@@ -1,0 +1,50 @@
+import type { AnyMachineSnapshot, StateValue } from 'xstate';
+
+function activeRegions(value: StateValue): Record<string, string> | undefined {
+  if (typeof value === 'string') return undefined;
+  const active = value.active;
+  return active !== undefined && typeof active === 'object' ? (active as Record<string, string>) : undefined;
+}
+
+/**
+ * The rung an incident is on: the ladder's state while it is open, or the final rung
+ * (`resolved`, `closed`) once it is done.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, currentStep } from 'crisis-playbook';
+ *
+ * const actor = createActor(crisisMachine).start();
+ * console.log(currentStep(actor.getSnapshot())); // 'gatheringInfo'
+ * ```
+ */
+export function currentStep(snapshot: AnyMachineSnapshot): string {
+  const value = snapshot.value as StateValue;
+  if (typeof value === 'string') return value;
+  const ladder = activeRegions(value)?.ladder;
+  if (ladder === undefined) {
+    throw new TypeError(`Expected a crisis-playbook snapshot; received state value ${JSON.stringify(value)}`);
+  }
+  return ladder;
+}
+
+/**
+ * The state of each side track (for the default playbook, `community` and `safety`) while the
+ * incident is open; an empty object once it is done.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, currentTracks } from 'crisis-playbook';
+ *
+ * const actor = createActor(crisisMachine).start();
+ * actor.send({ type: 'community.supported' });
+ * console.log(currentTracks(actor.getSnapshot())); // { community: 'supported', safety: 'none' }
+ * ```
+ */
+export function currentTracks(snapshot: AnyMachineSnapshot): Record<string, string> {
+  const regions = activeRegions(snapshot.value as StateValue);
+  if (regions === undefined) return {};
+  return Object.fromEntries(Object.entries(regions).filter(([region]) => region !== 'ladder'));
+}

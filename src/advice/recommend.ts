@@ -1,0 +1,173 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import type { IncidentContext } from '../compile/context.js';
+import type { GuardArgs, StateMeta } from '../compile/compilePlaybook.js';
+import { conditionGuardNames, conditionPaths, evaluateCondition, readPath } from '../definition/conditions.js';
+import type { AdviceSpec, Condition, GuardSpec } from '../definition/types.js';
+
+/**
+ * One reason behind a recommendation: where the incident stands, or the result of a named
+ * guard together with the facts it looked at.
+ *
+ * @example
+ * ```ts
+ * import type { Reason } from 'crisis-playbook';
+ *
+ * const reason: Reason = {
+ *   kind: 'guard',
+ *   guard: 'hasInsiderInVenue',
+ *   result: true,
+ *   facts: { insiderInVenue: true },
+ *   text: 'hasInsiderInVenue is true (insiderInVenue = true)',
+ * };
+ * ```
+ */
+export interface Reason {
+  readonly kind: 'rung' | 'track' | 'guard';
+  /** A sentence a UI can show as it is. */
+  readonly text: string;
+  readonly guard?: string;
+  readonly result?: boolean;
+  /** The facts the guard looked at (`undefined` when not known yet). */
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One next action for the responder.
+ *
+ * @example
+ * ```ts
+ * import type { Recommendation } from 'crisis-playbook';
+ *
+ * function show(r: Recommendation) {
+ *   return `${r.title}: ${r.detail} (because ${r.because.map((b) => b.text).join('; ')})`;
+ * }
+ * ```
+ */
+export interface Recommendation {
+  readonly title: string;
+  readonly detail: string;
+  /** Lower comes first. */
+  readonly priority: number;
+  /** Where the advice comes from: `ladder` or a side track, and its state. */
+  readonly source: { readonly region: string; readonly state: string };
+  readonly because: readonly Reason[];
+}
+
+type PlaybookMeta = NonNullable<StateMeta['playbook']>;
+type Predicate = (args: GuardArgs, params?: unknown) => boolean;
+
+function describeValue(value: unknown): string {
+  return value === undefined ? 'unknown' : JSON.stringify(value);
+}
+
+/**
+ * The responder's next actions in priority order, across the ladder and the side tracks, each
+ * with a title, a detail and `because`: the rung, the tracks and the results of the named
+ * guards (with the facts they read) that led to it. A threat of violence puts "contact the
+ * authorities" first; supporters speaking up adds "let them, thank them privately".
+ *
+ * Guards are evaluated with the machine's own implementations, so overrides given through
+ * `machine.provide({ guards })` are reflected.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, recommend } from 'crisis-playbook';
+ *
+ * const actor = createActor(crisisMachine).start();
+ * actor.send({ type: 'threat.reported', kind: 'violence' });
+ * const [first] = recommend(actor.getSnapshot());
+ * console.log(first?.title); // 'Contact the authorities now'
+ * ```
+ */
+export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
+  const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;
+  if (playbook === undefined) {
+    throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
+  }
+  const context = snapshot.context as IncidentContext;
+  const implementations = snapshot.machine.implementations.guards as Record<string, Predicate | undefined>;
+  const args: GuardArgs = { context, event: { type: 'crisis.recommend' } };
+  const check = (name: string): boolean => {
+    const predicate = implementations[name];
+    if (predicate === undefined) throw new TypeError(`The machine has no guard named "${name}"`);
+    return predicate(args);
+  };
+  const explain = (name: string): Reason => {
+    const result = check(name);
+    const facts = explainFacts(name, playbook, context);
+    const shown = Object.entries(facts).map(([key, value]) => `${key} = ${describeValue(value)}`);
+    return {
+      kind: 'guard',
+      guard: name,
+      result,
+      facts,
+      text: `${name} is ${result}${shown.length > 0 ? ` (${shown.join(', ')})` : ''}`,
+    };
+  };
+  const holds = (condition: Condition): boolean =>
+    evaluateCondition(condition, { facts: context.facts, event: args.event, threats: context.threats.map((t) => t.kind) }, (name) => check(name));
+
+  const recommendations: Recommendation[] = [];
+  const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
+  for (const [nodeId, meta] of Object.entries(metas)) {
+    if (!meta?.advice) continue;
+    const { region, state } = locate(nodeId, playbook.id);
+    const where = whereReason(region, state, meta, context, playbook);
+    for (const advice of meta.advice as readonly AdviceSpec[]) {
+      if (advice.when !== undefined && !holds(advice.when)) continue;
+      const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
+      recommendations.push({
+        title: advice.title,
+        detail: advice.detail,
+        priority: advice.priority,
+        source: { region, state },
+        because: [where, ...guards.map(explain)],
+      });
+    }
+  }
+  return recommendations.sort((a, b) => a.priority - b.priority);
+}
+
+function locate(nodeId: string, machineId: string): { region: string; state: string } {
+  const parts = nodeId.split('.');
+  // `<id>.active.<region>.<state>` while open; `<id>.<finalRung>` once done.
+  if (parts.length === 4 && parts[0] === machineId && parts[1] === 'active') {
+    return { region: parts[2]!, state: parts[3]! };
+  }
+  return { region: 'ladder', state: parts.at(-1)! };
+}
+
+function whereReason(
+  region: string,
+  state: string,
+  meta: StateMeta,
+  context: IncidentContext,
+  playbook: PlaybookMeta,
+): Reason {
+  if (region !== 'ladder') {
+    return { kind: 'track', text: `The ${region} track is "${state}" (${meta.title ?? state})` };
+  }
+  const arrival = [...context.timeline].reverse().find((entry) => entry.to === state && entry.from !== state);
+  const how =
+    arrival === undefined
+      ? state === playbook.initial
+        ? 'where every incident starts'
+        : 'reached directly'
+      : arrival.window !== undefined
+        ? `reached when ${arrival.window} ran out at ${arrival.at}`
+        : `reached from ${arrival.from} on ${arrival.type} at ${arrival.at}`;
+  return { kind: 'rung', text: `The incident is at ${state} (${meta.title ?? state}), ${how}` };
+}
+
+function explainFacts(name: string, playbook: PlaybookMeta, context: IncidentContext): Record<string, unknown> {
+  const guard: GuardSpec | undefined = playbook.guards[name];
+  if (guard === undefined) return {};
+  const scope = { facts: context.facts, event: {}, threats: context.threats.map((t) => t.kind) };
+  const facts: Record<string, unknown> = {};
+  for (const path of conditionPaths(guard.condition, playbook.guards)) {
+    if (path.startsWith('facts.')) facts[path.slice('facts.'.length)] = readPath(scope, path);
+    if (path === 'threats') facts.threats = scope.threats;
+  }
+  return facts;
+}

@@ -1,0 +1,96 @@
+import { assign } from 'xstate';
+import type { IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
+
+type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
+interface ActionArgs {
+  readonly context: IncidentContext;
+  readonly event: AnyEvent;
+}
+
+/** Parameters of the `appendTimeline` action, filled in by the compiler. */
+export interface TimelineParams {
+  readonly from?: string;
+  readonly to?: string;
+  readonly window?: string;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+/** The time an event happened: its `at` field, or now. */
+export function eventTime(event: AnyEvent): string {
+  return text(event.at) ?? new Date(Date.now()).toISOString();
+}
+
+/** The rung the ladder is on, read from the timeline (the initial rung before any entry). */
+export function currentRungOf(context: IncidentContext, initial: string): string {
+  return context.timeline.at(-1)?.to ?? initial;
+}
+
+/**
+ * The actions a playbook can name in its transitions. Each is an `assign` that reads its event
+ * defensively, so a custom event reusing an action cannot corrupt the context.
+ */
+export function createBuiltinActions(initialRung: string) {
+  return {
+    appendTimeline: assign(({ context, event }: ActionArgs, params: TimelineParams) => {
+      const current = currentRungOf(context, initialRung);
+      const delayed = params.window !== undefined;
+      const entry: TimelineEntry = {
+        at: eventTime(event),
+        type: delayed ? 'window.elapsed' : event.type,
+        from: params.from ?? current,
+        to: params.to ?? current,
+        ...(delayed ? { window: params.window } : {}),
+        ...(text(event.by) !== undefined ? { by: text(event.by) } : {}),
+        ...(text(event.note) !== undefined ? { note: text(event.note) } : {}),
+      };
+      return { timeline: [...context.timeline, entry] };
+    }),
+    updateFacts: assign(({ context, event }: ActionArgs) => ({
+      facts: { ...context.facts, ...(event.facts as IncidentContext['facts'] | undefined) },
+    })),
+    recordAccessGranted: assign(({ context }: ActionArgs) => ({
+      facts: { ...context.facts, memberOfVenue: true },
+    })),
+    recordReply: assign(({ context, event }: ActionArgs) => ({
+      replyPhone: text(event.phone) ?? context.replyPhone,
+    })),
+    recordIntermediary: assign(({ context, event }: ActionArgs) => ({
+      intermediary: text(event.name) ?? context.intermediary,
+    })),
+    recordCall: assign(({ event }: ActionArgs) => ({
+      call: { apology: event.apology === true, agreement: event.agreement === true },
+    })),
+    recordSupport: assign(({ context }: ActionArgs) => ({ supporters: context.supporters + 1 })),
+    recordThreat: assign(({ context, event }: ActionArgs) => {
+      const threat: ThreatRecord = {
+        kind: text(event.kind) ?? 'other',
+        at: eventTime(event),
+        ...(text(event.note) !== undefined ? { note: text(event.note) } : {}),
+      };
+      return { threats: [...context.threats, threat] };
+    }),
+    recordClosure: assign(({ event }: ActionArgs) => ({ closeReason: text(event.reason) ?? null })),
+  };
+}
+
+/**
+ * Names of the actions a playbook definition may use in `actions` lists.
+ *
+ * @example
+ * ```ts
+ * import { builtinActionNames } from 'crisis-playbook';
+ *
+ * console.log(builtinActionNames.includes('recordThreat')); // true
+ * ```
+ */
+export const builtinActionNames = [
+  'updateFacts',
+  'recordAccessGranted',
+  'recordReply',
+  'recordIntermediary',
+  'recordCall',
+  'recordSupport',
+  'recordThreat',
+  'recordClosure',
+] as const;

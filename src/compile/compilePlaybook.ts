@@ -1,0 +1,423 @@
+import {
+  and,
+  not,
+  or,
+  setup,
+  type AnyEventObject,
+  type EventObject,
+  type StateMachine,
+  type StateSchema,
+  type StateValue,
+} from 'xstate';
+import { createBuiltinActions, builtinActionNames, type TimelineParams } from './actions.js';
+import {
+  createContext,
+  createInputSchema,
+  toOutput,
+  type IncidentContext,
+  type IncidentInput,
+  type IncidentOutput,
+} from './context.js';
+import { evaluateCondition, type ConditionScope } from '../definition/conditions.js';
+import { toMilliseconds } from '../definition/durations.js';
+import type {
+  AdviceSpec,
+  Condition,
+  EventOf,
+  GuardOf,
+  GuardSpec,
+  PlaybookDefinition,
+  TimeoutSpec,
+  TransitionSpec,
+  WindowOf,
+} from '../definition/types.js';
+import { assertValidPlaybook } from '../definition/validatePlaybook.js';
+import { createEventParser } from '../events/parseEvent.js';
+
+/**
+ * What every compiled state node carries in `meta`: its title and its advice. The machine's
+ * root `meta` carries the playbook's identity and its guards (for explanations).
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, type StateMeta } from 'crisis-playbook';
+ *
+ * const meta = createActor(crisisMachine).getSnapshot().getMeta() as Record<string, StateMeta>;
+ * console.log(meta['crisis.active.ladder.gatheringInfo']?.title); // 'Gather information'
+ * ```
+ */
+export interface StateMeta {
+  readonly title?: string;
+  readonly advice?: readonly AdviceSpec[];
+  readonly playbook?: {
+    readonly id: string;
+    readonly version: string;
+    readonly title: string;
+    readonly initial: string;
+    readonly guards: Readonly<Record<string, GuardSpec>>;
+  };
+}
+
+/**
+ * The arguments XState passes to a guard of a compiled playbook.
+ *
+ * @example
+ * ```ts
+ * import { crisisGuards, type GuardArgs } from 'crisis-playbook';
+ *
+ * const args: GuardArgs = { context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } };
+ * console.log(crisisGuards.isPosterKnown(args)); // true
+ * ```
+ */
+export interface GuardArgs {
+  readonly context: Pick<IncidentContext, 'facts'> & Partial<Pick<IncidentContext, 'threats'>>;
+  readonly event: AnyEventObject;
+}
+
+/**
+ * A guard implementation of a compiled playbook: a yes/no predicate over the context and
+ * the event.
+ *
+ * @example
+ * ```ts
+ * import type { GuardPredicate } from 'crisis-playbook';
+ *
+ * const isUrgent: GuardPredicate = ({ context }) => context.facts.venue === 'public-group';
+ * ```
+ */
+export type GuardPredicate = (args: GuardArgs) => boolean;
+
+/** Options of {@link compilePlaybook}. */
+export interface CompileOptions<G extends string = string> {
+  /**
+   * Guards implemented in code, by name. They can be referenced by name in the definition's
+   * conditions, like the data guards.
+   */
+  readonly guards?: Readonly<Record<G, GuardPredicate>>;
+}
+
+/** Names of the guards every compiled machine has besides the playbook's own. */
+export const builtinGuardNames = ['isEventValid', 'matches'] as const;
+
+function scopeOf({ context, event }: GuardArgs): ConditionScope {
+  return {
+    facts: context.facts,
+    event,
+    threats: (context.threats ?? []).map((threat) => threat.kind),
+  };
+}
+
+/**
+ * Turns the definition's named guards (conditions as data) into guard predicates.
+ */
+export function compileGuards<D extends PlaybookDefinition>(
+  definition: D,
+  extra: Readonly<Record<string, GuardPredicate>> = {},
+): Record<GuardOf<D>, GuardPredicate> {
+  const evaluate = (name: string, args: GuardArgs): boolean => {
+    const guard = definition.guards[name];
+    if (guard) return evaluateCondition(guard.condition, scopeOf(args), (ref) => evaluate(ref, args));
+    const predicate = extra[name];
+    if (predicate) return predicate(args);
+    throw new Error(`Unknown guard "${name}"`);
+  };
+  const compiled: Record<string, GuardPredicate> = { ...extra };
+  for (const name of Object.keys(definition.guards)) {
+    compiled[name] = (args) => evaluate(name, args);
+  }
+  return compiled as Record<GuardOf<D>, GuardPredicate>;
+}
+
+type GuardRef = string | { type: string; params?: unknown } | ReturnType<typeof and>;
+
+/** A data condition as an XState guard: named guards by name, comparisons as `matches`. */
+function toGuard(condition: Condition): GuardRef {
+  if (typeof condition === 'string') return condition;
+  if ('all' in condition) return and(condition.all.map(toGuard) as never);
+  if ('any' in condition) return or(condition.any.map(toGuard) as never);
+  if ('not' in condition) return not(toGuard(condition.not) as never);
+  return { type: 'matches', params: condition };
+}
+
+function eventGuard(condition: Condition | undefined): GuardRef {
+  return condition === undefined ? 'isEventValid' : and(['isEventValid', toGuard(condition)] as never);
+}
+
+/**
+ * Compiles a playbook definition into an XState v5 machine: named guards, named actions,
+ * named delays, a `description`, `meta` (advice) and `tags` on every state. The ladder and the
+ * side tracks are parallel regions of `active`; final rungs are final states of the machine,
+ * so the actor is done when one is reached. Throws {@link PlaybookDefinitionError} listing
+ * every problem when the definition is invalid.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { compilePlaybook, defaultPlaybook, definePlaybook } from 'crisis-playbook';
+ *
+ * const patient = definePlaybook({
+ *   ...defaultPlaybook,
+ *   id: 'patient',
+ *   windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Give them two days.', duration: '48h' } },
+ * });
+ * const actor = createActor(compilePlaybook(patient)).start();
+ * actor.send({ type: 'assessment.complete' });
+ * ```
+ */
+export function compilePlaybook<const D extends PlaybookDefinition, G extends string = never>(
+  definition: D,
+  options: CompileOptions<G> = {},
+): PlaybookMachine<D, G> {
+  const extraGuards = (options.guards ?? {}) as Readonly<Record<string, GuardPredicate>>;
+  assertValidPlaybook(definition, { guards: Object.keys(extraGuards) });
+
+  const { id, ladder } = definition;
+  const parser = createEventParser(definition);
+  const validity = new WeakMap<object, boolean>();
+  const isEventValid = ({ event }: GuardArgs): boolean => {
+    let valid = validity.get(event);
+    if (valid === undefined) {
+      valid = parser.safeParse(event).success;
+      validity.set(event, valid);
+    }
+    return valid;
+  };
+  const guards = compileGuards(definition, extraGuards);
+  // Comparisons never name a guard (names become XState guard references), but a lookup
+  // through the compiled guards keeps `matches` total.
+  const matches = (args: GuardArgs, params: Condition): boolean =>
+    evaluateCondition(params, scopeOf(args), (name) => (guards as Record<string, GuardPredicate>)[name]?.(args) ?? false);
+
+  const finalIds = new Set(ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
+  const rungTarget = (target: string) => (finalIds.has(target) ? `#${id}.${target}` : target);
+
+  const transitionConfig = (transition: TransitionSpec, from: string | undefined, target?: string) => ({
+    ...(target !== undefined ? { target } : {}),
+    guard: eventGuard(transition.guard),
+    actions: [
+      ...(transition.actions ?? []),
+      {
+        type: 'appendTimeline',
+        params: {
+          ...(from !== undefined ? { from } : {}),
+          ...(from !== undefined ? { to: transition.target ?? from } : {}),
+        },
+      },
+    ],
+    ...(transition.description ? { description: transition.description } : {}),
+  });
+  const timeoutConfig = (timeout: TimeoutSpec, from: string) => ({
+    target: rungTarget(timeout.target),
+    ...(timeout.guard !== undefined ? { guard: toGuard(timeout.guard) } : {}),
+    actions: [
+      ...(timeout.actions ?? []),
+      { type: 'appendTimeline', params: { from, to: timeout.target, window: timeout.window } },
+    ],
+    ...(timeout.description ? { description: timeout.description } : {}),
+  });
+  const groupBy = <T, K extends string>(items: readonly T[], key: (item: T) => K) => {
+    const groups: Record<string, T[]> = {};
+    for (const item of items) (groups[key(item)] ??= []).push(item);
+    return groups;
+  };
+
+  const rungStates = Object.fromEntries(
+    ladder.rungs
+      .filter((rung) => !rung.final)
+      .map((rung) => {
+        const own = rung.on ?? [];
+        const ownEvents = new Set(own.map((t) => t.event));
+        // Shared transitions apply where the rung does not handle the event itself; one that
+        // targets the rung it starts from stays put instead of re-entering it.
+        const shared = (ladder.fromEveryRung ?? []).filter((t) => !ownEvents.has(t.event));
+        const on = groupBy([...own, ...shared], (t) => t.event);
+        const after = groupBy(rung.after ?? [], (t) => t.window);
+        return [
+          rung.id,
+          {
+            description: rung.description,
+            tags: [...(rung.tags ?? [])],
+            meta: { title: rung.title, advice: rung.advice },
+            on: Object.fromEntries(
+              Object.entries(on).map(([event, list]) => [
+                event,
+                list.map((t) =>
+                  transitionConfig(t, rung.id, t.target === undefined || t.target === rung.id ? undefined : rungTarget(t.target)),
+                ),
+              ]),
+            ),
+            ...(rung.after?.length
+              ? {
+                  after: Object.fromEntries(
+                    Object.entries(after).map(([window, list]) => [window, list.map((t) => timeoutConfig(t, rung.id))]),
+                  ),
+                }
+              : {}),
+          },
+        ];
+      }),
+  );
+
+  const trackStates = Object.fromEntries(
+    definition.tracks.map((track) => [
+      track.id,
+      {
+        description: track.description,
+        initial: track.initial,
+        states: Object.fromEntries(
+          track.states.map((state) => [
+            state.id,
+            {
+              description: state.description,
+              tags: [...(state.tags ?? [])],
+              meta: { title: state.title, advice: state.advice },
+              on: Object.fromEntries(
+                Object.entries(groupBy(state.on ?? [], (t) => t.event)).map(([event, list]) => [
+                  event,
+                  list.map((t) => transitionConfig(t, undefined, t.target === state.id ? undefined : t.target)),
+                ]),
+              ),
+            },
+          ]),
+        ),
+      },
+    ]),
+  );
+
+  const finalStates = Object.fromEntries(
+    ladder.rungs
+      .filter((rung) => rung.final)
+      .map((rung) => [
+        rung.id,
+        {
+          type: 'final' as const,
+          description: rung.description,
+          tags: [...(rung.tags ?? [])],
+          meta: { title: rung.title, advice: rung.advice },
+        },
+      ]),
+  );
+
+  const inputSchema = createInputSchema(definition);
+  const defaultWindows = Object.fromEntries(
+    Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!]),
+  );
+  const delays = Object.fromEntries(
+    Object.keys(definition.windows).map((name) => [
+      name,
+      ({ context }: { context: IncidentContext }) => context.windows[name] ?? defaultWindows[name]!,
+    ]),
+  ) as Record<WindowOf<D>, ({ context }: { context: IncidentContext }) => number>;
+
+  const rootMeta: StateMeta = {
+    title: definition.title,
+    playbook: {
+      id,
+      version: definition.version,
+      title: definition.title,
+      initial: ladder.initial,
+      guards: definition.guards,
+    },
+  };
+
+  const config = {
+    id,
+    description: definition.description,
+    meta: rootMeta,
+    context: ({ input }: { input: unknown }) => createContext(inputSchema, input),
+    output: ({ context }: { context: IncidentContext }) => toOutput(context),
+    initial: 'active',
+    states: {
+      active: {
+        type: 'parallel',
+        description: 'The incident is open: the ladder and the side tracks run side by side.',
+        states: {
+          ladder: { description: ladder.description, initial: ladder.initial, states: rungStates },
+          ...trackStates,
+        },
+      },
+      ...finalStates,
+    },
+  };
+
+  return setup({
+    types: {} as {
+      context: IncidentContext;
+      events: EventOf<D>;
+      input: IncidentInput<D> | undefined;
+      output: IncidentOutput;
+      meta: StateMeta;
+    },
+    guards: {
+      ...(guards as Record<GuardOf<D> | G, GuardPredicate>),
+      isEventValid,
+      matches: matches as (args: GuardArgs, params: unknown) => boolean,
+    },
+    // The built-in actions read their events defensively, so they fit any playbook's events.
+    actions: createBuiltinActions(ladder.initial) as unknown as Record<BuiltinActionName, never>,
+    delays,
+  }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
+}
+
+/**
+ * The actions of a compiled machine, with their parameters.
+ *
+ * @example
+ * ```ts
+ * import type { PlaybookAction } from 'crisis-playbook';
+ *
+ * const action: PlaybookAction = { type: 'appendTimeline', params: { from: 'monitoring', to: 'closed' } };
+ * ```
+ */
+export type PlaybookAction =
+  | { type: 'appendTimeline'; params: TimelineParams }
+  | { type: (typeof builtinActionNames)[number]; params: undefined };
+
+/**
+ * The guards of a compiled machine: the playbook's named guards, guards given in code,
+ * `isEventValid` and the parameterised comparison `matches`.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, PlaybookGuard } from 'crisis-playbook';
+ *
+ * const guard: PlaybookGuard<typeof defaultPlaybook> = { type: 'isPosterKnown', params: undefined };
+ * ```
+ */
+export type PlaybookGuard<D extends PlaybookDefinition, G extends string = never> =
+  | { type: GuardOf<D> | G | 'isEventValid'; params: undefined }
+  | { type: 'matches'; params: Condition };
+
+/**
+ * The machine type {@link compilePlaybook} returns for a definition: typed events (from the
+ * definition's `events`), context, input, output, guards and delays.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlaybook, type PlaybookMachine } from 'crisis-playbook';
+ *
+ * type DefaultMachine = PlaybookMachine<typeof defaultPlaybook>;
+ * ```
+ */
+export type PlaybookMachine<D extends PlaybookDefinition, G extends string = never> = StateMachine<
+  IncidentContext,
+  EventOf<D>,
+  Record<string, never>,
+  never,
+  PlaybookAction,
+  PlaybookGuard<D, G>,
+  WindowOf<D>,
+  StateValue,
+  string,
+  IncidentInput<D> | undefined,
+  IncidentOutput,
+  EventObject,
+  StateMeta,
+  StateSchema
+>;
+
+export { builtinActionNames };
+
+type BuiltinActionName = (typeof builtinActionNames)[number] | 'appendTimeline';
+export type { TimelineParams };

@@ -1,0 +1,185 @@
+import { z } from 'zod';
+import { incidentFactsSchema, type IncidentFacts } from '../events/facts.js';
+import { toMilliseconds, type Duration } from '../definition/durations.js';
+import type { PlaybookDefinition, WindowOf } from '../definition/types.js';
+import { InputValidationError, fromZodIssues } from '../errors.js';
+
+/**
+ * One entry of the incident's append-only audit timeline: when, which event, the rung before
+ * and after, and who recorded it.
+ *
+ * @example
+ * ```ts
+ * import type { TimelineEntry } from 'crisis-playbook';
+ *
+ * const entry: TimelineEntry = {
+ *   at: '2026-04-06T19:05:00.000Z',
+ *   type: 'access.denied',
+ *   from: 'requestingAccess',
+ *   to: 'directMessage',
+ *   by: 'Ana',
+ * };
+ * ```
+ */
+export interface TimelineEntry {
+  /** ISO 8601 time the event was accepted (or its `at` field). */
+  readonly at: string;
+  /** The event type, or `window.elapsed` when a waiting window ran out. */
+  readonly type: string;
+  /** The rung before the event. */
+  readonly from: string;
+  /** The rung after the event (the same rung when the event did not move the ladder). */
+  readonly to: string;
+  /** The waiting window that ran out, for `window.elapsed` entries. */
+  readonly window?: string;
+  readonly by?: string;
+  readonly note?: string;
+}
+
+/**
+ * A recorded threat.
+ *
+ * @example
+ * ```ts
+ * import type { ThreatRecord } from 'crisis-playbook';
+ *
+ * const threat: ThreatRecord = { kind: 'visit', at: '2026-04-07T18:00:00.000Z' };
+ * ```
+ */
+export interface ThreatRecord {
+  readonly kind: string;
+  readonly at: string;
+  readonly note?: string;
+}
+
+/**
+ * The context of an incident actor.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, type IncidentContext } from 'crisis-playbook';
+ *
+ * const context: IncidentContext = createActor(crisisMachine).getSnapshot().context;
+ * console.log(context.timeline.length); // 0
+ * ```
+ */
+export interface IncidentContext {
+  /** What is known so far. */
+  readonly facts: Partial<IncidentFacts>;
+  /** Per-incident waiting windows in milliseconds (from the input); others use the defaults. */
+  readonly windows: Readonly<Record<string, number>>;
+  /** One entry per accepted event, in order. Never rewritten. */
+  readonly timeline: readonly TimelineEntry[];
+  readonly threats: readonly ThreatRecord[];
+  /** How many times supporters were reported speaking up. */
+  readonly supporters: number;
+  /** The phone number the person gave in their reply, if any. */
+  readonly replyPhone: string | null;
+  /** The colleague asked to act as intermediary, if named. */
+  readonly intermediary: string | null;
+  /** The outcome of the last call, if one happened. */
+  readonly call: { readonly apology: boolean; readonly agreement: boolean } | null;
+  /** Why the responder closed the incident, if they did. */
+  readonly closeReason: string | null;
+}
+
+/**
+ * The input of an incident actor: the facts known at the start (partial) and per-incident
+ * waiting windows.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine } from 'crisis-playbook';
+ *
+ * const actor = createActor(crisisMachine, {
+ *   input: { facts: { venue: 'private-group' }, windows: { replyWindow: '12h' } },
+ * });
+ * ```
+ */
+export interface IncidentInput<D extends PlaybookDefinition = PlaybookDefinition> {
+  readonly facts?: Partial<IncidentFacts>;
+  readonly windows?: Partial<Record<WindowOf<D>, Duration>>;
+}
+
+/**
+ * What a finished incident actor outputs.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentOutput } from 'crisis-playbook';
+ *
+ * const output: IncidentOutput = {
+ *   outcome: 'resolved',
+ *   apology: true,
+ *   closeReason: null,
+ *   threats: ['visit', 'police-report'],
+ *   timelineLength: 13,
+ * };
+ * ```
+ */
+export interface IncidentOutput {
+  /** The final rung reached (`resolved` or `closed` in the default playbook). */
+  readonly outcome: string;
+  /** Whether an apology was made on the last call; `null` when no call happened. */
+  readonly apology: boolean | null;
+  readonly closeReason: string | null;
+  /** The kinds of threat recorded, in order. */
+  readonly threats: readonly string[];
+  readonly timelineLength: number;
+}
+
+const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const ms = toMilliseconds(value);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `Expected a positive duration such as 86400000 or "24h"; received ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Builds the zod schema of a definition's input (known window names only). */
+export function createInputSchema(definition: PlaybookDefinition) {
+  const windows = Object.fromEntries(Object.keys(definition.windows).map((name) => [name, durationSchema.optional()]));
+  return z
+    .strictObject({
+      facts: incidentFactsSchema.partial().optional(),
+      windows: z.strictObject(windows).optional(),
+    })
+    .optional();
+}
+
+/** Validates the input and builds the initial context; throws {@link InputValidationError}. */
+export function createContext(schema: ReturnType<typeof createInputSchema>, input: unknown): IncidentContext {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
+  const windows = Object.fromEntries(
+    Object.entries(result.data?.windows ?? {}).filter((entry): entry is [string, number] => entry[1] !== undefined),
+  );
+  return {
+    facts: result.data?.facts ?? {},
+    windows,
+    timeline: [],
+    threats: [],
+    supporters: 0,
+    replyPhone: null,
+    intermediary: null,
+    call: null,
+    closeReason: null,
+  };
+}
+
+/** The output of a finished incident. */
+export function toOutput(context: IncidentContext): IncidentOutput {
+  return {
+    outcome: context.timeline.at(-1)?.to ?? '',
+    apology: context.call?.apology ?? null,
+    closeReason: context.closeReason,
+    threats: context.threats.map((threat) => threat.kind),
+    timelineLength: context.timeline.length,
+  };
+}

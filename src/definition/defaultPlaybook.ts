@@ -1,0 +1,435 @@
+import { definePlaybook } from './definePlaybook.js';
+
+const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
+const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
+
+/**
+ * The default crisis playbook of DOMAIN.md as plain data: gather information → request
+ * access → private message → intermediary → phone call → resolution, with the community
+ * and safety side tracks. Compiled into {@link crisisMachine}.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlaybook } from 'crisis-playbook';
+ *
+ * console.log(defaultPlaybook.ladder.rungs.map((rung) => rung.id).join(' → '));
+ * ```
+ */
+export const defaultPlaybook = definePlaybook({
+  id: 'crisis',
+  version: '1.0.0',
+  title: 'Social-media crisis: the escalation ladder',
+  description:
+    'Move an angry online conversation, rung by rung, to a direct human channel until the two sides can talk it through.',
+  events: {
+    'facts.update': {
+      description: 'Record what is known about the incident.',
+      payload: { facts: { type: 'facts' } },
+    },
+    'assessment.complete': { description: 'Done gathering information; route to the next rung.' },
+    'access.requested': { description: 'Asked to join the group where the posts are.' },
+    'access.granted': { description: 'The request to join the group was accepted.' },
+    'access.denied': { description: 'The request to join the group was refused.' },
+    'message.sent': { description: 'A private message was sent to the upset person.' },
+    'message.ignored': { description: 'The private message got no answer.' },
+    'message.replied': {
+      description: 'The person answered the private message.',
+      payload: { phone: { type: 'string', optional: true, maxLength: 40 } },
+    },
+    'intermediary.asked': {
+      description: 'A colleague in the group was asked to pass the word.',
+      payload: { name: { type: 'string', optional: true, maxLength: 120 } },
+    },
+    'intermediary.declined': { description: 'The intermediary route failed.' },
+    'contact.received': {
+      description: 'The person reached out on their own.',
+      payload: { channel: { type: 'enum', values: contactChannels } },
+    },
+    'call.completed': {
+      description: 'The conversation happened.',
+      payload: { apology: { type: 'boolean' }, agreement: { type: 'boolean' } },
+    },
+    'community.supported': {
+      description: 'Supporters spoke up for the organisation.',
+      payload: { note: { type: 'string', optional: true, maxLength: 2000 } },
+    },
+    'threat.reported': {
+      description: 'A threat was made.',
+      payload: {
+        kind: { type: 'enum', values: threatKinds },
+        note: { type: 'string', optional: true, maxLength: 2000 },
+      },
+    },
+    'incident.closed': {
+      description: 'The responder closes the incident.',
+      payload: { reason: { type: 'string', maxLength: 500 } },
+    },
+  },
+  guards: {
+    isPosterKnown: {
+      description: 'The responder knows the upset person.',
+      condition: { path: 'facts.knowsPoster', equals: true },
+    },
+    arePostsOutOfSight: {
+      description:
+        'The posts are in a private group the responder is not in, did not witness and cannot see through a connection.',
+      condition: {
+        all: [
+          { path: 'facts.venue', equals: 'private-group' },
+          { path: 'facts.memberOfVenue', equals: false },
+          { path: 'facts.witnessed', equals: false },
+          { path: 'facts.connectedToPoster', equals: false },
+        ],
+      },
+    },
+    hasInsiderInVenue: {
+      description: 'Someone else in the organisation is a member of the group.',
+      condition: { path: 'facts.insiderInVenue', equals: true },
+    },
+    isAgreementReached: {
+      description: 'The call ended in an agreement.',
+      condition: { path: 'event.agreement', equals: true },
+    },
+    hasViolenceThreat: {
+      description: 'A threat of violence was made.',
+      condition: { path: 'threats', includes: 'violence' },
+    },
+  },
+  windows: {
+    accessWindow: {
+      description: 'How long to wait for an answer to the request to join the group.',
+      duration: '24h',
+    },
+    replyWindow: { description: 'How long to wait for a reply to the private message.', duration: '24h' },
+    intermediaryWindow: {
+      description: 'How long to wait for the intermediary to get a result.',
+      duration: '48h',
+    },
+  },
+  ladder: {
+    initial: 'gatheringInfo',
+    description: 'The escalation ladder: from learning the facts to talking it through.',
+    fromEveryRung: [
+      {
+        event: 'contact.received',
+        target: 'phoneCall',
+        description: 'The person reached out: talking beats posting.',
+      },
+      {
+        event: 'facts.update',
+        actions: ['updateFacts'],
+        description: 'Record what is known.',
+      },
+      {
+        event: 'incident.closed',
+        target: 'closed',
+        actions: ['recordClosure'],
+        description: 'The responder closes the incident.',
+      },
+    ],
+    rungs: [
+      {
+        id: 'gatheringInfo',
+        title: 'Gather information',
+        description: 'Learn the facts before responding: who, where, and whether you can see the posts.',
+        tags: ['needs-action'],
+        advice: [
+          {
+            title: 'Do not post back publicly yet',
+            detail:
+              'Learn the facts first: did you see the posts, do you know the person, are you connected, where were they posted, and is anyone in the organisation in that group?',
+            priority: 20,
+          },
+          {
+            title: 'Complete the assessment',
+            detail: 'When the facts are recorded, mark the assessment complete to be routed to the next rung.',
+            priority: 21,
+            because: ['isPosterKnown', 'arePostsOutOfSight'],
+          },
+        ],
+        on: [
+          {
+            event: 'assessment.complete',
+            target: 'phoneCall',
+            guard: 'isPosterKnown',
+            description: 'You know the person: call them.',
+          },
+          {
+            event: 'assessment.complete',
+            target: 'requestingAccess',
+            guard: 'arePostsOutOfSight',
+            description: 'The posts are out of sight: ask to see them.',
+          },
+          {
+            event: 'assessment.complete',
+            target: 'directMessage',
+            description: 'Message the person directly.',
+          },
+        ],
+      },
+      {
+        id: 'requestingAccess',
+        title: 'Request access',
+        description: 'Ask to join the group so you can read the posts first hand.',
+        tags: ['needs-action', 'waiting'],
+        advice: [
+          {
+            title: 'Ask to join the group, then wait for the answer',
+            detail:
+              'Request membership of the group to read the posts yourself. Whatever the answer (or none within the access window), the next step is a private message.',
+            priority: 20,
+            because: ['arePostsOutOfSight'],
+          },
+        ],
+        on: [
+          { event: 'access.requested', description: 'The request is on its way.' },
+          {
+            event: 'access.granted',
+            target: 'directMessage',
+            actions: ['recordAccessGranted'],
+            description: 'You can now read the posts.',
+          },
+          { event: 'access.denied', target: 'directMessage', description: 'Refused: message the person.' },
+        ],
+        after: [
+          {
+            window: 'accessWindow',
+            target: 'directMessage',
+            description: 'No answer in time: message the person.',
+          },
+        ],
+      },
+      {
+        id: 'directMessage',
+        title: 'Private message',
+        description: 'Message the person privately, asking them to get in touch and giving a number to call.',
+        tags: ['needs-action', 'waiting'],
+        advice: [
+          {
+            title: 'Message the person privately, then wait for the reply',
+            detail:
+              'Acknowledge that they are upset, ask them to get in touch, and give a phone number they can call. Keep it short and human; do not argue. No reply within the reply window counts as ignored.',
+            priority: 20,
+            because: ['hasInsiderInVenue'],
+          },
+        ],
+        on: [
+          { event: 'message.sent', description: 'Wait for the reply.' },
+          {
+            event: 'message.replied',
+            target: 'phoneCall',
+            actions: ['recordReply'],
+            description: 'They answered: call them.',
+          },
+          {
+            event: 'message.ignored',
+            target: 'intermediary',
+            guard: 'hasInsiderInVenue',
+            description: 'No answer, but a colleague is in the group.',
+          },
+          { event: 'message.ignored', target: 'monitoring', description: 'No answer and no one in the group.' },
+        ],
+        after: [
+          {
+            window: 'replyWindow',
+            target: 'intermediary',
+            guard: 'hasInsiderInVenue',
+            description: 'No reply in time, but a colleague is in the group.',
+          },
+          { window: 'replyWindow', target: 'monitoring', description: 'No reply in time and no one in the group.' },
+        ],
+      },
+      {
+        id: 'intermediary',
+        title: 'Go through a colleague',
+        description:
+          'Ask the colleague who is in the group to suggest that the person contact the organisation directly.',
+        tags: ['needs-action', 'waiting'],
+        advice: [
+          {
+            title: 'Ask your colleague in the group to pass the word',
+            detail:
+              'They should not argue in the thread: only suggest, privately or briefly, that the person contact the organisation directly.',
+            priority: 20,
+            because: ['hasInsiderInVenue'],
+          },
+        ],
+        on: [
+          {
+            event: 'intermediary.asked',
+            actions: ['recordIntermediary'],
+            description: 'The colleague is passing the word.',
+          },
+          { event: 'intermediary.declined', target: 'monitoring', description: 'The intermediary route failed.' },
+        ],
+        after: [
+          {
+            window: 'intermediaryWindow',
+            target: 'monitoring',
+            description: 'No result in time: keep watching.',
+          },
+        ],
+      },
+      {
+        id: 'phoneCall',
+        title: 'Phone call',
+        description: 'Talk it through on the phone.',
+        tags: ['needs-action'],
+        advice: [
+          {
+            title: 'Call and listen',
+            detail:
+              'Let them tell their story before explaining yours. Where the organisation got it wrong, apologise plainly; aim for an agreement you can both keep.',
+            priority: 20,
+          },
+        ],
+        on: [
+          {
+            event: 'call.completed',
+            target: 'resolved',
+            guard: 'isAgreementReached',
+            actions: ['recordCall'],
+            description: 'Agreement reached.',
+          },
+          {
+            event: 'call.completed',
+            target: 'monitoring',
+            actions: ['recordCall'],
+            description: 'No agreement: keep watching.',
+          },
+        ],
+      },
+      {
+        id: 'monitoring',
+        title: 'Monitor',
+        description: 'Nothing more to push: watch, document, and stay reachable.',
+        tags: ['waiting'],
+        advice: [
+          {
+            title: 'Watch, document, stay reachable',
+            detail:
+              'Keep copies of the posts, note what was said and when, and make sure the person can still reach you. Close the incident when it has died down.',
+            priority: 20,
+          },
+        ],
+      },
+      {
+        id: 'resolved',
+        title: 'Resolved',
+        description: 'The two sides talked it through and reached an agreement.',
+        final: true,
+        tags: ['final'],
+        advice: [
+          {
+            title: 'Keep your word',
+            detail: 'Do what was agreed, and thank the people who helped.',
+            priority: 20,
+          },
+        ],
+      },
+      {
+        id: 'closed',
+        title: 'Closed',
+        description: 'The responder closed the incident.',
+        final: true,
+        tags: ['final'],
+        advice: [
+          {
+            title: 'Keep the record',
+            detail: 'Keep the timeline and copies of the posts in case the matter comes back.',
+            priority: 20,
+          },
+        ],
+      },
+    ],
+  },
+  tracks: [
+    {
+      id: 'community',
+      description: 'Followers posting in support of the organisation.',
+      initial: 'quiet',
+      states: [
+        {
+          id: 'quiet',
+          title: 'Community quiet',
+          description: 'No one has spoken up for the organisation yet.',
+          advice: [],
+          on: [
+            {
+              event: 'community.supported',
+              target: 'supported',
+              actions: ['recordSupport'],
+              description: 'Supporters spoke up.',
+            },
+          ],
+        },
+        {
+          id: 'supported',
+          title: 'Community supportive',
+          description: 'Supporters are speaking up for the organisation.',
+          tags: ['supported'],
+          advice: [
+            {
+              title: 'Let your supporters speak',
+              detail:
+                'A strong community defends you. Let them, thank them privately, and do not pile on in the thread.',
+              priority: 30,
+            },
+          ],
+          on: [
+            { event: 'community.supported', actions: ['recordSupport'], description: 'More supporters spoke up.' },
+          ],
+        },
+      ],
+    },
+    {
+      id: 'safety',
+      description: 'Threats: a visit, a police report, legal action, violence.',
+      initial: 'none',
+      states: [
+        {
+          id: 'none',
+          title: 'No threats',
+          description: 'No threats have been made.',
+          advice: [],
+          on: [
+            {
+              event: 'threat.reported',
+              target: 'threatened',
+              actions: ['recordThreat'],
+              description: 'A threat was made.',
+            },
+          ],
+        },
+        {
+          id: 'threatened',
+          title: 'Threatened',
+          description: 'Threats were made: severity is raised and every threat is recorded.',
+          tags: ['threatened'],
+          advice: [
+            {
+              title: 'Contact the authorities now',
+              detail:
+                'A threat of violence was made. Call the police, keep staff safe, and keep every post and message as evidence.',
+              priority: 0,
+              when: 'hasViolenceThreat',
+              because: ['hasViolenceThreat'],
+            },
+            {
+              title: 'Brief staff and document everything',
+              detail:
+                'Tell the people who might be affected what was threatened, keep screenshots with dates, and record every contact. Keep working the ladder: threats often come just before a call.',
+              priority: 25,
+            },
+          ],
+          on: [
+            { event: 'threat.reported', actions: ['recordThreat'], description: 'Another threat was made.' },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+/** The type of {@link defaultPlaybook}, for generic helpers. */
+export type DefaultPlaybook = typeof defaultPlaybook;

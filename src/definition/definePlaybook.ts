@@ -1,0 +1,17 @@
+import type { PlaybookDefinition } from './types.js';
+
+/**
+ * Declares a playbook definition while keeping its literal types (rung ids, event types,
+ * payload fields), so that the compiled machine's events and rungs are typed.
+ * It returns the definition unchanged; validation happens in {@link compilePlaybook}.
+ *
+ * @example
+ * ```ts
+ * import { definePlaybook, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const myPlaybook = definePlaybook({ ...defaultPlaybook, id: 'my-org', version: '1.0.0' });
+ * ```
+ */
+export function definePlaybook<const D extends PlaybookDefinition>(definition: D): D {
+  return definition;
+}

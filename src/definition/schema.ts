@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import type { Condition } from './types.js';
+
+const id = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Expected an id of letters, digits, "_" or "-", starting with a letter');
+const eventType = z
+  .string()
+  .regex(
+    /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/,
+    'Expected a dot-namespaced, lower-case event type such as "access.denied"',
+  )
+  .max(100);
+const text = (max: number) => z.string().min(1).max(max);
+const value = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
+const path = z
+  .string()
+  .regex(/^(facts|event|threats)(\.[A-Za-z0-9_-]+)*$/, 'Expected a path rooted at "facts", "event" or "threats"');
+
+/**
+ * Zod schema of a {@link Condition}: a named guard, `all`/`any`/`not`, or a comparison
+ * (`equals`, `in`, `includes`) of the value at `path`.
+ *
+ * @example
+ * ```ts
+ * import { conditionSchema } from 'crisis-playbook';
+ *
+ * conditionSchema.parse({ any: ['isPosterKnown', { path: 'facts.venue', in: ['personal-feed'] }] });
+ * ```
+ */
+export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
+  z.union([
+    id,
+    z.strictObject({ all: z.array(conditionSchema).min(1) }),
+    z.strictObject({ any: z.array(conditionSchema).min(1) }),
+    z.strictObject({ not: conditionSchema }),
+    z.strictObject({ path, equals: value }),
+    z.strictObject({ path, in: z.array(value).min(1) }),
+    z.strictObject({ path, includes: value }),
+  ]),
+);
+
+const duration = z.union([
+  z.number(),
+  z.string().max(40),
+]);
+
+const payloadField = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('string'),
+    optional: z.boolean().optional(),
+    maxLength: z.number().int().positive().max(100_000).optional(),
+  }),
+  z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional() }),
+  z.strictObject({
+    type: z.literal('enum'),
+    values: z.array(z.string().min(1).max(100)).min(1),
+    optional: z.boolean().optional(),
+  }),
+  z.strictObject({ type: z.literal('facts'), optional: z.boolean().optional() }),
+]);
+
+const transition = z.strictObject({
+  event: eventType,
+  target: id.optional(),
+  guard: conditionSchema.optional(),
+  actions: z.array(id).optional(),
+  description: text(500).optional(),
+});
+
+const timeout = z.strictObject({
+  window: id,
+  target: id,
+  guard: conditionSchema.optional(),
+  actions: z.array(id).optional(),
+  description: text(500).optional(),
+});
+
+const advice = z.strictObject({
+  title: text(200),
+  detail: text(2000),
+  priority: z.number().int().min(0).max(1000),
+  when: conditionSchema.optional(),
+  because: z.array(id).optional(),
+});
+
+const tags = z.array(z.string().regex(/^[a-z][a-z0-9-]*$/).max(40)).optional();
+
+const rung = z.strictObject({
+  id,
+  title: text(200),
+  description: text(1000),
+  final: z.boolean().optional(),
+  tags,
+  advice: z.array(advice),
+  on: z.array(transition).optional(),
+  after: z.array(timeout).optional(),
+});
+
+const trackState = z.strictObject({
+  id,
+  title: text(200),
+  description: text(1000),
+  tags,
+  advice: z.array(advice),
+  on: z.array(transition).optional(),
+});
+
+const track = z.strictObject({
+  id,
+  description: text(1000),
+  initial: id,
+  states: z.array(trackState).min(1),
+});
+
+/**
+ * Zod schema of a {@link PlaybookDefinition}: the shape of the data. Cross-references (targets,
+ * events, guards, windows, reachability) are checked by {@link validatePlaybook}.
+ *
+ * @example
+ * ```ts
+ * import { playbookDefinitionSchema, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const result = playbookDefinitionSchema.safeParse(JSON.parse(JSON.stringify(defaultPlaybook)));
+ * console.log(result.success); // true
+ * ```
+ */
+export const playbookDefinitionSchema = z.strictObject({
+  id,
+  version: z.string().min(1).max(40),
+  title: text(200),
+  description: text(2000),
+  events: z.record(eventType, z.strictObject({
+    description: text(500).optional(),
+    payload: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/).max(40), payloadField).optional(),
+  })),
+  guards: z.record(id, z.strictObject({ description: text(500), condition: conditionSchema })),
+  windows: z.record(id, z.strictObject({ description: text(500), duration })),
+  ladder: z.strictObject({
+    initial: id,
+    description: text(1000),
+    fromEveryRung: z.array(transition).optional(),
+    rungs: z.array(rung).min(1),
+  }),
+  tracks: z.array(track),
+});

@@ -1,0 +1,270 @@
+import type { Duration } from './durations.js';
+import type { IncidentFacts } from '../events/facts.js';
+
+/** A JSON value that a condition compares against. */
+export type ConditionValue = string | number | boolean | null;
+
+/**
+ * A routing condition written as data. A string refers to a named guard of the playbook;
+ * objects combine (`all`, `any`, `not`) or compare a value found at `path` (rooted at `facts`,
+ * `event` or `threats`).
+ *
+ * @example
+ * ```ts
+ * import type { Condition } from 'crisis-playbook';
+ *
+ * const outOfSight: Condition = {
+ *   all: [
+ *     { path: 'facts.venue', equals: 'private-group' },
+ *     { path: 'facts.memberOfVenue', equals: false },
+ *     { not: 'isPosterKnown' },
+ *   ],
+ * };
+ * ```
+ */
+export type Condition =
+  | string
+  | { readonly all: readonly Condition[] }
+  | { readonly any: readonly Condition[] }
+  | { readonly not: Condition }
+  | { readonly path: string; readonly equals: ConditionValue }
+  | { readonly path: string; readonly in: readonly ConditionValue[] }
+  | { readonly path: string; readonly includes: ConditionValue };
+
+/**
+ * One field of an event payload, described as data so that a playbook stays plain JSON.
+ *
+ * @example
+ * ```ts
+ * import type { PayloadField } from 'crisis-playbook';
+ *
+ * const kind: PayloadField = { type: 'enum', values: ['visit', 'violence'] };
+ * const phone: PayloadField = { type: 'string', optional: true, maxLength: 40 };
+ * ```
+ */
+export type PayloadField =
+  | { readonly type: 'string'; readonly optional?: boolean; readonly maxLength?: number }
+  | { readonly type: 'boolean'; readonly optional?: boolean }
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly optional?: boolean }
+  | { readonly type: 'facts'; readonly optional?: boolean };
+
+/** An event the playbook understands: its meaning and its payload fields. */
+export interface EventSpec {
+  readonly description?: string;
+  readonly payload?: Readonly<Record<string, PayloadField>>;
+}
+
+/** A named guard: a yes/no question about the incident, written as a {@link Condition}. */
+export interface GuardSpec {
+  readonly description: string;
+  readonly condition: Condition;
+}
+
+/** A named waiting window (an XState delay) and its default length. */
+export interface WindowSpec {
+  readonly description: string;
+  readonly duration: Duration;
+}
+
+/** A move from one state to another (or a recorded event that stays put, without `target`). */
+export interface TransitionSpec {
+  readonly event: string;
+  readonly target?: string;
+  readonly guard?: Condition;
+  readonly actions?: readonly string[];
+  readonly description?: string;
+}
+
+/** What happens when a waiting window runs out in a rung. */
+export interface TimeoutSpec {
+  readonly window: string;
+  readonly target: string;
+  readonly guard?: Condition;
+  readonly actions?: readonly string[];
+  readonly description?: string;
+}
+
+/** One piece of advice shown to the responder, with the reasons to show it. */
+export interface AdviceSpec {
+  readonly title: string;
+  readonly detail: string;
+  /** Lower comes first across the ladder and the side tracks. */
+  readonly priority: number;
+  /** Show the advice only when this holds. */
+  readonly when?: Condition;
+  /** Named guards whose current results explain the advice. */
+  readonly because?: readonly string[];
+}
+
+/** A rung of the escalation ladder. */
+export interface RungSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly final?: boolean;
+  readonly tags?: readonly string[];
+  readonly advice: readonly AdviceSpec[];
+  readonly on?: readonly TransitionSpec[];
+  readonly after?: readonly TimeoutSpec[];
+}
+
+/** A state of a side track. */
+export interface TrackStateSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  readonly tags?: readonly string[];
+  readonly advice: readonly AdviceSpec[];
+  readonly on?: readonly TransitionSpec[];
+}
+
+/** A side track running in parallel with the ladder (community, safety). */
+export interface TrackSpec {
+  readonly id: string;
+  readonly description: string;
+  readonly initial: string;
+  readonly states: readonly TrackStateSpec[];
+}
+
+/**
+ * A whole playbook as plain data: the ladder, the side tracks, the events, the named guards
+ * and the waiting windows. {@link compilePlaybook} turns it into an XState machine.
+ *
+ * @example
+ * ```ts
+ * import { defaultPlaybook, type PlaybookDefinition } from 'crisis-playbook';
+ *
+ * const definition: PlaybookDefinition = defaultPlaybook;
+ * console.log(definition.ladder.rungs.map((rung) => rung.id));
+ * ```
+ */
+export interface PlaybookDefinition {
+  readonly id: string;
+  readonly version: string;
+  readonly title: string;
+  readonly description: string;
+  readonly events: Readonly<Record<string, EventSpec>>;
+  readonly guards: Readonly<Record<string, GuardSpec>>;
+  readonly windows: Readonly<Record<string, WindowSpec>>;
+  readonly ladder: {
+    readonly initial: string;
+    readonly description: string;
+    /** Transitions available from every rung that is not final. */
+    readonly fromEveryRung?: readonly TransitionSpec[];
+    readonly rungs: readonly RungSpec[];
+  };
+  readonly tracks: readonly TrackSpec[];
+}
+
+/**
+ * The TypeScript type of a {@link PayloadField}.
+ *
+ * @example
+ * ```ts
+ * import type { FieldType } from 'crisis-playbook';
+ *
+ * type Kind = FieldType<{ type: 'enum'; values: readonly ['visit', 'violence'] }>; // 'visit' | 'violence'
+ * ```
+ */
+export type FieldType<F> = F extends { type: 'string' }
+  ? string
+  : F extends { type: 'boolean' }
+    ? boolean
+    : F extends { type: 'enum'; values: readonly (infer V)[] }
+      ? V
+      : F extends { type: 'facts' }
+        ? Partial<IncidentFacts>
+        : never;
+
+/**
+ * The TypeScript type of an event payload described by {@link EventSpec.payload}: required
+ * fields, and optional ones marked `optional: true`.
+ *
+ * @example
+ * ```ts
+ * import type { PayloadOf } from 'crisis-playbook';
+ *
+ * type Call = PayloadOf<{ apology: { type: 'boolean' }; note: { type: 'string'; optional: true } }>;
+ * const call: Call = { apology: true };
+ * ```
+ */
+export type PayloadOf<P> = [P] extends [Readonly<Record<string, PayloadField>>]
+  ? {
+      [K in keyof P as P[K] extends { optional: true } ? never : K]: FieldType<P[K]>;
+    } & {
+      [K in keyof P as P[K] extends { optional: true } ? K : never]?: FieldType<P[K]>;
+    }
+  : unknown;
+
+/**
+ * Fields every event may carry for the timeline: who recorded it, a note, and when it
+ * happened (ISO 8601; defaults to the time it is processed).
+ *
+ * @example
+ * ```ts
+ * import type { EventMetadata } from 'crisis-playbook';
+ *
+ * const meta: EventMetadata = { by: 'Ana', note: 'Asked the group admin', at: '2026-04-06T19:05:00Z' };
+ * ```
+ */
+export interface EventMetadata {
+  by?: string;
+  note?: string;
+  at?: string;
+}
+
+/**
+ * The typed event union of a playbook definition.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, EventOf } from 'crisis-playbook';
+ *
+ * type Threat = Extract<EventOf<typeof defaultPlaybook>, { type: 'threat.reported' }>;
+ * const threat: Threat = { type: 'threat.reported', kind: 'visit' };
+ * ```
+ */
+export type EventOf<D extends PlaybookDefinition> = {
+  [T in keyof D['events'] & string]: {
+    [K in keyof ({ type: T } & PayloadOf<D['events'][T]['payload']> & EventMetadata)]: ({
+      type: T;
+    } & PayloadOf<D['events'][T]['payload']> &
+      EventMetadata)[K];
+  };
+}[keyof D['events'] & string];
+
+/**
+ * The rung ids of a playbook definition.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, RungOf } from 'crisis-playbook';
+ *
+ * const rung: RungOf<typeof defaultPlaybook> = 'directMessage';
+ * ```
+ */
+export type RungOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number]['id'];
+
+/**
+ * The names of a playbook definition's waiting windows.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, WindowOf } from 'crisis-playbook';
+ *
+ * const window: WindowOf<typeof defaultPlaybook> = 'replyWindow';
+ * ```
+ */
+export type WindowOf<D extends PlaybookDefinition> = keyof D['windows'] & string;
+
+/**
+ * The names of a playbook definition's guards.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, GuardOf } from 'crisis-playbook';
+ *
+ * const guard: GuardOf<typeof defaultPlaybook> = 'isPosterKnown';
+ * ```
+ */
+export type GuardOf<D extends PlaybookDefinition> = keyof D['guards'] & string;

@@ -1,0 +1,114 @@
+/**
+ * One problem found in an event, an input or a playbook definition: a stable `code`, the
+ * `path` to the offending value, and a message that names what was expected and what arrived.
+ *
+ * @example
+ * ```ts
+ * import { safeParseEvent } from 'crisis-playbook';
+ *
+ * const result = safeParseEvent({ type: 'threat.reported', kind: 'hug' });
+ * if (!result.success) console.log(result.error.issues[0]);
+ * // { code: 'invalid_value', path: ['kind'], message: 'Invalid option: expected one of ...' }
+ * ```
+ */
+export interface PlaybookIssue {
+  readonly code: string;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/** Formats issues one per line, each prefixed with its path. */
+export function formatIssues(issues: readonly PlaybookIssue[]): string {
+  return issues
+    .map((issue) => `- ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message} [${issue.code}]`)
+    .join('\n');
+}
+
+function describe(issues: readonly PlaybookIssue[], summary: string): string {
+  return `${summary}\n${formatIssues(issues)}`;
+}
+
+/**
+ * Thrown when an event does not match the playbook's event schemas. `issues` lists every
+ * problem.
+ *
+ * @example
+ * ```ts
+ * import { parseEvent, EventValidationError } from 'crisis-playbook';
+ *
+ * try {
+ *   parseEvent({ type: 'call.completed', apology: 'yes' });
+ * } catch (error) {
+ *   if (error instanceof EventValidationError) console.log(error.issues.map((i) => i.path.join('.')));
+ * }
+ * ```
+ */
+export class EventValidationError extends Error {
+  override readonly name = 'EventValidationError';
+  readonly issues: readonly PlaybookIssue[];
+  constructor(issues: readonly PlaybookIssue[]) {
+    super(describe(issues, 'Invalid event:'));
+    this.issues = issues;
+  }
+}
+
+/**
+ * Thrown when the input given to an incident actor is invalid (unknown facts, a waiting
+ * window that is not a positive duration).
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { crisisMachine, InputValidationError } from 'crisis-playbook';
+ *
+ * try {
+ *   createActor(crisisMachine, { input: { windows: { replyWindow: '-1h' } } });
+ * } catch (error) {
+ *   if (error instanceof InputValidationError) console.log(error.issues);
+ * }
+ * ```
+ */
+export class InputValidationError extends Error {
+  override readonly name = 'InputValidationError';
+  readonly issues: readonly PlaybookIssue[];
+  constructor(issues: readonly PlaybookIssue[]) {
+    super(describe(issues, 'Invalid incident input:'));
+    this.issues = issues;
+  }
+}
+
+/**
+ * Thrown by {@link compilePlaybook} when a playbook definition is invalid. `issues` lists
+ * every problem at once.
+ *
+ * @example
+ * ```ts
+ * import { compilePlaybook, defaultPlaybook, PlaybookDefinitionError } from 'crisis-playbook';
+ *
+ * try {
+ *   compilePlaybook({ ...defaultPlaybook, ladder: { ...defaultPlaybook.ladder, initial: 'nowhere' } });
+ * } catch (error) {
+ *   if (error instanceof PlaybookDefinitionError) console.log(error.issues[0].code); // 'unknown_rung'
+ * }
+ * ```
+ */
+export class PlaybookDefinitionError extends Error {
+  override readonly name = 'PlaybookDefinitionError';
+  readonly issues: readonly PlaybookIssue[];
+  constructor(issues: readonly PlaybookIssue[]) {
+    super(describe(issues, 'Invalid playbook definition:'));
+    this.issues = issues;
+  }
+}
+
+/** Converts zod issues to {@link PlaybookIssue}s. */
+export function fromZodIssues(
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
+  prefix: readonly (string | number)[] = [],
+): PlaybookIssue[] {
+  return issues.map((issue) => ({
+    code: issue.code,
+    path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
+    message: issue.message,
+  }));
+}

@@ -1,0 +1,135 @@
+import { createEventSchemas } from './eventSchemas.js';
+import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
+import type { EventOf, PlaybookDefinition } from '../definition/types.js';
+import { EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
+
+/**
+ * The non-throwing result of parsing an event: the typed event, or the error with its issues.
+ *
+ * @example
+ * ```ts
+ * import { safeParseEvent, type ParseEventResult, type CrisisEvent } from 'crisis-playbook';
+ *
+ * const result: ParseEventResult<CrisisEvent> = safeParseEvent({ type: 'access.denied' });
+ * ```
+ */
+export type ParseEventResult<E> =
+  | { readonly success: true; readonly data: E }
+  | { readonly success: false; readonly error: EventValidationError };
+
+/**
+ * Parses events for one playbook: `parse` throws {@link EventValidationError}, `safeParse`
+ * returns a {@link ParseEventResult}.
+ *
+ * @example
+ * ```ts
+ * import { createEventParser, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const parser = createEventParser(defaultPlaybook);
+ * const event = parser.parse(JSON.parse('{"type":"contact.received","channel":"phone"}'));
+ * ```
+ */
+export interface EventParser<E> {
+  readonly parse: (input: unknown) => E;
+  readonly safeParse: (input: unknown) => ParseEventResult<E>;
+}
+
+function describeReceived(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Creates an {@link EventParser} for a playbook definition. Unknown event types, wrong payloads,
+ * unknown keys and over-long strings are reported as issues with paths.
+ *
+ * @example
+ * ```ts
+ * import { createEventParser, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const { safeParse } = createEventParser(defaultPlaybook);
+ * const result = safeParse({ type: 'acess.denied' });
+ * if (!result.success) console.log(result.error.issues[0].message);
+ * // Unknown event type "acess.denied"; expected one of "facts.update", ...
+ * ```
+ */
+export function createEventParser<const D extends PlaybookDefinition>(definition: D): EventParser<EventOf<D>> {
+  const schemas = createEventSchemas(definition);
+  const expected = [...schemas.keys()].map((type) => `"${type}"`).join(', ');
+
+  function safeParse(input: unknown): ParseEventResult<EventOf<D>> {
+    const fail = (issues: PlaybookIssue[]) =>
+      ({ success: false, error: new EventValidationError(issues) }) as const;
+    if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+      return fail([
+        {
+          code: 'invalid_type',
+          path: [],
+          message: `Expected an event object with a "type"; received ${describeReceived(input)}`,
+        },
+      ]);
+    }
+    const type = Object.hasOwn(input, 'type') ? (input as { type: unknown }).type : undefined;
+    const schema = typeof type === 'string' ? schemas.get(type) : undefined;
+    if (!schema) {
+      return fail([
+        {
+          code: 'unknown_event',
+          path: ['type'],
+          message: `Unknown event type ${describeReceived(type)}; expected one of ${expected}`,
+        },
+      ]);
+    }
+    const result = schema.safeParse(input);
+    if (!result.success) return fail(fromZodIssues(result.error.issues));
+    return { success: true, data: result.data as EventOf<D> };
+  }
+
+  return {
+    safeParse,
+    parse(input) {
+      const result = safeParse(input);
+      if (!result.success) throw result.error;
+      return result.data;
+    },
+  };
+}
+
+const defaultParser = createEventParser(defaultPlaybook);
+
+/**
+ * Parses unknown input (for example JSON from a request body) into an event of the default
+ * playbook, or throws {@link EventValidationError} listing every issue with its path.
+ *
+ * @example
+ * ```ts
+ * import { parseEvent } from 'crisis-playbook';
+ *
+ * const event = parseEvent({ type: 'threat.reported', kind: 'visit' });
+ * // event: { type: 'threat.reported'; kind: 'visit' | ...; note?: string; by?: string; at?: string }
+ * ```
+ */
+export function parseEvent(input: unknown): EventOf<DefaultPlaybook> {
+  return defaultParser.parse(input);
+}
+
+/**
+ * Like {@link parseEvent} but never throws: returns `{ success: true, data }` or
+ * `{ success: false, error }`.
+ *
+ * @example
+ * ```ts
+ * import { safeParseEvent } from 'crisis-playbook';
+ *
+ * const result = safeParseEvent({ type: 'call.completed', apology: true });
+ * if (!result.success) {
+ *   console.log(result.error.issues); // [{ code: 'invalid_type', path: ['agreement'], ... }]
+ * }
+ * ```
+ */
+export function safeParseEvent(input: unknown): ParseEventResult<EventOf<DefaultPlaybook>> {
+  return defaultParser.safeParse(input);
+}

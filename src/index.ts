@@ -1,0 +1,70 @@
+// Definition: the playbook as data.
+export { defaultPlaybook } from './definition/defaultPlaybook.js';
+export type { DefaultPlaybook } from './definition/defaultPlaybook.js';
+export { definePlaybook } from './definition/definePlaybook.js';
+export { playbookDefinitionSchema, conditionSchema } from './definition/schema.js';
+export { validatePlaybook, assertValidPlaybook } from './definition/validatePlaybook.js';
+export type { ValidatePlaybookResult, ValidateOptions } from './definition/validatePlaybook.js';
+export { toMilliseconds } from './definition/durations.js';
+export type { Duration } from './definition/durations.js';
+export type {
+  AdviceSpec,
+  Condition,
+  ConditionValue,
+  EventMetadata,
+  EventOf,
+  EventSpec,
+  FieldType,
+  GuardOf,
+  GuardSpec,
+  PayloadField,
+  PayloadOf,
+  PlaybookDefinition,
+  RungOf,
+  RungSpec,
+  TimeoutSpec,
+  TrackSpec,
+  TrackStateSpec,
+  TransitionSpec,
+  WindowOf,
+  WindowSpec,
+} from './definition/types.js';
+
+// Events: facts and parsing.
+export { incidentFactsSchema, venues } from './events/facts.js';
+export type { IncidentFacts } from './events/facts.js';
+export { createEventParser, parseEvent, safeParseEvent } from './events/parseEvent.js';
+export type { EventParser, ParseEventResult } from './events/parseEvent.js';
+
+// Compile: definition → XState machine.
+export { compilePlaybook, compileGuards, builtinGuardNames, builtinActionNames } from './compile/compilePlaybook.js';
+export type {
+  CompileOptions,
+  GuardArgs,
+  GuardPredicate,
+  PlaybookAction,
+  PlaybookGuard,
+  PlaybookMachine,
+  StateMeta,
+  TimelineParams,
+} from './compile/compilePlaybook.js';
+export type {
+  IncidentContext,
+  IncidentInput,
+  IncidentOutput,
+  ThreatRecord,
+  TimelineEntry,
+} from './compile/context.js';
+
+// The default machine.
+export { crisisMachine, crisisGuards } from './machine/crisisMachine.js';
+export type { CrisisEvent, CrisisRung, CrisisWindow, CrisisGuardName } from './machine/crisisMachine.js';
+
+// Advice: where the incident stands and what to do next.
+export { currentStep, currentTracks } from './advice/currentStep.js';
+export { recommend } from './advice/recommend.js';
+export type { Reason, Recommendation } from './advice/recommend.js';
+
+// Errors.
+export { EventValidationError, InputValidationError, PlaybookDefinitionError, formatIssues } from './errors.js';
+export type { PlaybookIssue } from './errors.js';

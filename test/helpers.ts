@@ -1,0 +1,33 @@
+import { createActor, type ActorOptions } from 'xstate';
+import { crisisMachine, type CrisisEvent, type CrisisRung, type IncidentFacts } from 'crisis-playbook';
+
+export const outOfSightFacts: Partial<IncidentFacts> = {
+  witnessed: false,
+  knowsPoster: false,
+  connectedToPoster: false,
+  venue: 'private-group',
+  memberOfVenue: false,
+};
+
+/** Events that bring a fresh incident of the default playbook to each non-final rung. */
+export const pathTo: Record<Exclude<CrisisRung, 'resolved' | 'closed'>, CrisisEvent[]> = {
+  gatheringInfo: [],
+  requestingAccess: [{ type: 'facts.update', facts: outOfSightFacts }, { type: 'assessment.complete' }],
+  directMessage: [{ type: 'assessment.complete' }],
+  intermediary: [
+    { type: 'facts.update', facts: { insiderInVenue: true } },
+    { type: 'assessment.complete' },
+    { type: 'message.ignored' },
+  ],
+  phoneCall: [{ type: 'facts.update', facts: { knowsPoster: true } }, { type: 'assessment.complete' }],
+  monitoring: [{ type: 'assessment.complete' }, { type: 'message.ignored' }],
+};
+
+export const nonFinalRungs = Object.keys(pathTo) as (keyof typeof pathTo)[];
+
+/** A started default-playbook actor after sending `events`. */
+export function startIncident(events: CrisisEvent[] = [], options: ActorOptions<typeof crisisMachine> = {}) {
+  const actor = createActor(crisisMachine, options).start();
+  for (const event of events) actor.send(event);
+  return actor;
+}

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { currentStep, currentTracks, recommend } from 'crisis-playbook';
+import { pathTo, startIncident } from './helpers.js';
+
+describe('the community track', () => {
+  it('goes from quiet to supported and counts every report, without moving the ladder', () => {
+    const actor = startIncident(pathTo.directMessage);
+    expect(currentTracks(actor.getSnapshot()).community).toBe('quiet');
+    actor.send({ type: 'community.supported', note: 'Regulars defend the shop' });
+    actor.send({ type: 'community.supported' });
+    const snapshot = actor.getSnapshot();
+    expect(currentTracks(snapshot).community).toBe('supported');
+    expect(snapshot.context.supporters).toBe(2);
+    expect(currentStep(snapshot)).toBe('directMessage');
+    expect(snapshot.context.timeline.slice(-2).map((e) => [e.type, e.from, e.to, e.note])).toEqual([
+      ['community.supported', 'directMessage', 'directMessage', 'Regulars defend the shop'],
+      ['community.supported', 'directMessage', 'directMessage', undefined],
+    ]);
+  });
+
+  it('adds "let them, thank them privately, do not pile on" after the ladder advice', () => {
+    const actor = startIncident([...pathTo.directMessage, { type: 'community.supported' }]);
+    const recommendations = recommend(actor.getSnapshot());
+    expect(recommendations.map((r) => r.title)).toEqual([
+      'Message the person privately, then wait for the reply',
+      'Let your supporters speak',
+    ]);
+    expect(recommendations[1]!.detail).toMatch(/thank them privately/);
+    expect(recommendations[1]!.source).toEqual({ region: 'community', state: 'supported' });
+  });
+});
+
+describe('the safety track', () => {
+  it('records every threat and does not stop the ladder', () => {
+    const actor = startIncident([
+      ...pathTo.intermediary,
+      { type: 'threat.reported', kind: 'legal-action', note: 'Mentions a lawyer' },
+      { type: 'threat.reported', kind: 'visit' },
+      { type: 'intermediary.declined' },
+    ]);
+    const snapshot = actor.getSnapshot();
+    expect(currentTracks(snapshot).safety).toBe('threatened');
+    expect(snapshot.context.threats.map((t) => [t.kind, t.note])).toEqual([
+      ['legal-action', 'Mentions a lawyer'],
+      ['visit', undefined],
+    ]);
+    expect(currentStep(snapshot)).toBe('monitoring');
+  });
+
+  it('puts "contact the authorities" first for a threat of violence, and explains why', () => {
+    const actor = startIncident([
+      ...pathTo.directMessage,
+      { type: 'community.supported' },
+      { type: 'threat.reported', kind: 'visit' },
+      { type: 'threat.reported', kind: 'violence' },
+    ]);
+    const [first, ...rest] = recommend(actor.getSnapshot());
+    expect(first!.title).toBe('Contact the authorities now');
+    expect(first!.because).toContainEqual(
+      expect.objectContaining({ kind: 'guard', guard: 'hasViolenceThreat', result: true, facts: { threats: ['visit', 'violence'] } }),
+    );
+    expect(rest.map((r) => r.title)).toEqual([
+      'Message the person privately, then wait for the reply',
+      'Brief staff and document everything',
+      'Let your supporters speak',
+    ]);
+  });
+
+  it('does not advise contacting the authorities for threats without violence', () => {
+    const actor = startIncident([{ type: 'threat.reported', kind: 'police-report' }]);
+    const titles = recommend(actor.getSnapshot()).map((r) => r.title);
+    expect(titles).not.toContain('Contact the authorities now');
+    expect(titles).toContain('Brief staff and document everything');
+  });
+});
