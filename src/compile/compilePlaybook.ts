@@ -1,7 +1,4 @@
 import {
-  and,
-  not,
-  or,
   setup,
   type AnyEventObject,
   type EventObject,
@@ -129,19 +126,33 @@ export function compileGuards<D extends PlaybookDefinition>(
   return compiled as Record<GuardOf<D>, GuardPredicate>;
 }
 
-type GuardRef = string | { type: string; params?: unknown } | ReturnType<typeof and>;
-
-/** A data condition as an XState guard: named guards by name, comparisons as `matches`. */
-function toGuard(condition: Condition): GuardRef {
-  if (typeof condition === 'string') return condition;
-  if ('all' in condition) return and(condition.all.map(toGuard) as never);
-  if ('any' in condition) return or(condition.any.map(toGuard) as never);
-  if ('not' in condition) return not(toGuard(condition.not) as never);
-  return { type: 'matches', params: condition };
+/**
+ * A data condition as one named XState guard, so the inspector shows it: a named guard by its
+ * name, anything else as the parameterised `matches` guard carrying the condition. Unguarded
+ * transitions use `isEventValid`.
+ */
+function toGuard(condition: Condition | undefined): string | { type: 'matches'; params: Condition } {
+  if (condition === undefined) return 'isEventValid';
+  return typeof condition === 'string' ? condition : { type: 'matches', params: condition };
 }
 
-function eventGuard(condition: Condition | undefined): GuardRef {
-  return condition === undefined ? 'isEventValid' : and(['isEventValid', toGuard(condition)] as never);
+type AnyGuard = (args: GuardArgs, params?: unknown) => boolean;
+
+/**
+ * Every guard of a compiled machine first checks that the event matches its schema, so an
+ * invalid event never takes a transition. Guards given later through `provide` are wrapped
+ * the same way.
+ */
+function requireValidEvent(
+  guards: Readonly<Record<string, AnyGuard>>,
+  isEventValid: (args: GuardArgs) => boolean,
+): Record<string, AnyGuard> {
+  return Object.fromEntries(
+    Object.entries(guards).map(([name, guard]) => [
+      name,
+      name === 'isEventValid' ? guard : (args: GuardArgs, params?: unknown) => isEventValid(args) && guard(args, params),
+    ]),
+  );
 }
 
 /**
@@ -175,7 +186,11 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   const { id, ladder } = definition;
   const parser = createEventParser(definition);
   const validity = new WeakMap<object, boolean>();
+  const declared = new Set(Object.keys(definition.events));
+  // Only declared events can take a transition; others (XState's own `xstate.after…` events,
+  // the probe `recommend` uses) have nothing to validate.
   const isEventValid = ({ event }: GuardArgs): boolean => {
+    if (!declared.has(event.type)) return true;
     let valid = validity.get(event);
     if (valid === undefined) {
       valid = parser.safeParse(event).success;
@@ -194,7 +209,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
 
   const transitionConfig = (transition: TransitionSpec, from: string | undefined, target?: string) => ({
     ...(target !== undefined ? { target } : {}),
-    guard: eventGuard(transition.guard),
+    guard: toGuard(transition.guard),
     actions: [
       ...(transition.actions ?? []),
       {
@@ -341,7 +356,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
     },
   };
 
-  return setup({
+  const machine = setup({
     types: {} as {
       context: IncidentContext;
       events: EventOf<D>;
@@ -349,15 +364,33 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
       output: IncidentOutput;
       meta: StateMeta;
     },
-    guards: {
-      ...(guards as Record<GuardOf<D> | G, GuardPredicate>),
+    guards: requireValidEvent(
+      { ...(guards as Record<string, AnyGuard>), isEventValid, matches: matches as AnyGuard },
       isEventValid,
-      matches: matches as (args: GuardArgs, params: unknown) => boolean,
-    },
+    ) as Record<GuardOf<D> | G | 'isEventValid' | 'matches', AnyGuard>,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: createBuiltinActions(ladder.initial) as unknown as Record<BuiltinActionName, never>,
     delays,
   }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
+  return validatingProvide(machine, isEventValid);
+}
+
+/** Makes `machine.provide` wrap the guards it is given with the event check. */
+function validatingProvide<M extends { provide: (implementations: never) => M }>(
+  machine: M,
+  isEventValid: (args: GuardArgs) => boolean,
+): M {
+  const provide = machine.provide.bind(machine) as (implementations: { guards?: Record<string, AnyGuard> }) => M;
+  machine.provide = ((implementations: { guards?: Record<string, AnyGuard> }) =>
+    validatingProvide(
+      provide(
+        implementations.guards
+          ? { ...implementations, guards: requireValidEvent(implementations.guards, isEventValid) }
+          : implementations,
+      ),
+      isEventValid,
+    )) as M['provide'];
+  return machine;
 }
 
 /**

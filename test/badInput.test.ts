@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { currentStep, EventValidationError, parseEvent, safeParseEvent, type CrisisEvent } from 'crisis-playbook';
+import { pathTo, startIncident } from './helpers.js';
+
+describe('parseEvent and safeParseEvent', () => {
+  it('turn JSON into a typed event', () => {
+    const event = parseEvent(JSON.parse('{"type":"threat.reported","kind":"visit","by":"Ana"}'));
+    expect(event).toEqual({ type: 'threat.reported', kind: 'visit', by: 'Ana' });
+  });
+
+  it.each([
+    ['a misspelled type', { type: 'acess.denied' }, 'unknown_event', ['type']],
+    ['no type', { kind: 'visit' }, 'unknown_event', ['type']],
+    ['a missing field', { type: 'call.completed', apology: true }, 'invalid_type', ['agreement']],
+    ['a wrong field type', { type: 'call.completed', apology: 'yes', agreement: true }, 'invalid_type', ['apology']],
+    ['a value outside the enum', { type: 'threat.reported', kind: 'hug' }, 'invalid_value', ['kind']],
+    ['an unknown key', { type: 'access.denied', extra: 1 }, 'unrecognized_keys', []],
+    ['an unknown fact', { type: 'facts.update', facts: { mood: 'bad' } }, 'unrecognized_keys', ['facts']],
+    ['an over-long note', { type: 'message.sent', note: 'x'.repeat(2001) }, 'too_big', ['note']],
+    ['a bad timestamp', { type: 'message.sent', at: 'yesterday' }, 'invalid_format', ['at']],
+    ['a prototype key', JSON.parse('{"type":"message.sent","__proto__":{"polluted":true}}'), 'unrecognized_keys', []],
+    ['not an object', 'message.sent', 'invalid_type', []],
+  ])('report %s with a code and a path', (_, input, code, path) => {
+    const result = safeParseEvent(input);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toBeInstanceOf(EventValidationError);
+    expect(result.error.issues[0]).toMatchObject({ code, path });
+    expect(() => parseEvent(input)).toThrow(EventValidationError);
+  });
+
+  it('names the expected and the received value', () => {
+    const result = safeParseEvent({ type: 'acess.denied' });
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.message).toContain('Unknown event type "acess.denied"; expected one of "facts.update"');
+      expect(result.error.message).toContain('"access.denied"');
+    }
+  });
+});
+
+describe('an invalid event sent to an actor', () => {
+  it.each<[string, keyof typeof pathTo, unknown]>([
+    ['call without agreement', 'phoneCall', { type: 'call.completed', apology: true }],
+    ['contact on an unknown channel', 'monitoring', { type: 'contact.received', channel: 'pigeon' }],
+    ['facts of the wrong type', 'gatheringInfo', { type: 'facts.update', facts: { venue: 42 } }],
+    ['an unknown threat', 'directMessage', { type: 'threat.reported', kind: 'hug' }],
+    ['a close without a reason', 'intermediary', { type: 'incident.closed' }],
+    ['an over-long name', 'intermediary', { type: 'intermediary.asked', name: 'x'.repeat(500) }],
+  ])('changes nothing in the incident: %s', (_, rung, event) => {
+    const actor = startIncident(pathTo[rung]);
+    const before = actor.getSnapshot();
+    actor.send(event as CrisisEvent);
+    const after = actor.getSnapshot();
+    expect(currentStep(after)).toBe(rung);
+    expect(after.value).toEqual(before.value);
+    expect(after.context).toBe(before.context);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, setup } from 'xstate';
+import { crisisGuards, crisisMachine, currentStep, defaultPlaybook } from 'crisis-playbook';
+import { outOfSightFacts } from './helpers.js';
+
+const event = { type: 'assessment.complete' };
+
+describe('crisisGuards', () => {
+  it('exports every named guard of the default playbook', () => {
+    expect(Object.keys(crisisGuards).sort()).toEqual(Object.keys(defaultPlaybook.guards).sort());
+  });
+
+  it('answer the routing questions of DOMAIN.md', () => {
+    expect(crisisGuards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event })).toBe(true);
+    expect(crisisGuards.isPosterKnown({ context: { facts: {} }, event })).toBe(false);
+    expect(crisisGuards.arePostsOutOfSight({ context: { facts: outOfSightFacts }, event })).toBe(true);
+    expect(crisisGuards.arePostsOutOfSight({ context: { facts: { ...outOfSightFacts, witnessed: true } }, event })).toBe(
+      false,
+    );
+    expect(crisisGuards.hasInsiderInVenue({ context: { facts: { insiderInVenue: true } }, event })).toBe(true);
+    expect(
+      crisisGuards.isAgreementReached({ context: { facts: {} }, event: { type: 'call.completed', agreement: true } }),
+    ).toBe(true);
+    expect(
+      crisisGuards.hasViolenceThreat({
+        context: { facts: {}, threats: [{ kind: 'violence', at: '2026-04-07T18:00:00Z' }] },
+        event,
+      }),
+    ).toBe(true);
+  });
+
+  it('can be reused in an app’s own machine', () => {
+    const triage = setup({
+      types: {} as { context: { facts: { knowsPoster?: boolean } } },
+      guards: { isPosterKnown: crisisGuards.isPosterKnown },
+    }).createMachine({
+      context: { facts: { knowsPoster: true } },
+      initial: 'new',
+      states: { new: { on: { triage: [{ guard: 'isPosterKnown', target: 'call' }, { target: 'write' }] } }, call: {}, write: {} },
+    });
+    const actor = createActor(triage).start();
+    actor.send({ type: 'triage' });
+    expect(actor.getSnapshot().value).toBe('call');
+  });
+
+  it('can be overridden with provide', () => {
+    // An organisation that always calls first, whatever the facts.
+    const machine = crisisMachine.provide({ guards: { isPosterKnown: () => true } });
+    const actor = createActor(machine).start();
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+  });
+
+  it('still validates events when a guard is overridden', () => {
+    const machine = crisisMachine.provide({ guards: { isAgreementReached: () => true } });
+    const actor = createActor(machine).start();
+    actor.send({ type: 'facts.update', facts: { knowsPoster: true } });
+    actor.send({ type: 'assessment.complete' });
+    actor.send({ type: 'call.completed', apology: 'sorry' } as never);
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+  });
+});

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, type AnyStateNode } from 'xstate';
+import {
+  compilePlaybook,
+  crisisMachine,
+  currentStep,
+  defaultPlaybook,
+  playbookDefinitionSchema,
+  PlaybookDefinitionError,
+  validatePlaybook,
+  type PlaybookDefinition,
+} from 'crisis-playbook';
+
+function allNodes(node: AnyStateNode): AnyStateNode[] {
+  return [node, ...Object.values(node.states).flatMap(allNodes)];
+}
+
+describe('the compiled default playbook', () => {
+  const nodes = allNodes(crisisMachine.root);
+
+  it('has the rungs and side tracks of DOMAIN.md', () => {
+    const active = crisisMachine.root.states.active!;
+    expect(Object.keys(active.states)).toEqual(['ladder', 'community', 'safety']);
+    expect(Object.keys(active.states.ladder!.states)).toEqual([
+      'gatheringInfo',
+      'requestingAccess',
+      'directMessage',
+      'intermediary',
+      'phoneCall',
+      'monitoring',
+    ]);
+    expect(Object.keys(active.states.community!.states)).toEqual(['quiet', 'supported']);
+    expect(Object.keys(active.states.safety!.states)).toEqual(['none', 'threatened']);
+    expect(crisisMachine.root.states.resolved!.type).toBe('final');
+    expect(crisisMachine.root.states.closed!.type).toBe('final');
+  });
+
+  it('gives every state node a description', () => {
+    for (const node of nodes) expect(node.description, node.id).toBeTruthy();
+  });
+
+  it('gives every rung and track state advice in meta and tags', () => {
+    const leaves = nodes.filter((node) => Object.keys(node.states).length === 0);
+    expect(leaves).toHaveLength(12);
+    for (const node of leaves) {
+      expect(node.meta?.title, node.id).toBeTruthy();
+      expect(Array.isArray(node.meta?.advice), node.id).toBe(true);
+    }
+    const tagged = Object.fromEntries(leaves.map((node) => [node.key, [...node.tags]]));
+    expect(tagged).toMatchObject({
+      gatheringInfo: ['needs-action'],
+      requestingAccess: ['needs-action', 'waiting'],
+      monitoring: ['waiting'],
+      resolved: ['final'],
+      closed: ['final'],
+      threatened: ['threatened'],
+    });
+  });
+
+  it('references guards, actions and delays by name only', () => {
+    const transitions = nodes.flatMap((node) => [...node.transitions.values()].flat());
+    expect(transitions.length).toBeGreaterThan(30);
+    for (const transition of transitions) {
+      for (const action of transition.actions) expect(typeof action, transition.eventType).not.toBe('function');
+      if (transition.guard !== undefined) {
+        const guard = transition.guard as { type?: string } | string;
+        expect(typeof guard === 'string' || typeof guard.type === 'string', transition.eventType).toBe(true);
+      }
+    }
+    expect(Object.keys(crisisMachine.implementations.delays)).toEqual(['accessWindow', 'replyWindow', 'intermediaryWindow']);
+    expect(Object.keys(crisisMachine.implementations.guards)).toEqual(
+      expect.arrayContaining(['isPosterKnown', 'arePostsOutOfSight', 'hasInsiderInVenue', 'isAgreementReached', 'isEventValid']),
+    );
+  });
+
+  it('is built from the definition, not written by hand: changing the data changes the machine', () => {
+    const quick = compilePlaybook({
+      ...defaultPlaybook,
+      id: 'quick',
+      ladder: {
+        ...defaultPlaybook.ladder,
+        rungs: defaultPlaybook.ladder.rungs.map((rung) =>
+          rung.id === 'gatheringInfo'
+            ? { ...rung, on: [...rung.on.slice(0, 2), { event: 'assessment.complete', target: 'phoneCall' }] }
+            : rung,
+        ),
+      },
+    });
+    const actor = createActor(quick).start();
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+  });
+});
+
+describe('the default playbook definition', () => {
+  it('is plain JSON that validates with the exported schema and compiles after a round trip', () => {
+    const json: unknown = JSON.parse(JSON.stringify(defaultPlaybook));
+    expect(json).toEqual(defaultPlaybook);
+    expect(playbookDefinitionSchema.safeParse(json).success).toBe(true);
+    const machine = compilePlaybook(json as PlaybookDefinition);
+    const actor = createActor(machine).start();
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+  });
+
+  it('passes validation', () => {
+    expect(validatePlaybook(defaultPlaybook).success).toBe(true);
+  });
+});
+
+describe('an invalid definition', () => {
+  const broken = {
+    ...defaultPlaybook,
+    windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Never', duration: '0h' } },
+    ladder: {
+      ...defaultPlaybook.ladder,
+      rungs: [
+        ...defaultPlaybook.ladder.rungs.map((rung) =>
+          rung.id === 'monitoring'
+            ? { ...rung, on: [{ event: 'coffee.break', target: 'nowhere', guard: 'isTired' }] }
+            : rung,
+        ),
+        { id: 'island', title: 'Island', description: 'Not linked to anything.', advice: [] },
+      ],
+    },
+  };
+
+  it('is reported with every issue at once, each with a code and a path', () => {
+    const result = validatePlaybook(broken);
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const found = result.error.issues.map((issue) => [issue.code, issue.path.join('.')]);
+    expect(found).toEqual(
+      expect.arrayContaining([
+        ['invalid_duration', 'windows.replyWindow.duration'],
+        ['unknown_event', 'ladder.rungs.5.on.0.event'],
+        ['unknown_rung', 'ladder.rungs.5.on.0.target'],
+        ['unknown_guard', 'ladder.rungs.5.on.0.guard'],
+      ]),
+    );
+  });
+
+  it('reports unreachable rungs and traps once references resolve', () => {
+    const result = validatePlaybook({
+      ...defaultPlaybook,
+      ladder: {
+        ...defaultPlaybook.ladder,
+        // Without these, nothing leaves monitoring, and the intermediary only leads there.
+        fromEveryRung: defaultPlaybook.ladder.fromEveryRung.filter((t) => t.event === 'facts.update'),
+        rungs: [
+          ...defaultPlaybook.ladder.rungs,
+          { id: 'island', title: 'Island', description: 'Not linked to anything.', advice: [] },
+        ],
+      },
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['unreachable_rung', 'ladder.rungs.7'],
+      ['unreachable_rung', 'ladder.rungs.8'],
+      ['trap', 'ladder.rungs.3'],
+      ['trap', 'ladder.rungs.5'],
+    ]);
+    expect(result.error.issues[3]!.message).toBe('No final rung can be reached from rung "monitoring"');
+  });
+
+  it('does not compile: compilePlaybook throws a PlaybookDefinitionError listing the issues', () => {
+    expect(() => compilePlaybook(broken as never)).toThrow(PlaybookDefinitionError);
+    expect(() => compilePlaybook(broken as never)).toThrow(/unknown_guard/);
+  });
+
+  it('reports a malformed document with the path of each shape error', () => {
+    const result = validatePlaybook({ ...defaultPlaybook, id: 'has space', tracks: 'none' });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual(['id', 'tracks']);
+  });
+});
