@@ -17,7 +17,17 @@ export interface PlaybookIssue {
   readonly message: string;
 }
 
-/** Formats issues one per line, each prefixed with its path. */
+/**
+ * Formats issues one per line, each prefixed with its path and followed by its code.
+ *
+ * @example
+ * ```ts
+ * import { formatIssues } from 'crisis-playbook';
+ *
+ * console.log(formatIssues([{ code: 'unknown_rung', path: ['ladder', 'initial'], message: 'Unknown rung "x"' }]));
+ * // - ladder.initial: Unknown rung "x" [unknown_rung]
+ * ```
+ */
 export function formatIssues(issues: readonly PlaybookIssue[]): string {
   return issues
     .map((issue) => `- ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message} [${issue.code}]`)
@@ -101,14 +111,29 @@ export class PlaybookDefinitionError extends Error {
   }
 }
 
-/** Converts zod issues to {@link PlaybookIssue}s. */
+function received(value: unknown): string {
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * Converts zod issues to {@link PlaybookIssue}s. When zod reported the input (`reportInput`),
+ * a message that does not say what arrived gets `; received <value>` appended.
+ */
 export function fromZodIssues(
-  issues: readonly { code: string; path: readonly PropertyKey[]; message: string }[],
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string; input?: unknown }[],
   prefix: readonly (string | number)[] = [],
 ): PlaybookIssue[] {
   return issues.map((issue) => ({
     code: issue.code,
     path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
-    message: issue.message,
+    message:
+      'input' in issue && !/received/.test(issue.message) && issue.code !== 'unrecognized_keys'
+        ? `${issue.message}; received ${received(issue.input)}`
+        : issue.message,
   }));
 }

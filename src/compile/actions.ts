@@ -7,7 +7,18 @@ interface ActionArgs {
   readonly event: AnyEvent;
 }
 
-/** Parameters of the `appendTimeline` action, filled in by the compiler. */
+/**
+ * Parameters of the `appendTimeline` action, filled in by the compiler: the rung before and
+ * after a ladder transition, and the window for a timeout. Track transitions leave them out
+ * (the rung does not change).
+ *
+ * @example
+ * ```ts
+ * import type { TimelineParams } from 'crisis-playbook';
+ *
+ * const params: TimelineParams = { from: 'requestingAccess', to: 'directMessage', window: 'accessWindow' };
+ * ```
+ */
 export interface TimelineParams {
   readonly from?: string;
   readonly to?: string;

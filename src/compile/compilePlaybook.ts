@@ -85,7 +85,19 @@ export interface GuardArgs {
  */
 export type GuardPredicate = (args: GuardArgs) => boolean;
 
-/** Options of {@link compilePlaybook}. */
+/**
+ * Options of {@link compilePlaybook}.
+ *
+ * @example
+ * ```ts
+ * import { compilePlaybook, defaultPlaybook, type CompileOptions } from 'crisis-playbook';
+ *
+ * const options: CompileOptions<'isWeekend'> = {
+ *   guards: { isWeekend: () => [0, 6].includes(new Date().getDay()) },
+ * };
+ * const machine = compilePlaybook(defaultPlaybook, options);
+ * ```
+ */
 export interface CompileOptions<G extends string = string> {
   /**
    * Guards implemented in code, by name. They can be referenced by name in the definition's
@@ -94,7 +106,17 @@ export interface CompileOptions<G extends string = string> {
   readonly guards?: Readonly<Record<G, GuardPredicate>>;
 }
 
-/** Names of the guards every compiled machine has besides the playbook's own. */
+/**
+ * Names of the guards every compiled machine has besides the playbook's own: `isEventValid`
+ * (the event matches its schema) and `matches` (a condition written inline, as params).
+ *
+ * @example
+ * ```ts
+ * import { builtinGuardNames } from 'crisis-playbook';
+ *
+ * console.log(builtinGuardNames); // ['isEventValid', 'matches']
+ * ```
+ */
 export const builtinGuardNames = ['isEventValid', 'matches'] as const;
 
 function scopeOf({ context, event }: GuardArgs): ConditionScope {
@@ -106,7 +128,16 @@ function scopeOf({ context, event }: GuardArgs): ConditionScope {
 }
 
 /**
- * Turns the definition's named guards (conditions as data) into guard predicates.
+ * Turns a definition's named guards (conditions as data) into guard predicates, for reuse in
+ * other machines. Guards given in `extra` can be referenced by name from the conditions.
+ *
+ * @example
+ * ```ts
+ * import { compileGuards, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const guards = compileGuards(defaultPlaybook);
+ * guards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } }); // true
+ * ```
  */
 export function compileGuards<D extends PlaybookDefinition>(
   definition: D,

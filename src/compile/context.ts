@@ -155,7 +155,7 @@ export function createInputSchema(definition: PlaybookDefinition) {
 
 /** Validates the input and builds the initial context; throws {@link InputValidationError}. */
 export function createContext(schema: ReturnType<typeof createInputSchema>, input: unknown): IncidentContext {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
   const windows = Object.fromEntries(
     Object.entries(result.data?.windows ?? {}).filter((entry): entry is [string, number] => entry[1] !== undefined),

@@ -431,5 +431,14 @@ export const defaultPlaybook = definePlaybook({
   ],
 });
 
-/** The type of {@link defaultPlaybook}, for generic helpers. */
+/**
+ * The type of {@link defaultPlaybook}, for generic helpers.
+ *
+ * @example
+ * ```ts
+ * import type { DefaultPlaybook, RungOf } from 'crisis-playbook';
+ *
+ * type DefaultRung = RungOf<DefaultPlaybook>;
+ * ```
+ */
 export type DefaultPlaybook = typeof defaultPlaybook;

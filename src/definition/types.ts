@@ -1,7 +1,16 @@
 import type { Duration } from './durations.js';
 import type { IncidentFacts } from '../events/facts.js';
 
-/** A JSON value that a condition compares against. */
+/**
+ * A JSON value that a condition compares against.
+ *
+ * @example
+ * ```ts
+ * import type { ConditionValue } from 'crisis-playbook';
+ *
+ * const venue: ConditionValue = 'private-group';
+ * ```
+ */
 export type ConditionValue = string | number | boolean | null;
 
 /**
@@ -48,25 +57,73 @@ export type PayloadField =
   | { readonly type: 'enum'; readonly values: readonly string[]; readonly optional?: boolean }
   | { readonly type: 'facts'; readonly optional?: boolean };
 
-/** An event the playbook understands: its meaning and its payload fields. */
+/**
+ * An event the playbook understands: its meaning and its payload fields.
+ *
+ * @example
+ * ```ts
+ * import type { EventSpec } from 'crisis-playbook';
+ *
+ * const legalCleared: EventSpec = {
+ *   description: 'Legal reviewed the case.',
+ *   payload: { advice: { type: 'string', optional: true, maxLength: 500 } },
+ * };
+ * ```
+ */
 export interface EventSpec {
   readonly description?: string;
   readonly payload?: Readonly<Record<string, PayloadField>>;
 }
 
-/** A named guard: a yes/no question about the incident, written as a {@link Condition}. */
+/**
+ * A named guard: a yes/no question about the incident, written as a {@link Condition}.
+ *
+ * @example
+ * ```ts
+ * import type { GuardSpec } from 'crisis-playbook';
+ *
+ * const isPublic: GuardSpec = {
+ *   description: 'The posts are public.',
+ *   condition: { path: 'facts.venue', in: ['personal-feed', 'public-group'] },
+ * };
+ * ```
+ */
 export interface GuardSpec {
   readonly description: string;
   readonly condition: Condition;
 }
 
-/** A named waiting window (an XState delay) and its default length. */
+/**
+ * A named waiting window (an XState delay) and its default length.
+ *
+ * @example
+ * ```ts
+ * import type { WindowSpec } from 'crisis-playbook';
+ *
+ * const legalWindow: WindowSpec = { description: 'How long legal may take.', duration: '72h' };
+ * ```
+ */
 export interface WindowSpec {
   readonly description: string;
   readonly duration: Duration;
 }
 
-/** A move from one state to another (or a recorded event that stays put, without `target`). */
+/**
+ * A move from one state to another (or a recorded event that stays put, without `target`).
+ * Several transitions for one event are tried in order; the first whose guard holds is taken.
+ *
+ * @example
+ * ```ts
+ * import type { TransitionSpec } from 'crisis-playbook';
+ *
+ * const onIgnored: TransitionSpec = {
+ *   event: 'message.ignored',
+ *   target: 'intermediary',
+ *   guard: 'hasInsiderInVenue',
+ *   description: 'No answer, but a colleague is in the group.',
+ * };
+ * ```
+ */
 export interface TransitionSpec {
   readonly event: string;
   readonly target?: string;
@@ -75,7 +132,17 @@ export interface TransitionSpec {
   readonly description?: string;
 }
 
-/** What happens when a waiting window runs out in a rung. */
+/**
+ * What happens when a waiting window runs out in a rung. The window starts when the rung is
+ * entered and is cancelled when it is left.
+ *
+ * @example
+ * ```ts
+ * import type { TimeoutSpec } from 'crisis-playbook';
+ *
+ * const noAnswer: TimeoutSpec = { window: 'accessWindow', target: 'directMessage' };
+ * ```
+ */
 export interface TimeoutSpec {
   readonly window: string;
   readonly target: string;
@@ -84,7 +151,21 @@ export interface TimeoutSpec {
   readonly description?: string;
 }
 
-/** One piece of advice shown to the responder, with the reasons to show it. */
+/**
+ * One piece of advice shown to the responder, with the reasons to show it.
+ *
+ * @example
+ * ```ts
+ * import type { AdviceSpec } from 'crisis-playbook';
+ *
+ * const callPolice: AdviceSpec = {
+ *   title: 'Contact the authorities now',
+ *   detail: 'A threat of violence was made.',
+ *   priority: 0,
+ *   when: 'hasViolenceThreat',
+ * };
+ * ```
+ */
 export interface AdviceSpec {
   readonly title: string;
   readonly detail: string;
@@ -96,7 +177,23 @@ export interface AdviceSpec {
   readonly because?: readonly string[];
 }
 
-/** A rung of the escalation ladder. */
+/**
+ * A rung of the escalation ladder.
+ *
+ * @example
+ * ```ts
+ * import type { RungSpec } from 'crisis-playbook';
+ *
+ * const holdingStatement: RungSpec = {
+ *   id: 'holdingStatement',
+ *   title: 'Holding statement',
+ *   description: 'Publish a short, factual holding statement.',
+ *   tags: ['needs-action'],
+ *   advice: [{ title: 'Publish the holding statement', detail: 'Facts only; no blame.', priority: 20 }],
+ *   on: [{ event: 'message.sent', target: 'directMessage' }],
+ * };
+ * ```
+ */
 export interface RungSpec {
   readonly id: string;
   readonly title: string;
@@ -108,7 +205,21 @@ export interface RungSpec {
   readonly after?: readonly TimeoutSpec[];
 }
 
-/** A state of a side track. */
+/**
+ * A state of a side track.
+ *
+ * @example
+ * ```ts
+ * import type { TrackStateSpec } from 'crisis-playbook';
+ *
+ * const quiet: TrackStateSpec = {
+ *   id: 'quiet',
+ *   title: 'Press quiet',
+ *   description: 'No journalist has asked.',
+ *   advice: [],
+ * };
+ * ```
+ */
 export interface TrackStateSpec {
   readonly id: string;
   readonly title: string;
@@ -118,7 +229,16 @@ export interface TrackStateSpec {
   readonly on?: readonly TransitionSpec[];
 }
 
-/** A side track running in parallel with the ladder (community, safety). */
+/**
+ * A side track running in parallel with the ladder (community, safety).
+ *
+ * @example
+ * ```ts
+ * import { defaultPlaybook, type TrackSpec } from 'crisis-playbook';
+ *
+ * const safety: TrackSpec | undefined = defaultPlaybook.tracks.find((track) => track.id === 'safety');
+ * ```
+ */
 export interface TrackSpec {
   readonly id: string;
   readonly description: string;

@@ -19,7 +19,18 @@ export type ValidatePlaybookResult =
   | { readonly success: true; readonly data: PlaybookDefinition }
   | { readonly success: false; readonly error: PlaybookDefinitionError };
 
-/** Options for {@link validatePlaybook} and {@link compilePlaybook}. */
+/**
+ * Options for {@link validatePlaybook}: names of guards and actions implemented in code, so
+ * that references to them are not reported as unknown.
+ *
+ * @example
+ * ```ts
+ * import { validatePlaybook, defaultPlaybook, type ValidateOptions } from 'crisis-playbook';
+ *
+ * const options: ValidateOptions = { guards: ['isVipCustomer'] };
+ * validatePlaybook(defaultPlaybook, options);
+ * ```
+ */
 export interface ValidateOptions {
   /** Names of extra guards implemented in code (given to `compilePlaybook`). */
   readonly guards?: readonly string[];
@@ -47,7 +58,7 @@ type Path = (string | number)[];
  * ```
  */
 export function validatePlaybook(input: unknown, options: ValidateOptions = {}): ValidatePlaybookResult {
-  const shape = playbookDefinitionSchema.safeParse(input);
+  const shape = playbookDefinitionSchema.safeParse(input, { reportInput: true });
   if (!shape.success) {
     return { success: false, error: new PlaybookDefinitionError(fromZodIssues(shape.error.issues)) };
   }

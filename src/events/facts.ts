@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-/** Where the angry posts were made. */
+/**
+ * Where the angry posts can have been made: the values of {@link IncidentFacts.venue}.
+ *
+ * @example
+ * ```ts
+ * import { venues } from 'crisis-playbook';
+ *
+ * console.log(venues.includes('private-group')); // true
+ * ```
+ */
 export const venues = ['personal-feed', 'public-group', 'private-group', 'unknown'] as const;
 
 /**

@@ -83,7 +83,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
         },
       ]);
     }
-    const result = schema.safeParse(input);
+    const result = schema.safeParse(input, { reportInput: true });
     if (!result.success) return fail(fromZodIssues(result.error.issues));
     return { success: true, data: result.data as EventOf<D> };
   }

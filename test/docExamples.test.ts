@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Every ```ts block of a JSDoc `@example` in src/, of README.md and of docs/*.md, as a virtual module. */
+function docExamples(): Map<string, string> {
+  const examples = new Map<string, string>();
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const text = readFileSync(file, 'utf8');
+    let index = 0;
+    for (const [, block] of text.matchAll(/@example\s*\n\s*\* ```ts\n([\s\S]*?)\n\s*\* ```/g)) {
+      const code = block!.replace(/^\s*\* ?/gm, '');
+      examples.set(join(root, '.doc-examples', `${file.slice(root.length).replace(/[\\/.]/g, '_')}_${index++}.ts`), `${code}\nexport {};\n`);
+    }
+  }
+  for (const file of [join(root, 'README.md'), ...readdirSync(join(root, 'docs')).filter((name) => name.endsWith('.md')).map((name) => join(root, 'docs', name))]) {
+    let index = 0;
+    for (const [, code] of readFileSync(file, 'utf8').matchAll(/```ts\n([\s\S]*?)\n```/g)) {
+      examples.set(join(root, '.doc-examples', `${file.slice(root.length).replace(/[\\/.]/g, '_')}_${index++}.ts`), `${code}\nexport {};\n`);
+    }
+  }
+  return examples;
+}
+
+describe('the examples in JSDoc, the README and docs/', () => {
+  const examples = docExamples();
+
+  it('are extracted from the sources', () => {
+    expect(examples.size).toBeGreaterThan(60);
+  });
+
+  it('type-check against the public API', () => {
+    const options: ts.CompilerOptions = {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      types: ['node'],
+      paths: { 'crisis-playbook': [join(root, 'src/index.ts')] },
+    };
+    const host = ts.createCompilerHost(options);
+    const readFile = host.readFile.bind(host);
+    const fileExists = host.fileExists.bind(host);
+    host.readFile = (name) => examples.get(name) ?? readFile(name);
+    host.fileExists = (name) => examples.has(name) || fileExists(name);
+    const program = ts.createProgram([...examples.keys()], options, host);
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file && examples.has(d.file.fileName))
+      .map((d) => {
+        const code = examples.get(d.file!.fileName)!;
+        return `${ts.flattenDiagnosticMessageText(d.messageText, '\n')}\n--- in example:\n${code}`;
+      });
+    expect(problems).toEqual([]);
+  }, 60_000);
+});

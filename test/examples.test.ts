@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+
+async function runExample(name: string) {
+  return run(tsx, [`examples/${name}/main.ts`], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+}
+
+describe('examples', () => {
+  it('each example folder has a main.ts that this suite runs', () => {
+    expect(readdirSync(new URL('../examples', import.meta.url))).toEqual(['reference-case']);
+  });
+
+  it('reference-case (npm start) replays the reference case step by step and ends resolved', async () => {
+    const { stdout, stderr } = await runExample('reference-case');
+    expect(stderr).toBe('');
+    const steps = stdout.split('\n').filter((line) => /^\s*\d+\. /.test(line));
+    expect(steps.map((line) => line.trim().replace(/^\d+\. /, ''))).toEqual([
+      'facts.update',
+      'assessment.complete',
+      'access.requested',
+      'access.denied',
+      'message.sent',
+      'message.ignored',
+      'intermediary.asked',
+      'community.supported',
+      'threat.reported',
+      'threat.reported',
+      'contact.received',
+      'call.completed',
+    ]);
+    expect(stdout).toContain('rung: requestingAccess | community: quiet | safety: none');
+    expect(stdout).toContain('next: Ask to join the group, then wait for the answer');
+    expect(stdout).toContain('why:  arePostsOutOfSight is true');
+    expect(stdout).toContain('rung: phoneCall | community: supported | safety: threatened');
+    expect(stdout).toContain('next: Call and listen');
+    expect(stdout).toContain('status: done');
+    expect(stdout).toMatch(/outcome: \{\s+outcome: 'resolved',\s+apology: true,/);
+    expect(stdout).toContain('2026-04-07T19:10:00Z  call.completed       phoneCall → resolved  (by Ana)');
+  }, 30_000);
+});
