@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * Where the angry posts can have been made: the values of {@link IncidentFacts.venue}.
+ * Where the angry posts can have been made: the values of `venue` in {@link IncidentFacts}.
  *
  * @example
  * ```ts
