@@ -4,6 +4,8 @@ export type { DefaultPlaybook } from './definition/defaultPlaybook.js';
 export { definePlaybook } from './definition/definePlaybook.js';
 export { playbookDefinitionSchema, conditionSchema } from './definition/schema.js';
 export { validatePlaybook, assertValidPlaybook } from './definition/validatePlaybook.js';
+export { extendPlaybook, PlaybookBuilder } from './definition/extendPlaybook.js';
+export type { BuildResult, InsertPosition } from './definition/extendPlaybook.js';
 export type { ValidatePlaybookResult, ValidateOptions } from './definition/validatePlaybook.js';
 export { toMilliseconds } from './definition/durations.js';
 export type { Duration } from './definition/durations.js';
@@ -13,6 +15,7 @@ export type {
   ConditionValue,
   EventMetadata,
   EventOf,
+  EventPayloadOf,
   EventSpec,
   FieldType,
   GuardOf,

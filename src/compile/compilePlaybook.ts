@@ -238,18 +238,44 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   const finalIds = new Set(ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
   const rungTarget = (target: string) => (finalIds.has(target) ? `#${id}.${target}` : target);
 
-  const transitionConfig = (transition: TransitionSpec, from: string | undefined, target?: string) => ({
+  // One timeline entry per accepted event: when several regions handle an event, only the
+  // first of them (the ladder, then the tracks in order) records it, and that region gets a
+  // recording stay-put transition wherever it would otherwise not handle the event.
+  const recorders = timelineRecorders(definition);
+  const records = (region: string, event: string) => (recorders.get(event) ?? region) === region;
+  const withRecordingFallback = (region: string, list: readonly TransitionSpec[], events: Iterable<string>) => {
+    const result = [...list];
+    for (const event of events) {
+      if (recorders.get(event) !== region) continue;
+      const own = result.filter((t) => t.event === event);
+      if (own.length === 0 || own.at(-1)!.guard !== undefined) {
+        result.push({ event, description: 'Recorded in the timeline; handled in another region.' });
+      }
+    }
+    return result;
+  };
+
+  const transitionConfig = (
+    transition: TransitionSpec,
+    region: string,
+    from: string | undefined,
+    target?: string,
+  ) => ({
     ...(target !== undefined ? { target } : {}),
     guard: toGuard(transition.guard),
     actions: [
       ...(transition.actions ?? []),
-      {
-        type: 'appendTimeline',
-        params: {
-          ...(from !== undefined ? { from } : {}),
-          ...(from !== undefined ? { to: transition.target ?? from } : {}),
-        },
-      },
+      ...(records(region, transition.event)
+        ? [
+            {
+              type: 'appendTimeline',
+              params: {
+                ...(from !== undefined ? { from } : {}),
+                ...(from !== undefined ? { to: transition.target ?? from } : {}),
+              },
+            },
+          ]
+        : []),
     ],
     ...(transition.description ? { description: transition.description } : {}),
   });
@@ -277,7 +303,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
         // Shared transitions apply where the rung does not handle the event itself; one that
         // targets the rung it starts from stays put instead of re-entering it.
         const shared = (ladder.fromEveryRung ?? []).filter((t) => !ownEvents.has(t.event));
-        const on = groupBy([...own, ...shared], (t) => t.event);
+        const on = groupBy(withRecordingFallback('ladder', [...own, ...shared], recorders.keys()), (t) => t.event);
         const after = groupBy(rung.after ?? [], (t) => t.window);
         return [
           rung.id,
@@ -289,7 +315,12 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
               Object.entries(on).map(([event, list]) => [
                 event,
                 list.map((t) =>
-                  transitionConfig(t, rung.id, t.target === undefined || t.target === rung.id ? undefined : rungTarget(t.target)),
+                  transitionConfig(
+                    t,
+                    'ladder',
+                    rung.id,
+                    t.target === undefined || t.target === rung.id ? undefined : rungTarget(t.target),
+                  ),
                 ),
               ]),
             ),
@@ -319,9 +350,11 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
               tags: [...(state.tags ?? [])],
               meta: { title: state.title, advice: state.advice },
               on: Object.fromEntries(
-                Object.entries(groupBy(state.on ?? [], (t) => t.event)).map(([event, list]) => [
+                Object.entries(
+                  groupBy(withRecordingFallback(track.id, state.on ?? [], recorders.keys()), (t) => t.event),
+                ).map(([event, list]) => [
                   event,
-                  list.map((t) => transitionConfig(t, undefined, t.target === state.id ? undefined : t.target)),
+                  list.map((t) => transitionConfig(t, track.id, undefined, t.target === state.id ? undefined : t.target)),
                 ]),
               ),
             },
@@ -404,6 +437,32 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
     delays,
   }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
   return validatingProvide(machine, isEventValid);
+}
+
+/**
+ * For each event handled by more than one region (the ladder and the tracks), the region that
+ * records it in the timeline: the ladder if it handles the event, else the first track.
+ */
+function timelineRecorders(definition: PlaybookDefinition): Map<string, string> {
+  const regions: [string, Set<string>][] = [
+    [
+      'ladder',
+      new Set(
+        [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])].map(
+          (t) => t.event,
+        ),
+      ),
+    ],
+    ...definition.tracks.map(
+      (track) => [track.id, new Set(track.states.flatMap((state) => state.on ?? []).map((t) => t.event))] as [string, Set<string>],
+    ),
+  ];
+  const recorders = new Map<string, string>();
+  for (const event of Object.keys(definition.events)) {
+    const handlers = regions.filter(([, events]) => events.has(event)).map(([region]) => region);
+    if (handlers.length > 1) recorders.set(event, handlers[0]!);
+  }
+  return recorders;
 }
 
 /** Makes `machine.provide` wrap the guards it is given with the event check. */

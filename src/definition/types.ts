@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Duration } from './durations.js';
 import type { IncidentFacts } from '../events/facts.js';
 
@@ -72,7 +73,13 @@ export type PayloadField =
  */
 export interface EventSpec {
   readonly description?: string;
+  /** The payload fields, as data (keeps the playbook plain JSON). */
   readonly payload?: Readonly<Record<string, PayloadField>>;
+  /**
+   * TypeScript only: the payload as a zod object schema, instead of `payload`. A playbook that
+   * uses it is no longer plain JSON.
+   */
+  readonly schema?: z.ZodObject;
 }
 
 /**
@@ -317,6 +324,23 @@ export type PayloadOf<P> = [P] extends [Readonly<Record<string, PayloadField>>]
   : unknown;
 
 /**
+ * The TypeScript type of an event's payload: from its zod `schema` when it has one, else from
+ * its `payload` fields.
+ *
+ * @example
+ * ```ts
+ * import type { EventPayloadOf } from 'crisis-playbook';
+ *
+ * type Reply = EventPayloadOf<{ payload: { phone: { type: 'string'; optional: true } } }>; // { phone?: string }
+ * ```
+ */
+export type EventPayloadOf<S> = S extends { schema: infer Z extends z.ZodObject }
+  ? z.output<Z>
+  : S extends { payload: infer P }
+    ? PayloadOf<P>
+    : unknown;
+
+/**
  * Fields every event may carry for the timeline: who recorded it, a note, and when it
  * happened (ISO 8601; defaults to the time it is processed).
  *
@@ -346,9 +370,9 @@ export interface EventMetadata {
  */
 export type EventOf<D extends PlaybookDefinition> = {
   [T in keyof D['events'] & string]: {
-    [K in keyof ({ type: T } & PayloadOf<D['events'][T]['payload']> & EventMetadata)]: ({
+    [K in keyof ({ type: T } & EventPayloadOf<D['events'][T]> & EventMetadata)]: ({
       type: T;
-    } & PayloadOf<D['events'][T]['payload']> &
+    } & EventPayloadOf<D['events'][T]> &
       EventMetadata)[K];
   };
 }[keyof D['events'] & string];

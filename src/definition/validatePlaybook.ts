@@ -58,9 +58,11 @@ type Path = (string | number)[];
  * ```
  */
 export function validatePlaybook(input: unknown, options: ValidateOptions = {}): ValidatePlaybookResult {
-  const shape = playbookDefinitionSchema.safeParse(input, { reportInput: true });
-  if (!shape.success) {
-    return { success: false, error: new PlaybookDefinitionError(fromZodIssues(shape.error.issues)) };
+  const { data: json, issues: schemaIssues } = separateEventSchemas(input);
+  const shape = playbookDefinitionSchema.safeParse(json, { reportInput: true });
+  if (!shape.success || schemaIssues.length > 0) {
+    const issues = [...schemaIssues, ...(shape.success ? [] : fromZodIssues(shape.error.issues))];
+    return { success: false, error: new PlaybookDefinitionError(issues) };
   }
   const definition = shape.data as PlaybookDefinition;
   const issues = checkReferences(definition, options);
@@ -242,6 +244,44 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
     });
   });
   return issues;
+}
+
+function isZodObject(value: unknown): value is { shape: Record<string, unknown> } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    '_zod' in value &&
+    'shape' in value &&
+    typeof (value as { shape: unknown }).shape === 'object'
+  );
+}
+
+/**
+ * Takes the TypeScript-only zod `schema` of each event out of a definition, so that the rest
+ * can be checked as JSON, and reports schemas that are not zod objects.
+ */
+function separateEventSchemas(input: unknown): { data: unknown; issues: PlaybookIssue[] } {
+  if (typeof input !== 'object' || input === null || !('events' in input)) return { data: input, issues: [] };
+  const events = (input as { events: unknown }).events;
+  if (typeof events !== 'object' || events === null) return { data: input, issues: [] };
+  const issues: PlaybookIssue[] = [];
+  const stripped: Record<string, unknown> = {};
+  for (const [type, spec] of Object.entries(events)) {
+    if (typeof spec !== 'object' || spec === null || !('schema' in spec)) {
+      stripped[type] = spec;
+      continue;
+    }
+    const { schema, ...rest } = spec as { schema: unknown; payload?: unknown };
+    if (!isZodObject(schema)) {
+      issues.push({ code: 'invalid_schema', path: ['events', type, 'schema'], message: 'Expected a zod object schema (z.object({...}))' });
+    } else if (rest.payload !== undefined) {
+      issues.push({ code: 'conflicting_payload', path: ['events', type], message: 'Give either "payload" or "schema", not both' });
+    } else if (Object.hasOwn(schema.shape, 'type')) {
+      issues.push({ code: 'reserved_field', path: ['events', type, 'schema', 'type'], message: 'The payload field "type" is reserved for the event type' });
+    }
+    stripped[type] = rest;
+  }
+  return { data: { ...input, events: stripped }, issues };
 }
 
 /** Every rung's outgoing targets, including the transitions available from every rung. */

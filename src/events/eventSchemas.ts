@@ -35,7 +35,8 @@ export function createEventSchemas(definition: PlaybookDefinition): ReadonlyMap<
     const payload = Object.fromEntries(
       Object.entries(spec.payload ?? {}).map(([name, field]) => [name, fieldSchema(field)]),
     );
-    schemas.set(type, z.strictObject({ ...metadataShape, ...payload, type: z.literal(type) }));
+    const shape = spec.schema ? spec.schema.shape : payload;
+    schemas.set(type, z.strictObject({ ...metadataShape, ...shape, type: z.literal(type) }));
   }
   return schemas;
 }
