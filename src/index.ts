@@ -3,6 +3,7 @@ export { defaultPlaybook } from './definition/defaultPlaybook.js';
 export type { DefaultPlaybook } from './definition/defaultPlaybook.js';
 export { definePlaybook } from './definition/definePlaybook.js';
 export { playbookDefinitionSchema, conditionSchema } from './definition/schema.js';
+export { playbookJsonSchema } from './definition/jsonSchema.js';
 export { validatePlaybook, assertValidPlaybook } from './definition/validatePlaybook.js';
 export { extendPlaybook, PlaybookBuilder } from './definition/extendPlaybook.js';
 export type { BuildResult, InsertPosition } from './definition/extendPlaybook.js';
@@ -40,9 +41,10 @@ export { createEventParser, parseEvent, safeParseEvent } from './events/parseEve
 export type { EventParser, ParseEventResult } from './events/parseEvent.js';
 
 // Compile: definition → XState machine.
-export { compilePlaybook, compileGuards, builtinGuardNames, builtinActionNames } from './compile/compilePlaybook.js';
+export { compilePlaybook, safeCompilePlaybook, compileGuards, builtinGuardNames, builtinActionNames } from './compile/compilePlaybook.js';
 export type {
   CompileOptions,
+  CompileResult,
   GuardArgs,
   GuardPredicate,
   PlaybookAction,

@@ -14,7 +14,7 @@ async function runExample(name: string) {
 
 describe('examples', () => {
   it('each example folder has a main.ts that this suite runs', () => {
-    expect(readdirSync(new URL('../examples', import.meta.url))).toEqual(['reference-case']);
+    expect(readdirSync(new URL('../examples', import.meta.url)).sort()).toEqual(['custom-rung', 'json-playbook', 'reference-case']);
   });
 
   it('reference-case (npm start) replays the reference case step by step and ends resolved', async () => {
@@ -43,5 +43,23 @@ describe('examples', () => {
     expect(stdout).toContain('status: done');
     expect(stdout).toMatch(/outcome: \{\s+outcome: 'resolved',\s+apology: true,/);
     expect(stdout).toContain('2026-04-07T19:10:00Z  call.completed       phoneCall → resolved  (by Ana)');
+  }, 30_000);
+
+  it('custom-rung runs a case through the legal review and the holding statement and prints the path', async () => {
+    const { stdout, stderr } = await runExample('custom-rung');
+    expect(stderr).toBe('');
+    expect(stdout).toContain('at legalReview, top advice: Pause and ask legal');
+    expect(stdout).toContain(
+      'path: gatheringInfo → requestingAccess → holdingStatement → directMessage → intermediary → legalReview → phoneCall → resolved',
+    );
+    expect(stdout).toMatch(/threats: \[ 'legal-action' \]/);
+  }, 30_000);
+
+  it('json-playbook loads, validates and runs a playbook kept as JSON', async () => {
+    const { stdout, stderr } = await runExample('json-playbook');
+    expect(stderr).toBe('');
+    expect(stdout).toMatch(/assessment\.complete\s+→ directMessage/);
+    expect(stdout).toMatch(/press\.inquiry\s+→ directMessage \{"community":"quiet","safety":"none","press":"asked"\}\s+next: Refer the journalist/);
+    expect(stdout).toContain("closeReason: 'Parents were answered at the meeting'");
   }, 30_000);
 });

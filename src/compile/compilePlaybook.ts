@@ -28,7 +28,8 @@ import type {
   TransitionSpec,
   WindowOf,
 } from '../definition/types.js';
-import { assertValidPlaybook } from '../definition/validatePlaybook.js';
+import { assertValidPlaybook, validatePlaybook } from '../definition/validatePlaybook.js';
+import type { PlaybookDefinitionError } from '../errors.js';
 import { createEventParser } from '../events/parseEvent.js';
 
 /**
@@ -544,3 +545,38 @@ export { builtinActionNames };
 
 type BuiltinActionName = (typeof builtinActionNames)[number] | 'appendTimeline';
 export type { TimelineParams };
+
+/**
+ * The result of {@link safeCompilePlaybook}.
+ *
+ * @example
+ * ```ts
+ * import { safeCompilePlaybook, defaultPlaybook, type CompileResult } from 'crisis-playbook';
+ *
+ * const result: CompileResult<typeof defaultPlaybook> = safeCompilePlaybook(defaultPlaybook);
+ * ```
+ */
+export type CompileResult<D extends PlaybookDefinition, G extends string = never> =
+  | { readonly success: true; readonly data: PlaybookMachine<D, G> }
+  | { readonly success: false; readonly error: PlaybookDefinitionError };
+
+/**
+ * Like {@link compilePlaybook} but never throws for an invalid definition: returns the machine,
+ * or the {@link PlaybookDefinitionError} with every issue.
+ *
+ * @example
+ * ```ts
+ * import { safeCompilePlaybook, formatIssues } from 'crisis-playbook';
+ *
+ * const result = safeCompilePlaybook(JSON.parse('{"id":"empty"}'));
+ * if (!result.success) console.log(formatIssues(result.error.issues));
+ * ```
+ */
+export function safeCompilePlaybook<const D extends PlaybookDefinition, G extends string = never>(
+  definition: D,
+  options: CompileOptions<G> = {},
+): CompileResult<D, G> {
+  const validation = validatePlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
+  if (!validation.success) return { success: false, error: validation.error };
+  return { success: true, data: compilePlaybook(definition, options) };
+}

@@ -18,7 +18,16 @@ type WithLadder<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
   readonly ladder: Omit<D['ladder'], 'rungs'> & { readonly rungs: readonly R[] };
 };
 
-/** Where {@link PlaybookBuilder.insertRung} puts a rung: before or after an existing one. */
+/**
+ * Where {@link PlaybookBuilder.insertRung} puts a rung: before or after an existing one.
+ *
+ * @example
+ * ```ts
+ * import type { InsertPosition, CrisisRung } from 'crisis-playbook';
+ *
+ * const beforeTheCall: InsertPosition<CrisisRung> = { before: 'phoneCall' };
+ * ```
+ */
 export type InsertPosition<Id extends string> = { readonly before: Id } | { readonly after: Id };
 
 /**

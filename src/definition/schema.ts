@@ -126,6 +126,8 @@ const track = z.strictObject({
  * ```
  */
 export const playbookDefinitionSchema = z.strictObject({
+  /** Lets editors find the JSON Schema; ignored by the compiler. */
+  $schema: z.string().max(500).optional(),
   id,
   version: z.string().min(1).max(40),
   title: text(200),

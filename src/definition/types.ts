@@ -266,6 +266,8 @@ export interface TrackSpec {
  * ```
  */
 export interface PlaybookDefinition {
+  /** Lets editors find the JSON Schema ({@link playbookJsonSchema}); ignored by the compiler. */
+  readonly $schema?: string;
   readonly id: string;
   readonly version: string;
   readonly title: string;

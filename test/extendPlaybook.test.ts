@@ -1,0 +1,308 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import { z } from 'zod';
+import {
+  compilePlaybook,
+  currentStep,
+  currentTracks,
+  defaultPlaybook,
+  extendPlaybook,
+  PlaybookDefinitionError,
+  recommend,
+  safeCompilePlaybook,
+  validatePlaybook,
+  type RungSpec,
+} from 'crisis-playbook';
+import { acmePlaybook } from '../examples/custom-rung/playbook.js';
+import { outOfSightFacts } from './helpers.js';
+
+const signOff = {
+  id: 'managerSignOff',
+  title: 'Manager sign-off',
+  description: 'A manager approves the call before it is made.',
+  tags: ['needs-action'],
+  advice: [{ title: 'Get a manager to sign off', detail: 'Brief them on the facts and the aim of the call.', priority: 20 }],
+  on: [{ event: 'manager.approved', target: 'phoneCall' }],
+} as const satisfies RungSpec;
+
+function rungIds(definition: { ladder: { rungs: readonly { id: string }[] } }) {
+  return definition.ladder.rungs.map((rung) => rung.id);
+}
+
+describe('insertRung', () => {
+  const playbook = extendPlaybook(defaultPlaybook)
+    .addEvents({ 'manager.approved': {} })
+    .insertRung({ before: 'phoneCall' }, signOff)
+    .build();
+
+  it('before a rung: everything that led to it leads to the new rung', () => {
+    expect(rungIds(playbook)).toEqual([
+      'gatheringInfo',
+      'requestingAccess',
+      'directMessage',
+      'intermediary',
+      'managerSignOff',
+      'phoneCall',
+      'monitoring',
+      'resolved',
+      'closed',
+    ]);
+    const actor = createActor(compilePlaybook(playbook)).start();
+    actor.send({ type: 'contact.received', channel: 'phone' });
+    expect(currentStep(actor.getSnapshot())).toBe('managerSignOff');
+    actor.send({ type: 'manager.approved' });
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+  });
+
+  it('before the first rung: the new rung becomes the start', () => {
+    const triage = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'triage.done': {} })
+      .insertRung(
+        { before: 'gatheringInfo' },
+        { id: 'triage', title: 'Triage', description: 'Decide who responds.', advice: [], on: [{ event: 'triage.done', target: 'gatheringInfo' }] },
+      )
+      .build();
+    expect(triage.ladder.initial).toBe('triage');
+    const actor = createActor(compilePlaybook(triage)).start();
+    expect(currentStep(actor.getSnapshot())).toBe('triage');
+  });
+
+  it('after a rung: everything that left it leads to the new rung', () => {
+    const review = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'review.done': {} })
+      .insertRung(
+        { after: 'requestingAccess' },
+        { id: 'review', title: 'Review', description: 'Read what you can see.', advice: [], on: [{ event: 'review.done', target: 'directMessage' }] },
+      )
+      .build();
+    const requesting = review.ladder.rungs.find((rung) => rung.id === 'requestingAccess')!;
+    expect([...requesting.on!, ...requesting.after!].map((t) => (t as { target?: string }).target)).toEqual([undefined, 'review', 'review', 'review']);
+    const actor = createActor(compilePlaybook(review)).start();
+    actor.send({ type: 'facts.update', facts: outOfSightFacts });
+    actor.send({ type: 'assessment.complete' });
+    actor.send({ type: 'access.granted' });
+    expect(currentStep(actor.getSnapshot())).toBe('review');
+  });
+});
+
+describe('removeRung', () => {
+  it('reroutes what led to the rung to where it led', () => {
+    const noGroups = extendPlaybook(defaultPlaybook).removeRung('requestingAccess').build();
+    expect(rungIds(noGroups)).not.toContain('requestingAccess');
+    const actor = createActor(compilePlaybook(noGroups)).start();
+    actor.send({ type: 'facts.update', facts: outOfSightFacts });
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+  });
+
+  it('reports an ambiguous removal, and accepts rerouteTo', () => {
+    const result = extendPlaybook(defaultPlaybook).removeRung('directMessage').safeBuild();
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.issues[0]).toMatchObject({ code: 'ambiguous_removal', path: ['operations', 0, 'id'] });
+      expect(result.error.issues[0]!.message).toContain('"phoneCall", "intermediary", "monitoring"');
+    }
+    const rerouted = extendPlaybook(defaultPlaybook).removeRung('directMessage', { rerouteTo: 'intermediary' }).build();
+    const actor = createActor(compilePlaybook(rerouted)).start();
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('intermediary');
+  });
+
+  it('reports a removed rung that is still referenced', () => {
+    const result = extendPlaybook(defaultPlaybook)
+      .removeRung('requestingAccess')
+      .addEvents({ 'group.found': {} })
+      .addTransitions('monitoring', [{ event: 'group.found', target: 'requestingAccess' }])
+      // Types already refuse the removed rung; untyped callers (JSON, `as`) get an issue.
+      .insertRung({ after: 'requestingAccess' as 'monitoring' }, { ...signOff, on: [] })
+      .safeBuild();
+    expect(result.success).toBe(false);
+    if (!result.success) {
+      expect(result.error.issues.map((issue) => issue.code)).toEqual(['removed_rung_referenced', 'removed_rung_referenced']);
+      expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual([
+        'operations.3.after',
+        'ladder.rungs.4.on.0.target',
+      ]);
+    }
+  });
+});
+
+describe('replaceRung', () => {
+  it('replaces a rung and points references at the new id', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'meeting.held': { payload: { agreement: { type: 'boolean' } } } })
+      .replaceRung('phoneCall', {
+        id: 'meeting',
+        title: 'Meeting',
+        description: 'Talk it through face to face.',
+        advice: [{ title: 'Meet in person', detail: 'Somewhere neutral.', priority: 20 }],
+        on: [
+          { event: 'meeting.held', target: 'resolved', guard: { path: 'event.agreement', equals: true } },
+          { event: 'meeting.held', target: 'monitoring' },
+        ],
+      })
+      .build();
+    expect(rungIds(playbook)).toContain('meeting');
+    expect(rungIds(playbook)).not.toContain('phoneCall');
+    const actor = createActor(compilePlaybook(playbook)).start();
+    actor.send({ type: 'contact.received', channel: 'in-person' });
+    expect(currentStep(actor.getSnapshot())).toBe('meeting');
+    actor.send({ type: 'meeting.held', agreement: true });
+    expect(actor.getSnapshot().output?.outcome).toBe('resolved');
+  });
+});
+
+describe('events, guards, windows, advice and tracks', () => {
+  it('adds an event whose payload is a zod schema, validated like the others', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'legal.cleared': { schema: z.object({ counsel: z.string().min(2) }) } })
+      .addTransitions('monitoring', [{ event: 'legal.cleared', target: 'phoneCall' }])
+      .build();
+    const actor = createActor(compilePlaybook(playbook)).start();
+    actor.send({ type: 'assessment.complete' });
+    actor.send({ type: 'message.ignored' });
+    actor.send({ type: 'legal.cleared', counsel: 'R' });
+    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    actor.send({ type: 'legal.cleared', counsel: 'R. Patel' });
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+  });
+
+  it('changes a waiting window and the advice of a rung and of a track state', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .setWindow('replyWindow', '6h')
+      .setAdvice('monitoring', [{ title: 'Log it in the CRM', detail: 'Case type: social.', priority: 20 }])
+      .setAdvice('community.supported', [{ title: 'Thank supporters by email', detail: 'Not in the thread.', priority: 30 }])
+      .build();
+    expect(playbook.windows.replyWindow.duration).toBe('6h');
+    const actor = createActor(compilePlaybook(playbook)).start();
+    actor.send({ type: 'assessment.complete' });
+    actor.send({ type: 'message.ignored' });
+    actor.send({ type: 'community.supported' });
+    expect(recommend(actor.getSnapshot()).map((r) => r.title)).toEqual(['Log it in the CRM', 'Thank supporters by email']);
+  });
+
+  it('adds a side track that runs beside the ladder', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'press.inquiry': {} })
+      .addTrack({
+        id: 'press',
+        description: 'Journalists asking.',
+        initial: 'quiet',
+        states: [
+          { id: 'quiet', title: 'Quiet', description: 'No journalist.', advice: [], on: [{ event: 'press.inquiry', target: 'asked' }] },
+          {
+            id: 'asked',
+            title: 'Asked',
+            description: 'A journalist asked.',
+            advice: [{ title: 'Refer to the spokesperson', detail: 'Only they speak to the press.', priority: 15 }],
+          },
+        ],
+      })
+      .build();
+    const actor = createActor(compilePlaybook(playbook)).start();
+    actor.send({ type: 'press.inquiry' });
+    expect(currentTracks(actor.getSnapshot())).toEqual({ community: 'quiet', safety: 'none', press: 'asked' });
+    expect(recommend(actor.getSnapshot())[0]!.title).toBe('Refer to the spokesperson');
+  });
+
+  it('accepts guards written as named functions in TypeScript', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addTransitions('gatheringInfo', [])
+      .build({ guards: ['isVip'] });
+    const vipFirst = {
+      ...playbook,
+      ladder: {
+        ...playbook.ladder,
+        rungs: playbook.ladder.rungs.map((rung) =>
+          rung.id === 'gatheringInfo' ? { ...rung, on: [{ event: 'assessment.complete', target: 'phoneCall', guard: 'isVip' }, ...rung.on] } : rung,
+        ),
+      },
+    };
+    const machine = compilePlaybook(vipFirst, { guards: { isVip: ({ context }) => context.facts.venue === 'personal-feed' } });
+    const actor = createActor(machine).start();
+    actor.send({ type: 'facts.update', facts: { venue: 'personal-feed' } });
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(() => compilePlaybook(vipFirst)).toThrow(/Unknown guard "isVip"/);
+  });
+});
+
+describe('the custom-rung example playbook', () => {
+  it('goes to legal review on a threat of legal action only, recording the threat once', () => {
+    const machine = compilePlaybook(acmePlaybook);
+    const actor = createActor(machine).start();
+    actor.send({ type: 'assessment.complete' });
+    expect(currentStep(actor.getSnapshot())).toBe('holdingStatement');
+    actor.send({ type: 'threat.reported', kind: 'visit' });
+    expect(currentStep(actor.getSnapshot())).toBe('holdingStatement');
+    actor.send({ type: 'threat.reported', kind: 'legal-action' });
+    const snapshot = actor.getSnapshot();
+    expect(currentStep(snapshot)).toBe('legalReview');
+    expect(currentTracks(snapshot).safety).toBe('threatened');
+    expect(snapshot.context.threats.map((t) => t.kind)).toEqual(['visit', 'legal-action']);
+    expect(snapshot.context.timeline.map((e) => `${e.type}:${e.from}>${e.to}`)).toEqual([
+      'assessment.complete:gatheringInfo>holdingStatement',
+      'threat.reported:holdingStatement>holdingStatement',
+      'threat.reported:holdingStatement>legalReview',
+    ]);
+  });
+});
+
+describe('validation of an extended playbook', () => {
+  it('collects the problems of every operation and of the result at once', () => {
+    const result = extendPlaybook(defaultPlaybook)
+      .insertRung({ before: 'nowhere' as 'phoneCall' }, signOff)
+      .addEvents({ 'access.denied': {} })
+      .setWindow('coffeeWindow' as 'replyWindow', '1h')
+      .addRung({ ...signOff, id: 'island', on: [{ event: 'manager.approved', target: 'phoneCall' }] })
+      .safeBuild();
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error).toBeInstanceOf(PlaybookDefinitionError);
+    expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['unknown_rung', 'operations.0.before'],
+      ['duplicate_id', 'operations.1.events'],
+      ['unknown_window', 'operations.2.name'],
+      ['unknown_event', 'ladder.rungs.8.on.0.event'],
+    ]);
+    expect(() => extendPlaybook(defaultPlaybook).removeRung('directMessage').build()).toThrow(/ambiguous_removal/);
+  });
+
+  it('reports each kind of problem of a definition with a code, a path and a message', () => {
+    const result = validatePlaybook({
+      ...defaultPlaybook,
+      windows: { ...defaultPlaybook.windows, accessWindow: { description: 'Bad', duration: 'soon' } },
+      ladder: {
+        ...defaultPlaybook.ladder,
+        rungs: [
+          ...defaultPlaybook.ladder.rungs,
+          { id: 'monitoring', title: 'Again', description: 'Duplicate.', advice: [] },
+          {
+            id: 'loop',
+            title: 'Loop',
+            description: 'Goes nowhere.',
+            advice: [{ title: 'x', detail: 'y', priority: 1, because: ['isMystery'] }],
+            on: [{ event: 'loop.again', target: 'loop', guard: 'isMystery' }],
+          },
+        ],
+      },
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    const codes = result.error.issues.map((issue) => issue.code);
+    expect(codes).toEqual(
+      expect.arrayContaining(['invalid_duration', 'duplicate_id', 'unknown_event', 'unknown_guard']),
+    );
+    for (const issue of result.error.issues) {
+      expect(issue.path.length).toBeGreaterThan(0);
+      expect(issue.message.length).toBeGreaterThan(10);
+    }
+  });
+
+  it('safeCompilePlaybook returns the issues instead of throwing', () => {
+    const result = safeCompilePlaybook({ ...defaultPlaybook, tracks: [{ id: 'ladder', description: 'Clash', initial: 'a', states: [{ id: 'a', title: 'A', description: 'A.', advice: [] }] }] });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues[0]).toMatchObject({ code: 'duplicate_id', path: ['tracks', 0, 'id'] });
+    expect(safeCompilePlaybook(defaultPlaybook).success).toBe(true);
+  });
+});
