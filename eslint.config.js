@@ -15,4 +15,9 @@ export default tseslint.config(
     files: ['**/*.test.ts', '**/*.test-d.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  {
+    // Type-level tests declare values only to take their types.
+    files: ['**/*.test-d.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
 );
