@@ -35,6 +35,18 @@ function docExamples(): Map<string, string> {
 describe('the examples in JSDoc, the README and docs/', () => {
   const examples = docExamples();
 
+  it('include JSON playbooks that validate', async () => {
+    const { validatePlaybook } = await import('crisis-playbook');
+    const documents = readdirSync(join(root, 'docs'))
+      .filter((name) => name.endsWith('.md'))
+      .flatMap((name) => [...readFileSync(join(root, 'docs', name), 'utf8').matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1]!));
+    expect(documents.length).toBeGreaterThan(0);
+    for (const document of documents) {
+      const result = validatePlaybook(JSON.parse(document));
+      expect(result.success, result.success ? '' : result.error.message).toBe(true);
+    }
+  });
+
   it('are extracted from the sources', () => {
     expect(examples.size).toBeGreaterThan(60);
   });

@@ -4,6 +4,7 @@ import type {
   EventSpec,
   GuardSpec,
   PlaybookDefinition,
+  RungOf,
   RungSpec,
   TrackSpec,
   TransitionSpec,
@@ -12,9 +13,31 @@ import type {
 import { validatePlaybook, type ValidateOptions } from './validatePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssue } from '../errors.js';
 
-type Rungs<D extends PlaybookDefinition> = D['ladder']['rungs'][number];
-type RungIds<D extends PlaybookDefinition> = Rungs<D>['id'];
-type WithLadder<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
+/**
+ * The union of a definition's rung specs.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, RungSpecOf } from 'crisis-playbook';
+ *
+ * type Final = Extract<RungSpecOf<typeof defaultPlaybook>, { final: true }>['id']; // 'resolved' | 'closed'
+ * ```
+ */
+export type RungSpecOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number];
+
+/**
+ * A definition whose rungs are `R`: the type {@link PlaybookBuilder} gives after a rung is
+ * inserted, replaced or removed.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, RungOf, RungSpecOf, WithRungs } from 'crisis-playbook';
+ *
+ * type WithoutMonitoring = WithRungs<typeof defaultPlaybook, Exclude<RungSpecOf<typeof defaultPlaybook>, { id: 'monitoring' }>>;
+ * const rung: RungOf<WithoutMonitoring> = 'phoneCall';
+ * ```
+ */
+export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
   readonly ladder: Omit<D['ladder'], 'rungs'> & { readonly rungs: readonly R[] };
 };
 
@@ -158,7 +181,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   }
 
   /** Replaces the advice of a rung, or of a track state given as `track.state`. */
-  setAdvice(state: RungIds<D> | `${D['tracks'][number]['id']}.${string}`, advice: readonly AdviceSpec[]): PlaybookBuilder<D> {
+  setAdvice(state: RungOf<D> | `${D['tracks'][number]['id']}.${string}`, advice: readonly AdviceSpec[]): PlaybookBuilder<D> {
     const definition = this.#definition;
     if (this.#hasRung(state)) {
       return this.#next({
@@ -188,9 +211,9 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * usually lead on to X. `{ after: X }`: everything that left X now leads to the new rung.
    */
   insertRung<const R extends RungSpec>(
-    position: InsertPosition<RungIds<D>>,
+    position: InsertPosition<RungOf<D>>,
     rung: R,
-  ): PlaybookBuilder<WithLadder<D, Rungs<D> | R>> {
+  ): PlaybookBuilder<WithRungs<D, RungSpecOf<D> | R>> {
     const anchor = 'before' in position ? position.before : position.after;
     const field = 'before' in position ? 'before' : 'after';
     const issues: PlaybookIssue[] = [];
@@ -220,7 +243,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * Adds a rung at the end of the ladder without rerouting anything: connect it with
    * {@link PlaybookBuilder.addTransitions} or with its own transitions.
    */
-  addRung<const R extends RungSpec>(rung: R): PlaybookBuilder<WithLadder<D, Rungs<D> | R>> {
+  addRung<const R extends RungSpec>(rung: R): PlaybookBuilder<WithRungs<D, RungSpecOf<D> | R>> {
     if (this.#hasRung(rung.id)) {
       return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `addRung: rung "${rung.id}" already exists`)]);
     }
@@ -232,10 +255,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * Replaces a rung by another. When the new rung has another id, every reference to the old
    * one now points to it.
    */
-  replaceRung<const Id extends RungIds<D>, const R extends RungSpec>(
+  replaceRung<const Id extends RungOf<D>, const R extends RungSpec>(
     id: Id,
     rung: R,
-  ): PlaybookBuilder<WithLadder<D, Exclude<Rungs<D>, { readonly id: Id }> | R>> {
+  ): PlaybookBuilder<WithRungs<D, Exclude<RungSpecOf<D>, { readonly id: Id }> | R>> {
     if (!this.#hasRung(id)) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'replaceRung')]);
     if (rung.id !== id && this.#hasRung(rung.id)) {
       return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `replaceRung: rung "${rung.id}" already exists`)]);
@@ -257,10 +280,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * more than one rung (or none), give `rerouteTo`, otherwise {@link PlaybookBuilder.build}
    * reports `ambiguous_removal`.
    */
-  removeRung<const Id extends RungIds<D>>(
+  removeRung<const Id extends RungOf<D>>(
     id: Id,
-    options: { readonly rerouteTo?: Exclude<RungIds<D>, Id> } = {},
-  ): PlaybookBuilder<WithLadder<D, Exclude<Rungs<D>, { readonly id: Id }>>> {
+    options: { readonly rerouteTo?: Exclude<RungOf<D>, Id> } = {},
+  ): PlaybookBuilder<WithRungs<D, Exclude<RungSpecOf<D>, { readonly id: Id }>>> {
     const rung = this.#definition.ladder.rungs.find((r) => r.id === id);
     if (!rung) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'removeRung')]);
     const led = [
@@ -302,7 +325,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * Adds transitions to a rung, or to every open rung with `'everyRung'` (for example, a
    * `threat.reported` that leads to a legal review from wherever the incident is).
    */
-  addTransitions(rung: RungIds<D> | 'everyRung', transitions: readonly TransitionSpec[]): PlaybookBuilder<D> {
+  addTransitions(rung: RungOf<D> | 'everyRung', transitions: readonly TransitionSpec[]): PlaybookBuilder<D> {
     const { ladder } = this.#definition;
     if (rung === 'everyRung') {
       return this.#next({
