@@ -299,6 +299,46 @@ describe('validation of an extended playbook', () => {
     }
   });
 
+  it('reports a cycle of rungs with no way out as traps', () => {
+    const rung = (id: string, on: { event: string; target: string }[], final = false) => ({
+      id,
+      title: id,
+      description: `The ${id} rung.`,
+      advice: [],
+      on: final ? undefined : on,
+      final,
+    });
+    const result = validatePlaybook({
+      id: 'loop',
+      version: '1',
+      title: 'Loop',
+      description: 'A draft that can be rejected forever.',
+      events: { 'draft.ready': {}, 'draft.rejected': {}, 'case.dropped': {} },
+      guards: {},
+      windows: {},
+      ladder: {
+        initial: 'start',
+        description: 'Start, then draft and review in a loop.',
+        rungs: [
+          rung('start', [
+            { event: 'draft.ready', target: 'drafting' },
+            { event: 'case.dropped', target: 'done' },
+          ]),
+          rung('drafting', [{ event: 'draft.ready', target: 'reviewing' }]),
+          rung('reviewing', [{ event: 'draft.rejected', target: 'drafting' }]),
+          rung('done', [], true),
+        ],
+      },
+      tracks: [],
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['trap', 'ladder.rungs.1'],
+      ['trap', 'ladder.rungs.2'],
+    ]);
+  });
+
   it('safeCompilePlaybook returns the issues instead of throwing', () => {
     const result = safeCompilePlaybook({ ...defaultPlaybook, tracks: [{ id: 'ladder', description: 'Clash', initial: 'a', states: [{ id: 'a', title: 'A', description: 'A.', advice: [] }] }] });
     expect(result.success).toBe(false);
