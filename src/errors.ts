@@ -63,18 +63,20 @@ export class EventValidationError extends Error {
 }
 
 /**
- * Thrown when the input given to an incident actor is invalid (unknown facts, a waiting
- * window that is not a positive duration).
+ * The error of an incident actor whose input is invalid (unknown facts, a waiting window that
+ * is not a positive duration). XState does not throw it from `createActor`: the actor's
+ * snapshot has `status: 'error'` and this `error`. Check the status, or subscribe with an
+ * error handler before `start()`, since an unobserved error is rethrown asynchronously.
  *
  * @example
  * ```ts
  * import { createActor } from 'xstate';
  * import { crisisMachine, InputValidationError } from 'crisis-playbook';
  *
- * try {
- *   createActor(crisisMachine, { input: { windows: { replyWindow: '-1h' } } });
- * } catch (error) {
- *   if (error instanceof InputValidationError) console.log(error.issues);
+ * const actor = createActor(crisisMachine, { input: { windows: { replyWindow: '-1h' } } });
+ * const snapshot = actor.getSnapshot();
+ * if (snapshot.status === 'error' && snapshot.error instanceof InputValidationError) {
+ *   console.log(snapshot.error.issues); // [{ code: 'custom', path: ['windows', 'replyWindow'], ... }]
  * }
  * ```
  */

@@ -50,6 +50,7 @@ export type {
   PlaybookAction,
   PlaybookGuard,
   PlaybookMachine,
+  PlaybookStateValue,
   StateMeta,
   TimelineParams,
 } from './compile/compilePlaybook.js';
@@ -67,6 +68,7 @@ export type { CrisisEvent, CrisisRung, CrisisWindow, CrisisGuardName } from './m
 
 // Advice: where the incident stands and what to do next.
 export { currentStep, currentTracks } from './advice/currentStep.js';
+export type { RungIn } from './advice/currentStep.js';
 export { recommend } from './advice/recommend.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 

@@ -39,7 +39,31 @@ describe('parseEvent and safeParseEvent', () => {
   });
 });
 
+describe('event times', () => {
+  it('keep the claimed time apart from the processing time, which never goes backwards', () => {
+    const actor = startIncident([
+      { type: 'facts.update', facts: {}, at: '2030-01-01T00:00:00Z' },
+      { type: 'assessment.complete', at: '1999-01-01T00:00:00Z' },
+    ]);
+    const [first, second] = actor.getSnapshot().context.timeline;
+    expect([first!.occurredAt, second!.occurredAt]).toEqual(['2030-01-01T00:00:00Z', '1999-01-01T00:00:00Z']);
+    expect(Date.parse(second!.at)).toBeGreaterThanOrEqual(Date.parse(first!.at));
+    expect(Date.parse(first!.at)).toBeLessThanOrEqual(Date.now());
+  });
+});
+
 describe('an invalid event sent to an actor', () => {
+  it('is rejected even when it is an object that was valid when sent before and then changed', () => {
+    const actor = startIncident();
+    const event: Record<string, unknown> = { type: 'threat.reported', kind: 'visit' };
+    actor.send(event as CrisisEvent);
+    event.kind = 'hug';
+    event.extra = 1;
+    actor.send(event as CrisisEvent);
+    expect(actor.getSnapshot().context.threats.map((t) => t.kind)).toEqual(['visit']);
+    expect(actor.getSnapshot().context.timeline).toHaveLength(1);
+  });
+
   it.each<[string, keyof typeof pathTo, unknown]>([
     ['call without agreement', 'phoneCall', { type: 'call.completed', apology: true }],
     ['contact on an unknown channel', 'monitoring', { type: 'contact.received', channel: 'pigeon' }],

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -13,8 +13,10 @@ async function runExample(name: string) {
 }
 
 describe('examples', () => {
-  it('each example folder has a main.ts that this suite runs', () => {
-    expect(readdirSync(new URL('../examples', import.meta.url)).sort()).toEqual(['custom-rung', 'json-playbook', 'reference-case']);
+  it('each example folder has a main.ts, and this suite runs each of them', () => {
+    const folders = readdirSync(new URL('../examples', import.meta.url)).sort();
+    expect(folders).toEqual(['custom-rung', 'json-playbook', 'reference-case']);
+    for (const folder of folders) expect(existsSync(new URL(`../examples/${folder}/main.ts`, import.meta.url)), folder).toBe(true);
   });
 
   it('reference-case (npm start) replays the reference case step by step and ends resolved', async () => {

@@ -76,7 +76,7 @@ describe('insertRung', () => {
       )
       .build();
     const requesting = review.ladder.rungs.find((rung) => rung.id === 'requestingAccess')!;
-    expect([...requesting.on!, ...requesting.after!].map((t) => (t as { target?: string }).target)).toEqual([undefined, 'review', 'review', 'review']);
+    expect([...requesting.on!, ...requesting.after!].map((t) => (t as { target?: string }).target)).toEqual(['requestingAccess', 'review', 'review', 'review']);
     const actor = createActor(compilePlaybook(review)).start();
     actor.send({ type: 'facts.update', facts: outOfSightFacts });
     actor.send({ type: 'assessment.complete' });

@@ -1,7 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createActor } from 'xstate';
 import { z } from 'zod';
-import { compilePlaybook, defaultPlaybook, extendPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
+import { compilePlaybook, currentStep, defaultPlaybook, extendPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 describe('an extended playbook', () => {
@@ -16,6 +16,10 @@ describe('an extended playbook', () => {
     actor.send({ type: 'legal.clear' });
     // @ts-expect-error counsel is a string
     actor.send({ type: 'legal.cleared', counsel: 42 });
+  });
+
+  it('types the rung of an extended machine', () => {
+    expectTypeOf(currentStep(actor.getSnapshot())).toEqualTypeOf<RungOf<typeof acmePlaybook>>();
   });
 
   it('adds its rung ids and removes the removed ones', () => {

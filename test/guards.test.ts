@@ -51,6 +51,39 @@ describe('crisisGuards', () => {
     expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
   });
 
+  it('reach every condition that names the overridden guard', async () => {
+    const { compilePlaybook, extendPlaybook } = await import('crisis-playbook');
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addGuards({
+        shouldCall: { description: 'Call first.', condition: { any: ['isPosterKnown', { path: 'facts.venue', equals: 'personal-feed' }] } },
+      })
+      .addTransitions('monitoring', [{ event: 'assessment.complete', target: 'phoneCall', guard: { all: ['isPosterKnown'] } }])
+      .build();
+    const routed = {
+      ...playbook,
+      ladder: {
+        ...playbook.ladder,
+        rungs: playbook.ladder.rungs.map((rung) =>
+          rung.id === 'gatheringInfo' ? { ...rung, on: [{ event: 'assessment.complete', target: 'phoneCall', guard: 'shouldCall' }, ...rung.on] } : rung,
+        ),
+      },
+    };
+    const machine = compilePlaybook(routed).provide({ guards: { isPosterKnown: () => true } });
+    const viaNamedGuard = createActor(machine).start();
+    viaNamedGuard.send({ type: 'assessment.complete' });
+    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('phoneCall');
+
+    // The inline condition { all: ['isPosterKnown'] } on monitoring uses the override too.
+    viaNamedGuard.send({ type: 'call.completed', apology: false, agreement: false });
+    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('monitoring');
+    viaNamedGuard.send({ type: 'assessment.complete' });
+    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('phoneCall');
+
+    const stillOriginal = createActor(compilePlaybook(routed)).start();
+    stillOriginal.send({ type: 'assessment.complete' });
+    expect(currentStep(stillOriginal.getSnapshot())).toBe('directMessage');
+  });
+
   it('still validates events when a guard is overridden', () => {
     const machine = crisisMachine.provide({ guards: { isAgreementReached: () => true } });
     const actor = createActor(machine).start();

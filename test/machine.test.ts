@@ -35,8 +35,12 @@ describe('the compiled default playbook', () => {
     expect(crisisMachine.root.states.closed!.type).toBe('final');
   });
 
-  it('gives every state node a description', () => {
-    for (const node of nodes) expect(node.description, node.id).toBeTruthy();
+  it('gives every state node a description, a meta title and tags', () => {
+    for (const node of nodes) {
+      expect(node.description, node.id).toBeTruthy();
+      expect(node.meta?.title, node.id).toBeTruthy();
+      expect(node.tags.length, node.id).toBeGreaterThan(0);
+    }
   });
 
   it('gives every rung and track state advice in meta and tags', () => {
@@ -53,7 +57,9 @@ describe('the compiled default playbook', () => {
       monitoring: ['waiting'],
       resolved: ['final'],
       closed: ['final'],
-      threatened: ['threatened'],
+      quiet: ['quiet'],
+      none: ['no-threats'],
+      threatened: ['threatened', 'severity-raised'],
     });
   });
 

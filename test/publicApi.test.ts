@@ -15,6 +15,7 @@ const exported = checker.getExportsOfModule(moduleSymbol).map((symbol) => {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
   return {
     name: symbol.getName(),
+    isValue: (target.flags & ts.SymbolFlags.Value) !== 0,
     summary: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
     tags: target.getJsDocTags(checker).map((tag) => tag.name),
   };
@@ -32,8 +33,9 @@ describe('the public API', () => {
     expect(entry.tags, `${entry.name} has no @example`).toContain('example');
   });
 
-  it('exports at run time every value it declares', () => {
-    const values = exported.filter((entry) => entry.name in api).map((entry) => entry.name);
+  it('exports at run time exactly the values its types declare', () => {
+    const values = exported.filter((entry) => entry.isValue).map((entry) => entry.name);
+    expect(values).toContain('crisisMachine');
     expect(Object.keys(api).sort()).toEqual(values.sort());
   });
 });

@@ -26,6 +26,7 @@ describe('the community track', () => {
       'Let your supporters speak',
     ]);
     expect(recommendations[1]!.detail).toMatch(/thank them privately/);
+    expect(recommendations[1]!.because[1]).toMatchObject({ guard: 'hasSupporters', result: true, facts: { supporters: 1 } });
     expect(recommendations[1]!.source).toEqual({ region: 'community', state: 'supported' });
   });
 });
@@ -71,5 +72,11 @@ describe('the safety track', () => {
     const titles = recommend(actor.getSnapshot()).map((r) => r.title);
     expect(titles).not.toContain('Contact the authorities now');
     expect(titles).toContain('Brief staff and document everything');
+    expect(actor.getSnapshot().hasTag('severity-raised')).toBe(true);
+    const brief = recommend(actor.getSnapshot()).find((r) => r.title === 'Brief staff and document everything')!;
+    expect(brief.because.map((b) => b.text)).toEqual([
+      'The safety track is "threatened" (Threatened)',
+      'hasThreats is true (threats = ["police-report"])',
+    ]);
   });
 });

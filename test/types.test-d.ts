@@ -1,9 +1,10 @@
 import { describe, expectTypeOf, it } from 'vitest';
-import { createActor, type SnapshotFrom } from 'xstate';
+import { createActor, createMachine, type SnapshotFrom } from 'xstate';
 import {
   compilePlaybook,
   crisisGuards,
   crisisMachine,
+  currentStep,
   parseEvent,
   type CrisisEvent,
   type CrisisRung,
@@ -60,6 +61,12 @@ describe('the machine', () => {
     createActor(crisisMachine, { input: { facts: { venue: 'public-group' }, windows: { replyWindow: '12h' } } });
     // @ts-expect-error there is no coffeeWindow
     createActor(crisisMachine, { input: { windows: { coffeeWindow: '1h' } } });
+  });
+
+  it('types the rung currentStep returns', () => {
+    expectTypeOf(currentStep(actor.getSnapshot())).toEqualTypeOf<CrisisRung>();
+    const other = createActor(createMachine({ initial: 'a', states: { a: {} } }));
+    expectTypeOf(currentStep(other.getSnapshot())).toEqualTypeOf<string>();
   });
 
   it('types its output and the rung ids', () => {

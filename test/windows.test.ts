@@ -54,6 +54,28 @@ describe('waiting windows in a live actor (fake timers)', () => {
     expect(currentStep(actor.getSnapshot())).toBe('monitoring');
   });
 
+  it('starts the reply window again when the message actually goes out', () => {
+    const actor = startIncident(pathTo.directMessage);
+    vi.advanceTimersByTime(23 * HOUR);
+    actor.send({ type: 'message.sent' });
+    vi.advanceTimersByTime(HOUR);
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    vi.advanceTimersByTime(23 * HOUR - 1);
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    vi.advanceTimersByTime(1);
+    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+  });
+
+  it('starts the access window again when the request is actually sent', () => {
+    const actor = startIncident(pathTo.requestingAccess);
+    vi.advanceTimersByTime(20 * HOUR);
+    actor.send({ type: 'access.requested' });
+    vi.advanceTimersByTime(23 * HOUR);
+    expect(currentStep(actor.getSnapshot())).toBe('requestingAccess');
+    vi.advanceTimersByTime(HOUR);
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+  });
+
   it('takes per-incident windows from the input', () => {
     const actor = createActor(crisisMachine, { input: { windows: { replyWindow: '2h', accessWindow: 30 * 60_000 } } }).start();
     actor.send({ type: 'assessment.complete' });

@@ -26,6 +26,6 @@ console.log('outcome:', snapshot.output);
 console.log('\ntimeline:');
 for (const entry of snapshot.context.timeline) {
   const move = entry.from === entry.to ? entry.from : `${entry.from} → ${entry.to}`;
-  console.log(`  ${entry.at}  ${entry.type.padEnd(20)} ${move}${entry.by ? `  (by ${entry.by})` : ''}`);
+  console.log(`  ${entry.occurredAt ?? entry.at}  ${entry.type.padEnd(20)} ${move}${entry.by ? `  (by ${entry.by})` : ''}`);
 }
 actor.stop();

@@ -19,15 +19,35 @@ function activeRegions(value: StateValue): Record<string, string> | undefined {
  * console.log(currentStep(actor.getSnapshot())); // 'gatheringInfo'
  * ```
  */
-export function currentStep(snapshot: AnyMachineSnapshot): string {
+export function currentStep<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S['value']> {
   const value = snapshot.value as StateValue;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return value as RungIn<S['value']>;
   const ladder = activeRegions(value)?.ladder;
   if (ladder === undefined) {
     throw new TypeError(`Expected a crisis-playbook snapshot; received state value ${JSON.stringify(value)}`);
   }
-  return ladder;
+  return ladder as RungIn<S['value']>;
 }
+
+/**
+ * The rung ids a snapshot's state value can be on: typed for compiled playbooks
+ * (see `PlaybookStateValue`), `string` for other machines.
+ *
+ * @example
+ * ```ts
+ * import type { CrisisRung, PlaybookStateValue, RungIn, defaultPlaybook } from 'crisis-playbook';
+ *
+ * const rung: RungIn<PlaybookStateValue<typeof defaultPlaybook>> = 'phoneCall';
+ * const same: CrisisRung = rung;
+ * ```
+ */
+export type RungIn<V> = 0 extends 1 & V
+  ? string
+  : V extends string
+    ? V
+    : V extends { active: { ladder: infer L extends string } }
+      ? L
+      : string;
 
 /**
  * The state of each side track (for the default playbook, `community` and `safety`) while the

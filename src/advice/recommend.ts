@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { IncidentContext } from '../compile/context.js';
-import type { GuardArgs, StateMeta } from '../compile/compilePlaybook.js';
+import type { StateMeta } from '../compile/compilePlaybook.js';
+import { scopeOf, type GuardArgs } from '../compile/guards.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath } from '../definition/conditions.js';
 import type { AdviceSpec, Condition, GuardSpec } from '../definition/types.js';
 
@@ -105,8 +106,7 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
       text: `${name} is ${result}${shown.length > 0 ? ` (${shown.join(', ')})` : ''}`,
     };
   };
-  const holds = (condition: Condition): boolean =>
-    evaluateCondition(condition, { facts: context.facts, event: args.event, threats: context.threats.map((t) => t.kind) }, (name) => check(name));
+  const holds = (condition: Condition): boolean => evaluateCondition(condition, scopeOf(args), (name) => check(name));
 
   const recommendations: Recommendation[] = [];
   const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
@@ -156,18 +156,18 @@ function whereReason(
         : 'reached directly'
       : arrival.window !== undefined
         ? `reached when ${arrival.window} ran out at ${arrival.at}`
-        : `reached from ${arrival.from} on ${arrival.type} at ${arrival.at}`;
+        : `reached from ${arrival.from} on ${arrival.type} at ${arrival.occurredAt ?? arrival.at}`;
   return { kind: 'rung', text: `The incident is at ${state} (${meta.title ?? state}), ${how}` };
 }
 
 function explainFacts(name: string, playbook: PlaybookMeta, context: IncidentContext): Record<string, unknown> {
   const guard: GuardSpec | undefined = playbook.guards[name];
   if (guard === undefined) return {};
-  const scope = { facts: context.facts, event: {}, threats: context.threats.map((t) => t.kind) };
+  const scope = scopeOf({ context, event: { type: 'crisis.recommend' } });
   const facts: Record<string, unknown> = {};
   for (const path of conditionPaths(guard.condition, playbook.guards)) {
     if (path.startsWith('facts.')) facts[path.slice('facts.'.length)] = readPath(scope, path);
-    if (path === 'threats') facts.threats = scope.threats;
+    if (path === 'threats' || path === 'supporters') facts[path] = scope[path];
   }
   return facts;
 }

@@ -1,4 +1,5 @@
 import { assign } from 'xstate';
+import { now } from './clock.js';
 import type { IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
 
 type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
@@ -27,9 +28,16 @@ export interface TimelineParams {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The time an event happened: its `at` field, or now. */
+/** The time an event happened: its `at` field, or the processing time. */
 export function eventTime(event: AnyEvent): string {
-  return text(event.at) ?? new Date(Date.now()).toISOString();
+  return text(event.at) ?? new Date(now()).toISOString();
+}
+
+/** The processing time, never earlier than the last timeline entry (the timeline stays ordered). */
+function stampAfter(timeline: readonly TimelineEntry[]): string {
+  const last = timeline.at(-1);
+  const time = now();
+  return new Date(last === undefined ? time : Math.max(time, Date.parse(last.at))).toISOString();
 }
 
 /** The rung the ladder is on, read from the timeline (the initial rung before any entry). */
@@ -47,7 +55,8 @@ export function createBuiltinActions(initialRung: string) {
       const current = currentRungOf(context, initialRung);
       const delayed = params.window !== undefined;
       const entry: TimelineEntry = {
-        at: eventTime(event),
+        at: stampAfter(context.timeline),
+        ...(text(event.at) !== undefined ? { occurredAt: text(event.at) } : {}),
         type: delayed ? 'window.elapsed' : event.type,
         from: params.from ?? current,
         to: params.to ?? current,

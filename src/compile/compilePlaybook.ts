@@ -1,10 +1,8 @@
 import {
   setup,
-  type AnyEventObject,
   type EventObject,
   type StateMachine,
   type StateSchema,
-  type StateValue,
 } from 'xstate';
 import { createBuiltinActions, builtinActionNames, type TimelineParams } from './actions.js';
 import {
@@ -15,7 +13,7 @@ import {
   type IncidentInput,
   type IncidentOutput,
 } from './context.js';
-import { evaluateCondition, type ConditionScope } from '../definition/conditions.js';
+import { buildGuardTable, requireValidEvent, type AnyGuard, type GuardArgs, type GuardPredicate } from './guards.js';
 import { toMilliseconds } from '../definition/durations.js';
 import type {
   AdviceSpec,
@@ -58,35 +56,6 @@ export interface StateMeta {
 }
 
 /**
- * The arguments XState passes to a guard of a compiled playbook.
- *
- * @example
- * ```ts
- * import { crisisGuards, type GuardArgs } from 'crisis-playbook';
- *
- * const args: GuardArgs = { context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } };
- * console.log(crisisGuards.isPosterKnown(args)); // true
- * ```
- */
-export interface GuardArgs {
-  readonly context: Pick<IncidentContext, 'facts'> & Partial<Pick<IncidentContext, 'threats'>>;
-  readonly event: AnyEventObject;
-}
-
-/**
- * A guard implementation of a compiled playbook: a yes/no predicate over the context and
- * the event.
- *
- * @example
- * ```ts
- * import type { GuardPredicate } from 'crisis-playbook';
- *
- * const isUrgent: GuardPredicate = ({ context }) => context.facts.venue === 'public-group';
- * ```
- */
-export type GuardPredicate = (args: GuardArgs) => boolean;
-
-/**
  * Options of {@link compilePlaybook}.
  *
  * @example
@@ -120,44 +89,6 @@ export interface CompileOptions<G extends string = string> {
  */
 export const builtinGuardNames = ['isEventValid', 'matches'] as const;
 
-function scopeOf({ context, event }: GuardArgs): ConditionScope {
-  return {
-    facts: context.facts,
-    event,
-    threats: (context.threats ?? []).map((threat) => threat.kind),
-  };
-}
-
-/**
- * Turns a definition's named guards (conditions as data) into guard predicates, for reuse in
- * other machines. Guards given in `extra` can be referenced by name from the conditions.
- *
- * @example
- * ```ts
- * import { compileGuards, defaultPlaybook } from 'crisis-playbook';
- *
- * const guards = compileGuards(defaultPlaybook);
- * guards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } }); // true
- * ```
- */
-export function compileGuards<D extends PlaybookDefinition>(
-  definition: D,
-  extra: Readonly<Record<string, GuardPredicate>> = {},
-): Record<GuardOf<D>, GuardPredicate> {
-  const evaluate = (name: string, args: GuardArgs): boolean => {
-    const guard = definition.guards[name];
-    if (guard) return evaluateCondition(guard.condition, scopeOf(args), (ref) => evaluate(ref, args));
-    const predicate = extra[name];
-    if (predicate) return predicate(args);
-    throw new Error(`Unknown guard "${name}"`);
-  };
-  const compiled: Record<string, GuardPredicate> = { ...extra };
-  for (const name of Object.keys(definition.guards)) {
-    compiled[name] = (args) => evaluate(name, args);
-  }
-  return compiled as Record<GuardOf<D>, GuardPredicate>;
-}
-
 /**
  * A data condition as one named XState guard, so the inspector shows it: a named guard by its
  * name, anything else as the parameterised `matches` guard carrying the condition. Unguarded
@@ -166,25 +97,6 @@ export function compileGuards<D extends PlaybookDefinition>(
 function toGuard(condition: Condition | undefined): string | { type: 'matches'; params: Condition } {
   if (condition === undefined) return 'isEventValid';
   return typeof condition === 'string' ? condition : { type: 'matches', params: condition };
-}
-
-type AnyGuard = (args: GuardArgs, params?: unknown) => boolean;
-
-/**
- * Every guard of a compiled machine first checks that the event matches its schema, so an
- * invalid event never takes a transition. Guards given later through `provide` are wrapped
- * the same way.
- */
-function requireValidEvent(
-  guards: Readonly<Record<string, AnyGuard>>,
-  isEventValid: (args: GuardArgs) => boolean,
-): Record<string, AnyGuard> {
-  return Object.fromEntries(
-    Object.entries(guards).map(([name, guard]) => [
-      name,
-      name === 'isEventValid' ? guard : (args: GuardArgs, params?: unknown) => isEventValid(args) && guard(args, params),
-    ]),
-  );
 }
 
 /**
@@ -217,24 +129,14 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
 
   const { id, ladder } = definition;
   const parser = createEventParser(definition);
-  const validity = new WeakMap<object, boolean>();
   const declared = new Set(Object.keys(definition.events));
   // Only declared events can take a transition; others (XState's own `xstate.after…` events,
-  // the probe `recommend` uses) have nothing to validate.
-  const isEventValid = ({ event }: GuardArgs): boolean => {
-    if (!declared.has(event.type)) return true;
-    let valid = validity.get(event);
-    if (valid === undefined) {
-      valid = parser.safeParse(event).success;
-      validity.set(event, valid);
-    }
-    return valid;
-  };
-  const guards = compileGuards(definition, extraGuards);
-  // Comparisons never name a guard (names become XState guard references), but a lookup
-  // through the compiled guards keeps `matches` total.
-  const matches = (args: GuardArgs, params: Condition): boolean =>
-    evaluateCondition(params, scopeOf(args), (name) => (guards as Record<string, GuardPredicate>)[name]?.(args) ?? false);
+  // the probe `recommend` uses) have nothing to validate. No cache: an app may mutate and
+  // resend the same event object.
+  const isEventValid = ({ event }: GuardArgs): boolean =>
+    !declared.has(event.type) || parser.safeParse(event).success;
+  const guardsWith = (overrides: Readonly<Record<string, AnyGuard>>) =>
+    requireValidEvent({ isEventValid, ...buildGuardTable(definition, overrides) }, isEventValid);
 
   const finalIds = new Set(ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
   const rungTarget = (target: string) => (finalIds.has(target) ? `#${id}.${target}` : target);
@@ -263,6 +165,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
     target?: string,
   ) => ({
     ...(target !== undefined ? { target } : {}),
+    ...(transition.reenter && target !== undefined ? { reenter: true } : {}),
     guard: toGuard(transition.guard),
     actions: [
       ...(transition.actions ?? []),
@@ -320,7 +223,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
                     t,
                     'ladder',
                     rung.id,
-                    t.target === undefined || t.target === rung.id ? undefined : rungTarget(t.target),
+                    t.target === undefined || (t.target === rung.id && !t.reenter) ? undefined : rungTarget(t.target),
                   ),
                 ),
               ]),
@@ -342,6 +245,8 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
       track.id,
       {
         description: track.description,
+        meta: { title: `Side track: ${track.id}` },
+        tags: ['side-track'],
         initial: track.initial,
         states: Object.fromEntries(
           track.states.map((state) => [
@@ -355,7 +260,9 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
                   groupBy(withRecordingFallback(track.id, state.on ?? [], recorders.keys()), (t) => t.event),
                 ).map(([event, list]) => [
                   event,
-                  list.map((t) => transitionConfig(t, track.id, undefined, t.target === state.id ? undefined : t.target)),
+                  list.map((t) =>
+                    transitionConfig(t, track.id, undefined, t.target === state.id && !t.reenter ? undefined : t.target),
+                  ),
                 ]),
               ),
             },
@@ -405,6 +312,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
     id,
     description: definition.description,
     meta: rootMeta,
+    tags: ['incident'],
     context: ({ input }: { input: unknown }) => createContext(inputSchema, input),
     output: ({ context }: { context: IncidentContext }) => toOutput(context),
     initial: 'active',
@@ -412,8 +320,16 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
       active: {
         type: 'parallel',
         description: 'The incident is open: the ladder and the side tracks run side by side.',
+        meta: { title: 'Open incident' },
+        tags: ['open'],
         states: {
-          ladder: { description: ladder.description, initial: ladder.initial, states: rungStates },
+          ladder: {
+            description: ladder.description,
+            meta: { title: 'Escalation ladder' },
+            tags: ['ladder'],
+            initial: ladder.initial,
+            states: rungStates,
+          },
           ...trackStates,
         },
       },
@@ -429,15 +345,12 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
       output: IncidentOutput;
       meta: StateMeta;
     },
-    guards: requireValidEvent(
-      { ...(guards as Record<string, AnyGuard>), isEventValid, matches: matches as AnyGuard },
-      isEventValid,
-    ) as Record<GuardOf<D> | G | 'isEventValid' | 'matches', AnyGuard>,
+    guards: guardsWith(extraGuards) as Record<GuardOf<D> | G | 'isEventValid' | 'matches', AnyGuard>,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: createBuiltinActions(ladder.initial) as unknown as Record<BuiltinActionName, never>,
     delays,
   }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
-  return validatingProvide(machine, isEventValid);
+  return rebuildGuardsOnProvide(machine, extraGuards, guardsWith);
 }
 
 /**
@@ -466,21 +379,22 @@ function timelineRecorders(definition: PlaybookDefinition): Map<string, string> 
   return recorders;
 }
 
-/** Makes `machine.provide` wrap the guards it is given with the event check. */
-function validatingProvide<M extends { provide: (implementations: never) => M }>(
+/**
+ * Makes `machine.provide({ guards })` rebuild the guard table: the provided guards replace
+ * their namesakes, every data guard and inline condition that refers to them by name uses
+ * them, and every guard still checks the event first.
+ */
+function rebuildGuardsOnProvide<M extends { provide: (implementations: never) => M }>(
   machine: M,
-  isEventValid: (args: GuardArgs) => boolean,
+  overrides: Readonly<Record<string, AnyGuard>>,
+  guardsWith: (overrides: Readonly<Record<string, AnyGuard>>) => Record<string, AnyGuard>,
 ): M {
   const provide = machine.provide.bind(machine) as (implementations: { guards?: Record<string, AnyGuard> }) => M;
-  machine.provide = ((implementations: { guards?: Record<string, AnyGuard> }) =>
-    validatingProvide(
-      provide(
-        implementations.guards
-          ? { ...implementations, guards: requireValidEvent(implementations.guards, isEventValid) }
-          : implementations,
-      ),
-      isEventValid,
-    )) as M['provide'];
+  machine.provide = ((implementations: { guards?: Record<string, AnyGuard> }) => {
+    if (!implementations.guards) return rebuildGuardsOnProvide(provide(implementations), overrides, guardsWith);
+    const merged = { ...overrides, ...implementations.guards };
+    return rebuildGuardsOnProvide(provide({ ...implementations, guards: guardsWith(merged) }), merged, guardsWith);
+  }) as M['provide'];
   return machine;
 }
 
@@ -514,6 +428,27 @@ export type PlaybookGuard<D extends PlaybookDefinition, G extends string = never
   | { type: 'matches'; params: Condition };
 
 /**
+ * The state value of a compiled playbook's snapshot: a final rung id once the incident is
+ * done, otherwise the open rung of the ladder and the state of each side track.
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, PlaybookStateValue } from 'crisis-playbook';
+ *
+ * const value: PlaybookStateValue<typeof defaultPlaybook> = {
+ *   active: { ladder: 'directMessage', community: 'quiet', safety: 'none' },
+ * };
+ * ```
+ */
+export type PlaybookStateValue<D extends PlaybookDefinition> =
+  | Extract<D['ladder']['rungs'][number], { readonly final: true }>['id']
+  | {
+      active: { ladder: Exclude<D['ladder']['rungs'][number], { readonly final: true }>['id'] } & {
+        [track: string]: string;
+      };
+    };
+
+/**
  * The machine type {@link compilePlaybook} returns for a definition: typed events (from the
  * definition's `events`), context, input, output, guards and delays.
  *
@@ -532,7 +467,7 @@ export type PlaybookMachine<D extends PlaybookDefinition, G extends string = nev
   PlaybookAction,
   PlaybookGuard<D, G>,
   WindowOf<D>,
-  StateValue,
+  PlaybookStateValue<D>,
   string,
   IncidentInput<D> | undefined,
   IncidentOutput,
@@ -542,6 +477,8 @@ export type PlaybookMachine<D extends PlaybookDefinition, G extends string = nev
 >;
 
 export { builtinActionNames };
+export { compileGuards } from './guards.js';
+export type { GuardArgs, GuardPredicate } from './guards.js';
 
 type BuiltinActionName = (typeof builtinActionNames)[number] | 'appendTimeline';
 export type { TimelineParams };

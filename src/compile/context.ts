@@ -22,8 +22,10 @@ import { InputValidationError, fromZodIssues } from '../errors.js';
  * ```
  */
 export interface TimelineEntry {
-  /** ISO 8601 time the event was accepted (or its `at` field). */
+  /** ISO 8601 time the event was processed; never earlier than the entry before it. */
   readonly at: string;
+  /** When the event happened, as claimed by its `at` field (backfilled events). */
+  readonly occurredAt?: string;
   /** The event type, or `window.elapsed` when a waiting window ran out. */
   readonly type: string;
   /** The rung before the event. */

@@ -8,13 +8,14 @@ export interface ConditionScope {
   readonly facts: Readonly<Record<string, unknown>>;
   readonly event: Readonly<Record<string, unknown>>;
   readonly threats: readonly string[];
+  readonly supporters: number;
 }
 
 /** Resolves a named guard when a condition refers to one. */
 export type GuardLookup = (name: string, scope: ConditionScope) => boolean;
 
 /** The roots a condition path may start with. */
-export const conditionRoots = ['facts', 'event', 'threats'] as const;
+export const conditionRoots = ['facts', 'event', 'threats', 'supporters'] as const;
 
 /** Reads a dotted path (`facts.venue`) from the scope; own properties only. */
 export function readPath(scope: ConditionScope, path: string): unknown {
@@ -39,6 +40,10 @@ export function evaluateCondition(
   const value = readPath(scope, condition.path);
   if ('equals' in condition) return value === condition.equals;
   if ('in' in condition) return condition.in.includes(value as ConditionValue);
+  if ('atLeast' in condition) {
+    const amount = Array.isArray(value) ? value.length : value;
+    return typeof amount === 'number' && amount >= condition.atLeast;
+  }
   return Array.isArray(value) && value.includes(condition.includes);
 }
 

@@ -90,6 +90,14 @@ export const defaultPlaybook = definePlaybook({
       description: 'The call ended in an agreement.',
       condition: { path: 'event.agreement', equals: true },
     },
+    hasThreats: {
+      description: 'At least one threat was made.',
+      condition: { path: 'threats', atLeast: 1 },
+    },
+    hasSupporters: {
+      description: 'Supporters spoke up for the organisation at least once.',
+      condition: { path: 'supporters', atLeast: 1 },
+    },
     hasViolenceThreat: {
       description: 'A threat of violence was made.',
       condition: { path: 'threats', includes: 'violence' },
@@ -182,7 +190,12 @@ export const defaultPlaybook = definePlaybook({
           },
         ],
         on: [
-          { event: 'access.requested', description: 'The request is on its way.' },
+          {
+            event: 'access.requested',
+            target: 'requestingAccess',
+            reenter: true,
+            description: 'The request is on its way: the access window starts now.',
+          },
           {
             event: 'access.granted',
             target: 'directMessage',
@@ -214,7 +227,12 @@ export const defaultPlaybook = definePlaybook({
           },
         ],
         on: [
-          { event: 'message.sent', description: 'Wait for the reply.' },
+          {
+            event: 'message.sent',
+            target: 'directMessage',
+            reenter: true,
+            description: 'Sent: the reply window starts now.',
+          },
           {
             event: 'message.replied',
             target: 'phoneCall',
@@ -257,8 +275,10 @@ export const defaultPlaybook = definePlaybook({
         on: [
           {
             event: 'intermediary.asked',
+            target: 'intermediary',
+            reenter: true,
             actions: ['recordIntermediary'],
-            description: 'The colleague is passing the word.',
+            description: 'The colleague is passing the word: the intermediary window starts now.',
           },
           { event: 'intermediary.declined', target: 'monitoring', description: 'The intermediary route failed.' },
         ],
@@ -353,6 +373,7 @@ export const defaultPlaybook = definePlaybook({
           id: 'quiet',
           title: 'Community quiet',
           description: 'No one has spoken up for the organisation yet.',
+          tags: ['quiet'],
           advice: [],
           on: [
             {
@@ -374,6 +395,7 @@ export const defaultPlaybook = definePlaybook({
               detail:
                 'A strong community defends you. Let them, thank them privately, and do not pile on in the thread.',
               priority: 30,
+              because: ['hasSupporters'],
             },
           ],
           on: [
@@ -391,6 +413,7 @@ export const defaultPlaybook = definePlaybook({
           id: 'none',
           title: 'No threats',
           description: 'No threats have been made.',
+          tags: ['no-threats'],
           advice: [],
           on: [
             {
@@ -405,7 +428,7 @@ export const defaultPlaybook = definePlaybook({
           id: 'threatened',
           title: 'Threatened',
           description: 'Threats were made: severity is raised and every threat is recorded.',
-          tags: ['threatened'],
+          tags: ['threatened', 'severity-raised'],
           advice: [
             {
               title: 'Contact the authorities now',
@@ -420,6 +443,7 @@ export const defaultPlaybook = definePlaybook({
               detail:
                 'Tell the people who might be affected what was threatened, keep screenshots with dates, and record every contact. Keep working the ladder: threats often come just before a call.',
               priority: 25,
+              because: ['hasThreats'],
             },
           ],
           on: [

@@ -15,11 +15,14 @@ const text = (max: number) => z.string().min(1).max(max);
 const value = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const path = z
   .string()
-  .regex(/^(facts|event|threats)(\.[A-Za-z0-9_-]+)*$/, 'Expected a path rooted at "facts", "event" or "threats"');
+  .regex(
+    /^(facts|event|threats|supporters)(\.[A-Za-z0-9_-]+)*$/,
+    'Expected a path rooted at "facts", "event", "threats" or "supporters"',
+  );
 
 /**
  * Zod schema of a {@link Condition}: a named guard, `all`/`any`/`not`, or a comparison
- * (`equals`, `in`, `includes`) of the value at `path`.
+ * (`equals`, `in`, `includes`, `atLeast`) of the value at `path`.
  *
  * @example
  * ```ts
@@ -37,6 +40,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ path, equals: value }),
     z.strictObject({ path, in: z.array(value).min(1) }),
     z.strictObject({ path, includes: value }),
+    z.strictObject({ path, atLeast: z.number().int().min(0) }),
   ]),
 );
 
@@ -63,6 +67,7 @@ const payloadField = z.discriminatedUnion('type', [
 const transition = z.strictObject({
   event: eventType,
   target: id.optional(),
+  reenter: z.boolean().optional(),
   guard: conditionSchema.optional(),
   actions: z.array(id).optional(),
   description: text(500).optional(),

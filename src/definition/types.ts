@@ -17,7 +17,8 @@ export type ConditionValue = string | number | boolean | null;
 /**
  * A routing condition written as data. A string refers to a named guard of the playbook;
  * objects combine (`all`, `any`, `not`) or compare a value found at `path` (rooted at `facts`,
- * `event` or `threats`).
+ * `event`, `threats` (the kinds recorded) or `supporters` (how many times supporters spoke
+ * up)). `atLeast` compares a number, or the length of a list.
  *
  * @example
  * ```ts
@@ -39,7 +40,8 @@ export type Condition =
   | { readonly not: Condition }
   | { readonly path: string; readonly equals: ConditionValue }
   | { readonly path: string; readonly in: readonly ConditionValue[] }
-  | { readonly path: string; readonly includes: ConditionValue };
+  | { readonly path: string; readonly includes: ConditionValue }
+  | { readonly path: string; readonly atLeast: number };
 
 /**
  * One field of an event payload, described as data so that a playbook stays plain JSON.
@@ -134,6 +136,8 @@ export interface WindowSpec {
 export interface TransitionSpec {
   readonly event: string;
   readonly target?: string;
+  /** With `target` set to the state itself: leave and re-enter it, restarting its waiting windows. */
+  readonly reenter?: boolean;
   readonly guard?: Condition;
   readonly actions?: readonly string[];
   readonly description?: string;

@@ -1,0 +1,20 @@
+let pinned: number | undefined;
+
+/** The processing time: `Date.now()`, or the time pinned by {@link withNow}. */
+export function now(): number {
+  return pinned ?? Date.now();
+}
+
+/**
+ * Runs `run` with the processing time pinned to `time`, so that a pure transition stamps its
+ * timeline and deadlines deterministically. Synchronous only.
+ */
+export function withNow<T>(time: number, run: () => T): T {
+  const previous = pinned;
+  pinned = time;
+  try {
+    return run();
+  } finally {
+    pinned = previous;
+  }
+}
