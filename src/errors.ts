@@ -139,3 +139,62 @@ export function fromZodIssues(
         : issue.message,
   }));
 }
+
+/**
+ * The codes of {@link IncidentError}: what went wrong with a stored incident or an event
+ * applied to it.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentErrorCode } from 'crisis-playbook';
+ *
+ * const retryable: IncidentErrorCode[] = ['stale_version'];
+ * ```
+ */
+export type IncidentErrorCode =
+  | 'invalid_json'
+  | 'invalid_document'
+  | 'unsupported_format'
+  | 'unknown_playbook'
+  | 'unknown_playbook_version'
+  | 'invalid_input'
+  | 'invalid_event'
+  | 'invalid_time'
+  | 'incident_finished'
+  | 'event_not_applicable'
+  | 'stale_version'
+  | 'not_found'
+  | 'already_exists';
+
+/**
+ * Thrown by the server runtime ({@link decide}, {@link restoreIncident}, the incident store)
+ * when a stored incident or an event cannot be used. `code` says what went wrong, `issues` say
+ * where. The incident is never changed when this is thrown.
+ *
+ * @example
+ * ```ts
+ * import { decide, openIncident, IncidentError } from 'crisis-playbook';
+ *
+ * const { incident } = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') });
+ * try {
+ *   decide(incident, { type: 'call.completed' }, { now: Date.parse('2026-04-06T19:05:00Z') });
+ * } catch (error) {
+ *   if (error instanceof IncidentError) console.log(error.code); // 'invalid_event'
+ * }
+ * ```
+ */
+export class IncidentError extends Error {
+  override readonly name = 'IncidentError';
+  readonly code: IncidentErrorCode;
+  readonly issues: readonly PlaybookIssue[];
+  constructor(code: IncidentErrorCode, issues: readonly PlaybookIssue[]) {
+    super(describe(issues, `Incident error (${code}):`));
+    this.code = code;
+    this.issues = issues;
+  }
+}
+
+/** An {@link IncidentError} with one issue of the same code. */
+export function incidentError(code: IncidentErrorCode, message: string, path: readonly (string | number)[] = []): IncidentError {
+  return new IncidentError(code, [{ code, path, message }]);
+}

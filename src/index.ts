@@ -53,8 +53,10 @@ export type {
   PlaybookStateValue,
   StateMeta,
   TimelineParams,
+  DeadlineParams,
 } from './compile/compilePlaybook.js';
 export type {
+  Deadline,
   IncidentContext,
   IncidentInput,
   IncidentOutput,
@@ -72,6 +74,37 @@ export type { RungIn } from './advice/currentStep.js';
 export { recommend } from './advice/recommend.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 
+// Runtime: stored incidents, pure decisions, deadlines, restore.
+export { createIncidentRuntime } from './runtime/incidentRuntime.js';
+export type {
+  DecideOptions,
+  DecideResult,
+  Decision,
+  DeadlineEvent,
+  IncidentMigration,
+  IncidentRuntime,
+  IncidentRuntimeOptions,
+  MigrationReason,
+  ScheduledDeadline,
+} from './runtime/incidentRuntime.js';
+export {
+  decide,
+  decideDue,
+  openIncident,
+  parseStoredIncident,
+  restoreIncident,
+  safeDecide,
+  serializeIncident,
+} from './runtime/defaultRuntime.js';
+export { incidentFormatVersion } from './runtime/storedIncident.js';
+export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
+
 // Errors.
-export { EventValidationError, InputValidationError, PlaybookDefinitionError, formatIssues } from './errors.js';
-export type { PlaybookIssue } from './errors.js';
+export {
+  EventValidationError,
+  IncidentError,
+  InputValidationError,
+  PlaybookDefinitionError,
+  formatIssues,
+} from './errors.js';
+export type { IncidentErrorCode, PlaybookIssue } from './errors.js';

@@ -1,11 +1,27 @@
 import { assign } from 'xstate';
 import { now } from './clock.js';
-import type { IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
+import type { Deadline, IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
 
 type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 interface ActionArgs {
   readonly context: IncidentContext;
   readonly event: AnyEvent;
+}
+
+/**
+ * Parameters of the `recordDeadlines` action, filled in by the compiler: the rung entered and
+ * the waiting windows that start with it.
+ *
+ * @example
+ * ```ts
+ * import type { DeadlineParams } from 'crisis-playbook';
+ *
+ * const params: DeadlineParams = { rung: 'directMessage', windows: ['replyWindow'] };
+ * ```
+ */
+export interface DeadlineParams {
+  readonly rung: string;
+  readonly windows: readonly string[];
 }
 
 /**
@@ -49,8 +65,20 @@ export function currentRungOf(context: IncidentContext, initial: string): string
  * The actions a playbook can name in its transitions. Each is an `assign` that reads its event
  * defensively, so a custom event reusing an action cannot corrupt the context.
  */
-export function createBuiltinActions(initialRung: string) {
+export function createBuiltinActions(initialRung: string, defaultWindows: Readonly<Record<string, number>>) {
   return {
+    recordDeadlines: assign(({ context }: ActionArgs, params: DeadlineParams) => {
+      const start = now();
+      const added: Deadline[] = params.windows.map((window) => ({
+        window,
+        rung: params.rung,
+        due: new Date(start + (context.windows[window] ?? defaultWindows[window]!)).toISOString(),
+      }));
+      return { deadlines: [...context.deadlines.filter((d) => d.rung !== params.rung), ...added] };
+    }),
+    clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string }) => ({
+      deadlines: context.deadlines.filter((d) => d.rung !== params.rung),
+    })),
     appendTimeline: assign(({ context, event }: ActionArgs, params: TimelineParams) => {
       const current = currentRungOf(context, initialRung);
       const delayed = params.window !== undefined;

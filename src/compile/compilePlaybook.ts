@@ -1,10 +1,11 @@
 import {
   setup,
+  type AnyEventObject,
   type EventObject,
   type StateMachine,
   type StateSchema,
 } from 'xstate';
-import { createBuiltinActions, builtinActionNames, type TimelineParams } from './actions.js';
+import { createBuiltinActions, builtinActionNames, type DeadlineParams, type TimelineParams } from './actions.js';
 import {
   createContext,
   createInputSchema,
@@ -28,7 +29,7 @@ import type {
 } from '../definition/types.js';
 import { assertValidPlaybook, validatePlaybook } from '../definition/validatePlaybook.js';
 import type { PlaybookDefinitionError } from '../errors.js';
-import { createEventParser } from '../events/parseEvent.js';
+import { createEventParser, type EventParser } from '../events/parseEvent.js';
 
 /**
  * What every compiled state node carries in `meta`: its title and its advice. The machine's
@@ -215,6 +216,13 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
             description: rung.description,
             tags: [...(rung.tags ?? [])],
             meta: { title: rung.title, advice: rung.advice },
+            ...(rung.after?.length
+              ? {
+                  // Deadlines as data: recorded with their due time on entry, dropped on exit.
+                  entry: [{ type: 'recordDeadlines', params: { rung: rung.id, windows: Object.keys(after) } }],
+                  exit: [{ type: 'clearDeadlines', params: { rung: rung.id } }],
+                }
+              : {}),
             on: Object.fromEntries(
               Object.entries(on).map(([event, list]) => [
                 event,
@@ -347,10 +355,24 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
     },
     guards: guardsWith(extraGuards) as Record<GuardOf<D> | G | 'isEventValid' | 'matches', AnyGuard>,
     // The built-in actions read their events defensively, so they fit any playbook's events.
-    actions: createBuiltinActions(ladder.initial) as unknown as Record<BuiltinActionName, never>,
+    actions: createBuiltinActions(ladder.initial, defaultWindows) as unknown as Record<BuiltinActionName, never>,
     delays,
   }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
+  compiled.set(machine, { definition, parser });
   return rebuildGuardsOnProvide(machine, extraGuards, guardsWith);
+}
+
+/** What the compiler knows about a machine it built: the definition and its event parser. */
+export interface CompiledPlaybook {
+  readonly definition: PlaybookDefinition;
+  readonly parser: EventParser<AnyEventObject>;
+}
+
+const compiled = new WeakMap<object, CompiledPlaybook>();
+
+/** The definition behind a machine built by {@link compilePlaybook} (or its `provide`). */
+export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefined {
+  return compiled.get(machine);
 }
 
 /**
@@ -391,9 +413,11 @@ function rebuildGuardsOnProvide<M extends { provide: (implementations: never) =>
 ): M {
   const provide = machine.provide.bind(machine) as (implementations: { guards?: Record<string, AnyGuard> }) => M;
   machine.provide = ((implementations: { guards?: Record<string, AnyGuard> }) => {
-    if (!implementations.guards) return rebuildGuardsOnProvide(provide(implementations), overrides, guardsWith);
-    const merged = { ...overrides, ...implementations.guards };
-    return rebuildGuardsOnProvide(provide({ ...implementations, guards: guardsWith(merged) }), merged, guardsWith);
+    const merged = implementations.guards ? { ...overrides, ...implementations.guards } : overrides;
+    const next = provide(implementations.guards ? { ...implementations, guards: guardsWith(merged) } : implementations);
+    const info = compiled.get(machine);
+    if (info) compiled.set(next, info);
+    return rebuildGuardsOnProvide(next, merged, guardsWith);
   }) as M['provide'];
   return machine;
 }
@@ -410,6 +434,8 @@ function rebuildGuardsOnProvide<M extends { provide: (implementations: never) =>
  */
 export type PlaybookAction =
   | { type: 'appendTimeline'; params: TimelineParams }
+  | { type: 'recordDeadlines'; params: DeadlineParams }
+  | { type: 'clearDeadlines'; params: { rung: string } }
   | { type: (typeof builtinActionNames)[number]; params: undefined };
 
 /**
@@ -480,8 +506,8 @@ export { builtinActionNames };
 export { compileGuards } from './guards.js';
 export type { GuardArgs, GuardPredicate } from './guards.js';
 
-type BuiltinActionName = (typeof builtinActionNames)[number] | 'appendTimeline';
-export type { TimelineParams };
+type BuiltinActionName = (typeof builtinActionNames)[number] | 'appendTimeline' | 'recordDeadlines' | 'clearDeadlines';
+export type { DeadlineParams, TimelineParams };
 
 /**
  * The result of {@link safeCompilePlaybook}.

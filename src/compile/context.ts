@@ -84,6 +84,28 @@ export interface IncidentContext {
   readonly call: { readonly apology: boolean; readonly agreement: boolean } | null;
   /** Why the responder closed the incident, if they did. */
   readonly closeReason: string | null;
+  /**
+   * The waiting windows running on the current rung, with their absolute due times: they are
+   * recorded when the rung is entered and removed when it is left, so they survive a restart.
+   */
+  readonly deadlines: readonly Deadline[];
+}
+
+/**
+ * A waiting window running on a rung, with the time it falls due.
+ *
+ * @example
+ * ```ts
+ * import type { Deadline } from 'crisis-playbook';
+ *
+ * const deadline: Deadline = { window: 'replyWindow', rung: 'directMessage', due: '2026-04-07T21:30:00.000Z' };
+ * ```
+ */
+export interface Deadline {
+  readonly window: string;
+  readonly rung: string;
+  /** ISO 8601 time the window runs out. */
+  readonly due: string;
 }
 
 /**
@@ -172,6 +194,7 @@ export function createContext(schema: ReturnType<typeof createInputSchema>, inpu
     intermediary: null,
     call: null,
     closeReason: null,
+    deadlines: [],
   };
 }
 

@@ -1,0 +1,473 @@
+import {
+  createActor,
+  initialTransition,
+  transition,
+  type Actor,
+  type ActorOptions,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+} from 'xstate';
+import { currentStep, currentTracks } from '../advice/currentStep.js';
+import { recommend, type Recommendation } from '../advice/recommend.js';
+import { withNow } from '../compile/clock.js';
+import { compiledPlaybookOf, type CompiledPlaybook, type StateMeta } from '../compile/compilePlaybook.js';
+import { toOutput, type Deadline, type IncidentContext, type IncidentOutput, type TimelineEntry } from '../compile/context.js';
+import { IncidentError, incidentError, type PlaybookIssue } from '../errors.js';
+import {
+  checkAgainstPlaybook,
+  checkShape,
+  incidentFormat,
+  incidentFormatVersion,
+  type StoredIncident,
+  type StoredStateValue,
+} from './storedIncident.js';
+
+/**
+ * The event a host schedules for a deadline: at `at`, pass it to `decide` (or call
+ * `decideDue`). A deadline whose rung was left meanwhile is a harmless no-op.
+ *
+ * @example
+ * ```ts
+ * import type { DeadlineEvent } from 'crisis-playbook';
+ *
+ * const event: DeadlineEvent = { type: 'deadline.due', window: 'replyWindow', rung: 'directMessage' };
+ * ```
+ */
+export interface DeadlineEvent {
+  readonly type: 'deadline.due';
+  readonly window: string;
+  readonly rung: string;
+}
+
+/**
+ * A deadline the host must schedule: call {@link decideDue} (or `decide` with `event`) at `at`.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduledDeadline } from 'crisis-playbook';
+ *
+ * function schedule(deadline: ScheduledDeadline) {
+ *   console.log(`run decideDue at ${deadline.at} for ${deadline.event.window}`);
+ * }
+ * ```
+ */
+export interface ScheduledDeadline {
+  readonly at: string;
+  readonly event: DeadlineEvent;
+}
+
+/**
+ * The result of a pure decision: the next stored incident and everything a server needs to
+ * answer and to schedule, with no timers and no I/O.
+ *
+ * @example
+ * ```ts
+ * import { decide, openIncident, type Decision } from 'crisis-playbook';
+ *
+ * const opened = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') });
+ * const decision: Decision = decide(opened.incident, { type: 'assessment.complete' }, { now: Date.parse('2026-04-06T19:05:00Z') });
+ * console.log(decision.step, decision.deadlines); // 'directMessage', [{ at: '2026-04-07T19:05:00.000Z', ... }]
+ * ```
+ */
+export interface Decision {
+  /** The next stored incident (the same document when nothing changed). */
+  readonly incident: StoredIncident;
+  /** Whether anything changed. */
+  readonly changed: boolean;
+  readonly status: 'active' | 'done';
+  /** The rung the incident is on. */
+  readonly step: string;
+  readonly tracks: Readonly<Record<string, string>>;
+  readonly recommendations: readonly Recommendation[];
+  /** The timeline entries this decision added. */
+  readonly added: readonly TimelineEntry[];
+  /** Every deadline now pending: schedule these and drop any others for this incident. */
+  readonly deadlines: readonly ScheduledDeadline[];
+  readonly output?: IncidentOutput;
+}
+
+/**
+ * The non-throwing result of {@link safeDecide}.
+ *
+ * @example
+ * ```ts
+ * import { safeDecide, openIncident, type DecideResult } from 'crisis-playbook';
+ *
+ * const { incident } = openIncident({ now: 0 });
+ * const result: DecideResult = safeDecide(incident, { type: 'nope' }, { now: 1 });
+ * if (!result.success) console.log(result.error.code); // 'invalid_event'
+ * ```
+ */
+export type DecideResult =
+  | { readonly success: true; readonly data: Decision }
+  | { readonly success: false; readonly error: IncidentError };
+
+/**
+ * When a decision happens: epoch milliseconds, a `Date` or an ISO 8601 string.
+ *
+ * @example
+ * ```ts
+ * import type { DecideOptions } from 'crisis-playbook';
+ *
+ * const options: DecideOptions = { now: new Date('2026-04-06T19:00:00Z') };
+ * ```
+ */
+export interface DecideOptions {
+  readonly now: number | Date | string;
+}
+
+/**
+ * Why a stored incident needs migrating: an older format, or a playbook version this runtime
+ * does not have.
+ *
+ * @example
+ * ```ts
+ * import type { MigrationReason } from 'crisis-playbook';
+ *
+ * const reason: MigrationReason = { code: 'unknown_playbook_version', formatVersion: 1, playbook: { id: 'crisis', version: '0.9.0' } };
+ * ```
+ */
+export interface MigrationReason {
+  readonly code: 'old_format' | 'unknown_playbook_version';
+  readonly formatVersion: number;
+  readonly playbook: { readonly id: string; readonly version: string };
+}
+
+/**
+ * A hook that upgrades an old stored incident (older format, or a playbook version no longer
+ * registered) to one this runtime accepts. Its result is checked like any stored incident.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentMigration } from 'crisis-playbook';
+ *
+ * const migrate: IncidentMigration = (document, reason) =>
+ *   reason.code === 'unknown_playbook_version' && reason.playbook.version === '0.9.0'
+ *     ? { ...document, playbook: { id: 'crisis', version: '1.0.0' } }
+ *     : document;
+ * ```
+ */
+export type IncidentMigration = (document: Readonly<Record<string, unknown>>, reason: MigrationReason) => unknown;
+
+/**
+ * Options of {@link createIncidentRuntime}.
+ *
+ * @example
+ * ```ts
+ * import { crisisMachine, type IncidentRuntimeOptions } from 'crisis-playbook';
+ *
+ * const options: IncidentRuntimeOptions = { playbooks: [crisisMachine] };
+ * ```
+ */
+export interface IncidentRuntimeOptions {
+  /** Compiled playbooks, every version still in use: an incident keeps the version it started on. */
+  readonly playbooks: readonly AnyStateMachine[];
+  readonly migrate?: IncidentMigration;
+}
+
+/**
+ * The server-side runtime: pure decisions over stored incidents, and live actors restored
+ * with their deadlines. See {@link createIncidentRuntime}.
+ *
+ * @example
+ * ```ts
+ * import { createIncidentRuntime, crisisMachine, type IncidentRuntime } from 'crisis-playbook';
+ *
+ * const runtime: IncidentRuntime = createIncidentRuntime({ playbooks: [crisisMachine] });
+ * ```
+ */
+export interface IncidentRuntime {
+  /** Opens a new incident on a playbook (by id; the first registered by default). */
+  open(options: DecideOptions & { readonly input?: unknown; readonly playbook?: string }): Decision;
+  /** Applies an event (unknown input, validated) to a stored incident. Throws {@link IncidentError}. */
+  decide(stored: unknown, event: unknown, options: DecideOptions): Decision;
+  /** Like `decide`, but returns the error instead of throwing. */
+  safeDecide(stored: unknown, event: unknown, options: DecideOptions): DecideResult;
+  /** Applies every deadline that has fallen due by `now`, in order, each exactly once. */
+  decideDue(stored: unknown, options: DecideOptions): Decision;
+  /** Checks a stored incident (object or JSON text) and returns it, migrated if needed. */
+  parse(stored: unknown): StoredIncident;
+  /** The stored form of a snapshot of one of the runtime's playbooks. */
+  serialize(snapshot: AnyMachineSnapshot): StoredIncident;
+  /**
+   * A live actor for a stored incident: deadlines that fell due before `now` are applied
+   * first (exactly once), the others fire after their remaining time.
+   */
+  restore(stored: unknown, options?: Partial<DecideOptions> & Omit<ActorOptions<AnyStateMachine>, 'snapshot' | 'input'>): Actor<AnyStateMachine>;
+}
+
+interface Loaded {
+  readonly machine: AnyStateMachine;
+  readonly info: CompiledPlaybook;
+  readonly stored: StoredIncident;
+}
+
+function toMillis(now: DecideOptions['now']): number {
+  const ms = typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : now instanceof Date ? now.getTime() : NaN;
+  if (!Number.isFinite(ms)) {
+    throw incidentError('invalid_time', `Expected "now" as epoch milliseconds, a Date or an ISO 8601 string; received ${JSON.stringify(now)}`, ['now']);
+  }
+  return ms;
+}
+
+function playbookMeta(machine: AnyStateMachine) {
+  const meta = (machine.root.meta as StateMeta | undefined)?.playbook;
+  const info = compiledPlaybookOf(machine);
+  if (!meta || !info) throw new TypeError(`Expected machines compiled by crisis-playbook; "${machine.id}" is not one`);
+  return { id: meta.id, version: meta.version, info };
+}
+
+function afterEventType(machine: AnyStateMachine, deadline: Pick<Deadline, 'window' | 'rung'>): string {
+  return `xstate.after.${deadline.window}.${machine.id}.active.ladder.${deadline.rung}`;
+}
+
+/**
+ * Creates the server runtime for a set of compiled playbooks. Everything it returns is plain
+ * JSON, deterministic for a given `now`, and never half-applied: an error leaves the stored
+ * incident as it was.
+ *
+ * @example
+ * ```ts
+ * import { createIncidentRuntime, crisisMachine } from 'crisis-playbook';
+ *
+ * const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+ * const opened = runtime.open({ now: Date.parse('2026-04-06T19:00:00Z') });
+ * const next = runtime.decide(JSON.stringify(opened.incident), { type: 'assessment.complete' }, { now: '2026-04-06T19:05:00Z' });
+ * console.log(next.step); // 'directMessage'
+ * ```
+ */
+export function createIncidentRuntime(options: IncidentRuntimeOptions): IncidentRuntime {
+  if (options.playbooks.length === 0) throw new TypeError('createIncidentRuntime needs at least one compiled playbook');
+  const registry = new Map<string, { machine: AnyStateMachine; info: CompiledPlaybook }>();
+  for (const machine of options.playbooks) {
+    const { id, version, info } = playbookMeta(machine);
+    registry.set(`${id}@${version}`, { machine, info });
+  }
+  const first = playbookMeta(options.playbooks[0]!);
+
+  function lookup(id: string, version: string) {
+    return registry.get(`${id}@${version}`);
+  }
+
+  function parse(input: unknown, migrated = false): Loaded {
+    let document: unknown = input;
+    if (typeof input === 'string') {
+      try {
+        document = JSON.parse(input);
+      } catch (error) {
+        throw incidentError('invalid_json', `Expected a stored incident as JSON; ${(error as Error).message}`);
+      }
+    }
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      throw incidentError('invalid_document', `Expected a stored incident object; received ${JSON.stringify(document) ?? String(document)}`);
+    }
+    const record = document as Record<string, unknown>;
+    if (record.format !== incidentFormat) {
+      throw incidentError('invalid_document', `Expected "format": "${incidentFormat}"; received ${JSON.stringify(record.format)}`, ['format']);
+    }
+    const formatVersion = record.formatVersion;
+    if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
+      throw incidentError('invalid_document', `Expected an integer "formatVersion"; received ${JSON.stringify(formatVersion)}`, ['formatVersion']);
+    }
+    if (formatVersion > incidentFormatVersion) {
+      throw incidentError(
+        'unsupported_format',
+        `This incident was stored in format ${formatVersion}, newer than this library's ${incidentFormatVersion}: upgrade crisis-playbook`,
+        ['formatVersion'],
+      );
+    }
+    const playbook = record.playbook as { id?: unknown; version?: unknown } | undefined;
+    const id = typeof playbook?.id === 'string' ? playbook.id : undefined;
+    const version = typeof playbook?.version === 'string' ? playbook.version : undefined;
+    const needsMigration: MigrationReason['code'] | undefined =
+      formatVersion < incidentFormatVersion
+        ? 'old_format'
+        : id !== undefined && version !== undefined && !lookup(id, version) && [...registry.keys()].some((key) => key.startsWith(`${id}@`))
+          ? 'unknown_playbook_version'
+          : undefined;
+    if (needsMigration) {
+      if (!options.migrate || migrated) {
+        throw incidentError(
+          needsMigration === 'old_format' ? 'unsupported_format' : 'unknown_playbook_version',
+          needsMigration === 'old_format'
+            ? `This incident was stored in format ${formatVersion}; give the runtime a "migrate" hook to upgrade it`
+            : `Playbook "${id}" version ${JSON.stringify(version)} is not registered; register it (incidents keep the version they started with) or give a "migrate" hook`,
+          needsMigration === 'old_format' ? ['formatVersion'] : ['playbook', 'version'],
+        );
+      }
+      const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
+      return parse(options.migrate(record, reason), true);
+    }
+    const shape = checkShape(document);
+    if (!shape.data) throw new IncidentError('invalid_document', shape.issues.map((issue) => ({ ...issue, code: 'invalid_document' })));
+    const stored = shape.data;
+    const entry = lookup(stored.playbook.id, stored.playbook.version);
+    if (!entry) {
+      throw incidentError(
+        'unknown_playbook',
+        `Playbook "${stored.playbook.id}" is not registered with this runtime; expected one of ${[...registry.keys()].map((k) => `"${k}"`).join(', ')}`,
+        ['playbook', 'id'],
+      );
+    }
+    const issues = checkAgainstPlaybook(stored, entry.info.definition);
+    if (issues.length > 0) throw new IncidentError('invalid_document', issues);
+    return { machine: entry.machine, info: entry.info, stored };
+  }
+
+  function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
+    return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
+  }
+
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
+    const { id, version } = playbookMeta(machine);
+    const status = snapshot.status === 'done' ? 'done' : 'active';
+    const context = snapshot.context as IncidentContext;
+    return JSON.parse(
+      JSON.stringify({
+        format: incidentFormat,
+        formatVersion: incidentFormatVersion,
+        playbook: { id, version },
+        snapshot: { status, value: snapshot.value as StoredStateValue, context },
+      }),
+    ) as StoredIncident;
+  }
+
+  function decision(machine: AnyStateMachine, before: StoredIncident, snapshot: AnyMachineSnapshot, added: TimelineEntry[]): Decision {
+    const done = snapshot.status === 'done';
+    const context = snapshot.context as IncidentContext;
+    const incident = added.length === 0 ? before : withOutput(serializeWith(machine, snapshot), context, done);
+    return {
+      incident,
+      changed: added.length > 0,
+      status: done ? 'done' : 'active',
+      step: currentStep(snapshot),
+      tracks: currentTracks(snapshot),
+      recommendations: recommend(snapshot),
+      added,
+      deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'deadline.due', window: d.window, rung: d.rung } })),
+      ...(done ? { output: incident.snapshot.output! } : {}),
+    };
+  }
+
+  function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSnapshot; added: TimelineEntry[] } {
+    let snapshot = snapshotOf(loaded);
+    const start = (snapshot.context as IncidentContext).timeline.length;
+    // Each deadline leaves the context when its rung is left, so none can fire twice; the
+    // bound only guards against a playbook whose windows keep re-arming themselves at zero.
+    for (let step = 0; step < 1_000 && snapshot.status !== 'done'; step++) {
+      const due = [...(snapshot.context as IncidentContext).deadlines]
+        .filter((d) => Date.parse(d.due) <= now)
+        .sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
+      if (!due) break;
+      const at = Date.parse(due.due);
+      [snapshot] = withNow(at, () => transition(loaded.machine, snapshot, { type: afterEventType(loaded.machine, due) }));
+    }
+    return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
+  }
+
+  const runtime: IncidentRuntime = {
+    parse: (stored) => parse(stored).stored,
+
+    serialize(snapshot) {
+      const machine = snapshot.machine as AnyStateMachine;
+      const { id, version } = playbookMeta(machine);
+      if (!lookup(id, version)) throw incidentError('unknown_playbook', `Playbook "${id}@${version}" is not registered with this runtime`);
+      return withOutput(serializeWith(machine, snapshot), snapshot.context as IncidentContext, snapshot.status === 'done');
+    },
+
+    open({ now, input, playbook }) {
+      const time = toMillis(now);
+      const entry = playbook === undefined ? lookup(first.id, first.version) : [...registry.entries()].reverse().find(([key]) => key.startsWith(`${playbook}@`))?.[1];
+      if (!entry) throw incidentError('unknown_playbook', `Playbook "${playbook}" is not registered with this runtime`, ['playbook']);
+      const [snapshot] = withNow(time, () => initialTransition(entry.machine, input));
+      if (snapshot.status === 'error') {
+        const error = snapshot.error as { issues?: PlaybookIssue[]; message?: string };
+        throw new IncidentError('invalid_input', error.issues ?? [{ code: 'invalid_input', path: ['input'], message: String(error.message) }]);
+      }
+      const stored = withOutput(serializeWith(entry.machine, snapshot), snapshot.context as IncidentContext, false);
+      return { ...decision(entry.machine, stored, snapshot, []), incident: stored };
+    },
+
+    decide(storedInput, eventInput, { now }) {
+      const time = toMillis(now);
+      const loaded = parse(storedInput);
+      if (loaded.stored.snapshot.status === 'done') {
+        throw incidentError('incident_finished', `The incident is finished (${JSON.stringify(loaded.stored.snapshot.value)}); it accepts no more events`);
+      }
+      if (
+        eventInput !== null &&
+        typeof eventInput === 'object' &&
+        (eventInput as { type?: unknown }).type === 'deadline.due'
+      ) {
+        return runtime.decideDue(loaded.stored, { now: time });
+      }
+      const parsed = loaded.info.parser.safeParse(eventInput);
+      if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
+      const before = snapshotOf(loaded);
+      const [next] = withNow(time, () => transition(loaded.machine, before, parsed.data));
+      const added = (next.context as IncidentContext).timeline.slice((before.context as IncidentContext).timeline.length);
+      if (added.length === 0) {
+        throw incidentError(
+          'event_not_applicable',
+          `"${parsed.data.type}" does nothing on rung "${currentStep(before)}"; the incident is unchanged`,
+          ['type'],
+        );
+      }
+      return decision(loaded.machine, loaded.stored, next, added);
+    },
+
+    safeDecide(stored, event, options) {
+      try {
+        return { success: true, data: runtime.decide(stored, event, options) };
+      } catch (error) {
+        if (error instanceof IncidentError) return { success: false, error };
+        return {
+          success: false,
+          error: incidentError('invalid_document', `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`),
+        };
+      }
+    },
+
+    decideDue(storedInput, { now }) {
+      const time = toMillis(now);
+      const loaded = parse(storedInput);
+      if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
+      const { snapshot, added } = applyDue(loaded, time);
+      return decision(loaded.machine, loaded.stored, snapshot, added);
+    },
+
+    restore(storedInput, { now, ...actorOptions } = {}) {
+      const time = now === undefined ? Date.now() : toMillis(now);
+      const loaded = parse(storedInput);
+      const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
+      const stored = withOutput(serializeWith(loaded.machine, snapshot), snapshot.context as IncidentContext, snapshot.status === 'done');
+      const actor = createActor(loaded.machine, {
+        ...actorOptions,
+        snapshot: {
+          status: stored.snapshot.status,
+          value: stored.snapshot.value,
+          context: stored.snapshot.context,
+          output: stored.snapshot.output,
+          error: undefined,
+          historyValue: {},
+          children: {},
+        },
+      } as ActorOptions<AnyStateMachine>);
+      actor.start();
+      // XState does not re-arm `after` timers for a restored actor (statelyai/xstate#5331):
+      // schedule each pending deadline for its remaining time, under the id XState cancels
+      // when the rung is left.
+      for (const deadline of stored.snapshot.context.deadlines) {
+        const type = afterEventType(loaded.machine, deadline);
+        actor.system.scheduler.schedule(actor, actor, { type }, Math.max(0, Date.parse(deadline.due) - time), type);
+      }
+      return actor;
+    },
+  };
+  return runtime;
+}
+
+/** The stored form with the output a finished incident carries. */
+function withOutput(stored: StoredIncident, context: IncidentContext, done: boolean): StoredIncident {
+  return done ? { ...stored, snapshot: { ...stored.snapshot, status: 'done', output: toOutput(context) } } : stored;
+}
