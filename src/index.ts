@@ -97,6 +97,8 @@ export {
   serializeIncident,
 } from './runtime/defaultRuntime.js';
 export { incidentFormatVersion } from './runtime/storedIncident.js';
+export { MemoryIncidentStore, updateIncident } from './runtime/incidentStore.js';
+export type { IncidentStore, VersionedIncident } from './runtime/incidentStore.js';
 export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
 
 // Errors.

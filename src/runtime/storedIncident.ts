@@ -21,7 +21,17 @@ export const incidentFormat = 'crisis-playbook/incident';
  */
 export const incidentFormatVersion = 1;
 
-/** A JSON state value: a final rung id, or the open rung and the side tracks. */
+/**
+ * A stored state value: a final rung id, or the open rung and the side tracks.
+ *
+ * @example
+ * ```ts
+ * import type { StoredStateValue } from 'crisis-playbook';
+ *
+ * const open: StoredStateValue = { active: { ladder: 'intermediary', community: 'supported', safety: 'none' } };
+ * const done: StoredStateValue = 'resolved';
+ * ```
+ */
 export type StoredStateValue = string | { readonly active: Readonly<Record<string, string>> };
 
 /**

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { decide, IncidentError, MemoryIncidentStore, openIncident, updateIncident, type CrisisEvent } from 'crisis-playbook';
+
+const t0 = Date.parse('2026-04-06T19:00:00.000Z');
+
+async function storeWithIncident() {
+  const store = new MemoryIncidentStore();
+  const { incident } = openIncident({ now: t0 });
+  await store.create('inc-1', incident);
+  return store;
+}
+
+describe('MemoryIncidentStore', () => {
+  it('creates at version 1, loads copies, and bumps the version on every save', async () => {
+    const store = await storeWithIncident();
+    const loaded = (await store.load('inc-1'))!;
+    expect(loaded.version).toBe(1);
+    const next = decide(loaded.incident, { type: 'assessment.complete' }, { now: t0 + 1 });
+    const saved = await store.save('inc-1', next.incident, 1);
+    expect(saved.version).toBe(2);
+    // Mutating what was loaded does not touch the store.
+    (loaded.incident.snapshot.context.timeline as unknown[]).push('junk');
+    expect((await store.load('inc-1'))!.incident).toEqual(next.incident);
+    expect(await store.load('nope')).toBeUndefined();
+  });
+
+  it('rejects a save against a stale version, and a second create', async () => {
+    const store = await storeWithIncident();
+    const loaded = (await store.load('inc-1'))!;
+    await store.save('inc-1', decide(loaded.incident, { type: 'assessment.complete' }, { now: t0 + 1 }).incident, 1);
+    const stale = store.save('inc-1', decide(loaded.incident, { type: 'facts.update', facts: {} }, { now: t0 + 2 }).incident, 1);
+    await expect(stale).rejects.toBeInstanceOf(IncidentError);
+    await expect(stale).rejects.toMatchObject({ code: 'stale_version' });
+    await expect(store.create('inc-1', loaded.incident)).rejects.toMatchObject({ code: 'already_exists' });
+    await expect(store.save('inc-2', loaded.incident, 1)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('loses nothing when writers race on one incident', async () => {
+    const store = await storeWithIncident();
+    const events: CrisisEvent[] = [
+      { type: 'community.supported', by: 'writer-1' },
+      { type: 'threat.reported', kind: 'visit', by: 'writer-2' },
+      { type: 'facts.update', facts: { insiderInVenue: true }, by: 'writer-3' },
+      { type: 'community.supported', by: 'writer-4' },
+      { type: 'threat.reported', kind: 'police-report', by: 'writer-5' },
+    ];
+    let attempts = 0;
+    await Promise.all(
+      events.map((event, index) =>
+        updateIncident(
+          store,
+          'inc-1',
+          async (incident) => {
+            attempts++;
+            // Interleave: every writer reads before any of them writes.
+            await new Promise((resolve) => setTimeout(resolve, 5 - index));
+            return decide(incident, event, { now: t0 + 1_000 }).incident;
+          },
+          { attempts: 10 },
+        ),
+      ),
+    );
+    const final = (await store.load('inc-1'))!;
+    expect(final.version).toBe(1 + events.length);
+    expect(final.incident.snapshot.context.timeline.map((entry) => entry.by).sort()).toEqual(events.map((e) => e.by).sort());
+    expect(attempts).toBeGreaterThan(events.length);
+  });
+
+  it('gives up after the allowed attempts with the stale-version error', async () => {
+    const store = await storeWithIncident();
+    let bump = 0;
+    const racing = updateIncident(
+      store,
+      'inc-1',
+      async (incident) => {
+        // Another writer saves every time before this one does.
+        const current = (await store.load('inc-1'))!;
+        await store.save('inc-1', decide(current.incident, { type: 'community.supported' }, { now: t0 + ++bump }).incident, current.version);
+        return decide(incident, { type: 'facts.update', facts: {} }, { now: t0 + 1_000 }).incident;
+      },
+      { attempts: 3 },
+    );
+    await expect(racing).rejects.toMatchObject({ code: 'stale_version' });
+    expect(bump).toBe(3);
+  });
+});
