@@ -15,7 +15,7 @@ async function runExample(name: string) {
 describe('examples', () => {
   it('each example folder has a main.ts, and this suite runs each of them', () => {
     const folders = readdirSync(new URL('../examples', import.meta.url)).sort();
-    expect(folders).toEqual(['custom-rung', 'json-playbook', 'reference-case']);
+    expect(folders).toEqual(['custom-rung', 'http-server', 'json-playbook', 'reference-case']);
     for (const folder of folders) expect(existsSync(new URL(`../examples/${folder}/main.ts`, import.meta.url)), folder).toBe(true);
   });
 
@@ -63,5 +63,22 @@ describe('examples', () => {
     expect(stdout).toMatch(/assessment\.complete\s+→ directMessage/);
     expect(stdout).toMatch(/press\.inquiry\s+→ directMessage \{"community":"quiet","safety":"none","press":"asked"\}\s+next: Refer the journalist/);
     expect(stdout).toContain("closeReason: 'Parents were answered at the meeting'");
+  }, 30_000);
+
+  it('http-server serves decisions over HTTP and maps bad input to clear errors', async () => {
+    const { stdout, stderr } = await runExample('http-server');
+    expect(stderr).toBe('');
+    const statuses = [...stdout.matchAll(/^POST (\S+) .* → (\d+)$/gm)].map((m) => [m[1], m[2]]);
+    expect(statuses).toEqual([
+      ['/incidents/inc-1', '200'],
+      ['/incidents/inc-1/events', '200'],
+      ['/incidents/inc-1/events', '200'],
+      ['/incidents/inc-1/events', '409'],
+      ['/incidents/inc-1/events', '422'],
+      ['/incidents/inc-1/events', '200'],
+    ]);
+    expect(stdout).toContain('"error":"event_not_applicable"');
+    expect(stdout).toContain('received \\"hug\\"');
+    expect(stdout).toContain('stored version 4, timeline 3 entries');
   }, 30_000);
 });
