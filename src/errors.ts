@@ -10,6 +10,8 @@
  * if (!result.success) console.log(result.error.issues[0]);
  * // { code: 'invalid_value', path: ['kind'], message: 'Invalid option: expected one of ...' }
  * ```
+ *
+ * @category Errors
  */
 export interface PlaybookIssue {
   readonly code: string;
@@ -27,6 +29,8 @@ export interface PlaybookIssue {
  * console.log(formatIssues([{ code: 'unknown_rung', path: ['ladder', 'initial'], message: 'Unknown rung "x"' }]));
  * // - ladder.initial: Unknown rung "x" [unknown_rung]
  * ```
+ *
+ * @category Errors
  */
 export function formatIssues(issues: readonly PlaybookIssue[]): string {
   return issues
@@ -52,6 +56,8 @@ function describe(issues: readonly PlaybookIssue[], summary: string): string {
  *   if (error instanceof EventValidationError) console.log(error.issues.map((i) => i.path.join('.')));
  * }
  * ```
+ *
+ * @category Errors
  */
 export class EventValidationError extends Error {
   override readonly name = 'EventValidationError';
@@ -79,6 +85,8 @@ export class EventValidationError extends Error {
  *   console.log(snapshot.error.issues); // [{ code: 'custom', path: ['windows', 'replyWindow'], ... }]
  * }
  * ```
+ *
+ * @category Errors
  */
 export class InputValidationError extends Error {
   override readonly name = 'InputValidationError';
@@ -103,6 +111,8 @@ export class InputValidationError extends Error {
  *   if (error instanceof PlaybookDefinitionError) console.log(error.issues[0].code); // 'unknown_rung'
  * }
  * ```
+ *
+ * @category Errors
  */
 export class PlaybookDefinitionError extends Error {
   override readonly name = 'PlaybookDefinitionError';
@@ -125,6 +135,8 @@ function received(value: unknown): string {
 /**
  * Converts zod issues to {@link PlaybookIssue}s. When zod reported the input (`reportInput`),
  * a message that does not say what arrived gets `; received <value>` appended.
+ *
+ * @category Errors
  */
 export function fromZodIssues(
   issues: readonly { code: string; path: readonly PropertyKey[]; message: string; input?: unknown }[],
@@ -150,6 +162,8 @@ export function fromZodIssues(
  *
  * const retryable: IncidentErrorCode[] = ['stale_version'];
  * ```
+ *
+ * @category Errors
  */
 export type IncidentErrorCode =
   | 'invalid_json'
@@ -182,6 +196,8 @@ export type IncidentErrorCode =
  *   if (error instanceof IncidentError) console.log(error.code); // 'invalid_event'
  * }
  * ```
+ *
+ * @category Errors
  */
 export class IncidentError extends Error {
   override readonly name = 'IncidentError';
@@ -194,7 +210,11 @@ export class IncidentError extends Error {
   }
 }
 
-/** An {@link IncidentError} with one issue of the same code. */
+/**
+ * An {@link IncidentError} with one issue of the same code.
+ *
+ * @category Errors
+ */
 export function incidentError(code: IncidentErrorCode, message: string, path: readonly (string | number)[] = []): IncidentError {
   return new IncidentError(code, [{ code, path, message }]);
 }

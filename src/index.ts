@@ -101,6 +101,23 @@ export { MemoryIncidentStore, updateIncident } from './runtime/incidentStore.js'
 export type { IncidentStore, VersionedIncident } from './runtime/incidentStore.js';
 export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
 
+// Visualisation: diagrams and the XState inspector.
+export { toMermaid } from './visualize/toMermaid.js';
+export type { MermaidOptions } from './visualize/toMermaid.js';
+export {
+  createInspectionRecorder,
+  incidentInspectorOptions,
+  parseInspectionRecords,
+  redactPersonalData,
+  replayInspection,
+} from './visualize/inspection.js';
+export type {
+  IncidentInspectorOptions,
+  InspectionRecord,
+  InspectionRecorder,
+  InspectorLike,
+} from './visualize/inspection.js';
+
 // Errors.
 export {
   EventValidationError,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -8,14 +8,14 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
-async function runExample(name: string) {
-  return run(tsx, [`examples/${name}/main.ts`], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+async function runExample(name: string, args: string[] = []) {
+  return run(tsx, [`examples/${name}/main.ts`, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
 }
 
 describe('examples', () => {
   it('each example folder has a main.ts, and this suite runs each of them', () => {
     const folders = readdirSync(new URL('../examples', import.meta.url)).sort();
-    expect(folders).toEqual(['custom-rung', 'http-server', 'json-playbook', 'reference-case']);
+    expect(folders).toEqual(['custom-rung', 'http-server', 'inspector-browser', 'inspector-node', 'json-playbook', 'reference-case']);
     for (const folder of folders) expect(existsSync(new URL(`../examples/${folder}/main.ts`, import.meta.url)), folder).toBe(true);
   });
 
@@ -80,5 +80,19 @@ describe('examples', () => {
     expect(stdout).toContain('"error":"event_not_applicable"');
     expect(stdout).toContain('received \\"hug\\"');
     expect(stdout).toContain('stored version 4, timeline 3 entries');
+  }, 30_000);
+
+  it('inspector-node streams the reference case through the inspector relay', async () => {
+    const { stdout } = await runExample('inspector-node', ['--once']);
+    expect(stdout).toMatch(/relay forwarded: actor crisis with a \d{4,}-character definition, 12 events/);
+    expect(stdout).toContain('events: facts.update, assessment.complete, access.requested');
+  }, 30_000);
+
+  it('inspector-browser bundles its page for the browser', async () => {
+    const { stdout } = await runExample('inspector-browser');
+    expect(stdout).toMatch(/built examples\/inspector-browser\/dist\/page\.js \(\d+ KB\)/);
+    const bundle = readFileSync(new URL('../examples/inspector-browser/dist/page.js', import.meta.url), 'utf8');
+    expect(bundle).toContain('stately.ai/inspect');
+    expect(bundle).toContain('gatheringInfo');
   }, 30_000);
 });

@@ -18,6 +18,8 @@ function activeRegions(value: StateValue): Record<string, string> | undefined {
  * const actor = createActor(crisisMachine).start();
  * console.log(currentStep(actor.getSnapshot())); // 'gatheringInfo'
  * ```
+ *
+ * @category Advice
  */
 export function currentStep<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S['value']> {
   const value = snapshot.value as StateValue;
@@ -40,6 +42,8 @@ export function currentStep<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S
  * const rung: RungIn<PlaybookStateValue<typeof defaultPlaybook>> = 'phoneCall';
  * const same: CrisisRung = rung;
  * ```
+ *
+ * @category Advice
  */
 export type RungIn<V> = 0 extends 1 & V
   ? string
@@ -62,6 +66,8 @@ export type RungIn<V> = 0 extends 1 & V
  * actor.send({ type: 'community.supported' });
  * console.log(currentTracks(actor.getSnapshot())); // { community: 'supported', safety: 'none' }
  * ```
+ *
+ * @category Advice
  */
 export function currentTracks(snapshot: AnyMachineSnapshot): Record<string, string> {
   const regions = activeRegions(snapshot.value as StateValue);

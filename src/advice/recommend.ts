@@ -21,6 +21,8 @@ import type { AdviceSpec, Condition, GuardSpec } from '../definition/types.js';
  *   text: 'hasInsiderInVenue is true (insiderInVenue = true)',
  * };
  * ```
+ *
+ * @category Advice
  */
 export interface Reason {
   readonly kind: 'rung' | 'track' | 'guard';
@@ -43,6 +45,8 @@ export interface Reason {
  *   return `${r.title}: ${r.detail} (because ${r.because.map((b) => b.text).join('; ')})`;
  * }
  * ```
+ *
+ * @category Advice
  */
 export interface Recommendation {
   readonly title: string;
@@ -80,6 +84,8 @@ function describeValue(value: unknown): string {
  * const [first] = recommend(actor.getSnapshot());
  * console.log(first?.title); // 'Contact the authorities now'
  * ```
+ *
+ * @category Advice
  */
 export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
   const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;

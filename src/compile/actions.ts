@@ -18,6 +18,8 @@ interface ActionArgs {
  *
  * const params: DeadlineParams = { rung: 'directMessage', windows: ['replyWindow'] };
  * ```
+ *
+ * @category Compiler
  */
 export interface DeadlineParams {
   readonly rung: string;
@@ -35,6 +37,8 @@ export interface DeadlineParams {
  *
  * const params: TimelineParams = { from: 'requestingAccess', to: 'directMessage', window: 'accessWindow' };
  * ```
+ *
+ * @category Compiler
  */
 export interface TimelineParams {
   readonly from?: string;
@@ -44,7 +48,11 @@ export interface TimelineParams {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-/** The time an event happened: its `at` field, or the processing time. */
+/**
+ * The time an event happened: its `at` field, or the processing time.
+ *
+ * @category Compiler
+ */
 export function eventTime(event: AnyEvent): string {
   return text(event.at) ?? new Date(now()).toISOString();
 }
@@ -56,7 +64,11 @@ function stampAfter(timeline: readonly TimelineEntry[]): string {
   return new Date(last === undefined ? time : Math.max(time, Date.parse(last.at))).toISOString();
 }
 
-/** The rung the ladder is on, read from the timeline (the initial rung before any entry). */
+/**
+ * The rung the ladder is on, read from the timeline (the initial rung before any entry).
+ *
+ * @category Compiler
+ */
 export function currentRungOf(context: IncidentContext, initial: string): string {
   return context.timeline.at(-1)?.to ?? initial;
 }
@@ -64,6 +76,8 @@ export function currentRungOf(context: IncidentContext, initial: string): string
 /**
  * The actions a playbook can name in its transitions. Each is an `assign` that reads its event
  * defensively, so a custom event reusing an action cannot corrupt the context.
+ *
+ * @category Compiler
  */
 export function createBuiltinActions(initialRung: string, defaultWindows: Readonly<Record<string, number>>) {
   return {
@@ -131,6 +145,8 @@ export function createBuiltinActions(initialRung: string, defaultWindows: Readon
  *
  * console.log(builtinActionNames.includes('recordThreat')); // true
  * ```
+ *
+ * @category Compiler
  */
 export const builtinActionNames = [
   'updateFacts',

@@ -1,6 +1,10 @@
 let pinned: number | undefined;
 
-/** The processing time: `Date.now()`, or the time pinned by {@link withNow}. */
+/**
+ * The processing time: `Date.now()`, or the time pinned by {@link withNow}.
+ *
+ * @category Compiler
+ */
 export function now(): number {
   return pinned ?? Date.now();
 }
@@ -8,6 +12,8 @@ export function now(): number {
 /**
  * Runs `run` with the processing time pinned to `time`, so that a pure transition stamps its
  * timeline and deadlines deterministically. Synchronous only.
+ *
+ * @category Compiler
  */
 export function withNow<T>(time: number, run: () => T): T {
   const previous = pinned;

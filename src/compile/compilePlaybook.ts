@@ -43,6 +43,8 @@ import { createEventParser, type EventParser } from '../events/parseEvent.js';
  * const meta = createActor(crisisMachine).getSnapshot().getMeta() as Record<string, StateMeta>;
  * console.log(meta['crisis.active.ladder.gatheringInfo']?.title); // 'Gather information'
  * ```
+ *
+ * @category Compiler
  */
 export interface StateMeta {
   readonly title?: string;
@@ -68,6 +70,8 @@ export interface StateMeta {
  * };
  * const machine = compilePlaybook(defaultPlaybook, options);
  * ```
+ *
+ * @category Compiler
  */
 export interface CompileOptions<G extends string = string> {
   /**
@@ -87,6 +91,8 @@ export interface CompileOptions<G extends string = string> {
  *
  * console.log(builtinGuardNames); // ['isEventValid', 'matches']
  * ```
+ *
+ * @category Compiler
  */
 export const builtinGuardNames = ['isEventValid', 'matches'] as const;
 
@@ -120,6 +126,8 @@ function toGuard(condition: Condition | undefined): string | { type: 'matches'; 
  * const actor = createActor(compilePlaybook(patient)).start();
  * actor.send({ type: 'assessment.complete' });
  * ```
+ *
+ * @category Compiler
  */
 export function compilePlaybook<const D extends PlaybookDefinition, G extends string = never>(
   definition: D,
@@ -362,7 +370,11 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   return rebuildGuardsOnProvide(machine, extraGuards, guardsWith);
 }
 
-/** What the compiler knows about a machine it built: the definition and its event parser. */
+/**
+ * What the compiler knows about a machine it built: the definition and its event parser.
+ *
+ * @category Compiler
+ */
 export interface CompiledPlaybook {
   readonly definition: PlaybookDefinition;
   readonly parser: EventParser<AnyEventObject>;
@@ -370,7 +382,11 @@ export interface CompiledPlaybook {
 
 const compiled = new WeakMap<object, CompiledPlaybook>();
 
-/** The definition behind a machine built by {@link compilePlaybook} (or its `provide`). */
+/**
+ * The definition behind a machine built by {@link compilePlaybook} (or its `provide`).
+ *
+ * @category Compiler
+ */
 export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefined {
   return compiled.get(machine);
 }
@@ -431,6 +447,8 @@ function rebuildGuardsOnProvide<M extends { provide: (implementations: never) =>
  *
  * const action: PlaybookAction = { type: 'appendTimeline', params: { from: 'monitoring', to: 'closed' } };
  * ```
+ *
+ * @category Compiler
  */
 export type PlaybookAction =
   | { type: 'appendTimeline'; params: TimelineParams }
@@ -448,6 +466,8 @@ export type PlaybookAction =
  *
  * const guard: PlaybookGuard<typeof defaultPlaybook> = { type: 'isPosterKnown', params: undefined };
  * ```
+ *
+ * @category Compiler
  */
 export type PlaybookGuard<D extends PlaybookDefinition, G extends string = never> =
   | { type: GuardOf<D> | G | 'isEventValid'; params: undefined }
@@ -465,6 +485,8 @@ export type PlaybookGuard<D extends PlaybookDefinition, G extends string = never
  *   active: { ladder: 'directMessage', community: 'quiet', safety: 'none' },
  * };
  * ```
+ *
+ * @category Compiler
  */
 export type PlaybookStateValue<D extends PlaybookDefinition> =
   | Extract<D['ladder']['rungs'][number], { readonly final: true }>['id']
@@ -484,6 +506,8 @@ export type PlaybookStateValue<D extends PlaybookDefinition> =
  *
  * type DefaultMachine = PlaybookMachine<typeof defaultPlaybook>;
  * ```
+ *
+ * @category Compiler
  */
 export type PlaybookMachine<D extends PlaybookDefinition, G extends string = never> = StateMachine<
   IncidentContext,
@@ -518,6 +542,8 @@ export type { DeadlineParams, TimelineParams };
  *
  * const result: CompileResult<typeof defaultPlaybook> = safeCompilePlaybook(defaultPlaybook);
  * ```
+ *
+ * @category Compiler
  */
 export type CompileResult<D extends PlaybookDefinition, G extends string = never> =
   | { readonly success: true; readonly data: PlaybookMachine<D, G> }
@@ -534,6 +560,8 @@ export type CompileResult<D extends PlaybookDefinition, G extends string = never
  * const result = safeCompilePlaybook(JSON.parse('{"id":"empty"}'));
  * if (!result.success) console.log(formatIssues(result.error.issues));
  * ```
+ *
+ * @category Compiler
  */
 export function safeCompilePlaybook<const D extends PlaybookDefinition, G extends string = never>(
   definition: D,

@@ -20,6 +20,8 @@ import { InputValidationError, fromZodIssues } from '../errors.js';
  *   by: 'Ana',
  * };
  * ```
+ *
+ * @category Compiler
  */
 export interface TimelineEntry {
   /** ISO 8601 time the event was processed; never earlier than the entry before it. */
@@ -47,6 +49,8 @@ export interface TimelineEntry {
  *
  * const threat: ThreatRecord = { kind: 'visit', at: '2026-04-07T18:00:00.000Z' };
  * ```
+ *
+ * @category Compiler
  */
 export interface ThreatRecord {
   readonly kind: string;
@@ -65,6 +69,8 @@ export interface ThreatRecord {
  * const context: IncidentContext = createActor(crisisMachine).getSnapshot().context;
  * console.log(context.timeline.length); // 0
  * ```
+ *
+ * @category Compiler
  */
 export interface IncidentContext {
   /** What is known so far. */
@@ -100,6 +106,8 @@ export interface IncidentContext {
  *
  * const deadline: Deadline = { window: 'replyWindow', rung: 'directMessage', due: '2026-04-07T21:30:00.000Z' };
  * ```
+ *
+ * @category Compiler
  */
 export interface Deadline {
   readonly window: string;
@@ -121,6 +129,8 @@ export interface Deadline {
  *   input: { facts: { venue: 'private-group' }, windows: { replyWindow: '12h' } },
  * });
  * ```
+ *
+ * @category Compiler
  */
 export interface IncidentInput<D extends PlaybookDefinition = PlaybookDefinition> {
   readonly facts?: Partial<IncidentFacts>;
@@ -142,6 +152,8 @@ export interface IncidentInput<D extends PlaybookDefinition = PlaybookDefinition
  *   timelineLength: 13,
  * };
  * ```
+ *
+ * @category Compiler
  */
 export interface IncidentOutput {
   /** The final rung reached (`resolved` or `closed` in the default playbook). */
@@ -166,7 +178,11 @@ const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) 
   return ms;
 });
 
-/** Builds the zod schema of a definition's input (known window names only). */
+/**
+ * Builds the zod schema of a definition's input (known window names only).
+ *
+ * @category Compiler
+ */
 export function createInputSchema(definition: PlaybookDefinition) {
   const windows = Object.fromEntries(Object.keys(definition.windows).map((name) => [name, durationSchema.optional()]));
   return z
@@ -177,7 +193,11 @@ export function createInputSchema(definition: PlaybookDefinition) {
     .optional();
 }
 
-/** Validates the input and builds the initial context; throws {@link InputValidationError}. */
+/**
+ * Validates the input and builds the initial context; throws {@link InputValidationError}.
+ *
+ * @category Compiler
+ */
 export function createContext(schema: ReturnType<typeof createInputSchema>, input: unknown): IncidentContext {
   const result = schema.safeParse(input, { reportInput: true });
   if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
@@ -198,7 +218,11 @@ export function createContext(schema: ReturnType<typeof createInputSchema>, inpu
   };
 }
 
-/** The output of a finished incident. */
+/**
+ * The output of a finished incident.
+ *
+ * @category Compiler
+ */
 export function toOutput(context: IncidentContext): IncidentOutput {
   return {
     outcome: context.timeline.at(-1)?.to ?? '',

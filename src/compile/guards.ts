@@ -13,6 +13,8 @@ import type { Condition, GuardOf, PlaybookDefinition } from '../definition/types
  * const args: GuardArgs = { context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } };
  * console.log(crisisGuards.isPosterKnown(args)); // true
  * ```
+ *
+ * @category Compiler
  */
 export interface GuardArgs {
   readonly context: Pick<IncidentContext, 'facts'> & Partial<Pick<IncidentContext, 'threats' | 'supporters'>>;
@@ -29,13 +31,23 @@ export interface GuardArgs {
  *
  * const isUrgent: GuardPredicate = ({ context }) => context.facts.venue === 'public-group';
  * ```
+ *
+ * @category Compiler
  */
 export type GuardPredicate = (args: GuardArgs) => boolean;
 
-/** A guard implementation as XState calls it, with optional params. */
+/**
+ * A guard implementation as XState calls it, with optional params.
+ *
+ * @category Compiler
+ */
 export type AnyGuard = (args: GuardArgs, params?: unknown) => boolean;
 
-/** What a condition sees: the facts, the event, the kinds of threat and the supporter count. */
+/**
+ * What a condition sees: the facts, the event, the kinds of threat and the supporter count.
+ *
+ * @category Compiler
+ */
 export function scopeOf({ context, event }: GuardArgs): ConditionScope {
   return {
     facts: context.facts,
@@ -50,6 +62,8 @@ export function scopeOf({ context, event }: GuardArgs): ConditionScope {
  * guard for inline conditions, and `overrides` (guards given in code or through `provide`),
  * which replace their namesakes. Names inside conditions resolve through this same table, so
  * an override reaches every condition that refers to it.
+ *
+ * @category Compiler
  */
 export function buildGuardTable(
   definition: PlaybookDefinition,
@@ -79,6 +93,8 @@ export function buildGuardTable(
  * const guards = compileGuards(defaultPlaybook);
  * guards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } }); // true
  * ```
+ *
+ * @category Compiler
  */
 export function compileGuards<D extends PlaybookDefinition>(
   definition: D,
@@ -92,6 +108,8 @@ export function compileGuards<D extends PlaybookDefinition>(
 /**
  * Every guard of a compiled machine first checks that the event matches its schema, so an
  * invalid event never takes a transition.
+ *
+ * @category Compiler
  */
 export function requireValidEvent(
   guards: Readonly<Record<string, AnyGuard>>,

@@ -3,6 +3,8 @@ import type { Condition, ConditionValue } from './types.js';
 /**
  * What a condition can look at: the incident's facts, the event being handled, and the kinds
  * of threat recorded so far.
+ *
+ * @category Playbook definition
  */
 export interface ConditionScope {
   readonly facts: Readonly<Record<string, unknown>>;
@@ -11,13 +13,25 @@ export interface ConditionScope {
   readonly supporters: number;
 }
 
-/** Resolves a named guard when a condition refers to one. */
+/**
+ * Resolves a named guard when a condition refers to one.
+ *
+ * @category Playbook definition
+ */
 export type GuardLookup = (name: string, scope: ConditionScope) => boolean;
 
-/** The roots a condition path may start with. */
+/**
+ * The roots a condition path may start with.
+ *
+ * @category Playbook definition
+ */
 export const conditionRoots = ['facts', 'event', 'threats', 'supporters'] as const;
 
-/** Reads a dotted path (`facts.venue`) from the scope; own properties only. */
+/**
+ * Reads a dotted path (`facts.venue`) from the scope; own properties only.
+ *
+ * @category Playbook definition
+ */
 export function readPath(scope: ConditionScope, path: string): unknown {
   let value: unknown = scope;
   for (const key of path.split('.')) {
@@ -27,7 +41,11 @@ export function readPath(scope: ConditionScope, path: string): unknown {
   return value;
 }
 
-/** Evaluates a data condition. Named guards are resolved through `lookup`. */
+/**
+ * Evaluates a data condition. Named guards are resolved through `lookup`.
+ *
+ * @category Playbook definition
+ */
 export function evaluateCondition(
   condition: Condition,
   scope: ConditionScope,
@@ -47,7 +65,11 @@ export function evaluateCondition(
   return Array.isArray(value) && value.includes(condition.includes);
 }
 
-/** The paths a condition reads, following named guards through `guards`. */
+/**
+ * The paths a condition reads, following named guards through `guards`.
+ *
+ * @category Playbook definition
+ */
 export function conditionPaths(
   condition: Condition,
   guards: Readonly<Record<string, { readonly condition: Condition }>>,
@@ -65,7 +87,11 @@ export function conditionPaths(
   return [condition.path];
 }
 
-/** The named guards a condition refers to, directly or inside `all`/`any`/`not`. */
+/**
+ * The named guards a condition refers to, directly or inside `all`/`any`/`not`.
+ *
+ * @category Playbook definition
+ */
 export function conditionGuardNames(condition: Condition): string[] {
   if (typeof condition === 'string') return [condition];
   if ('all' in condition) return condition.all.flatMap(conditionGuardNames);

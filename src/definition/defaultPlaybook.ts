@@ -14,6 +14,8 @@ const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
  *
  * console.log(defaultPlaybook.ladder.rungs.map((rung) => rung.id).join(' → '));
  * ```
+ *
+ * @category Playbook definition
  */
 export const defaultPlaybook = definePlaybook({
   id: 'crisis',
@@ -464,5 +466,7 @@ export const defaultPlaybook = definePlaybook({
  *
  * type DefaultRung = RungOf<DefaultPlaybook>;
  * ```
+ *
+ * @category Playbook definition
  */
 export type DefaultPlaybook = typeof defaultPlaybook;

@@ -11,6 +11,8 @@ import type { PlaybookDefinition } from './types.js';
  *
  * const myPlaybook = definePlaybook({ ...defaultPlaybook, id: 'my-org', version: '1.0.0' });
  * ```
+ *
+ * @category Playbook definition
  */
 export function definePlaybook<const D extends PlaybookDefinition>(definition: D): D {
   return definition;

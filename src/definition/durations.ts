@@ -9,6 +9,8 @@
  * const day: Duration = '24h';
  * const halfHour: Duration = 30 * 60 * 1000;
  * ```
+ *
+ * @category Playbook definition
  */
 export type Duration = number | string;
 
@@ -27,6 +29,8 @@ const partPattern = /(\d+)(ms|d|h|m|s)/g;
  * toMilliseconds('1h30m'); // 5_400_000
  * toMilliseconds(0); // undefined
  * ```
+ *
+ * @category Playbook definition
  */
 export function toMilliseconds(duration: Duration): number | undefined {
   if (typeof duration === 'number') {

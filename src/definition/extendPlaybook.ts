@@ -22,6 +22,8 @@ import { PlaybookDefinitionError, type PlaybookIssue } from '../errors.js';
  *
  * type Final = Extract<RungSpecOf<typeof defaultPlaybook>, { final: true }>['id']; // 'resolved' | 'closed'
  * ```
+ *
+ * @category Playbook definition
  */
 export type RungSpecOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number];
 
@@ -36,6 +38,8 @@ export type RungSpecOf<D extends PlaybookDefinition> = D['ladder']['rungs'][numb
  * type WithoutMonitoring = WithRungs<typeof defaultPlaybook, Exclude<RungSpecOf<typeof defaultPlaybook>, { id: 'monitoring' }>>;
  * const rung: RungOf<WithoutMonitoring> = 'phoneCall';
  * ```
+ *
+ * @category Playbook definition
  */
 export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
   readonly ladder: Omit<D['ladder'], 'rungs'> & { readonly rungs: readonly R[] };
@@ -50,6 +54,8 @@ export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
  *
  * const beforeTheCall: InsertPosition<CrisisRung> = { before: 'phoneCall' };
  * ```
+ *
+ * @category Playbook definition
  */
 export type InsertPosition<Id extends string> = { readonly before: Id } | { readonly after: Id };
 
@@ -62,6 +68,8 @@ export type InsertPosition<Id extends string> = { readonly before: Id } | { read
  *
  * const result: BuildResult<typeof defaultPlaybook> = extendPlaybook(defaultPlaybook).safeBuild();
  * ```
+ *
+ * @category Playbook definition
  */
 export type BuildResult<D extends PlaybookDefinition> =
   | { readonly success: true; readonly data: D }
@@ -99,6 +107,8 @@ type Targeted = { readonly target?: string };
  * incident.send({ type: 'assessment.complete' });
  * incident.send({ type: 'statement.published' });
  * ```
+ *
+ * @category Playbook definition
  */
 export class PlaybookBuilder<D extends PlaybookDefinition> {
   readonly #definition: PlaybookDefinition;
@@ -416,6 +426,8 @@ function mapTargets(
  *   .build();
  * const machine = compilePlaybook(direct);
  * ```
+ *
+ * @category Playbook definition
  */
 export function extendPlaybook<const D extends PlaybookDefinition>(definition: D): PlaybookBuilder<D> {
   return new PlaybookBuilder(definition);

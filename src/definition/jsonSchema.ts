@@ -17,6 +17,8 @@ let cached: Record<string, unknown> | undefined;
  * writeFileSync('playbook.schema.json', JSON.stringify(playbookJsonSchema(), null, 2));
  * // then, in a playbook: { "$schema": "./playbook.schema.json", "id": "my-org", ... }
  * ```
+ *
+ * @category Playbook definition
  */
 export function playbookJsonSchema(): Record<string, unknown> {
   cached ??= {

@@ -30,6 +30,8 @@ const path = z
  *
  * conditionSchema.parse({ any: ['isPosterKnown', { path: 'facts.venue', in: ['personal-feed'] }] });
  * ```
+ *
+ * @category Playbook definition
  */
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -129,6 +131,8 @@ const track = z.strictObject({
  * const result = playbookDefinitionSchema.safeParse(JSON.parse(JSON.stringify(defaultPlaybook)));
  * console.log(result.success); // true
  * ```
+ *
+ * @category Playbook definition
  */
 export const playbookDefinitionSchema = z.strictObject({
   /** Lets editors find the JSON Schema; ignored by the compiler. */

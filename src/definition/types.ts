@@ -11,6 +11,8 @@ import type { IncidentFacts } from '../events/facts.js';
  *
  * const venue: ConditionValue = 'private-group';
  * ```
+ *
+ * @category Playbook definition
  */
 export type ConditionValue = string | number | boolean | null;
 
@@ -32,6 +34,8 @@ export type ConditionValue = string | number | boolean | null;
  *   ],
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export type Condition =
   | string
@@ -53,6 +57,8 @@ export type Condition =
  * const kind: PayloadField = { type: 'enum', values: ['visit', 'violence'] };
  * const phone: PayloadField = { type: 'string', optional: true, maxLength: 40 };
  * ```
+ *
+ * @category Playbook definition
  */
 export type PayloadField =
   | { readonly type: 'string'; readonly optional?: boolean; readonly maxLength?: number }
@@ -72,6 +78,8 @@ export type PayloadField =
  *   payload: { advice: { type: 'string', optional: true, maxLength: 500 } },
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface EventSpec {
   readonly description?: string;
@@ -96,6 +104,8 @@ export interface EventSpec {
  *   condition: { path: 'facts.venue', in: ['personal-feed', 'public-group'] },
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface GuardSpec {
   readonly description: string;
@@ -111,6 +121,8 @@ export interface GuardSpec {
  *
  * const legalWindow: WindowSpec = { description: 'How long legal may take.', duration: '72h' };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface WindowSpec {
   readonly description: string;
@@ -132,6 +144,8 @@ export interface WindowSpec {
  *   description: 'No answer, but a colleague is in the group.',
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface TransitionSpec {
   readonly event: string;
@@ -153,6 +167,8 @@ export interface TransitionSpec {
  *
  * const noAnswer: TimeoutSpec = { window: 'accessWindow', target: 'directMessage' };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface TimeoutSpec {
   readonly window: string;
@@ -176,6 +192,8 @@ export interface TimeoutSpec {
  *   when: 'hasViolenceThreat',
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface AdviceSpec {
   readonly title: string;
@@ -204,6 +222,8 @@ export interface AdviceSpec {
  *   on: [{ event: 'message.sent', target: 'directMessage' }],
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface RungSpec {
   readonly id: string;
@@ -230,6 +250,8 @@ export interface RungSpec {
  *   advice: [],
  * };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface TrackStateSpec {
   readonly id: string;
@@ -249,6 +271,8 @@ export interface TrackStateSpec {
  *
  * const safety: TrackSpec | undefined = defaultPlaybook.tracks.find((track) => track.id === 'safety');
  * ```
+ *
+ * @category Playbook definition
  */
 export interface TrackSpec {
   readonly id: string;
@@ -268,6 +292,8 @@ export interface TrackSpec {
  * const definition: PlaybookDefinition = defaultPlaybook;
  * console.log(definition.ladder.rungs.map((rung) => rung.id));
  * ```
+ *
+ * @category Playbook definition
  */
 export interface PlaybookDefinition {
   /** Lets editors find the JSON Schema ({@link playbookJsonSchema}); ignored by the compiler. */
@@ -298,6 +324,8 @@ export interface PlaybookDefinition {
  *
  * type Kind = FieldType<{ type: 'enum'; values: readonly ['visit', 'violence'] }>; // 'visit' | 'violence'
  * ```
+ *
+ * @category Playbook definition
  */
 export type FieldType<F> = F extends { type: 'string' }
   ? string
@@ -320,6 +348,8 @@ export type FieldType<F> = F extends { type: 'string' }
  * type Call = PayloadOf<{ apology: { type: 'boolean' }; note: { type: 'string'; optional: true } }>;
  * const call: Call = { apology: true };
  * ```
+ *
+ * @category Playbook definition
  */
 export type PayloadOf<P> = [P] extends [Readonly<Record<string, PayloadField>>]
   ? {
@@ -339,6 +369,8 @@ export type PayloadOf<P> = [P] extends [Readonly<Record<string, PayloadField>>]
  *
  * type Reply = EventPayloadOf<{ payload: { phone: { type: 'string'; optional: true } } }>; // { phone?: string }
  * ```
+ *
+ * @category Playbook definition
  */
 export type EventPayloadOf<S> = S extends { schema: infer Z extends z.ZodObject }
   ? z.output<Z>
@@ -356,6 +388,8 @@ export type EventPayloadOf<S> = S extends { schema: infer Z extends z.ZodObject 
  *
  * const meta: EventMetadata = { by: 'Ana', note: 'Asked the group admin', at: '2026-04-06T19:05:00Z' };
  * ```
+ *
+ * @category Playbook definition
  */
 export interface EventMetadata {
   by?: string;
@@ -373,6 +407,8 @@ export interface EventMetadata {
  * type Threat = Extract<EventOf<typeof defaultPlaybook>, { type: 'threat.reported' }>;
  * const threat: Threat = { type: 'threat.reported', kind: 'visit' };
  * ```
+ *
+ * @category Playbook definition
  */
 export type EventOf<D extends PlaybookDefinition> = {
   [T in keyof D['events'] & string]: {
@@ -392,6 +428,8 @@ export type EventOf<D extends PlaybookDefinition> = {
  *
  * const rung: RungOf<typeof defaultPlaybook> = 'directMessage';
  * ```
+ *
+ * @category Playbook definition
  */
 export type RungOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number]['id'];
 
@@ -404,6 +442,8 @@ export type RungOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number][
  *
  * const window: WindowOf<typeof defaultPlaybook> = 'replyWindow';
  * ```
+ *
+ * @category Playbook definition
  */
 export type WindowOf<D extends PlaybookDefinition> = keyof D['windows'] & string;
 
@@ -416,5 +456,7 @@ export type WindowOf<D extends PlaybookDefinition> = keyof D['windows'] & string
  *
  * const guard: GuardOf<typeof defaultPlaybook> = 'isPosterKnown';
  * ```
+ *
+ * @category Playbook definition
  */
 export type GuardOf<D extends PlaybookDefinition> = keyof D['guards'] & string;

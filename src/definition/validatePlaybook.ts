@@ -14,6 +14,8 @@ import { fromZodIssues, PlaybookDefinitionError, type PlaybookIssue } from '../e
  *
  * const result: ValidatePlaybookResult = validatePlaybook(defaultPlaybook);
  * ```
+ *
+ * @category Playbook definition
  */
 export type ValidatePlaybookResult =
   | { readonly success: true; readonly data: PlaybookDefinition }
@@ -30,6 +32,8 @@ export type ValidatePlaybookResult =
  * const options: ValidateOptions = { guards: ['isVipCustomer'] };
  * validatePlaybook(defaultPlaybook, options);
  * ```
+ *
+ * @category Playbook definition
  */
 export interface ValidateOptions {
   /** Names of extra guards implemented in code (given to `compilePlaybook`). */
@@ -56,6 +60,8 @@ type Path = (string | number)[];
  *   // unknown_window ladder.rungs.1.after.0.window ...
  * }
  * ```
+ *
+ * @category Playbook definition
  */
 export function validatePlaybook(input: unknown, options: ValidateOptions = {}): ValidatePlaybookResult {
   const { data: json, issues: schemaIssues } = separateEventSchemas(input);
@@ -79,6 +85,8 @@ export function validatePlaybook(input: unknown, options: ValidateOptions = {}):
  *
  * assertValidPlaybook(defaultPlaybook); // passes
  * ```
+ *
+ * @category Playbook definition
  */
 export function assertValidPlaybook(input: unknown, options: ValidateOptions = {}): PlaybookDefinition {
   const result = validatePlaybook(input, options);
@@ -284,7 +292,11 @@ function separateEventSchemas(input: unknown): { data: unknown; issues: Playbook
   return { data: { ...input, events: stripped }, issues };
 }
 
-/** Every rung's outgoing targets, including the transitions available from every rung. */
+/**
+ * Every rung's outgoing targets, including the transitions available from every rung.
+ *
+ * @category Playbook definition
+ */
 export function ladderEdges(definition: PlaybookDefinition): Map<string, string[]> {
   const shared = (definition.ladder.fromEveryRung ?? []).flatMap((t) => (t.target ? [t.target] : []));
   return new Map(

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { incidentFactsSchema } from './facts.js';
 import type { PayloadField, PlaybookDefinition } from '../definition/types.js';
 
-/** Bounds of the metadata fields every event may carry. */
+/**
+ * Bounds of the metadata fields every event may carry.
+ *
+ * @category Events
+ */
 export const metadataShape = {
   by: z.string().min(1).max(120).optional(),
   note: z.string().max(2000).optional(),
@@ -28,6 +32,8 @@ function fieldSchema(field: PayloadField): z.ZodType {
 /**
  * Builds one strict zod object schema per event type of a definition: the payload fields,
  * the metadata fields (`by`, `note`, `at`) and the literal `type`. Unknown keys are rejected.
+ *
+ * @category Events
  */
 export function createEventSchemas(definition: PlaybookDefinition): ReadonlyMap<string, z.ZodType> {
   const schemas = new Map<string, z.ZodType>();

@@ -9,6 +9,8 @@ import { z } from 'zod';
  *
  * console.log(venues.includes('private-group')); // true
  * ```
+ *
+ * @category Events
  */
 export const venues = ['personal-feed', 'public-group', 'private-group', 'unknown'] as const;
 
@@ -22,6 +24,8 @@ export const venues = ['personal-feed', 'public-group', 'private-group', 'unknow
  * const facts = incidentFactsSchema.partial().parse({ venue: 'private-group', witnessed: false });
  * console.log(facts.venue); // 'private-group'
  * ```
+ *
+ * @category Events
  */
 export const incidentFactsSchema = z.strictObject({
   /** Did the responder see the posts themselves? */
@@ -47,5 +51,7 @@ export const incidentFactsSchema = z.strictObject({
  *
  * const facts: Partial<IncidentFacts> = { venue: 'private-group', insiderInVenue: true };
  * ```
+ *
+ * @category Events
  */
 export type IncidentFacts = z.infer<typeof incidentFactsSchema>;

@@ -12,6 +12,8 @@ import { EventValidationError, fromZodIssues, type PlaybookIssue } from '../erro
  *
  * const result: ParseEventResult<CrisisEvent> = safeParseEvent({ type: 'access.denied' });
  * ```
+ *
+ * @category Events
  */
 export type ParseEventResult<E> =
   | { readonly success: true; readonly data: E }
@@ -28,6 +30,8 @@ export type ParseEventResult<E> =
  * const parser = createEventParser(defaultPlaybook);
  * const event = parser.parse(JSON.parse('{"type":"contact.received","channel":"phone"}'));
  * ```
+ *
+ * @category Events
  */
 export interface EventParser<E> {
   readonly parse: (input: unknown) => E;
@@ -55,6 +59,8 @@ function describeReceived(value: unknown): string {
  * if (!result.success) console.log(result.error.issues[0].message);
  * // Unknown event type "acess.denied"; expected one of "facts.update", ...
  * ```
+ *
+ * @category Events
  */
 export function createEventParser<const D extends PlaybookDefinition>(definition: D): EventParser<EventOf<D>> {
   const schemas = createEventSchemas(definition);
@@ -111,6 +117,8 @@ const defaultParser = createEventParser(defaultPlaybook);
  * const event = parseEvent({ type: 'threat.reported', kind: 'visit' });
  * // event: { type: 'threat.reported'; kind: 'visit' | ...; note?: string; by?: string; at?: string }
  * ```
+ *
+ * @category Events
  */
 export function parseEvent(input: unknown): EventOf<DefaultPlaybook> {
   return defaultParser.parse(input);
@@ -129,6 +137,8 @@ export function parseEvent(input: unknown): EventOf<DefaultPlaybook> {
  *   console.log(result.error.issues); // [{ code: 'invalid_type', path: ['agreement'], ... }]
  * }
  * ```
+ *
+ * @category Events
  */
 export function safeParseEvent(input: unknown): ParseEventResult<EventOf<DefaultPlaybook>> {
   return defaultParser.safeParse(input);

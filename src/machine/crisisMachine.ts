@@ -15,6 +15,8 @@ import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js'
  * actor.send({ type: 'assessment.complete' });
  * console.log(currentStep(actor.getSnapshot())); // 'phoneCall'
  * ```
+ *
+ * @category Default playbook
  */
 export const crisisMachine = compilePlaybook(defaultPlaybook);
 
@@ -36,6 +38,8 @@ export const crisisMachine = compilePlaybook(defaultPlaybook);
  *   states: { idle: { on: { go: { guard: 'isPosterKnown', target: 'call' } } }, call: {} },
  * });
  * ```
+ *
+ * @category Default playbook
  */
 export const crisisGuards = compileGuards(defaultPlaybook);
 
@@ -48,6 +52,8 @@ export const crisisGuards = compileGuards(defaultPlaybook);
  *
  * const event: CrisisEvent = { type: 'call.completed', apology: true, agreement: true };
  * ```
+ *
+ * @category Default playbook
  */
 export type CrisisEvent = EventOf<DefaultPlaybook>;
 
@@ -60,6 +66,8 @@ export type CrisisEvent = EventOf<DefaultPlaybook>;
  *
  * const rung: CrisisRung = 'requestingAccess';
  * ```
+ *
+ * @category Default playbook
  */
 export type CrisisRung = RungOf<DefaultPlaybook>;
 
@@ -72,6 +80,8 @@ export type CrisisRung = RungOf<DefaultPlaybook>;
  *
  * const window: CrisisWindow = 'intermediaryWindow';
  * ```
+ *
+ * @category Default playbook
  */
 export type CrisisWindow = WindowOf<DefaultPlaybook>;
 
@@ -84,5 +94,7 @@ export type CrisisWindow = WindowOf<DefaultPlaybook>;
  *
  * const guard: CrisisGuardName = 'arePostsOutOfSight';
  * ```
+ *
+ * @category Default playbook
  */
 export type CrisisGuardName = GuardOf<DefaultPlaybook>;

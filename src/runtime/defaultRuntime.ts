@@ -16,6 +16,8 @@ const defaultRuntime = () => (runtime ??= createIncidentRuntime({ playbooks: [cr
  * const { incident, step } = openIncident({ now: Date.now(), input: { facts: { venue: 'private-group' } } });
  * console.log(step); // 'gatheringInfo'
  * ```
+ *
+ * @category Server runtime
  */
 export function openIncident(options: DecideOptions & { readonly input?: unknown }): Decision {
   return defaultRuntime().open(options);
@@ -34,6 +36,8 @@ export function openIncident(options: DecideOptions & { readonly input?: unknown
  * const next = decide(incident, { type: 'assessment.complete', by: 'Ana' }, { now: '2026-04-06T19:05:00Z' });
  * console.log(next.step, next.added.length, next.deadlines[0]?.at); // 'directMessage' 1 '2026-04-07T19:05:00.000Z'
  * ```
+ *
+ * @category Server runtime
  */
 export function decide(stored: unknown, event: unknown, options: DecideOptions): Decision {
   return defaultRuntime().decide(stored, event, options);
@@ -50,6 +54,8 @@ export function decide(stored: unknown, event: unknown, options: DecideOptions):
  * const result = safeDecide(incident, JSON.parse('{"type":"threat.reported","kind":"hug"}'), { now: 1 });
  * if (!result.success) console.log(result.error.code, result.error.issues[0]?.path); // 'invalid_event' ['kind']
  * ```
+ *
+ * @category Server runtime
  */
 export function safeDecide(stored: unknown, event: unknown, options: DecideOptions): DecideResult {
   return defaultRuntime().safeDecide(stored, event, options);
@@ -69,6 +75,8 @@ export function safeDecide(stored: unknown, event: unknown, options: DecideOptio
  * const later = decideDue(waiting.incident, { now: '2026-04-08T09:00:00Z' });
  * console.log(later.step); // 'monitoring' (the reply window ran out)
  * ```
+ *
+ * @category Server runtime
  */
 export function decideDue(stored: unknown, options: DecideOptions): Decision {
   return defaultRuntime().decideDue(stored, options);
@@ -85,6 +93,8 @@ export function decideDue(stored: unknown, options: DecideOptions): Decision {
  * const text = JSON.stringify(openIncident({ now: 0 }).incident);
  * const stored = parseStoredIncident(text);
  * ```
+ *
+ * @category Server runtime
  */
 export function parseStoredIncident(stored: unknown): StoredIncident {
   return defaultRuntime().parse(stored);
@@ -101,6 +111,8 @@ export function parseStoredIncident(stored: unknown): StoredIncident {
  * const actor = createActor(crisisMachine).start();
  * const json = JSON.stringify(serializeIncident(actor.getSnapshot()));
  * ```
+ *
+ * @category Server runtime
  */
 export function serializeIncident(snapshot: AnyMachineSnapshot): StoredIncident {
   return defaultRuntime().serialize(snapshot);
@@ -120,6 +132,8 @@ export function serializeIncident(snapshot: AnyMachineSnapshot): StoredIncident 
  * const actor = restoreIncident(JSON.stringify(waiting.incident)); // the reply window keeps running
  * actor.stop();
  * ```
+ *
+ * @category Server runtime
  */
 export function restoreIncident(
   stored: unknown,

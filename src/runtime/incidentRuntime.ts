@@ -32,6 +32,8 @@ import {
  *
  * const event: DeadlineEvent = { type: 'deadline.due', window: 'replyWindow', rung: 'directMessage' };
  * ```
+ *
+ * @category Server runtime
  */
 export interface DeadlineEvent {
   readonly type: 'deadline.due';
@@ -50,6 +52,8 @@ export interface DeadlineEvent {
  *   console.log(`run decideDue at ${deadline.at} for ${deadline.event.window}`);
  * }
  * ```
+ *
+ * @category Server runtime
  */
 export interface ScheduledDeadline {
   readonly at: string;
@@ -68,6 +72,8 @@ export interface ScheduledDeadline {
  * const decision: Decision = decide(opened.incident, { type: 'assessment.complete' }, { now: Date.parse('2026-04-06T19:05:00Z') });
  * console.log(decision.step, decision.deadlines); // 'directMessage', [{ at: '2026-04-07T19:05:00.000Z', ... }]
  * ```
+ *
+ * @category Server runtime
  */
 export interface Decision {
   /** The next stored incident (the same document when nothing changed). */
@@ -97,6 +103,8 @@ export interface Decision {
  * const result: DecideResult = safeDecide(incident, { type: 'nope' }, { now: 1 });
  * if (!result.success) console.log(result.error.code); // 'invalid_event'
  * ```
+ *
+ * @category Server runtime
  */
 export type DecideResult =
   | { readonly success: true; readonly data: Decision }
@@ -111,6 +119,8 @@ export type DecideResult =
  *
  * const options: DecideOptions = { now: new Date('2026-04-06T19:00:00Z') };
  * ```
+ *
+ * @category Server runtime
  */
 export interface DecideOptions {
   readonly now: number | Date | string;
@@ -126,6 +136,8 @@ export interface DecideOptions {
  *
  * const reason: MigrationReason = { code: 'unknown_playbook_version', formatVersion: 1, playbook: { id: 'crisis', version: '0.9.0' } };
  * ```
+ *
+ * @category Server runtime
  */
 export interface MigrationReason {
   readonly code: 'old_format' | 'unknown_playbook_version';
@@ -146,6 +158,8 @@ export interface MigrationReason {
  *     ? { ...document, playbook: { id: 'crisis', version: '1.0.0' } }
  *     : document;
  * ```
+ *
+ * @category Server runtime
  */
 export type IncidentMigration = (document: Readonly<Record<string, unknown>>, reason: MigrationReason) => unknown;
 
@@ -158,6 +172,8 @@ export type IncidentMigration = (document: Readonly<Record<string, unknown>>, re
  *
  * const options: IncidentRuntimeOptions = { playbooks: [crisisMachine] };
  * ```
+ *
+ * @category Server runtime
  */
 export interface IncidentRuntimeOptions {
   /** Compiled playbooks, every version still in use: an incident keeps the version it started on. */
@@ -175,6 +191,8 @@ export interface IncidentRuntimeOptions {
  *
  * const runtime: IncidentRuntime = createIncidentRuntime({ playbooks: [crisisMachine] });
  * ```
+ *
+ * @category Server runtime
  */
 export interface IncidentRuntime {
   /** Opens a new incident on a playbook (by id; the first registered by default). */
@@ -235,6 +253,8 @@ function afterEventType(machine: AnyStateMachine, deadline: Pick<Deadline, 'wind
  * const next = runtime.decide(JSON.stringify(opened.incident), { type: 'assessment.complete' }, { now: '2026-04-06T19:05:00Z' });
  * console.log(next.step); // 'directMessage'
  * ```
+ *
+ * @category Server runtime
  */
 export function createIncidentRuntime(options: IncidentRuntimeOptions): IncidentRuntime {
   if (options.playbooks.length === 0) throw new TypeError('createIncidentRuntime needs at least one compiled playbook');

@@ -12,6 +12,8 @@ import type { StoredIncident } from './storedIncident.js';
  *   return `${record.incident.playbook.id} v${record.version}`;
  * }
  * ```
+ *
+ * @category Server runtime
  */
 export interface VersionedIncident {
   readonly incident: StoredIncident;
@@ -34,6 +36,8 @@ export interface VersionedIncident {
  * const store: IncidentStore = new MemoryIncidentStore();
  * await store.create('inc-1', openIncident({ now: Date.now() }).incident);
  * ```
+ *
+ * @category Server runtime
  */
 export interface IncidentStore {
   /** The incident and its version, or `undefined` when there is none with this id. */
@@ -56,6 +60,8 @@ export interface IncidentStore {
  * const { version } = await store.create('inc-1', openIncident({ now: Date.now() }).incident);
  * console.log(version); // 1
  * ```
+ *
+ * @category Server runtime
  */
 export class MemoryIncidentStore implements IncidentStore {
   readonly #records = new Map<string, { json: string; version: number }>();
@@ -103,6 +109,8 @@ export class MemoryIncidentStore implements IncidentStore {
  * await store.create('inc-1', openIncident({ now: Date.now() }).incident);
  * await updateIncident(store, 'inc-1', (incident) => decide(incident, { type: 'assessment.complete' }, { now: Date.now() }).incident);
  * ```
+ *
+ * @category Server runtime
  */
 export async function updateIncident(
   store: IncidentStore,

@@ -5,7 +5,11 @@ import { incidentFactsSchema } from '../events/facts.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { fromZodIssues, type PlaybookIssue } from '../errors.js';
 
-/** The `format` of a stored incident document. */
+/**
+ * The `format` of a stored incident document.
+ *
+ * @category Server runtime
+ */
 export const incidentFormat = 'crisis-playbook/incident';
 
 /**
@@ -18,6 +22,8 @@ export const incidentFormat = 'crisis-playbook/incident';
  *
  * console.log(incidentFormatVersion); // 1
  * ```
+ *
+ * @category Server runtime
  */
 export const incidentFormatVersion = 1;
 
@@ -31,6 +37,8 @@ export const incidentFormatVersion = 1;
  * const open: StoredStateValue = { active: { ladder: 'intermediary', community: 'supported', safety: 'none' } };
  * const done: StoredStateValue = 'resolved';
  * ```
+ *
+ * @category Server runtime
  */
 export type StoredStateValue = string | { readonly active: Readonly<Record<string, string>> };
 
@@ -46,6 +54,8 @@ export type StoredStateValue = string | { readonly active: Readonly<Record<strin
  * const stored: StoredIncident = openIncident({ now: Date.now() }).incident;
  * console.log(stored.playbook); // { id: 'crisis', version: '1.0.0' }
  * ```
+ *
+ * @category Server runtime
  */
 export interface StoredIncident {
   readonly format: typeof incidentFormat;
@@ -97,7 +107,11 @@ const outputSchema = z.strictObject({
   timelineLength: z.number().int().min(0),
 });
 
-/** The shape of a stored incident of the current format (cross-checks come after). */
+/**
+ * The shape of a stored incident of the current format (cross-checks come after).
+ *
+ * @category Server runtime
+ */
 export const storedIncidentSchema = z.strictObject({
   format: z.literal(incidentFormat),
   formatVersion: z.literal(incidentFormatVersion),
@@ -119,7 +133,11 @@ function canonical(value: unknown): string {
   );
 }
 
-/** The shape checks of a stored incident, as issues. */
+/**
+ * The shape checks of a stored incident, as issues.
+ *
+ * @category Server runtime
+ */
 export function checkShape(document: unknown): { data?: StoredIncident; issues: PlaybookIssue[] } {
   const result = storedIncidentSchema.safeParse(document, { reportInput: true });
   return result.success
@@ -131,6 +149,8 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
  * Checks a stored incident against the playbook it claims to run on: the state is one of the
  * playbook's, the timeline is a chain of rungs in time order ending on the current rung, the
  * deadlines belong to the current rung, and the output matches the context.
+ *
+ * @category Server runtime
  */
 export function checkAgainstPlaybook(stored: StoredIncident, definition: PlaybookDefinition): PlaybookIssue[] {
   const issues: PlaybookIssue[] = [];
