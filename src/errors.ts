@@ -176,6 +176,7 @@ export type IncidentErrorCode =
   | 'invalid_time'
   | 'incident_finished'
   | 'event_not_applicable'
+  | 'timeline_full'
   | 'stale_version'
   | 'not_found'
   | 'already_exists';

@@ -6,7 +6,7 @@ export { playbookDefinitionSchema, conditionSchema } from './definition/schema.j
 export { playbookJsonSchema } from './definition/jsonSchema.js';
 export { validatePlaybook, assertValidPlaybook } from './definition/validatePlaybook.js';
 export { extendPlaybook, PlaybookBuilder } from './definition/extendPlaybook.js';
-export type { BuildResult, InsertPosition, RungSpecOf, WithRungs } from './definition/extendPlaybook.js';
+export type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs } from './definition/extendPlaybook.js';
 export type { ValidatePlaybookResult, ValidateOptions } from './definition/validatePlaybook.js';
 export { toMilliseconds } from './definition/durations.js';
 export type { Duration } from './definition/durations.js';

@@ -51,5 +51,10 @@ describe('an extended playbook', () => {
     builder.removeRung('directMessage', { rerouteTo: 'directMessage' });
     // @ts-expect-error no such window
     builder.setWindow('legalWindow', '1h');
+    // @ts-expect-error misspelled event in an added transition
+    builder.addTransitions('monitoring', [{ event: 'contact.recieved', target: 'phoneCall' }]);
+    // @ts-expect-error misspelled target
+    builder.addTransitions('monitoring', [{ event: 'contact.received', target: 'phoneCal' }]);
+
   });
 });

@@ -21,7 +21,9 @@ export class DeadlineScheduler {
     this.#timers.delete(id);
     const next = deadlines.map((d) => Date.parse(d.at)).sort((a, b) => a - b)[0];
     if (next === undefined) return;
-    const timer = setTimeout(() => void this.fire(id), Math.max(0, next - Date.now()));
+    const timer = setTimeout(() => {
+      this.fire(id).catch((error: unknown) => console.error(`deadline job for ${id} failed:`, error));
+    }, Math.max(0, next - Date.now()));
     timer.unref();
     this.#timers.set(id, timer);
   }

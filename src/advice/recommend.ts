@@ -167,7 +167,7 @@ function whereReason(
 }
 
 function explainFacts(name: string, playbook: PlaybookMeta, context: IncidentContext): Record<string, unknown> {
-  const guard: GuardSpec | undefined = playbook.guards[name];
+  const guard: GuardSpec | undefined = Object.hasOwn(playbook.guards, name) ? playbook.guards[name] : undefined;
   if (guard === undefined) return {};
   const scope = scopeOf({ context, event: { type: 'crisis.recommend' } });
   const facts: Record<string, unknown> = {};

@@ -1,11 +1,12 @@
 import { assign } from 'xstate';
-import { now } from './clock.js';
+import { now, type SystemWithClock } from './clock.js';
 import type { Deadline, IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
 
 type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 interface ActionArgs {
   readonly context: IncidentContext;
   readonly event: AnyEvent;
+  readonly system?: SystemWithClock;
 }
 
 /**
@@ -53,14 +54,14 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  *
  * @category Compiler
  */
-export function eventTime(event: AnyEvent): string {
-  return text(event.at) ?? new Date(now()).toISOString();
+export function eventTime(event: AnyEvent, system?: SystemWithClock): string {
+  return text(event.at) ?? new Date(now(system)).toISOString();
 }
 
 /** The processing time, never earlier than the last timeline entry (the timeline stays ordered). */
-function stampAfter(timeline: readonly TimelineEntry[]): string {
+function stampAfter(timeline: readonly TimelineEntry[], system?: SystemWithClock): string {
   const last = timeline.at(-1);
-  const time = now();
+  const time = now(system);
   return new Date(last === undefined ? time : Math.max(time, Date.parse(last.at))).toISOString();
 }
 
@@ -81,8 +82,8 @@ export function currentRungOf(context: IncidentContext, initial: string): string
  */
 export function createBuiltinActions(initialRung: string, defaultWindows: Readonly<Record<string, number>>) {
   return {
-    recordDeadlines: assign(({ context }: ActionArgs, params: DeadlineParams) => {
-      const start = now();
+    recordDeadlines: assign(({ context, system }: ActionArgs, params: DeadlineParams) => {
+      const start = now(system);
       const added: Deadline[] = params.windows.map((window) => ({
         window,
         rung: params.rung,
@@ -90,14 +91,16 @@ export function createBuiltinActions(initialRung: string, defaultWindows: Readon
       }));
       return { deadlines: [...context.deadlines.filter((d) => d.rung !== params.rung), ...added] };
     }),
-    clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string }) => ({
-      deadlines: context.deadlines.filter((d) => d.rung !== params.rung),
+    clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string; readonly window?: string }) => ({
+      deadlines: context.deadlines.filter(
+        (d) => d.rung !== params.rung || (params.window !== undefined && d.window !== params.window),
+      ),
     })),
-    appendTimeline: assign(({ context, event }: ActionArgs, params: TimelineParams) => {
+    appendTimeline: assign(({ context, event, system }: ActionArgs, params: TimelineParams) => {
       const current = currentRungOf(context, initialRung);
       const delayed = params.window !== undefined;
       const entry: TimelineEntry = {
-        at: stampAfter(context.timeline),
+        at: stampAfter(context.timeline, system),
         ...(text(event.at) !== undefined ? { occurredAt: text(event.at) } : {}),
         type: delayed ? 'window.elapsed' : event.type,
         from: params.from ?? current,
@@ -124,10 +127,10 @@ export function createBuiltinActions(initialRung: string, defaultWindows: Readon
       call: { apology: event.apology === true, agreement: event.agreement === true },
     })),
     recordSupport: assign(({ context }: ActionArgs) => ({ supporters: context.supporters + 1 })),
-    recordThreat: assign(({ context, event }: ActionArgs) => {
+    recordThreat: assign(({ context, event, system }: ActionArgs) => {
       const threat: ThreatRecord = {
         kind: text(event.kind) ?? 'other',
-        at: eventTime(event),
+        at: eventTime(event, system),
         ...(text(event.note) !== undefined ? { note: text(event.note) } : {}),
       };
       return { threats: [...context.threats, threat] };

@@ -1,12 +1,16 @@
 let pinned: number | undefined;
 
+/** An actor system whose clock may tell the time (XState's `SimulatedClock` does). */
+export interface SystemWithClock {
+  readonly _clock?: unknown;
+}
+
 /**
- * The processing time: `Date.now()`, or the time pinned by {@link withNow}.
- *
- * @category Compiler
+ * The processing time: the time pinned by {@link withNow} (pure decisions), else the actor
+ * system's clock when it tells the time (an injected `SimulatedClock`), else `Date.now()`.
  */
-export function now(): number {
-  return pinned ?? Date.now();
+export function now(system?: SystemWithClock): number {
+  return pinned ?? (system?._clock as { now?: () => number } | undefined)?.now?.() ?? Date.now();
 }
 
 /**

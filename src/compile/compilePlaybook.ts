@@ -247,7 +247,16 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
             ...(rung.after?.length
               ? {
                   after: Object.fromEntries(
-                    Object.entries(after).map(([window, list]) => [window, list.map((t) => timeoutConfig(t, rung.id))]),
+                    Object.entries(after).map(([window, list]) => [
+                      window,
+                      [
+                        ...list.map((t) => timeoutConfig(t, rung.id)),
+                        // When no guarded timeout applies, the window is over all the same.
+                        ...(list.at(-1)!.guard !== undefined
+                          ? [{ actions: [{ type: 'clearDeadlines', params: { rung: rung.id, window } }] }]
+                          : []),
+                      ],
+                    ]),
                   ),
                 }
               : {}),
@@ -453,7 +462,7 @@ function rebuildGuardsOnProvide<M extends { provide: (implementations: never) =>
 export type PlaybookAction =
   | { type: 'appendTimeline'; params: TimelineParams }
   | { type: 'recordDeadlines'; params: DeadlineParams }
-  | { type: 'clearDeadlines'; params: { rung: string } }
+  | { type: 'clearDeadlines'; params: { rung: string; window?: string } }
   | { type: (typeof builtinActionNames)[number]; params: undefined };
 
 /**

@@ -171,7 +171,7 @@ const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) 
   if (ms === undefined) {
     ctx.addIssue({
       code: 'custom',
-      message: `Expected a positive duration such as 86400000 or "24h"; received ${JSON.stringify(value)}`,
+      message: `Expected a positive duration of at most 24 days, such as 86400000 or "24h"; received ${JSON.stringify(value)}`,
     });
     return z.NEVER;
   }

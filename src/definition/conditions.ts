@@ -76,7 +76,7 @@ export function conditionPaths(
   seen: Set<string> = new Set(),
 ): string[] {
   if (typeof condition === 'string') {
-    const guard = guards[condition];
+    const guard = Object.hasOwn(guards, condition) ? guards[condition] : undefined;
     if (!guard || seen.has(condition)) return [];
     seen.add(condition);
     return conditionPaths(guard.condition, guards, seen);

@@ -14,13 +14,16 @@
  */
 export type Duration = number | string;
 
+/** The longest window a timer can wait for (2^31 - 1 ms, about 24.8 days). */
+const maxDuration = 2_147_483_647;
+
 const unitMs = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
 const durationPattern = /^(?:\d+(?:ms|d|h|m|s))+$/;
 const partPattern = /(\d+)(ms|d|h|m|s)/g;
 
 /**
  * Converts a {@link Duration} to milliseconds, or returns `undefined` when it is not a positive
- * duration.
+ * duration of at most 2^31 - 1 ms (about 24.8 days, the longest a timer can wait).
  *
  * @example
  * ```ts
@@ -34,12 +37,12 @@ const partPattern = /(\d+)(ms|d|h|m|s)/g;
  */
 export function toMilliseconds(duration: Duration): number | undefined {
   if (typeof duration === 'number') {
-    return Number.isSafeInteger(duration) && duration > 0 ? duration : undefined;
+    return Number.isSafeInteger(duration) && duration > 0 && duration <= maxDuration ? duration : undefined;
   }
   if (typeof duration !== 'string' || !durationPattern.test(duration)) return undefined;
   let total = 0;
   for (const [, amount, unit] of duration.matchAll(partPattern)) {
     total += Number(amount) * unitMs[unit as keyof typeof unitMs];
   }
-  return total > 0 && Number.isSafeInteger(total) ? total : undefined;
+  return total > 0 && total <= maxDuration ? total : undefined;
 }

@@ -46,6 +46,23 @@ export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
 };
 
 /**
+ * A transition whose event and target belong to the definition `D`: what
+ * {@link PlaybookBuilder.addTransitions} accepts, so that a misspelling does not compile. (Guard
+ * names may also be guards given in code, so they are checked by `build()`.)
+ *
+ * @example
+ * ```ts
+ * import type { defaultPlaybook, TransitionOf } from 'crisis-playbook';
+ *
+ * const call: TransitionOf<typeof defaultPlaybook> = { event: 'contact.received', target: 'phoneCall', guard: 'isPosterKnown' };
+ * ```
+ */
+export type TransitionOf<D extends PlaybookDefinition> = Omit<TransitionSpec, 'event' | 'target'> & {
+  readonly event: keyof D['events'] & string;
+  readonly target?: RungOf<D>;
+};
+
+/**
  * Where {@link PlaybookBuilder.insertRung} puts a rung: before or after an existing one.
  *
  * @example
@@ -183,7 +200,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
 
   /** Changes the default length of an existing waiting window. */
   setWindow(name: keyof D['windows'] & string, duration: Duration): PlaybookBuilder<D> {
-    const window = this.#definition.windows[name];
+    const window = Object.hasOwn(this.#definition.windows, name) ? this.#definition.windows[name] : undefined;
     if (!window) {
       return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window "${name}"`)]);
     }
@@ -216,8 +233,8 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   }
 
   /**
-   * Inserts a rung. `{ before: X }`: everything that led to X (other rungs, timeouts,
-   * transitions from every rung, the start) now leads to the new rung, whose own transitions
+   * Inserts a rung. `{ before: X }`: everything that led to X from elsewhere (other rungs,
+   * timeouts, transitions from every rung, the start) now leads to the new rung, whose own transitions
    * usually lead on to X. `{ after: X }`: everything that left X now leads to the new rung.
    */
   insertRung<const R extends RungSpec>(
@@ -238,7 +255,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     const definition = { ...this.#definition, ladder: { ...ladder, rungs } };
     const retarget = <T extends Targeted>(t: T, source: string | null): T =>
       'before' in position
-        ? t.target === anchor && source !== rung.id
+        ? t.target === anchor && source !== rung.id && source !== anchor
           ? { ...t, target: rung.id }
           : t
         : source === anchor && t.target !== undefined && t.target !== anchor
@@ -335,7 +352,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * Adds transitions to a rung, or to every open rung with `'everyRung'` (for example, a
    * `threat.reported` that leads to a legal review from wherever the incident is).
    */
-  addTransitions(rung: RungOf<D> | 'everyRung', transitions: readonly TransitionSpec[]): PlaybookBuilder<D> {
+  addTransitions(rung: RungOf<D> | 'everyRung', transitions: readonly TransitionOf<D>[]): PlaybookBuilder<D> {
     const { ladder } = this.#definition;
     if (rung === 'everyRung') {
       return this.#next({

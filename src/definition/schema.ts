@@ -55,7 +55,7 @@ const payloadField = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('string'),
     optional: z.boolean().optional(),
-    maxLength: z.number().int().positive().max(100_000).optional(),
+    maxLength: z.number().int().positive().max(2000).optional(),
   }),
   z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional() }),
   z.strictObject({

@@ -64,6 +64,8 @@ type Path = (string | number)[];
  * @category Playbook definition
  */
 export function validatePlaybook(input: unknown, options: ValidateOptions = {}): ValidatePlaybookResult {
+  const keyIssues = reservedKeys(input);
+  if (keyIssues.length > 0) return { success: false, error: new PlaybookDefinitionError(keyIssues) };
   const { data: json, issues: schemaIssues } = separateEventSchemas(input);
   const shape = playbookDefinitionSchema.safeParse(json, { reportInput: true });
   if (!shape.success || schemaIssues.length > 0) {
@@ -107,6 +109,7 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
   const rungIds = new Set<string>();
   rungs.forEach((rung, index) => {
     if (rungIds.has(rung.id)) add('duplicate_id', ['ladder', 'rungs', index, 'id'], `Rung id "${rung.id}" is used twice`);
+    if (rung.id === 'active') add('reserved_id', ['ladder', 'rungs', index, 'id'], 'The rung id "active" is reserved for the open incident');
     rungIds.add(rung.id);
   });
   const finalIds = new Set(rungs.filter((rung) => rung.final).map((rung) => rung.id));
@@ -158,7 +161,7 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
       add(
         'invalid_duration',
         ['windows', name, 'duration'],
-        `Expected a positive duration such as 86400000 or "24h"; received ${JSON.stringify(window.duration)}`,
+        `Expected a positive duration of at most 24 days, such as 86400000 or "24h"; received ${JSON.stringify(window.duration)}`,
       );
     }
   }
@@ -199,7 +202,10 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
   });
 
   // Reachability and traps over the ladder, only when its references resolve.
-  if (!issues.some((issue) => issue.path[0] === 'ladder')) {
+  const graphBroken = issues.some(
+    (issue) => issue.path[0] === 'ladder' && ['unknown_rung', 'final_initial', 'no_final_rung'].includes(issue.code),
+  );
+  if (!graphBroken) {
     const edges = ladderEdges(definition);
     const reachable = walk([definition.ladder.initial], (id) => edges.get(id) ?? []);
     rungs.forEach((rung, index) => {
@@ -251,6 +257,26 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
       }
     });
   });
+  return issues;
+}
+
+const reserved = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Keys that would reach object prototypes (`__proto__`, `constructor`, `prototype`) anywhere in the document. */
+function reservedKeys(value: unknown, path: (string | number)[] = [], issues: PlaybookIssue[] = []): PlaybookIssue[] {
+  if (value === null || typeof value !== 'object' || path.length > 64) return issues;
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => reservedKeys(item, [...path, index], issues));
+    return issues;
+  }
+  if (path.at(-1) === 'schema' && '_zod' in value) return issues;
+  for (const key of Object.keys(value)) {
+    if (reserved.has(key)) {
+      issues.push({ code: 'reserved_key', path: [...path, key], message: `The key "${key}" is not allowed in a playbook` });
+    } else {
+      reservedKeys((value as Record<string, unknown>)[key], [...path, key], issues);
+    }
+  }
   return issues;
 }
 
@@ -335,7 +361,7 @@ function reachesGuard(
 ): boolean {
   for (const ref of conditionGuardNames(condition)) {
     if (ref === name) return true;
-    const guard = guards[ref];
+    const guard = Object.hasOwn(guards, ref) ? guards[ref] : undefined;
     if (guard && !seen.has(ref)) {
       seen.add(ref);
       if (reachesGuard(name, guard.condition, guards, seen)) return true;

@@ -14,6 +14,7 @@ import { compiledPlaybookOf, type CompiledPlaybook, type StateMeta } from '../co
 import { toOutput, type Deadline, type IncidentContext, type IncidentOutput, type TimelineEntry } from '../compile/context.js';
 import { IncidentError, incidentError, type PlaybookIssue } from '../errors.js';
 import {
+  maxTimeline,
   checkAgainstPlaybook,
   checkShape,
   incidentFormat,
@@ -355,10 +356,13 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   function decision(machine: AnyStateMachine, before: StoredIncident, snapshot: AnyMachineSnapshot, added: TimelineEntry[]): Decision {
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
-    const incident = added.length === 0 ? before : withOutput(serializeWith(machine, snapshot), context, done);
+    const next = withOutput(serializeWith(machine, snapshot), context, done);
+    // A window can also run out without moving the rung: then only its deadline goes.
+    const changed = JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
+    const incident = changed ? next : before;
     return {
       incident,
-      changed: added.length > 0,
+      changed,
       status: done ? 'done' : 'active',
       step: currentStep(snapshot),
       tracks: currentTracks(snapshot),
@@ -411,29 +415,38 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     decide(storedInput, eventInput, { now }) {
       const time = toMillis(now);
       const loaded = parse(storedInput);
-      if (loaded.stored.snapshot.status === 'done') {
-        throw incidentError('incident_finished', `The incident is finished (${JSON.stringify(loaded.stored.snapshot.value)}); it accepts no more events`);
-      }
       if (
         eventInput !== null &&
         typeof eventInput === 'object' &&
         (eventInput as { type?: unknown }).type === 'deadline.due'
       ) {
+        // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
         return runtime.decideDue(loaded.stored, { now: time });
+      }
+      if (loaded.stored.snapshot.status === 'done') {
+        throw incidentError('incident_finished', `The incident is finished (${JSON.stringify(loaded.stored.snapshot.value)}); it accepts no more events`);
       }
       const parsed = loaded.info.parser.safeParse(eventInput);
       if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
-      const before = snapshotOf(loaded);
-      const [next] = withNow(time, () => transition(loaded.machine, before, parsed.data));
-      const added = (next.context as IncidentContext).timeline.slice((before.context as IncidentContext).timeline.length);
+      if (loaded.stored.snapshot.context.timeline.length >= maxTimeline) {
+        throw incidentError('timeline_full', `The timeline holds ${maxTimeline} entries, the most a stored incident keeps; close this incident and open a new one`);
+      }
+      // What a live actor would have done meanwhile: deadlines that fell due come first.
+      const due = applyDue(loaded, time);
+      if (due.snapshot.status === 'done') {
+        throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
+      }
+      const start = (due.snapshot.context as IncidentContext).timeline.length;
+      const [next] = withNow(time, () => transition(loaded.machine, due.snapshot, parsed.data));
+      const added = (next.context as IncidentContext).timeline.slice(start);
       if (added.length === 0) {
         throw incidentError(
           'event_not_applicable',
-          `"${parsed.data.type}" does nothing on rung "${currentStep(before)}"; the incident is unchanged`,
+          `"${parsed.data.type}" does nothing on rung "${currentStep(due.snapshot)}"; the incident is unchanged`,
           ['type'],
         );
       }
-      return decision(loaded.machine, loaded.stored, next, added);
+      return decision(loaded.machine, loaded.stored, next, [...due.added, ...added]);
     },
 
     safeDecide(stored, event, options) {

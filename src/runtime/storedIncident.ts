@@ -69,6 +69,9 @@ export interface StoredIncident {
   };
 }
 
+/** The most entries a stored incident's timeline keeps; `decide` refuses events beyond it. */
+export const maxTimeline = 10_000;
+
 const iso = z.iso.datetime({ offset: true });
 const name = z.string().min(1).max(100);
 const text = (max: number) => z.string().max(max);
@@ -89,7 +92,7 @@ const contextSchema = z.strictObject({
         note: text(2000).optional(),
       }),
     )
-    .max(10_000),
+    .max(maxTimeline),
   threats: z.array(z.strictObject({ kind: name, at: iso, note: text(2000).optional() })).max(10_000),
   supporters: z.number().int().min(0).max(1_000_000),
   replyPhone: text(2000).nullable(),
@@ -188,12 +191,27 @@ export function checkAgainstPlaybook(stored: StoredIncident, definition: Playboo
   }
 
   const declared = new Set(Object.keys(definition.events));
+  // The moves the playbook allows: event → from → targets (a stay is always allowed for a
+  // declared event: track events and recorded events do not move the ladder).
+  const moves = new Set<string>();
+  const shared = definition.ladder.fromEveryRung ?? [];
+  for (const rung of rungs.filter((r) => !r.final)) {
+    for (const t of [...shared, ...(rung.on ?? [])]) if (t.target !== undefined) moves.add(`${t.event}|${rung.id}|${t.target}`);
+    for (const t of rung.after ?? []) moves.add(`window.elapsed:${t.window}|${rung.id}|${t.target}`);
+  }
+  const allowed = (entry: IncidentContext['timeline'][number]) =>
+    entry.type === 'window.elapsed'
+      ? moves.has(`window.elapsed:${entry.window}|${entry.from}|${entry.to}`)
+      : declared.has(entry.type) && (entry.from === entry.to || moves.has(`${entry.type}|${entry.from}|${entry.to}`));
   let previous = definition.ladder.initial;
   let previousAt = -Infinity;
   context.timeline.forEach((entry, index) => {
     const path = ['context', 'timeline', index];
     if (!known(entry.from) || !known(entry.to)) add(path, `Unknown rung in ${json({ from: entry.from, to: entry.to })}`);
     if (entry.type !== 'window.elapsed' && !declared.has(entry.type)) add([...path, 'type'], `Unknown event type ${json(entry.type)}`);
+    else if (known(entry.from) && known(entry.to) && !allowed(entry)) {
+      add(path, `The playbook has no move from ${json(entry.from)} to ${json(entry.to)} on ${json(entry.window ?? entry.type)}`);
+    }
     if (entry.from !== previous) {
       add([...path, 'from'], `The timeline is out of order: entry ${index} starts at ${json(entry.from)} but the one before ended at ${json(previous)}`);
     }
@@ -211,7 +229,10 @@ export function checkAgainstPlaybook(stored: StoredIncident, definition: Playboo
   const rungWindows = new Set(
     (rungs.find((r) => r.id === current)?.after ?? []).map((t) => t.window),
   );
+  const pending = new Set<string>();
   context.deadlines.forEach((deadline, index) => {
+    if (pending.has(deadline.window)) add(['context', 'deadlines', index], `The deadline ${json(deadline.window)} is pending twice`);
+    pending.add(deadline.window);
     if (deadline.rung !== current || !rungWindows.has(deadline.window)) {
       add(['context', 'deadlines', index], `A deadline for ${json(deadline)} cannot be pending on rung ${json(current)}`);
     }
