@@ -1,0 +1,68 @@
+import {
+  currentStep,
+  currentTracks,
+  recommend,
+  type PlaybookDefinition,
+  type Recommendation,
+  type StoredIncident,
+} from '../index.js';
+import type { LoadedPlaybook, Style } from './io.js';
+
+/** The events that do something where the incident stands, in the order of the definition. */
+export function availableEvents(definition: PlaybookDefinition, stored: StoredIncident): string[] {
+  const { value } = stored.snapshot;
+  if (typeof value === 'string') return [];
+  const rung = definition.ladder.rungs.find((r) => r.id === value.active.ladder);
+  const own = (rung?.on ?? []).map((t) => t.event);
+  const shared = (definition.ladder.fromEveryRung ?? []).map((t) => t.event);
+  const tracks = definition.tracks.flatMap((track) =>
+    (track.states.find((s) => s.id === value.active[track.id])?.on ?? []).map((t) => t.event),
+  );
+  return [...new Set([...own, ...shared, ...tracks])];
+}
+
+export function snapshotOf(loaded: LoadedPlaybook, stored: StoredIncident) {
+  return loaded.machine.resolveState({ value: stored.snapshot.value as never, context: stored.snapshot.context });
+}
+
+export interface Status {
+  readonly playbook: string;
+  readonly status: 'active' | 'done';
+  readonly rung: string;
+  readonly title: string;
+  readonly tracks: Record<string, string>;
+  readonly deadlines: { window: string; due: string; overdue: boolean }[];
+  readonly recommendations: Recommendation[];
+  readonly output?: unknown;
+  readonly timeline: number;
+}
+
+export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = Date.now()): Status {
+  const snapshot = snapshotOf(loaded, stored);
+  const rung = currentStep(snapshot);
+  return {
+    playbook: `${stored.playbook.id}@${stored.playbook.version}`,
+    status: stored.snapshot.status,
+    rung,
+    title: loaded.definition.ladder.rungs.find((r) => r.id === rung)?.title ?? rung,
+    tracks: currentTracks(snapshot),
+    deadlines: stored.snapshot.context.deadlines.map((d) => ({ window: d.window, due: d.due, overdue: Date.parse(d.due) <= now })),
+    recommendations: recommend(snapshot),
+    ...(stored.snapshot.output ? { output: stored.snapshot.output } : {}),
+    timeline: stored.snapshot.context.timeline.length,
+  };
+}
+
+export function printStatus(status: Status, style: Style, write: (line: string) => void, limit = 3): void {
+  write(`${style.bold('Rung:')} ${style.accent(status.rung)} (${status.title})${status.status === 'done' ? ' (finished)' : ''}`);
+  const tracks = Object.entries(status.tracks).map(([track, state]) => `${track}: ${state}`);
+  if (tracks.length > 0) write(`${style.bold('Tracks:')} ${tracks.join(', ')}`);
+  for (const deadline of status.deadlines) {
+    write(`${style.bold('Deadline:')} ${deadline.window} ${deadline.overdue ? style.warn(`was due ${deadline.due}`) : `due ${deadline.due}`}`);
+  }
+  if (status.output) write(`${style.bold('Outcome:')} ${JSON.stringify(status.output)}`);
+  status.recommendations.slice(0, limit).forEach((r, index) => {
+    write(`${style.bold(`${index + 1}.`)} ${r.title}: ${r.detail}`);
+    for (const reason of r.because) write(`   ${style.dim(`because ${reason.text}`)}`);
+  });
+}

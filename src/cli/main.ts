@@ -1,0 +1,241 @@
+import { parseArgs } from 'node:util';
+import {
+  formatIssues,
+  toMermaid,
+  validatePlaybook,
+  type StoredIncident,
+  type TimelineEntry,
+} from '../index.js';
+import { printStatus, snapshotOf, statusOf } from './describe.js';
+import { loadPlaybook, readJson, readText, styleFor, UserError, userErrorOf } from './io.js';
+import { walk } from './walk.js';
+
+const usage = `Usage: crisis-playbook <command> [options]
+
+Commands:
+  walk      Walk a responder through a live incident, saving after every step
+  replay    Feed a scripted case (JSON array or JSON Lines of events) and print the path
+  status    Where a saved incident stands: rung, tracks, deadlines, advice
+  diagram   The playbook as a Mermaid diagram, with an incident's state highlighted
+  check     Validate a playbook JSON file and list every issue
+
+Run "crisis-playbook <command> --help" for a command's options.
+Output has no colour when it is not a terminal or NO_COLOR is set.`;
+
+const help: Record<string, string> = {
+  walk: `Usage: crisis-playbook walk [--file incident.json] [--playbook custom.json] [--by name] [--json]
+
+Asks the assessment questions, then at each rung shows where the incident stands, the top
+recommendations and why, and a menu of what can happen now. The incident file is saved after
+every step; running walk again on the same file resumes where it was and applies any waiting
+window that ran out meanwhile. Answer "q" (or press Ctrl-C) to stop.
+
+Options:
+  --file <path>       incident file (default: incident.json)
+  --playbook <path>   a custom playbook (JSON) instead of the default one
+  --by <name>         who records the events (kept in the timeline)
+  --json              one JSON line per recorded step on stdout (prompts go to stderr)
+  -h, --help          show this help`,
+  replay: `Usage: crisis-playbook replay <events.json|events.jsonl> [--playbook custom.json] [--json]
+
+Applies the events in order to a new incident. Each event may carry "at" (ISO time); events
+without it are taken one minute apart. Waiting windows that run out between events are applied.
+On an invalid event, prints its line and why, and exits with 1.
+
+Options:
+  --playbook <path>   a custom playbook (JSON) instead of the default one
+  --json              print the path, the outcome and the timeline as JSON
+  -h, --help          show this help`,
+  status: `Usage: crisis-playbook status <incident.json> [--playbook custom.json] [--json]
+
+Prints the current rung, the side tracks, the deadlines (and whether they are overdue) and the
+advice. Does not change the file.
+
+Options:
+  --playbook <path>   the custom playbook the incident runs on
+  --json              print the status as JSON
+  -h, --help          show this help`,
+  diagram: `Usage: crisis-playbook diagram [--playbook custom.json] [--incident incident.json] [--json]
+
+Prints the playbook as a Mermaid stateDiagram-v2; with --incident, its current rung and track
+states are highlighted.
+
+Options:
+  --playbook <path>   a custom playbook (JSON) instead of the default one
+  --incident <path>   highlight this incident's state
+  --json              print { "mermaid": "..." }
+  -h, --help          show this help`,
+  check: `Usage: crisis-playbook check <playbook.json> [--json]
+
+Validates a custom playbook and prints every issue with its path. Exits with 1 if there is any.
+
+Options:
+  --json              print { "valid": boolean, "issues": [...] }
+  -h, --help          show this help`,
+};
+
+const optionSpecs = {
+  file: { type: 'string' },
+  playbook: { type: 'string' },
+  incident: { type: 'string' },
+  by: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
+
+const allowed: Record<string, (keyof typeof optionSpecs)[]> = {
+  walk: ['file', 'playbook', 'by', 'json', 'help'],
+  replay: ['playbook', 'json', 'help'],
+  status: ['playbook', 'json', 'help'],
+  diagram: ['playbook', 'incident', 'json', 'help'],
+  check: ['json', 'help'],
+};
+
+const print = (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+
+/** Runs the CLI and returns the exit code. User mistakes are thrown as {@link UserError}. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    print(usage);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === '--version' || command === '-v') {
+    print('crisis-playbook CLI');
+    return 0;
+  }
+  const names = allowed[command];
+  if (!names) throw new UserError(`unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...rest], options: optionSpecs, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UserError(`${(error as Error).message.split('\n')[0]} (see "crisis-playbook ${command} --help")`, 2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    print(help[command]!);
+    return 0;
+  }
+  const unknown = (Object.keys(values) as (keyof typeof optionSpecs)[]).filter(
+    (name) => !names.includes(name) && !(name === 'json' && values.json === false) && !(name === 'help' && !values.help),
+  );
+  if (unknown.length > 0) throw new UserError(`${command} does not take --${unknown[0]} (see "crisis-playbook ${command} --help")`, 2);
+  const needsFile = command === 'replay' || command === 'status' || command === 'check';
+  if (needsFile && positionals.length !== 1) throw new UserError(`${command} needs exactly one file (see "crisis-playbook ${command} --help")`, 2);
+  if (!needsFile && positionals.length > 0) throw new UserError(`${command} takes no file argument; use the options (see --help)`, 2);
+
+  switch (command) {
+    case 'walk':
+      return walk({ file: values.file ?? 'incident.json', playbook: values.playbook, by: values.by, json: values.json });
+    case 'check':
+      return check(positionals[0]!, values.json);
+    case 'replay':
+      return replay(positionals[0]!, values.playbook, values.json);
+    case 'status':
+      return status(positionals[0]!, values.playbook, values.json);
+    default:
+      return diagram(values.playbook, values.incident, values.json);
+  }
+}
+
+function check(path: string, json: boolean): number {
+  const result = validatePlaybook(readJson(path, 'playbook'));
+  if (json) {
+    print(JSON.stringify(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues }));
+    return result.success ? 0 : 1;
+  }
+  if (result.success) {
+    const { id, version, ladder, tracks } = result.data;
+    print(`${path}: valid playbook "${id}" version ${version}: ${ladder.rungs.length} rungs, ${tracks.length} side tracks`);
+    return 0;
+  }
+  print(`${path}: ${result.error.issues.length} issue(s)\n${formatIssues(result.error.issues)}`);
+  return 1;
+}
+
+function loadIncident(path: string, loaded: ReturnType<typeof loadPlaybook>): StoredIncident {
+  try {
+    return loaded.runtime.parse(readJson(path, 'incident file'));
+  } catch (error) {
+    throw userErrorOf(error, `incident file ${JSON.stringify(path)}`);
+  }
+}
+
+/** Events from a JSON array or JSON Lines, each with the line it came from. */
+function readEvents(path: string): { line: number; event: unknown }[] {
+  const text = readText(path, 'events file');
+  if (text.trimStart().startsWith('[')) {
+    let events: unknown;
+    try {
+      events = JSON.parse(text);
+    } catch (error) {
+      throw new UserError(`events file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
+    }
+    const starts = [...text.matchAll(/\{\s*"type"/g)].map((m) => text.slice(0, m.index).split('\n').length);
+    return (events as unknown[]).map((event, index) => ({ line: starts[index] ?? index + 1, event }));
+  }
+  return text.split('\n').flatMap((raw, index) => {
+    if (raw.trim() === '') return [];
+    try {
+      return [{ line: index + 1, event: JSON.parse(raw) as unknown }];
+    } catch (error) {
+      throw new UserError(`${path}:${index + 1}: not valid JSON: ${(error as Error).message}`);
+    }
+  });
+}
+
+function replay(path: string, playbookPath: string | undefined, json: boolean): number {
+  const loaded = loadPlaybook(playbookPath);
+  const events = readEvents(path);
+  const first = events.map((e) => (e.event as { at?: unknown } | null)?.at).find((at): at is string => typeof at === 'string');
+  let now = first !== undefined && Number.isFinite(Date.parse(first)) ? Date.parse(first) : Date.now();
+  let { incident } = loaded.runtime.open({ now });
+  const style = styleFor(process.stdout);
+  const path_: string[] = [loaded.definition.ladder.initial];
+  for (const { line, event } of events) {
+    const at = (event as { at?: unknown } | null)?.at;
+    now = typeof at === 'string' && Number.isFinite(Date.parse(at)) ? Math.max(now, Date.parse(at)) : now + 60_000;
+    const parsed = loaded.runtime.safeDecide(incident, event, { now });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      throw new UserError(`${path}:${line}: ${where}${issue?.message ?? parsed.error.code} (${parsed.error.code})`);
+    }
+    incident = parsed.data.incident;
+    for (const entry of parsed.data.added) if (entry.to !== path_.at(-1)) path_.push(entry.to);
+  }
+  const timeline = incident.snapshot.context.timeline;
+  if (json) {
+    print(JSON.stringify({ path: path_, status: incident.snapshot.status, output: incident.snapshot.output ?? null, timeline }));
+    return 0;
+  }
+  print(`${style.bold('Path:')} ${path_.join(' → ')}`);
+  print(`${style.bold('Status:')} ${incident.snapshot.status}${incident.snapshot.output ? ` ${JSON.stringify(incident.snapshot.output)}` : ''}`);
+  print(style.bold('Timeline:'));
+  for (const entry of timeline as readonly TimelineEntry[]) {
+    const move = entry.from === entry.to ? entry.from : `${entry.from} → ${entry.to}`;
+    print(`  ${entry.occurredAt ?? entry.at}  ${(entry.window ? `${entry.type} (${entry.window})` : entry.type).padEnd(30)} ${move}`);
+  }
+  return 0;
+}
+
+function status(path: string, playbookPath: string | undefined, json: boolean): number {
+  const loaded = loadPlaybook(playbookPath);
+  const stored = loadIncident(path, loaded);
+  const current = statusOf(loaded, stored);
+  if (json) {
+    print(JSON.stringify(current));
+    return 0;
+  }
+  printStatus(current, styleFor(process.stdout), print);
+  return 0;
+}
+
+function diagram(playbookPath: string | undefined, incidentPath: string | undefined, json: boolean): number {
+  const loaded = loadPlaybook(playbookPath);
+  const snapshot = incidentPath === undefined ? undefined : snapshotOf(loaded, loadIncident(incidentPath, loaded));
+  const text = toMermaid(loaded.definition, snapshot ? { snapshot } : {});
+  print(json ? JSON.stringify({ mermaid: text }) : text);
+  return 0;
+}

@@ -1,0 +1,174 @@
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { incidentFactsSchema, venues, type IncidentFacts, type PayloadField, type StoredIncident } from '../index.js';
+import { availableEvents, printStatus, statusOf } from './describe.js';
+import { loadPlaybook, readJson, styleFor, UserError, userErrorOf, writeJson } from './io.js';
+
+export interface WalkOptions {
+  readonly file: string;
+  readonly playbook?: string;
+  readonly by?: string;
+  readonly json: boolean;
+}
+
+class EndOfInput extends Error {}
+
+const factQuestions: [keyof IncidentFacts, string][] = [
+  ['witnessed', 'Did you see the posts yourself?'],
+  ['knowsPoster', 'Do you know the upset person?'],
+  ['connectedToPoster', 'Are you connected to them (friends, followers)?'],
+  ['venue', 'Where were the posts made?'],
+  ['memberOfVenue', 'Are you a member of that group?'],
+  ['insiderInVenue', 'Is anyone else in the organisation a member of that group?'],
+];
+
+/** Guides a responder through an incident, saving the incident file after every step. */
+export async function walk(options: WalkOptions): Promise<number> {
+  const out = options.json ? process.stderr : process.stdout;
+  const style = styleFor(out);
+  const say = (line = '') => void out.write(`${line}\n`);
+  const emit = (value: unknown) => {
+    if (options.json) process.stdout.write(`${JSON.stringify(value)}\n`);
+  };
+  const loaded = loadPlaybook(options.playbook);
+  const { runtime, definition } = loaded;
+
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  const lines = rl[Symbol.asyncIterator]();
+  let interrupted = false;
+  process.once('SIGINT', () => {
+    interrupted = true;
+    rl.close();
+  });
+  const ask = async (prompt: string): Promise<string> => {
+    out.write(`${style.accent('?')} ${prompt} `);
+    const next = await lines.next();
+    if (next.done) throw new EndOfInput();
+    // A terminal echoes what was typed; piped answers are echoed so the transcript reads well.
+    if (!process.stdin.isTTY) out.write(`${next.value}\n`);
+    return next.value.trim();
+  };
+  const askChoice = async <T extends string>(prompt: string, choices: readonly T[], optional: boolean): Promise<T | undefined> => {
+    choices.forEach((choice, index) => say(`   ${index + 1}) ${choice}`));
+    for (;;) {
+      const answer = await ask(`${prompt}${optional ? ' (Enter to skip)' : ''}`);
+      if (answer === '' && optional) return undefined;
+      const picked = choices[Number(answer) - 1] ?? choices.find((choice) => choice === answer);
+      if (picked !== undefined) return picked;
+      say(style.warn(`Please answer with a number from 1 to ${choices.length}.`));
+    }
+  };
+  const askYesNo = async (prompt: string, optional: boolean): Promise<boolean | undefined> => {
+    for (;;) {
+      const answer = (await ask(`${prompt} [y/n${optional ? '/Enter to skip' : ''}]`)).toLowerCase();
+      if (answer === '' && optional) return undefined;
+      if (['y', 'yes'].includes(answer)) return true;
+      if (['n', 'no'].includes(answer)) return false;
+      say(style.warn('Please answer y or n.'));
+    }
+  };
+  const askFacts = async (): Promise<Partial<IncidentFacts>> => {
+    const facts: Record<string, unknown> = {};
+    for (const [key, question] of factQuestions) {
+      const answer = key === 'venue' ? await askChoice(question, venues, true) : await askYesNo(question, true);
+      if (answer !== undefined) facts[key] = answer;
+    }
+    return incidentFactsSchema.partial().parse(facts);
+  };
+  const askField = async (name: string, field: PayloadField): Promise<unknown> => {
+    const optional = field.optional === true;
+    switch (field.type) {
+      case 'enum':
+        return askChoice(`${name}?`, field.values, optional);
+      case 'boolean':
+        return askYesNo(`${name}?`, optional);
+      case 'facts':
+        return askFacts();
+      case 'string': {
+        for (;;) {
+          const answer = await ask(`${name}?${optional ? ' (Enter to skip)' : ''}`);
+          if (answer !== '' || optional) return answer === '' ? undefined : answer;
+        }
+      }
+    }
+  };
+
+  let stored: StoredIncident;
+  const save = (next: StoredIncident) => {
+    stored = next;
+    writeJson(options.file, next);
+  };
+  const decide = (event: unknown) => {
+    try {
+      const decision = runtime.decide(stored, event, { now: Date.now() });
+      save(decision.incident);
+      emit({ event, step: decision.step, tracks: decision.tracks, status: decision.status, added: decision.added });
+      return true;
+    } catch (error) {
+      const problem = userErrorOf(error, 'not recorded');
+      if (!(problem instanceof UserError)) throw error;
+      say(style.warn(problem.message));
+      return false;
+    }
+  };
+
+  try {
+    if (existsSync(options.file)) {
+      try {
+        stored = runtime.parse(readJson(options.file, 'incident file'));
+      } catch (error) {
+        throw userErrorOf(error, `incident file ${JSON.stringify(options.file)}`);
+      }
+      const due = runtime.decideDue(stored, { now: Date.now() });
+      if (due.changed) {
+        save(due.incident);
+        say(`Resumed ${options.file}: ${due.added.length} waiting window(s) ran out meanwhile (${due.added.map((e) => e.window).join(', ')}).`);
+      } else {
+        say(`Resumed ${options.file}.`);
+      }
+    } else {
+      save(runtime.open({ now: Date.now() }).incident);
+      say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every step.`));
+      say('First, what do you know? Answer what you can; Enter skips a question.');
+      const facts = await askFacts();
+      if (Object.keys(facts).length > 0) decide({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
+    }
+
+    while (stored!.snapshot.status === 'active') {
+      say();
+      printStatus(statusOf(loaded, stored!), style, say);
+      const events = availableEvents(definition, stored!);
+      say(style.bold('What happened?'));
+      const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false);
+      if (type === 'q' || type === undefined) {
+        say(`Stopped. The incident is saved in ${options.file}; run walk again to resume.`);
+        return 0;
+      }
+      const event: Record<string, unknown> = { type };
+      const payload = Object.entries(definition.events[type]?.payload ?? {});
+      for (const [name, field] of payload) {
+        const value = await askField(name, field);
+        if (value !== undefined) event[name] = value;
+      }
+      if (!payload.some(([name]) => name === 'note')) {
+        const note = await ask('Note for the timeline? (Enter to skip)');
+        if (note !== '') event.note = note;
+      }
+      if (options.by) event.by = options.by;
+      if (decide(event)) say(style.dim(`Recorded ${type}; saved.`));
+    }
+    say();
+    printStatus(statusOf(loaded, stored!), style, say, 1);
+    say(style.bold(`The incident is finished: ${JSON.stringify(stored!.snapshot.output)}`));
+    return 0;
+  } catch (error) {
+    if (error instanceof EndOfInput) {
+      say();
+      say(interrupted ? `Interrupted. Every recorded step is saved in ${options.file}.` : `End of input. The incident is saved in ${options.file}.`);
+      return interrupted ? 130 : 0;
+    }
+    throw error;
+  } finally {
+    rl.close();
+  }
+}

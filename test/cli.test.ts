@@ -1,0 +1,267 @@
+/* eslint-disable no-control-regex -- the tests look for ANSI escape codes */
+import { execFile, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { decide, defaultPlaybook, openIncident } from 'crisis-playbook';
+import { referenceCase } from '../examples/reference-case/events.js';
+
+const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'crisis-cli-'));
+const file = (name: string, content?: string) => {
+  const path = join(dir, name);
+  if (content !== undefined) writeFileSync(path, content);
+  return path;
+};
+const env = { ...process.env, NO_COLOR: '1', DEBUG: '' };
+
+/** Runs the built CLI with piped stdin; never throws on a non-zero exit. */
+async function run(args: string[], input = '') {
+  const child = execFile(process.execPath, [cli, ...args], { cwd: dir, env });
+  child.stdin!.end(input);
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: string) => (stdout += chunk));
+    child.stderr!.on('data', (chunk: string) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/** The answers walk needs for the reference case, by event name. */
+const assessment = ['n', 'n', 'n', 'private-group', 'n', 'y'];
+const referenceAnswers = [
+  ...assessment,
+  'assessment.complete', '',
+  'access.requested', '',
+  'access.denied', 'The admin said no',
+  'message.sent', '',
+  'message.ignored', '',
+  'intermediary.asked', 'Ben', '',
+  'community.supported', 'Members defend us',
+  'threat.reported', 'visit', 'They will come by',
+  'threat.reported', 'police-report', '',
+  'contact.received', 'phone', '',
+  'call.completed', 'y', 'y', '',
+];
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run "npm run build" first (npm test does)');
+});
+
+describe('the CLI', () => {
+  it.each(['walk', 'replay', 'status', 'diagram', 'check'])('has --help for %s', async (command) => {
+    const { code, stdout } = await run([command, '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Usage: crisis-playbook ${command}`);
+  });
+
+  it('prints usage, and one clear line with exit code 2 for a wrong command or option', async () => {
+    expect((await run(['--help'])).stdout).toContain('Commands:');
+    const unknown = await run(['wlak']);
+    expect(unknown).toMatchObject({ code: 2, stdout: '' });
+    expect(unknown.stderr).toBe('crisis-playbook: unknown command "wlak"; expected one of walk, replay, status, diagram, check (see --help)\n');
+    const option = await run(['check', 'x.json', '--colour']);
+    expect(option.code).toBe(2);
+    expect(option.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a missing file', ['check', 'nope.json'], 'crisis-playbook: playbook "nope.json" does not exist'],
+    ['bad JSON', ['status', file('broken.json', '{"format":')], 'is not valid JSON'],
+    ['an incident with an unknown rung', ['status', file('tampered.json', JSON.stringify({ ...openIncident({ now: 0 }).incident, snapshot: { ...openIncident({ now: 0 }).incident.snapshot, value: { active: { ladder: 'prayer', community: 'quiet', safety: 'none' } } } }))], 'Unknown open rung "prayer"'],
+  ])('reports %s in one line, without a stack trace', async (_, args, message) => {
+    const { code, stderr } = await run(args);
+    expect(code).toBe(1);
+    expect(stderr).toContain(message);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  describe('check', () => {
+    it('accepts a valid playbook', async () => {
+      const { code, stdout } = await run(['check', file('default.json', JSON.stringify(defaultPlaybook))]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('valid playbook "crisis" version 1.0.0: 8 rungs, 2 side tracks');
+    });
+
+    it('lists every issue with its path and exits 1, also as JSON', async () => {
+      const broken = { ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'x', duration: '0h' } }, ladder: { ...defaultPlaybook.ladder, initial: 'nowhere' } };
+      const path = file('broken-playbook.json', JSON.stringify(broken));
+      const text = await run(['check', path]);
+      expect(text.code).toBe(1);
+      expect(text.stdout).toContain('- windows.replyWindow.duration: Expected a positive duration');
+      expect(text.stdout).toContain('- ladder.initial: Unknown rung "nowhere"');
+      const json = await run(['check', path, '--json']);
+      expect(json.code).toBe(1);
+      const report = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string }[] };
+      expect(report.valid).toBe(false);
+      expect(report.issues.map((i) => i.code)).toEqual(['invalid_duration', 'unknown_rung']);
+    });
+  });
+
+  describe('replay', () => {
+    const jsonl = file('case.jsonl', referenceCase.map((e) => JSON.stringify(e)).join('\n') + '\n');
+
+    it('prints the path and the outcome of a scripted case (JSON Lines or a JSON array)', async () => {
+      const { code, stdout } = await run(['replay', jsonl]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Path: gatheringInfo → requestingAccess → directMessage → intermediary → phoneCall → resolved');
+      expect(stdout).toContain('Status: done {"outcome":"resolved","apology":true');
+      const array = await run(['replay', file('case.json', JSON.stringify(referenceCase, null, 2)), '--json']);
+      const report = JSON.parse(array.stdout) as { path: string[]; output: { outcome: string }; timeline: unknown[] };
+      expect(report.path.at(-1)).toBe('resolved');
+      expect(report.output.outcome).toBe('resolved');
+      expect(report.timeline).toHaveLength(12);
+    });
+
+    it('names the line of an invalid event and why, and exits 1', async () => {
+      const lines = referenceCase.map((e) => JSON.stringify(e));
+      lines[3] = JSON.stringify({ type: 'threat.reported', kind: 'hug' });
+      const { code, stdout, stderr } = await run(['replay', file('bad-case.jsonl', lines.join('\n'))]);
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/bad-case\.jsonl:4: kind: Invalid option: expected one of .*; received "hug" \(invalid_event\)\n$/);
+    });
+  });
+
+  describe('status and diagram', () => {
+    let stored = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident;
+    stored = decide(stored, { type: 'assessment.complete' }, { now: '2026-04-06T19:00:00Z' }).incident;
+    const path = file('incident.json', JSON.stringify(stored));
+
+    it('status shows the rung, tracks, deadlines (overdue here) and advice, also as JSON', async () => {
+      const { code, stdout } = await run(['status', path]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('Rung: directMessage (Private message)');
+      expect(stdout).toContain('Tracks: community: quiet, safety: none');
+      expect(stdout).toContain('Deadline: replyWindow was due 2026-04-07T19:00:00.000Z');
+      expect(stdout).toContain('1. Message the person privately, then wait for the reply');
+      const json = JSON.parse((await run(['status', path, '--json'])).stdout) as { rung: string; deadlines: { overdue: boolean }[] };
+      expect(json.rung).toBe('directMessage');
+      expect(json.deadlines[0]!.overdue).toBe(true);
+      expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(stored);
+    });
+
+    it('diagram prints Mermaid, highlighting the incident', async () => {
+      const plain = await run(['diagram']);
+      expect(plain.stdout.startsWith('stateDiagram-v2\n')).toBe(true);
+      const highlighted = await run(['diagram', '--incident', path, '--json']);
+      expect((JSON.parse(highlighted.stdout) as { mermaid: string }).mermaid).toContain('class directMessage,community_quiet,safety_none current');
+    });
+  });
+
+  describe('walk with piped input', () => {
+    it('asks the assessment, offers only valid events and resolves the reference case, saving every step', async () => {
+      const path = file('walk.json');
+      const { code, stdout } = await run(['walk', '--file', path, '--by', 'Ana'], referenceAnswers.join('\n') + '\n');
+      expect(code).toBe(0);
+      expect(stdout).toContain('? Where were the posts made? (Enter to skip) private-group');
+      expect(stdout).toContain('The incident is finished: {"outcome":"resolved","apology":true');
+      // Only events valid where the incident stands are offered.
+      const menus = stdout.split('What happened?').slice(1).map((menu) => menu.split('? Pick')[0]!);
+      expect(menus[0]).toContain('assessment.complete');
+      expect(menus[0]).not.toContain('access.denied');
+      expect(menus[1]).toContain('access.denied');
+      expect(stdout).not.toMatch(/\u001b\[/);
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { status: string; context: { timeline: { type: string; by?: string }[] } } };
+      expect(saved.snapshot.status).toBe('done');
+      expect(saved.snapshot.context.timeline.map((e) => e.type)).toEqual(referenceCase.map((e) => e.type));
+      expect(saved.snapshot.context.timeline.every((e) => e.by === 'Ana')).toBe(true);
+    });
+
+    it('resumes a saved incident and applies a waiting window that ran out meanwhile', async () => {
+      const path = file('resume.json');
+      await run(['walk', '--file', path], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { deadlines: { due: string }[] } } };
+      expect(saved.snapshot.context.deadlines).toHaveLength(1);
+      // Pretend the access window ran out while nobody was looking.
+      saved.snapshot.context.deadlines[0]!.due = new Date(Date.now() - 1000).toISOString();
+      writeFileSync(path, JSON.stringify(saved));
+      const { stdout } = await run(['walk', '--file', path], 'q\n');
+      expect(stdout).toContain(`Resumed ${path}: 1 waiting window(s) ran out meanwhile (accessWindow).`);
+      expect(stdout).toContain('Rung: directMessage');
+    });
+
+    it('prints one JSON line per recorded step with --json', async () => {
+      const { stdout } = await run(['walk', '--file', file('json-walk.json'), '--json'], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
+      const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string });
+      expect(steps.map((s) => s.step)).toEqual(['gatheringInfo', 'requestingAccess']);
+    });
+  });
+});
+
+describe('walk in a real terminal', () => {
+  /** Runs walk under `script`, which gives it a pseudo-terminal, and answers its prompts. */
+  function terminal(path: string, extraEnv: Record<string, string> = {}) {
+    const child = spawn('script', ['-qfec', `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} walk --file ${JSON.stringify(path)}`, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, TERM: 'xterm', ...extraEnv },
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const closed = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    let exited = false;
+    void closed.then(() => (exited = true));
+    // A prompt starts a line with "? " (coloured or not).
+    const prompts = () => (output.match(/(?:^|\n)(?:\u001b\[36m)?\?(?:\u001b\[39m)? /g) ?? []).length;
+    let given = 0;
+    const waitForPrompt = async () => {
+      const deadline = Date.now() + 10_000;
+      while (prompts() <= given && !exited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    };
+    return {
+      output: () => output,
+      closed,
+      /** Answers the next prompts one at a time, each once it is shown. */
+      async answer(answers: string[]) {
+        for (const answer of answers) {
+          await waitForPrompt();
+          child.stdin.write(`${answer}\r`);
+          given++;
+        }
+        await waitForPrompt();
+      },
+      write: (text: string) => child.stdin.write(text),
+    };
+  }
+
+  it('runs the reference case, survives being killed mid-incident, and resumes', async () => {
+    const path = file('tty.json');
+    const first = terminal(path);
+    // Up to message.ignored: the incident is on the intermediary rung.
+    await first.answer(referenceAnswers.slice(0, 16));
+    expect(first.output()).toMatch(/\u001b\[1mRung:/); // colour on a terminal
+    const pid = spawnSync('pgrep', ['-f', `walk --file "?${path}`]).stdout.toString().trim().split('\n')[0];
+    expect(pid).toMatch(/^\d+$/);
+    process.kill(Number(pid), 'SIGKILL');
+    await first.closed;
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { value: { active: { ladder: string } } } };
+    expect(saved.snapshot.value.active.ladder).toBe('intermediary');
+
+    const second = terminal(path);
+    await second.answer(referenceAnswers.slice(16));
+    const code = await second.closed;
+    expect(code).toBe(0);
+    expect(second.output()).toContain(`Resumed ${path}.`);
+    expect(second.output()).toContain('The incident is finished');
+    const done = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { status: string; context: { timeline: { type: string }[] } } };
+    expect(done.snapshot.status).toBe('done');
+    expect(done.snapshot.context.timeline.map((e) => e.type)).toEqual(referenceCase.map((e) => e.type));
+  }, 60_000);
+
+  it('stops on Ctrl-C without losing a recorded step, and has no colour with NO_COLOR', async () => {
+    const path = file('ctrl-c.json');
+    const session = terminal(path, { NO_COLOR: '1' });
+    await session.answer([...assessment, 'assessment.complete', '']);
+    session.write('\u0003');
+    const code = await session.closed;
+    expect(code).toBe(130);
+    expect(session.output()).toContain(`Interrupted. Every recorded step is saved in ${path}.`);
+    expect(session.output()).not.toMatch(/\u001b\[1m/);
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { value: { active: { ladder: string } } } };
+    expect(saved.snapshot.value.active.ladder).toBe('requestingAccess');
+  }, 60_000);
+});
