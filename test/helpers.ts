@@ -31,3 +31,19 @@ export function startIncident(events: CrisisEvent[] = [], options: ActorOptions<
   for (const event of events) actor.send(event);
   return actor;
 }
+
+/** The rung after each event of the reference case of DOMAIN.md. */
+export const referenceRungs = [
+  'gatheringInfo',
+  'requestingAccess',
+  'requestingAccess',
+  'directMessage',
+  'directMessage',
+  'intermediary',
+  'intermediary',
+  'intermediary',
+  'intermediary',
+  'intermediary',
+  'phoneCall',
+  'resolved',
+];

@@ -12,6 +12,7 @@ import {
 } from 'crisis-playbook';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 import { referenceCase } from '../examples/reference-case/events.js';
+import { referenceRungs } from './helpers.js';
 
 type Sent = { type: string; definition?: string; event?: { type: string }; snapshot?: { value?: unknown; context?: unknown } };
 const flush = () => new Promise((resolve) => setTimeout(resolve, 50));
@@ -84,20 +85,7 @@ describe('what the Stately inspector receives for the reference case', () => {
         const value = e.snapshot!.value as string | { active: { ladder: string } };
         return typeof value === 'string' ? value : value.active.ladder;
       });
-    expect(rungs).toEqual([
-      'gatheringInfo',
-      'requestingAccess',
-      'requestingAccess',
-      'directMessage',
-      'directMessage',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'phoneCall',
-      'resolved',
-    ]);
+    expect(rungs).toEqual(referenceRungs);
     const text = JSON.stringify(sent);
     expect(text).not.toContain('"Ana"');
     expect(text).not.toContain('"Ben"');

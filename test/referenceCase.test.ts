@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { currentStep, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from '../examples/reference-case/events.js';
-import { startIncident } from './helpers.js';
+import { referenceRungs, startIncident } from './helpers.js';
 
 describe('the reference case of DOMAIN.md', () => {
   it('climbs the ladder rung by rung, runs both side tracks and ends resolved', () => {
@@ -14,20 +14,7 @@ describe('the reference case of DOMAIN.md', () => {
       tracks.push(currentTracks(actor.getSnapshot()));
     }
 
-    expect(rungs).toEqual([
-      'gatheringInfo',
-      'requestingAccess',
-      'requestingAccess',
-      'directMessage',
-      'directMessage',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'intermediary',
-      'phoneCall',
-      'resolved',
-    ]);
+    expect(rungs).toEqual(referenceRungs);
     expect(tracks[6]).toEqual({ community: 'quiet', safety: 'none' });
     expect(tracks[7]).toEqual({ community: 'supported', safety: 'none' });
     expect(tracks[8]).toEqual({ community: 'supported', safety: 'threatened' });

@@ -168,34 +168,38 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return this.#next({ ...this.#definition, ...identity });
   }
 
+  /** Merges named entries into `events`, `guards` or `windows`, reporting names already taken. */
+  #addNamed<N extends PlaybookDefinition>(
+    section: 'events' | 'guards' | 'windows',
+    entries: Readonly<Record<string, unknown>>,
+    operation: string,
+  ): PlaybookBuilder<N> {
+    const existing = this.#definition[section];
+    const issues = Object.keys(entries)
+      .filter((name) => Object.hasOwn(existing, name))
+      .map((name) => this.#issue('duplicate_id', section, `${operation}: "${name}" is already declared in ${section}`));
+    return this.#next<N>({ ...this.#definition, [section]: { ...existing, ...entries } }, issues);
+  }
+
   /** Declares new events. Their payloads are data (`payload`) or, in TypeScript, a zod `schema`. */
   addEvents<const E extends Readonly<Record<string, EventSpec>>>(
     events: E,
   ): PlaybookBuilder<Omit<D, 'events'> & { readonly events: D['events'] & E }> {
-    const issues = Object.keys(events)
-      .filter((type) => Object.hasOwn(this.#definition.events, type))
-      .map((type) => this.#issue('duplicate_id', 'events', `addEvents: event "${type}" is already declared`));
-    return this.#next({ ...this.#definition, events: { ...this.#definition.events, ...events } }, issues);
+    return this.#addNamed('events', events, 'addEvents');
   }
 
   /** Declares new named guards, written as conditions. */
   addGuards<const G extends Readonly<Record<string, GuardSpec>>>(
     guards: G,
   ): PlaybookBuilder<Omit<D, 'guards'> & { readonly guards: D['guards'] & G }> {
-    const issues = Object.keys(guards)
-      .filter((name) => Object.hasOwn(this.#definition.guards, name))
-      .map((name) => this.#issue('duplicate_id', 'guards', `addGuards: guard "${name}" already exists`));
-    return this.#next({ ...this.#definition, guards: { ...this.#definition.guards, ...guards } }, issues);
+    return this.#addNamed('guards', guards, 'addGuards');
   }
 
   /** Declares new waiting windows (named delays). */
   addWindows<const W extends Readonly<Record<string, WindowSpec>>>(
     windows: W,
   ): PlaybookBuilder<Omit<D, 'windows'> & { readonly windows: D['windows'] & W }> {
-    const issues = Object.keys(windows)
-      .filter((name) => Object.hasOwn(this.#definition.windows, name))
-      .map((name) => this.#issue('duplicate_id', 'windows', `addWindows: window "${name}" already exists`));
-    return this.#next({ ...this.#definition, windows: { ...this.#definition.windows, ...windows } }, issues);
+    return this.#addNamed('windows', windows, 'addWindows');
   }
 
   /** Changes the default length of an existing waiting window. */
