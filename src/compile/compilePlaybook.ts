@@ -133,9 +133,22 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   definition: D,
   options: CompileOptions<G> = {},
 ): PlaybookMachine<D, G> {
-  const extraGuards = (options.guards ?? {}) as Readonly<Record<string, GuardPredicate>>;
-  assertValidPlaybook(definition, { guards: Object.keys(extraGuards) });
+  assertValidPlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
+  return compileValidPlaybook(definition, options);
+}
 
+/**
+ * {@link compilePlaybook} without validating the definition first: for definitions already
+ * known to be valid (the default playbook, which its tests validate), so that importing the
+ * library does not run the playbook schema. Not exported from the package.
+ *
+ * @internal
+ */
+export function compileValidPlaybook<const D extends PlaybookDefinition, G extends string = never>(
+  definition: D,
+  options: CompileOptions<G> = {},
+): PlaybookMachine<D, G> {
+  const extraGuards = (options.guards ?? {}) as Readonly<Record<string, GuardPredicate>>;
   const { id, ladder } = definition;
   const parser = createEventParser(definition);
   const declared = new Set(Object.keys(definition.events));

@@ -1,4 +1,4 @@
-import { compileGuards, compilePlaybook } from '../compile/compilePlaybook.js';
+import { compileGuards, compileValidPlaybook } from '../compile/compilePlaybook.js';
 import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
 import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js';
 
@@ -18,7 +18,8 @@ import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js'
  *
  * @category Default playbook
  */
-export const crisisMachine = compilePlaybook(defaultPlaybook);
+// Validated by test/machine.test.ts rather than on every import.
+export const crisisMachine = compileValidPlaybook(defaultPlaybook);
 
 /**
  * The default playbook's named guards as predicates, to reuse in your own machines or to

@@ -353,12 +353,19 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     ) as StoredIncident;
   }
 
-  function decision(machine: AnyStateMachine, before: StoredIncident, snapshot: AnyMachineSnapshot, added: TimelineEntry[]): Decision {
+  function decision(
+    machine: AnyStateMachine,
+    before: StoredIncident,
+    snapshot: AnyMachineSnapshot,
+    added: TimelineEntry[],
+    known?: { readonly changed: true },
+  ): Decision {
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
     const next = withOutput(serializeWith(machine, snapshot), context, done);
-    // A window can also run out without moving the rung: then only its deadline goes.
-    const changed = JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
+    // A window can also run out without moving the rung: then only its deadline goes. An
+    // applied event always adds a timeline entry, so it needs no comparison.
+    const changed = known?.changed ?? JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
     const incident = changed ? next : before;
     return {
       incident,
@@ -446,7 +453,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
           ['type'],
         );
       }
-      return decision(loaded.machine, loaded.stored, next, [...due.added, ...added]);
+      return decision(loaded.machine, loaded.stored, next, [...due.added, ...added], { changed: true });
     },
 
     safeDecide(stored, event, options) {

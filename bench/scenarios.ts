@@ -1,0 +1,103 @@
+// The workloads every measurement of the benchmark shares, for crisis-playbook and for the
+// hand-written baseline alike.
+import { createActor } from 'xstate';
+import { crisisMachine, decide, openIncident, type CrisisEvent } from 'crisis-playbook';
+import { referenceCase } from '../examples/reference-case/events.js';
+import { bareMachine, type BareEvent } from './bareMachine.js';
+
+export { referenceCase };
+
+/** When the benchmark's incidents are opened: just before the reference case starts. */
+export const openedAt = '2026-04-06T19:00:00Z';
+
+/**
+ * A typical incident in mid-life, 20 events long: the reference case up to the second threat
+ * (the incident is with the intermediary, whose window is running), then ten more reports.
+ */
+export const twentyEvents: CrisisEvent[] = [
+  ...referenceCase.slice(0, 10),
+  ...Array.from({ length: 10 }, (_, index): CrisisEvent => {
+    const at = `2026-04-07T18:${String(index * 5).padStart(2, '0')}:00Z`;
+    switch (index % 3) {
+      case 0:
+        return { type: 'community.supported', at, by: 'Ben', note: 'Another member defends the shop.' };
+      case 1:
+        return { type: 'facts.update', at, by: 'Ana', facts: { witnessed: false } };
+      default:
+        return { type: 'intermediary.asked', at, by: 'Ana', name: 'Ben' };
+    }
+  }),
+];
+
+/** The reference case up to the private message: the incident waits on `directMessage`. */
+export const toDirectMessage: CrisisEvent[] = referenceCase.slice(0, 5);
+
+/** Events that apply on `directMessage` again and again, as on a busy incident. */
+export const directMessageLoop: CrisisEvent[] = [
+  { type: 'facts.update', at: '2026-04-06T21:40:00Z', by: 'Ana', facts: { witnessed: false } },
+  { type: 'community.supported', at: '2026-04-06T21:45:00Z', by: 'Ben', note: 'Members defend the shop.' },
+  { type: 'message.sent', at: '2026-04-06T21:50:00Z', by: 'Ana' },
+];
+
+/** Events a server receives for the twenty-event incident; each applies on its rung. */
+export const serverEvents: readonly unknown[] = [
+  { type: 'community.supported', by: 'Ben', note: 'Members defend the shop.' },
+  { type: 'facts.update', by: 'Ana', facts: { connectedToPoster: false } },
+  { type: 'intermediary.asked', by: 'Ana', name: 'Ben' },
+];
+/** The server's clock for those events: after the last of the twenty, before any deadline. */
+export const serverNow = '2026-04-07T19:00:00Z';
+
+/** The events as they would come from the network: fresh objects and strings. */
+export function fresh<E>(events: readonly E[]): E[] {
+  return JSON.parse(JSON.stringify(events)) as E[];
+}
+
+/** The crisis-playbook stored incident (JSON text) after `events`, built with `openIncident`/`decide`. */
+export function storedIncident(events: readonly CrisisEvent[]): string {
+  let incident: unknown = openIncident({ now: openedAt }).incident;
+  for (const event of events) incident = decide(incident, event, { now: event.at ?? openedAt }).incident;
+  return JSON.stringify(incident);
+}
+
+/** The bare machine's persisted snapshot (JSON text) after `events`. */
+export function barePersisted(events: readonly CrisisEvent[]): string {
+  const actor = createActor(bareMachine).start();
+  for (const event of events) actor.send(event as BareEvent);
+  const text = JSON.stringify(actor.getPersistedSnapshot());
+  actor.stop();
+  return text;
+}
+
+/** A started live incident of either machine after `events`. */
+export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEvent[]) {
+  if (kind === 'library') {
+    const actor = createActor(crisisMachine).start();
+    for (const event of events) actor.send(event);
+    return actor;
+  }
+  const actor = createActor(bareMachine).start();
+  for (const event of events) actor.send(event as BareEvent);
+  return actor;
+}
+
+/**
+ * Checks that the two machines agree on every workload of the benchmark: the same state and the
+ * same moves in the timeline. Throws when they do not, so the comparison is never of two
+ * different machines.
+ */
+export function assertSameMachine(): void {
+  const moves = (timeline: readonly { type: string; from: string; to: string }[]) =>
+    timeline.map((entry) => `${entry.type}:${entry.from}>${entry.to}`).join(' ');
+  const workloads = [referenceCase, twentyEvents, [...toDirectMessage, ...directMessageLoop, ...directMessageLoop]];
+  for (const events of workloads) {
+    const library = liveIncident('library', fresh(events));
+    const bare = liveIncident('bare', fresh(events));
+    const [a, b] = [library.getSnapshot(), bare.getSnapshot()];
+    library.stop();
+    bare.stop();
+    if (JSON.stringify(a.value) !== JSON.stringify(b.value) || moves(a.context.timeline) !== moves(b.context.timeline)) {
+      throw new Error(`The bare machine diverges from crisis-playbook on ${events.map((event) => event.type).join(', ')}`);
+    }
+  }
+}
