@@ -153,10 +153,24 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const parser = createEventParser(definition);
   const declared = new Set(Object.keys(definition.events));
   // Only declared events can take a transition; others (XState's own `xstate.after…` events,
-  // the probe `recommend` uses) have nothing to validate. No cache: an app may mutate and
-  // resend the same event object.
-  const isEventValid = ({ event }: GuardArgs): boolean =>
-    !declared.has(event.type) || parser.safeParse(event).success;
+  // the probe `recommend` uses) have nothing to validate. Every guard asks, so the answer is
+  // kept per event object, together with the event's JSON: an app that mutates and resends
+  // the same object is validated again.
+  const checked = new WeakMap<object, { json: string; valid: boolean }>();
+  const isEventValid = ({ event }: GuardArgs): boolean => {
+    if (!declared.has(event.type)) return true;
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      return false;
+    }
+    const known = checked.get(event);
+    if (known?.json === json) return known.valid;
+    const valid = parser.safeParse(event).success;
+    checked.set(event, { json, valid });
+    return valid;
+  };
   const guardsWith = (overrides: Readonly<Record<string, AnyGuard>>) =>
     requireValidEvent({ isEventValid, ...buildGuardTable(definition, overrides) }, isEventValid);
 
