@@ -3,10 +3,12 @@ import { UserError } from './cli/io.js';
 import { main } from './cli/main.js';
 
 // `crisis-playbook replay case.jsonl | head`: a closed pipe is not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -117,6 +117,13 @@ describe('the CLI', () => {
       expect(report.timeline).toHaveLength(12);
     });
 
+    it('names the line of an invalid event in a JSON array, whatever its first key', async () => {
+      const text = '[\n  {"at":"2026-04-06T19:05:00Z","type":"facts.update","facts":{"venue":"unknown"}},\n  {"type":"assessment.complete","note":"{\\"type\\""},\n  {"type":"bogus"}\n]\n';
+      const { code, stderr } = await run(['replay', file('array.json', text)]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/array\.json:4: type: Unknown event type "bogus"/);
+    });
+
     it('names the line of an invalid event and why, and exits 1', async () => {
       const lines = referenceCase.map((e) => JSON.stringify(e));
       lines[3] = JSON.stringify({ type: 'threat.reported', kind: 'hug' });
@@ -210,7 +217,10 @@ describe('walk in a real terminal', () => {
     let given = 0;
     const waitForPrompt = async () => {
       const deadline = Date.now() + 10_000;
-      while (prompts() <= given && !exited && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      while (prompts() <= given && !exited) {
+        if (Date.now() > deadline) throw new Error(`no prompt after ${given} answers; output so far:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
     };
     return {
       output: () => output,
@@ -234,7 +244,8 @@ describe('walk in a real terminal', () => {
     // Up to message.ignored: the incident is on the intermediary rung.
     await first.answer(referenceAnswers.slice(0, 16));
     expect(first.output()).toMatch(/\u001b\[1mRung:/); // colour on a terminal
-    const pid = spawnSync('pgrep', ['-f', `walk --file "?${path}`]).stdout.toString().trim().split('\n')[0];
+    // The node process, not the `script` wrapper (whose arguments are quoted).
+    const pid = spawnSync('pgrep', ['-n', '-f', `cli.js walk --file ${path}`]).stdout.toString().trim();
     expect(pid).toMatch(/^\d+$/);
     process.kill(Number(pid), 'SIGKILL');
     await first.closed;

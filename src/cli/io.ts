@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   compilePlaybook,
@@ -24,7 +24,8 @@ export class UserError extends Error {
 export function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new UserError(`${what} ${JSON.stringify(path)} does not exist`);
   try {
-    return readFileSync(path, 'utf8');
+    // Editors on Windows often start files with a byte-order mark.
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     throw new UserError(`cannot read ${what} ${JSON.stringify(path)}: ${(error as Error).message}`);
   }
@@ -42,8 +43,13 @@ export function readJson(path: string, what: string): unknown {
 /** Writes atomically (temporary file, then rename), so a kill mid-write never corrupts a file. */
 export function writeJson(path: string, value: unknown): void {
   const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw new UserError(`cannot write ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }
 
 export interface LoadedPlaybook {
@@ -57,7 +63,11 @@ export function loadPlaybook(path: string | undefined): LoadedPlaybook {
   if (path !== undefined) {
     const result = validatePlaybook(readJson(path, 'playbook'));
     if (!result.success) {
-      throw new UserError(`playbook ${JSON.stringify(path)} is invalid (run "crisis-playbook check ${path}"):\n${formatIssues(result.error.issues)}`);
+      const [first, ...others] = result.error.issues;
+      const more = others.length > 0 ? ` and ${others.length} more issue(s)` : '';
+      throw new UserError(
+        `playbook ${JSON.stringify(path)} is invalid: ${formatIssues([first!]).slice(2)}${more} (run "crisis-playbook check ${path}")`,
+      );
     }
     definition = result.data;
   }

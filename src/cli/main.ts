@@ -172,8 +172,9 @@ function readEvents(path: string): { line: number; event: unknown }[] {
     } catch (error) {
       throw new UserError(`events file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
     }
-    const starts = [...text.matchAll(/\{\s*"type"/g)].map((m) => text.slice(0, m.index).split('\n').length);
-    return (events as unknown[]).map((event, index) => ({ line: starts[index] ?? index + 1, event }));
+    if (!Array.isArray(events)) throw new UserError(`events file ${JSON.stringify(path)} must hold a JSON array or JSON Lines`);
+    const starts = elementLines(text);
+    return events.map((event: unknown, index) => ({ line: starts[index] ?? index + 1, event }));
   }
   return text.split('\n').flatMap((raw, index) => {
     if (raw.trim() === '') return [];
@@ -185,11 +186,46 @@ function readEvents(path: string): { line: number; event: unknown }[] {
   });
 }
 
+/** The line on which each top-level element of a JSON array starts. */
+function elementLines(text: string): number[] {
+  const lines: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inString = false;
+  let expectElement = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (char === '\n') line++;
+    if (inString) {
+      if (char === '\\') i++;
+      else if (char === '"') inString = false;
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (depth === 1 && expectElement && char !== ']') {
+      lines.push(line);
+      expectElement = false;
+    }
+    if (char === '"') inString = true;
+    else if (char === '[' || char === '{') {
+      depth++;
+      if (depth === 1) expectElement = true;
+    } else if (char === ']' || char === '}') depth--;
+    else if (char === ',' && depth === 1) expectElement = true;
+  }
+  return lines;
+}
+
 function replay(path: string, playbookPath: string | undefined, json: boolean): number {
   const loaded = loadPlaybook(playbookPath);
   const events = readEvents(path);
-  const first = events.map((e) => (e.event as { at?: unknown } | null)?.at).find((at): at is string => typeof at === 'string');
-  let now = first !== undefined && Number.isFinite(Date.parse(first)) ? Date.parse(first) : Date.now();
+  // Events without "at" are a minute apart; the clock starts so that the first dated event keeps its time.
+  const dated = events.findIndex((e) => {
+    const at = (e.event as { at?: unknown } | null)?.at;
+    return typeof at === 'string' && Number.isFinite(Date.parse(at));
+  });
+  let now =
+    dated === -1 ? Date.now() : Date.parse((events[dated]!.event as { at: string }).at) - (dated + 1) * 60_000;
   let { incident } = loaded.runtime.open({ now });
   const style = styleFor(process.stdout);
   const path_: string[] = [loaded.definition.ladder.initial];

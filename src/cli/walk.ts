@@ -85,9 +85,11 @@ export async function walk(options: WalkOptions): Promise<number> {
       case 'facts':
         return askFacts();
       case 'string': {
+        const limit = field.maxLength ?? 2000;
         for (;;) {
           const answer = await ask(`${name}?${optional ? ' (Enter to skip)' : ''}`);
-          if (answer !== '' || optional) return answer === '' ? undefined : answer;
+          if (answer.length > limit) say(style.warn(`At most ${limit} characters, please.`));
+          else if (answer !== '' || optional) return answer === '' ? undefined : answer;
         }
       }
     }
@@ -122,6 +124,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       const due = runtime.decideDue(stored, { now: Date.now() });
       if (due.changed) {
         save(due.incident);
+        emit({ event: { type: 'deadline.due' }, step: due.step, tracks: due.tracks, status: due.status, added: due.added });
         say(`Resumed ${options.file}: ${due.added.length} waiting window(s) ran out meanwhile (${due.added.map((e) => e.window).join(', ')}).`);
       } else {
         say(`Resumed ${options.file}.`);
@@ -151,7 +154,8 @@ export async function walk(options: WalkOptions): Promise<number> {
         if (value !== undefined) event[name] = value;
       }
       if (!payload.some(([name]) => name === 'note')) {
-        const note = await ask('Note for the timeline? (Enter to skip)');
+        let note = await ask('Note for the timeline? (Enter to skip)');
+        while (note.length > 2000) note = await ask('At most 2000 characters, please. Note?');
         if (note !== '') event.note = note;
       }
       if (options.by) event.by = options.by;
