@@ -123,10 +123,11 @@ export class PlaybookDefinitionError extends Error {
   }
 }
 
-function received(value: unknown): string {
+/** A value as it arrived, JSON-encoded where possible and cut to `max` characters. */
+export function describeReceived(value: unknown, max = Infinity): string {
   try {
     const json = JSON.stringify(value);
-    return json === undefined ? String(value) : json.length > 80 ? `${json.slice(0, 77)}...` : json;
+    return json === undefined ? String(value) : json.length > max ? `${json.slice(0, max - 3)}...` : json;
   } catch {
     return String(value);
   }
@@ -147,7 +148,7 @@ export function fromZodIssues(
     path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
     message:
       'input' in issue && !/received/.test(issue.message) && issue.code !== 'unrecognized_keys'
-        ? `${issue.message}; received ${received(issue.input)}`
+        ? `${issue.message}; received ${describeReceived(issue.input, 80)}`
         : issue.message,
   }));
 }

@@ -21,13 +21,6 @@ export interface ConditionScope {
 export type GuardLookup = (name: string, scope: ConditionScope) => boolean;
 
 /**
- * The roots a condition path may start with.
- *
- * @category Playbook definition
- */
-export const conditionRoots = ['facts', 'event', 'threats', 'supporters'] as const;
-
-/**
  * Reads a dotted path (`facts.venue`) from the scope; own properties only.
  *
  * @category Playbook definition

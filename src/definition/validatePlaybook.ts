@@ -323,7 +323,7 @@ function separateEventSchemas(input: unknown): { data: unknown; issues: Playbook
  *
  * @category Playbook definition
  */
-export function ladderEdges(definition: PlaybookDefinition): Map<string, string[]> {
+function ladderEdges(definition: PlaybookDefinition): Map<string, string[]> {
   const shared = (definition.ladder.fromEveryRung ?? []).flatMap((t) => (t.target ? [t.target] : []));
   return new Map(
     definition.ladder.rungs.map((rung) => [

@@ -1,7 +1,7 @@
 import { createEventSchemas } from './eventSchemas.js';
 import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
 import type { EventOf, PlaybookDefinition } from '../definition/types.js';
-import { EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
+import { describeReceived, EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
 
 /**
  * The non-throwing result of parsing an event: the typed event, or the error with its issues.
@@ -36,14 +36,6 @@ export type ParseEventResult<E> =
 export interface EventParser<E> {
   readonly parse: (input: unknown) => E;
   readonly safeParse: (input: unknown) => ParseEventResult<E>;
-}
-
-function describeReceived(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }
 
 /**
