@@ -1,3 +1,5 @@
+import { quote } from './quote.js';
+
 /**
  * One problem found in an event, an input or a playbook definition: a stable `code`, the
  * `path` to the offending value, and a message that names what was expected and what arrived.
@@ -33,9 +35,31 @@ export interface PlaybookIssue {
  * @category Errors
  */
 export function formatIssues(issues: readonly PlaybookIssue[]): string {
-  return issues
-    .map((issue) => `- ${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message} [${issue.code}]`)
-    .join('\n');
+  return issues.map((issue) => `- ${formatPath(issue.path)}: ${oneLine(issue.message)} [${issue.code}]`).join('\n');
+}
+
+/**
+ * An issue path as dotted text (`ladder.rungs.2.on`), `(root)` when empty; each key is cut
+ * to 40 characters and control characters are escaped, so the path is one short line.
+ *
+ * @example
+ * ```ts
+ * import { formatPath } from 'crisis-playbook';
+ *
+ * console.log(formatPath(['ladder', 'rungs', 2, 'on'])); // 'ladder.rungs.2.on'
+ * ```
+ *
+ * @category Errors
+ */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((key) => (typeof key === 'number' ? String(key) : oneLine(key.length > 40 ? `${key.slice(0, 40)}…` : key))).join('.');
+}
+
+/** Control characters and line breaks escaped, so that text stays on one line. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function describe(issues: readonly PlaybookIssue[], summary: string): string {
@@ -123,16 +147,6 @@ export class PlaybookDefinitionError extends Error {
   }
 }
 
-/** A value as it arrived, JSON-encoded where possible and cut to `max` characters. */
-export function describeReceived(value: unknown, max = Infinity): string {
-  try {
-    const json = JSON.stringify(value);
-    return json === undefined ? String(value) : json.length > max ? `${json.slice(0, max - 3)}...` : json;
-  } catch {
-    return String(value);
-  }
-}
-
 /**
  * Converts zod issues to {@link PlaybookIssue}s. When zod reported the input (`reportInput`),
  * a message that does not say what arrived gets `; received <value>` appended.
@@ -146,11 +160,19 @@ export function fromZodIssues(
   return issues.map((issue) => ({
     code: issue.code,
     path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
-    message:
-      'input' in issue && !/received/.test(issue.message) && issue.code !== 'unrecognized_keys'
-        ? `${issue.message}; received ${describeReceived(issue.input, 80)}`
-        : issue.message,
+    message: zodMessage(issue),
   }));
+}
+
+/** zod's message, with what arrived quoted short; unknown keys are listed short too. */
+function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }): string {
+  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) {
+    const keys = issue.keys as unknown[];
+    const shown = keys.slice(0, 5).map((key) => quote(key, 40)).join(', ');
+    return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${shown}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
+  }
+  const message = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+  return 'input' in issue && !/received/.test(message) ? `${message}; received ${quote(issue.input)}` : message;
 }
 
 /**
@@ -180,7 +202,9 @@ export type IncidentErrorCode =
   | 'timeline_full'
   | 'stale_version'
   | 'not_found'
-  | 'already_exists';
+  | 'already_exists'
+  | 'invalid_signature'
+  | 'too_large';
 
 /**
  * Thrown by the server runtime ({@link decide}, {@link restoreIncident}, the incident store)

@@ -125,5 +125,7 @@ export {
   InputValidationError,
   PlaybookDefinitionError,
   formatIssues,
+  formatPath,
 } from './errors.js';
 export type { IncidentErrorCode, PlaybookIssue } from './errors.js';
+export { limits } from './limits.js';

@@ -1,7 +1,8 @@
 import { createEventSchemas } from './eventSchemas.js';
 import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
 import type { EventOf, PlaybookDefinition } from '../definition/types.js';
-import { describeReceived, EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
+import { EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
+import { quote } from '../quote.js';
 
 /**
  * The non-throwing result of parsing an event: the typed event, or the error with its issues.
@@ -66,7 +67,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
         {
           code: 'invalid_type',
           path: [],
-          message: `Expected an event object with a "type"; received ${describeReceived(input)}`,
+          message: `Expected an event object with a "type"; received ${quote(input)}`,
         },
       ]);
     }
@@ -77,7 +78,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
         {
           code: 'unknown_event',
           path: ['type'],
-          message: `Unknown event type ${describeReceived(type)}; expected one of ${expected}`,
+          message: `Unknown event type ${quote(type)}; expected one of ${expected}`,
         },
       ]);
     }

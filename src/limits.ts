@@ -1,0 +1,75 @@
+/**
+ * Every limit of the library, in one place: input, definitions, live incidents and stored
+ * documents all check these same numbers, and each limit has one message that names it.
+ *
+ * @example
+ * ```ts
+ * import { limits } from 'crisis-playbook';
+ *
+ * console.log(limits.windowMs); // 2147483647 (about 24.8 days)
+ * ```
+ *
+ * @category Errors
+ */
+export const limits = {
+  /** The longest waiting window: 2^31 - 1 ms (about 24.8 days), the longest a timer can wait. */
+  windowMs: 2_147_483_647,
+  /** The most entries an incident's timeline keeps, live or stored. */
+  timelineEntries: 10_000,
+  /** The longest free text (notes, reasons, payload strings), in characters. */
+  textLength: 2000,
+  /** The longest name of who recorded an event (`by`), in characters. */
+  byLength: 120,
+  /** The longest event type and the longest other short name, in characters. */
+  nameLength: 100,
+  /** The longest time string (ISO 8601), in characters. */
+  timeLength: 40,
+  /** The earliest time an incident can be processed at (epoch ms): 1970-01-01T00:00:00.000Z. */
+  earliestTime: 0,
+  /**
+   * The latest time an incident can be processed at (epoch ms): 9999-12-01T00:00:00.000Z, so
+   * that every deadline (at most {@link limits.windowMs} later) still has a four-digit year.
+   */
+  latestTime: 253_399_622_400_000,
+  /**
+   * The longest stored incident accepted as JSON text, in characters (96 MiB): more than the
+   * largest document the other limits allow, so a document longer than this is refused
+   * before it is parsed.
+   */
+  storedDocumentLength: 96 * 1024 * 1024,
+  /** The deepest nesting of objects and arrays in a playbook definition. */
+  definitionDepth: 64,
+  /** The most values (objects, arrays, strings, numbers...) in a playbook definition. */
+  definitionNodes: 200_000,
+  /** The deepest nesting of `all`/`any`/`not` in one condition. */
+  conditionDepth: 32,
+  /** The longest chain of named guards referring to named guards. */
+  guardChain: 32,
+  /** The most characters of a value quoted in a message. */
+  quoteLength: 120,
+} as const;
+
+const day = 86_400_000;
+
+/** The one message of each limit, used by every check that enforces it. */
+export const limitMessages = {
+  window: `a positive duration of at most ${limits.windowMs} ms (about ${(limits.windowMs / day).toFixed(1)} days), such as 86400000 or "24h"`,
+  timeline: `The timeline holds ${limits.timelineEntries} entries, the most an incident keeps; close this incident and open a new one`,
+  time: `a time from ${new Date(limits.earliestTime).toISOString()} to ${new Date(limits.latestTime).toISOString()}`,
+  text: `text of at most ${limits.textLength} characters without control characters other than tab and line breaks`,
+  storedDocument: `a stored incident of at most ${limits.storedDocumentLength} characters`,
+} as const;
+
+/** Whether `time` (epoch ms) is a time an incident can be processed at. */
+export function isProcessableTime(time: number): boolean {
+  return Number.isFinite(time) && time >= limits.earliestTime && time <= limits.latestTime;
+}
+
+// C0 controls other than tab, line feed and carriage return; DEL and C1 controls; lone surrogates.
+// eslint-disable-next-line no-control-regex -- the point is to find control characters
+const forbiddenInText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Whether a string is acceptable free text: no control characters but tab and line breaks, no lone surrogates. */
+export function isCleanText(text: string): boolean {
+  return !forbiddenInText.test(text);
+}
