@@ -204,7 +204,8 @@ export type IncidentErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'invalid_signature'
-  | 'too_large';
+  | 'too_large'
+  | 'implementation_error';
 
 /**
  * Thrown by the server runtime ({@link decide}, {@link restoreIncident}, the incident store)

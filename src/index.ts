@@ -74,8 +74,13 @@ export type { RungIn } from './advice/currentStep.js';
 export { recommend } from './advice/recommend.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 
+// Live incidents: the safe way to run one.
+export { createIncident, IncidentActor } from './runtime/incidentActor.js';
+export type { IncidentOptions, Refusal, SendResult } from './runtime/incidentActor.js';
+
 // Runtime: stored incidents, pure decisions, deadlines, restore.
 export { createIncidentRuntime } from './runtime/incidentRuntime.js';
+export type { SigningOptions } from './runtime/signing.js';
 export type {
   DecideOptions,
   DecideResult,
@@ -85,6 +90,7 @@ export type {
   IncidentRuntime,
   IncidentRuntimeOptions,
   MigrationReason,
+  RestoreOptions,
   ScheduledDeadline,
 } from './runtime/incidentRuntime.js';
 export {

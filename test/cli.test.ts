@@ -182,10 +182,16 @@ describe('the CLI', () => {
     it('resumes a saved incident and applies a waiting window that ran out meanwhile', async () => {
       const path = file('resume.json');
       await run(['walk', '--file', path], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
-      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { deadlines: { due: string }[] } } };
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as {
+        snapshot: { context: { openedAt: string; timeline: { at: string }[]; deadlines: { due: string }[] } };
+      };
       expect(saved.snapshot.context.deadlines).toHaveLength(1);
-      // Pretend the access window ran out while nobody was looking.
-      saved.snapshot.context.deadlines[0]!.due = new Date(Date.now() - 1000).toISOString();
+      // Pretend the incident was walked 25 hours ago, so the access window ran out while nobody was looking.
+      const earlier = (time: string) => new Date(Date.parse(time) - 25 * 3_600_000).toISOString();
+      const { context } = saved.snapshot;
+      context.openedAt = earlier(context.openedAt);
+      for (const entry of context.timeline) entry.at = earlier(entry.at);
+      for (const deadline of context.deadlines) deadline.due = earlier(deadline.due);
       writeFileSync(path, JSON.stringify(saved));
       const { stdout } = await run(['walk', '--file', path], 'q\n');
       expect(stdout).toContain(`Resumed ${path}: 1 waiting window(s) ran out meanwhile (accessWindow).`);

@@ -1,12 +1,16 @@
 import { assign } from 'xstate';
 import { now, type SystemWithClock } from './clock.js';
+import { limits } from '../limits.js';
 import type { Deadline, IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
 
 type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
+type DelayImplementation = number | ((args: { context: IncidentContext; event: AnyEvent }, params: undefined) => number);
+type DelaysOf = { readonly logic?: { readonly implementations?: { readonly delays?: Readonly<Record<string, DelayImplementation>> } } };
 interface ActionArgs {
   readonly context: IncidentContext;
   readonly event: AnyEvent;
   readonly system?: SystemWithClock;
+  readonly self?: unknown;
 }
 
 /**
@@ -66,6 +70,21 @@ function stampAfter(timeline: readonly TimelineEntry[], system?: SystemWithClock
 }
 
 /**
+ * The length of a window as XState will wait for it: the machine's delay implementation (a
+ * playbook's own reads `context.windows`; `provide({ delays })` may replace it), or `fallback`
+ * when the implementation gives no usable length.
+ */
+export function windowLength(
+  delay: DelayImplementation | undefined,
+  context: IncidentContext,
+  event: AnyEvent,
+  fallback: number,
+): number {
+  const ms = typeof delay === 'function' ? delay({ context, event }, undefined) : delay;
+  return typeof ms === 'number' && ms > 0 && ms <= limits.windowMs ? ms : fallback;
+}
+
+/**
  * The rung the ladder is on, read from the timeline (the initial rung before any entry).
  *
  * @category Compiler
@@ -82,12 +101,16 @@ export function currentRungOf(context: IncidentContext, initial: string): string
  */
 export function createBuiltinActions(initialRung: string, defaultWindows: Readonly<Record<string, number>>) {
   return {
-    recordDeadlines: assign(({ context, system }: ActionArgs, params: DeadlineParams) => {
-      const start = now(system);
+    recordDeadlines: assign(({ context, event, system, self }: ActionArgs, params: DeadlineParams) => {
+      // A window starts when its rung is entered: the time of the timeline entry that entered
+      // it, or the opening of the incident for the first rung. Stored checks rely on this.
+      const entered = context.timeline.at(-1)?.at ?? context.openedAt;
+      const start = entered === undefined ? now(system) : Date.parse(entered);
+      const delays = (self as DelaysOf | undefined)?.logic?.implementations?.delays ?? {};
       const added: Deadline[] = params.windows.map((window) => ({
         window,
         rung: params.rung,
-        due: new Date(start + (context.windows[window] ?? defaultWindows[window]!)).toISOString(),
+        due: new Date(start + windowLength(delays[window], context, event, context.windows[window] ?? defaultWindows[window]!)).toISOString(),
       }));
       return { deadlines: [...context.deadlines.filter((d) => d.rung !== params.rung), ...added] };
     }),

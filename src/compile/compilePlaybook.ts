@@ -16,6 +16,8 @@ import {
 } from './context.js';
 import { buildGuardTable, requireValidEvent, type AnyGuard, type GuardArgs, type GuardPredicate } from './guards.js';
 import { toMilliseconds } from '../definition/durations.js';
+import { limits } from '../limits.js';
+import type { SystemWithClock } from './clock.js';
 import type {
   AdviceSpec,
   Condition,
@@ -157,7 +159,9 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   // kept per event object, together with the event's JSON: an app that mutates and resends
   // the same object is validated again.
   const checked = new WeakMap<object, { json: string; valid: boolean }>();
-  const isEventValid = ({ event }: GuardArgs): boolean => {
+  const isEventValid = ({ context, event }: GuardArgs): boolean => {
+    // A full timeline takes nothing more, not even a window running out (its deadline is dropped).
+    if ((context.timeline?.length ?? 0) >= limits.timelineEntries) return false;
     if (!declared.has(event.type)) return true;
     let json: string;
     try {
@@ -221,7 +225,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   });
   const timeoutConfig = (timeout: TimeoutSpec, from: string) => ({
     target: rungTarget(timeout.target),
-    ...(timeout.guard !== undefined ? { guard: toGuard(timeout.guard) } : {}),
+    guard: toGuard(timeout.guard),
     actions: [
       ...(timeout.actions ?? []),
       { type: 'appendTimeline', params: { from, to: timeout.target, window: timeout.window } },
@@ -278,10 +282,9 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
                       window,
                       [
                         ...list.map((t) => timeoutConfig(t, rung.id)),
-                        // When no guarded timeout applies, the window is over all the same.
-                        ...(list.at(-1)!.guard !== undefined
-                          ? [{ actions: [{ type: 'clearDeadlines', params: { rung: rung.id, window } }] }]
-                          : []),
+                        // When no timeout applies (its guard fails, or the timeline is full),
+                        // the window is over all the same.
+                        { actions: [{ type: 'clearDeadlines', params: { rung: rung.id, window } }] },
                       ],
                     ]),
                   ),
@@ -365,7 +368,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     description: definition.description,
     meta: rootMeta,
     tags: ['incident'],
-    context: ({ input }: { input: unknown }) => createContext(inputSchema, input),
+    context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => createContext(inputSchema, input, self.system),
     output: ({ context }: { context: IncidentContext }) => toOutput(context),
     initial: 'active',
     states: {
@@ -402,7 +405,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     actions: createBuiltinActions(ladder.initial, defaultWindows) as unknown as Record<BuiltinActionName, never>,
     delays,
   }).createMachine(config as never) as unknown as PlaybookMachine<D, G>;
-  compiled.set(machine, { definition, parser });
+  compiled.set(machine, { definition, parser, delays, defaultWindows });
   return rebuildGuardsOnProvide(machine, extraGuards, guardsWith);
 }
 
@@ -414,6 +417,10 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
 export interface CompiledPlaybook {
   readonly definition: PlaybookDefinition;
   readonly parser: EventParser<AnyEventObject>;
+  /** The playbook's own delay implementations (they read `context.windows`). */
+  readonly delays: Readonly<Record<string, unknown>>;
+  /** Each window's default length in milliseconds. */
+  readonly defaultWindows: Readonly<Record<string, number>>;
 }
 
 const compiled = new WeakMap<object, CompiledPlaybook>();

@@ -3,6 +3,9 @@ import { incidentFactsSchema, type IncidentFacts } from '../events/facts.js';
 import { toMilliseconds, type Duration } from '../definition/durations.js';
 import type { PlaybookDefinition, WindowOf } from '../definition/types.js';
 import { InputValidationError, fromZodIssues } from '../errors.js';
+import { limitMessages, limits } from '../limits.js';
+import { quote } from '../quote.js';
+import { now, type SystemWithClock } from './clock.js';
 
 /**
  * One entry of the incident's append-only audit timeline: when, which event, the rung before
@@ -95,6 +98,11 @@ export interface IncidentContext {
    * recorded when the rung is entered and removed when it is left, so they survive a restart.
    */
   readonly deadlines: readonly Deadline[];
+  /**
+   * ISO 8601 time the incident was opened. Incidents stored by versions before 0.2 do not
+   * have it.
+   */
+  readonly openedAt?: string;
 }
 
 /**
@@ -166,13 +174,10 @@ export interface IncidentOutput {
   readonly timelineLength: number;
 }
 
-const durationSchema = z.union([z.number(), z.string()]).transform((value, ctx) => {
+const durationSchema = z.union([z.number(), z.string().max(limits.timeLength)]).transform((value, ctx) => {
   const ms = toMilliseconds(value);
   if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `Expected a positive duration of at most 24 days, such as 86400000 or "24h"; received ${JSON.stringify(value)}`,
-    });
+    ctx.addIssue({ code: 'custom', message: `Expected ${limitMessages.window}; received ${quote(value)}` });
     return z.NEVER;
   }
   return ms;
@@ -198,8 +203,17 @@ export function createInputSchema(definition: PlaybookDefinition) {
  *
  * @category Compiler
  */
-export function createContext(schema: ReturnType<typeof createInputSchema>, input: unknown): IncidentContext {
-  const result = schema.safeParse(input, { reportInput: true });
+export function createContext(
+  schema: ReturnType<typeof createInputSchema>,
+  input: unknown,
+  system?: SystemWithClock,
+): IncidentContext {
+  let result;
+  try {
+    result = schema.safeParse(input, { reportInput: true });
+  } catch {
+    throw new InputValidationError([{ code: 'invalid_type', path: [], message: `Expected the incident input as an object; received ${quote(input)}` }]);
+  }
   if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
   const windows = Object.fromEntries(
     Object.entries(result.data?.windows ?? {}).filter((entry): entry is [string, number] => entry[1] !== undefined),
@@ -215,6 +229,7 @@ export function createContext(schema: ReturnType<typeof createInputSchema>, inpu
     call: null,
     closeReason: null,
     deadlines: [],
+    openedAt: new Date(now(system)).toISOString(),
   };
 }
 

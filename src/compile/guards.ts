@@ -17,7 +17,7 @@ import type { Condition, GuardOf, PlaybookDefinition } from '../definition/types
  * @category Compiler
  */
 export interface GuardArgs {
-  readonly context: Pick<IncidentContext, 'facts'> & Partial<Pick<IncidentContext, 'threats' | 'supporters'>>;
+  readonly context: Pick<IncidentContext, 'facts'> & Partial<Pick<IncidentContext, 'threats' | 'supporters' | 'timeline'>>;
   readonly event: AnyEventObject;
 }
 

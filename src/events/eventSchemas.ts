@@ -1,6 +1,27 @@
 import { z } from 'zod';
 import { incidentFactsSchema } from './facts.js';
 import type { PayloadField, PlaybookDefinition } from '../definition/types.js';
+import { isCleanText, isProcessableTime, limitMessages, limits } from '../limits.js';
+
+/** Free text of at most `max` characters, without control characters other than tab and line breaks. */
+export function textSchema(max: number = limits.textLength) {
+  return z.string().max(max).refine(isCleanText, { message: `Expected ${limitMessages.text}` });
+}
+
+/** An ISO 8601 time with an offset, within the times an incident can be processed at. */
+export const timeSchema = z.iso
+  .datetime({ offset: true })
+  .max(limits.timeLength)
+  .refine((value) => isProcessableTime(Date.parse(value)), { message: `Expected ${limitMessages.time}` });
+
+/** Who recorded an event: a name on one line. */
+export const bySchema = z
+  .string()
+  .min(1)
+  .max(limits.byLength)
+  .refine((value) => isCleanText(value) && !/[\r\n\t]/.test(value), {
+    message: `Expected a name of at most ${limits.byLength} characters on one line, without control characters`,
+  });
 
 /**
  * Bounds of the metadata fields every event may carry.
@@ -8,16 +29,16 @@ import type { PayloadField, PlaybookDefinition } from '../definition/types.js';
  * @category Events
  */
 export const metadataShape = {
-  by: z.string().min(1).max(120).optional(),
-  note: z.string().max(2000).optional(),
-  at: z.iso.datetime({ offset: true }).optional(),
+  by: bySchema.optional(),
+  note: textSchema().optional(),
+  at: timeSchema.optional(),
 };
 
 function fieldSchema(field: PayloadField): z.ZodType {
   const required = (() => {
     switch (field.type) {
       case 'string':
-        return z.string().max(field.maxLength ?? 2000);
+        return textSchema(Math.min(field.maxLength ?? limits.textLength, limits.textLength));
       case 'boolean':
         return z.boolean();
       case 'enum':
@@ -32,6 +53,8 @@ function fieldSchema(field: PayloadField): z.ZodType {
 /**
  * Builds one strict zod object schema per event type of a definition: the payload fields,
  * the metadata fields (`by`, `note`, `at`) and the literal `type`. Unknown keys are rejected.
+ * Every string of an event, including those of payloads given as zod schemas, is free text
+ * within {@link limits}.
  *
  * @category Events
  */
@@ -41,8 +64,20 @@ export function createEventSchemas(definition: PlaybookDefinition): ReadonlyMap<
     const payload = Object.fromEntries(
       Object.entries(spec.payload ?? {}).map(([name, field]) => [name, fieldSchema(field)]),
     );
-    const shape = spec.schema ? spec.schema.shape : payload;
-    schemas.set(type, z.strictObject({ ...metadataShape, ...shape, type: z.literal(type) }));
+    const object = z.strictObject({ ...metadataShape, ...(spec.schema ? spec.schema.shape : payload), type: z.literal(type) });
+    // A payload written as a zod schema may allow any string; the incident keeps no text beyond the limits.
+    schemas.set(type, spec.schema ? object.superRefine(checkStrings) : object);
   }
   return schemas;
+}
+
+function checkStrings(value: unknown, ctx: z.RefinementCtx, path: (string | number)[] = [], depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.length > limits.textLength || !isCleanText(value)) {
+      ctx.addIssue({ code: 'custom', path, message: `Expected ${limitMessages.text}; received a string of ${value.length} characters` });
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth > 16) return;
+  for (const [key, child] of Object.entries(value)) checkStrings(child, ctx, [...path, Array.isArray(value) ? Number(key) : key], depth + 1);
 }

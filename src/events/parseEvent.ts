@@ -57,11 +57,20 @@ export interface EventParser<E> {
  */
 export function createEventParser<const D extends PlaybookDefinition>(definition: D): EventParser<EventOf<D>> {
   const schemas = createEventSchemas(definition);
-  const expected = [...schemas.keys()].map((type) => `"${type}"`).join(', ');
+  const types = [...schemas.keys()];
+  const expected = `${types.slice(0, 20).map((type) => `"${type}"`).join(', ')}${types.length > 20 ? ` and ${types.length - 20} more` : ''}`;
+  const fail = (issues: PlaybookIssue[]) => ({ success: false, error: new EventValidationError(issues) }) as const;
 
   function safeParse(input: unknown): ParseEventResult<EventOf<D>> {
-    const fail = (issues: PlaybookIssue[]) =>
-      ({ success: false, error: new EventValidationError(issues) }) as const;
+    try {
+      return parseOnce(input);
+    } catch {
+      // A Proxy or a getter that throws: nothing about the value can be trusted.
+      return fail([{ code: 'invalid_type', path: [], message: `Expected an event object with a "type"; received ${quote(input)}` }]);
+    }
+  }
+
+  function parseOnce(input: unknown): ParseEventResult<EventOf<D>> {
     if (input === null || typeof input !== 'object' || Array.isArray(input)) {
       return fail([
         {

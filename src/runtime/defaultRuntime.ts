@@ -1,5 +1,13 @@
-import type { Actor, ActorOptions, AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { createIncidentRuntime, type DecideOptions, type DecideResult, type Decision, type IncidentRuntime } from './incidentRuntime.js';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import type { IncidentActor } from './incidentActor.js';
+import {
+  createIncidentRuntime,
+  type DecideOptions,
+  type DecideResult,
+  type Decision,
+  type IncidentRuntime,
+  type RestoreOptions,
+} from './incidentRuntime.js';
 import type { StoredIncident } from './storedIncident.js';
 import { crisisMachine } from '../machine/crisisMachine.js';
 
@@ -119,9 +127,9 @@ export function serializeIncident(snapshot: AnyMachineSnapshot): StoredIncident 
 }
 
 /**
- * A live actor for a stored incident of the default playbook, with its deadlines re-armed:
- * those that fell due before `now` (default: the current time) are applied at once, the
- * others fire after their remaining time. The actor is started.
+ * A live incident (see {@link createIncident}) for a stored incident of the default playbook,
+ * with its deadlines re-armed: those that fell due before `now` (default: the current time)
+ * are applied at once, the others fire after their remaining time, however long. Started.
  *
  * @example
  * ```ts
@@ -135,9 +143,6 @@ export function serializeIncident(snapshot: AnyMachineSnapshot): StoredIncident 
  *
  * @category Server runtime
  */
-export function restoreIncident(
-  stored: unknown,
-  options?: Partial<DecideOptions> & Omit<ActorOptions<AnyStateMachine>, 'snapshot' | 'input'>,
-): Actor<AnyStateMachine> {
+export function restoreIncident(stored: unknown, options?: RestoreOptions): IncidentActor<AnyStateMachine> {
   return defaultRuntime().restore(stored, options);
 }

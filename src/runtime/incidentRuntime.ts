@@ -1,27 +1,18 @@
-import {
-  createActor,
-  initialTransition,
-  transition,
-  type Actor,
-  type ActorOptions,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-} from 'xstate';
+import { initialTransition, transition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { currentStep, currentTracks } from '../advice/currentStep.js';
 import { recommend, type Recommendation } from '../advice/recommend.js';
 import { withNow } from '../compile/clock.js';
 import { compiledPlaybookOf, type CompiledPlaybook, type StateMeta } from '../compile/compilePlaybook.js';
-import { toOutput, type Deadline, type IncidentContext, type IncidentOutput, type TimelineEntry } from '../compile/context.js';
+import { toOutput, type IncidentContext, type IncidentOutput, type TimelineEntry } from '../compile/context.js';
+import { layoutOf, type MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError, type PlaybookIssue } from '../errors.js';
-import {
-  maxTimeline,
-  checkAgainstPlaybook,
-  checkShape,
-  incidentFormat,
-  incidentFormatVersion,
-  type StoredIncident,
-  type StoredStateValue,
-} from './storedIncident.js';
+import { limitMessages, limits } from '../limits.js';
+import { quote } from '../quote.js';
+import { IncidentActor, type IncidentOptions } from './incidentActor.js';
+import { createSigner, type SigningOptions } from './signing.js';
+import { checkAgainstPlaybook } from './storedChecks.js';
+import { checkShape, incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { timeOf, type DecideOptions } from './time.js';
 
 /**
  * The event a host schedules for a deadline: at `at`, pass it to `decide` (or call
@@ -111,21 +102,6 @@ export type DecideResult =
   | { readonly success: true; readonly data: Decision }
   | { readonly success: false; readonly error: IncidentError };
 
-/**
- * When a decision happens: epoch milliseconds, a `Date` or an ISO 8601 string.
- *
- * @example
- * ```ts
- * import type { DecideOptions } from 'crisis-playbook';
- *
- * const options: DecideOptions = { now: new Date('2026-04-06T19:00:00Z') };
- * ```
- *
- * @category Server runtime
- */
-export interface DecideOptions {
-  readonly now: number | Date | string;
-}
 
 /**
  * Why a stored incident needs migrating: an older format, or a playbook version this runtime
@@ -180,6 +156,8 @@ export interface IncidentRuntimeOptions {
   /** Compiled playbooks, every version still in use: an incident keeps the version it started on. */
   readonly playbooks: readonly AnyStateMachine[];
   readonly migrate?: IncidentMigration;
+  /** Sign every document the runtime writes and refuse documents whose signature does not match. */
+  readonly signing?: SigningOptions;
 }
 
 /**
@@ -209,24 +187,38 @@ export interface IncidentRuntime {
   /** The stored form of a snapshot of one of the runtime's playbooks. */
   serialize(snapshot: AnyMachineSnapshot): StoredIncident;
   /**
-   * A live actor for a stored incident: deadlines that fell due before `now` are applied
-   * first (exactly once), the others fire after their remaining time.
+   * A live incident for a stored one (see {@link createIncident}): deadlines that fell due
+   * before `now` (default: the time of `clock`, else the current time) are applied first
+   * (exactly once), the others fire after their remaining time, however long. Started.
    */
-  restore(stored: unknown, options?: Partial<DecideOptions> & Omit<ActorOptions<AnyStateMachine>, 'snapshot' | 'input'>): Actor<AnyStateMachine>;
+  restore(stored: unknown, options?: RestoreOptions): IncidentActor<AnyStateMachine>;
 }
 
-interface Loaded {
+/**
+ * Options of `restore` and {@link restoreIncident}: when (`now`), and the options of
+ * {@link createIncident} except `input` (the stored incident has its own).
+ *
+ * @example
+ * ```ts
+ * import type { RestoreOptions } from 'crisis-playbook';
+ *
+ * const options: RestoreOptions = { now: Date.now(), onRefused: ({ error }) => console.warn(error.code) };
+ * ```
+ *
+ * @category Server runtime
+ */
+export type RestoreOptions = Partial<DecideOptions> & Omit<IncidentOptions<AnyStateMachine>, 'input'>;
+
+export type { DecideOptions };
+
+interface Registered {
   readonly machine: AnyStateMachine;
   readonly info: CompiledPlaybook;
-  readonly stored: StoredIncident;
+  readonly layout: MachineLayout;
 }
 
-function toMillis(now: DecideOptions['now']): number {
-  const ms = typeof now === 'number' ? now : typeof now === 'string' ? Date.parse(now) : now instanceof Date ? now.getTime() : NaN;
-  if (!Number.isFinite(ms)) {
-    throw incidentError('invalid_time', `Expected "now" as epoch milliseconds, a Date or an ISO 8601 string; received ${JSON.stringify(now)}`, ['now']);
-  }
-  return ms;
+interface Loaded extends Registered {
+  readonly stored: StoredIncident;
 }
 
 function playbookMeta(machine: AnyStateMachine) {
@@ -236,14 +228,11 @@ function playbookMeta(machine: AnyStateMachine) {
   return { id: meta.id, version: meta.version, info };
 }
 
-function afterEventType(machine: AnyStateMachine, deadline: Pick<Deadline, 'window' | 'rung'>): string {
-  return `xstate.after.${deadline.window}.${machine.id}.active.ladder.${deadline.rung}`;
-}
-
 /**
  * Creates the server runtime for a set of compiled playbooks. Everything it returns is plain
  * JSON, deterministic for a given `now`, and never half-applied: an error leaves the stored
- * incident as it was.
+ * incident as it was. With `signing`, every document it writes is signed and every document
+ * it reads must carry a valid signature.
  *
  * @example
  * ```ts
@@ -259,36 +248,46 @@ function afterEventType(machine: AnyStateMachine, deadline: Pick<Deadline, 'wind
  */
 export function createIncidentRuntime(options: IncidentRuntimeOptions): IncidentRuntime {
   if (options.playbooks.length === 0) throw new TypeError('createIncidentRuntime needs at least one compiled playbook');
-  const registry = new Map<string, { machine: AnyStateMachine; info: CompiledPlaybook }>();
+  const registry = new Map<string, Registered>();
   for (const machine of options.playbooks) {
     const { id, version, info } = playbookMeta(machine);
-    registry.set(`${id}@${version}`, { machine, info });
+    registry.set(`${id}@${version}`, { machine, info, layout: layoutOf(machine) });
   }
   const first = playbookMeta(options.playbooks[0]!);
+  const signer = options.signing ? createSigner(options.signing) : undefined;
 
   function lookup(id: string, version: string) {
     return registry.get(`${id}@${version}`);
   }
 
-  function parse(input: unknown, migrated = false): Loaded {
+  function read(input: unknown): Record<string, unknown> {
     let document: unknown = input;
     if (typeof input === 'string') {
+      if (input.length > limits.storedDocumentLength) {
+        throw new IncidentError('invalid_document', [
+          { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${input.length.toLocaleString('en-US')} characters` },
+        ]);
+      }
       try {
         document = JSON.parse(input);
       } catch (error) {
-        throw incidentError('invalid_json', `Expected a stored incident as JSON; ${(error as Error).message}`);
+        throw incidentError('invalid_json', `Expected a stored incident as JSON; ${(error as Error).message.slice(0, 200)}`);
       }
     }
     if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-      throw incidentError('invalid_document', `Expected a stored incident object; received ${JSON.stringify(document) ?? String(document)}`);
+      throw incidentError('invalid_document', `Expected a stored incident object; received ${quote(document)}`);
     }
-    const record = document as Record<string, unknown>;
+    return document as Record<string, unknown>;
+  }
+
+  function parse(input: unknown, migrated = false): Loaded {
+    const record = read(input);
     if (record.format !== incidentFormat) {
-      throw incidentError('invalid_document', `Expected "format": "${incidentFormat}"; received ${JSON.stringify(record.format)}`, ['format']);
+      throw incidentError('invalid_document', `Expected "format": "${incidentFormat}"; received ${quote(record.format)}`, ['format']);
     }
     const formatVersion = record.formatVersion;
     if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
-      throw incidentError('invalid_document', `Expected an integer "formatVersion"; received ${JSON.stringify(formatVersion)}`, ['formatVersion']);
+      throw incidentError('invalid_document', `Expected an integer "formatVersion"; received ${quote(formatVersion)}`, ['formatVersion']);
     }
     if (formatVersion > incidentFormatVersion) {
       throw incidentError(
@@ -297,6 +296,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         ['formatVersion'],
       );
     }
+    // A signed document is checked as it was written, before any migration.
+    if (signer && !migrated) signer.verify(record);
     const playbook = record.playbook as { id?: unknown; version?: unknown } | undefined;
     const id = typeof playbook?.id === 'string' ? playbook.id : undefined;
     const version = typeof playbook?.version === 'string' ? playbook.version : undefined;
@@ -312,45 +313,57 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
           needsMigration === 'old_format' ? 'unsupported_format' : 'unknown_playbook_version',
           needsMigration === 'old_format'
             ? `This incident was stored in format ${formatVersion}; give the runtime a "migrate" hook to upgrade it`
-            : `Playbook "${id}" version ${JSON.stringify(version)} is not registered; register it (incidents keep the version they started with) or give a "migrate" hook`,
+            : `Playbook ${quote(id)} version ${quote(version)} is not registered; register it (incidents keep the version they started with) or give a "migrate" hook`,
           needsMigration === 'old_format' ? ['formatVersion'] : ['playbook', 'version'],
         );
       }
       const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
       return parse(options.migrate(record, reason), true);
     }
-    const shape = checkShape(document);
-    if (!shape.data) throw new IncidentError('invalid_document', shape.issues.map((issue) => ({ ...issue, code: 'invalid_document' })));
+    const shape = checkShape(record);
+    if (!shape.data) throw new IncidentError('invalid_document', shape.issues);
     const stored = shape.data;
     const entry = lookup(stored.playbook.id, stored.playbook.version);
     if (!entry) {
       throw incidentError(
         'unknown_playbook',
-        `Playbook "${stored.playbook.id}" is not registered with this runtime; expected one of ${[...registry.keys()].map((k) => `"${k}"`).join(', ')}`,
+        `Playbook ${quote(stored.playbook.id)} is not registered with this runtime; expected one of ${[...registry.keys()].map((k) => `"${k}"`).join(', ')}`,
         ['playbook', 'id'],
       );
     }
-    const issues = checkAgainstPlaybook(stored, entry.info.definition);
+    const issues = checkAgainstPlaybook(stored, {
+      definition: entry.info.definition,
+      layout: entry.layout,
+      // A migrated incident may have started its windows under another version's lengths.
+      windowLength: (window, context) =>
+        !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
+          ? (context.windows[window] ?? entry.info.defaultWindows[window])
+          : undefined,
+    });
     if (issues.length > 0) throw new IncidentError('invalid_document', issues);
-    return { machine: entry.machine, info: entry.info, stored };
+    return { ...entry, stored };
   }
 
   function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
     return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
   }
 
+  /** The stored form of a snapshot: plain JSON, within the size limit, signed when signing. */
   function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
     const { id, version } = playbookMeta(machine);
-    const status = snapshot.status === 'done' ? 'done' : 'active';
+    const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
-    return JSON.parse(
-      JSON.stringify({
-        format: incidentFormat,
-        formatVersion: incidentFormatVersion,
-        playbook: { id, version },
-        snapshot: { status, value: snapshot.value as StoredStateValue, context },
-      }),
-    ) as StoredIncident;
+    const json = JSON.stringify({
+      format: incidentFormat,
+      formatVersion: incidentFormatVersion,
+      playbook: { id, version },
+      snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
+    });
+    if (json.length > limits.storedDocumentLength) {
+      throw incidentError('too_large', `The incident would take ${json.length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+    }
+    const stored = JSON.parse(json) as StoredIncident;
+    return signer ? signer.sign(stored) : stored;
   }
 
   function decision(
@@ -362,7 +375,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   ): Decision {
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
-    const next = withOutput(serializeWith(machine, snapshot), context, done);
+    const next = serializeWith(machine, snapshot);
     // A window can also run out without moving the rung: then only its deadline goes. An
     // applied event always adds a timeline entry, so it needs no comparison.
     const changed = known?.changed ?? JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
@@ -384,14 +397,15 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     let snapshot = snapshotOf(loaded);
     const start = (snapshot.context as IncidentContext).timeline.length;
     // Each deadline leaves the context when its rung is left, so none can fire twice; the
-    // bound only guards against a playbook whose windows keep re-arming themselves at zero.
+    // bound only guards against a playbook whose windows keep re-arming themselves.
     for (let step = 0; step < 1_000 && snapshot.status !== 'done'; step++) {
       const due = [...(snapshot.context as IncidentContext).deadlines]
         .filter((d) => Date.parse(d.due) <= now)
         .sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
       if (!due) break;
-      const at = Date.parse(due.due);
-      [snapshot] = withNow(at, () => transition(loaded.machine, snapshot, { type: afterEventType(loaded.machine, due) }));
+      const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
+      if (type === undefined) break;
+      [snapshot] = withNow(Date.parse(due.due), () => transition(loaded.machine, snapshot, { type }));
     }
     return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
   }
@@ -402,25 +416,25 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     serialize(snapshot) {
       const machine = snapshot.machine as AnyStateMachine;
       const { id, version } = playbookMeta(machine);
-      if (!lookup(id, version)) throw incidentError('unknown_playbook', `Playbook "${id}@${version}" is not registered with this runtime`);
-      return withOutput(serializeWith(machine, snapshot), snapshot.context as IncidentContext, snapshot.status === 'done');
+      if (!lookup(id, version)) throw incidentError('unknown_playbook', `Playbook ${quote(`${id}@${version}`)} is not registered with this runtime`);
+      return serializeWith(machine, snapshot);
     },
 
     open({ now, input, playbook }) {
-      const time = toMillis(now);
+      const time = timeOf(now);
       const entry = playbook === undefined ? lookup(first.id, first.version) : [...registry.entries()].reverse().find(([key]) => key.startsWith(`${playbook}@`))?.[1];
-      if (!entry) throw incidentError('unknown_playbook', `Playbook "${playbook}" is not registered with this runtime`, ['playbook']);
+      if (!entry) throw incidentError('unknown_playbook', `Playbook ${quote(playbook)} is not registered with this runtime`, ['playbook']);
       const [snapshot] = withNow(time, () => initialTransition(entry.machine, input));
       if (snapshot.status === 'error') {
         const error = snapshot.error as { issues?: PlaybookIssue[]; message?: string };
         throw new IncidentError('invalid_input', error.issues ?? [{ code: 'invalid_input', path: ['input'], message: String(error.message) }]);
       }
-      const stored = withOutput(serializeWith(entry.machine, snapshot), snapshot.context as IncidentContext, false);
+      const stored = serializeWith(entry.machine, snapshot);
       return { ...decision(entry.machine, stored, snapshot, []), incident: stored };
     },
 
     decide(storedInput, eventInput, { now }) {
-      const time = toMillis(now);
+      const time = timeOf(now);
       const loaded = parse(storedInput);
       if (
         eventInput !== null &&
@@ -431,25 +445,23 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         return runtime.decideDue(loaded.stored, { now: time });
       }
       if (loaded.stored.snapshot.status === 'done') {
-        throw incidentError('incident_finished', `The incident is finished (${JSON.stringify(loaded.stored.snapshot.value)}); it accepts no more events`);
+        throw incidentError('incident_finished', `The incident is finished (${quote(loaded.stored.snapshot.value)}); it accepts no more events`);
       }
       const parsed = loaded.info.parser.safeParse(eventInput);
       if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
-      if (loaded.stored.snapshot.context.timeline.length >= maxTimeline) {
-        throw incidentError('timeline_full', `The timeline holds ${maxTimeline} entries, the most a stored incident keeps; close this incident and open a new one`);
-      }
       // What a live actor would have done meanwhile: deadlines that fell due come first.
       const due = applyDue(loaded, time);
       if (due.snapshot.status === 'done') {
         throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
       }
       const start = (due.snapshot.context as IncidentContext).timeline.length;
+      if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
       const [next] = withNow(time, () => transition(loaded.machine, due.snapshot, parsed.data));
       const added = (next.context as IncidentContext).timeline.slice(start);
       if (added.length === 0) {
         throw incidentError(
           'event_not_applicable',
-          `"${parsed.data.type}" does nothing on rung "${currentStep(due.snapshot)}"; the incident is unchanged`,
+          `${quote(parsed.data.type)} does nothing on rung ${quote(currentStep(due.snapshot))}; the incident is unchanged`,
           ['type'],
         );
       }
@@ -461,28 +473,30 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         return { success: true, data: runtime.decide(stored, event, options) };
       } catch (error) {
         if (error instanceof IncidentError) return { success: false, error };
+        // Only code the app gave (a guard, an action or a delay through `provide`) gets here.
         return {
           success: false,
-          error: incidentError('invalid_document', `Unexpected failure: ${error instanceof Error ? error.message : String(error)}`),
+          error: incidentError('implementation_error', `A guard, action or delay given in code threw: ${quote(error instanceof Error ? error.message : error)}`),
         };
       }
     },
 
     decideDue(storedInput, { now }) {
-      const time = toMillis(now);
+      const time = timeOf(now);
       const loaded = parse(storedInput);
       if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
       const { snapshot, added } = applyDue(loaded, time);
       return decision(loaded.machine, loaded.stored, snapshot, added);
     },
 
-    restore(storedInput, { now, ...actorOptions } = {}) {
-      const time = now === undefined ? Date.now() : toMillis(now);
+    restore(storedInput, { now, ...incidentOptions } = {}) {
+      const clockNow = (incidentOptions.clock as { now?: () => number } | undefined)?.now?.();
+      const time = timeOf(now ?? clockNow ?? Date.now());
       const loaded = parse(storedInput);
       const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
-      const stored = withOutput(serializeWith(loaded.machine, snapshot), snapshot.context as IncidentContext, snapshot.status === 'done');
-      const actor = createActor(loaded.machine, {
-        ...actorOptions,
+      const stored = serializeWith(loaded.machine, snapshot);
+      const actor = new IncidentActor(loaded.machine, {
+        ...incidentOptions,
         snapshot: {
           status: stored.snapshot.status,
           value: stored.snapshot.value,
@@ -492,22 +506,17 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
           historyValue: {},
           children: {},
         },
-      } as ActorOptions<AnyStateMachine>);
+      } as IncidentOptions<AnyStateMachine> & Pick<ActorOptions<AnyStateMachine>, 'snapshot'>);
       actor.start();
       // XState does not re-arm `after` timers for a restored actor (statelyai/xstate#5331):
       // schedule each pending deadline for its remaining time, under the id XState cancels
-      // when the rung is left.
+      // when the rung is left. The incident's clock waits in steps when that is very long.
       for (const deadline of stored.snapshot.context.deadlines) {
-        const type = afterEventType(loaded.machine, deadline);
-        actor.system.scheduler.schedule(actor, actor, { type }, Math.max(0, Date.parse(deadline.due) - time), type);
+        const type = loaded.layout.windows.get(deadline.rung)?.get(deadline.window)?.eventType;
+        if (type !== undefined) actor.system.scheduler.schedule(actor, actor, { type }, Math.max(0, Date.parse(deadline.due) - time), type);
       }
       return actor;
     },
   };
   return runtime;
-}
-
-/** The stored form with the output a finished incident carries. */
-function withOutput(stored: StoredIncident, context: IncidentContext, done: boolean): StoredIncident {
-  return done ? { ...stored, snapshot: { ...stored.snapshot, status: 'done', output: toOutput(context) } } : stored;
 }

@@ -1,0 +1,172 @@
+import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
+import { currentStep } from '../advice/currentStep.js';
+import { now } from '../compile/clock.js';
+import { compiledPlaybookOf } from '../compile/compilePlaybook.js';
+import type { IncidentContext } from '../compile/context.js';
+import { IncidentError, incidentError } from '../errors.js';
+import { isProcessableTime, limitMessages, limits } from '../limits.js';
+import { quote } from '../quote.js';
+import { createSteppingClock, type TimerClock } from './timerClock.js';
+
+/**
+ * An event a live incident refused, and why. The incident did not change.
+ *
+ * @example
+ * ```ts
+ * import type { Refusal } from 'crisis-playbook';
+ *
+ * const log = (refusal: Refusal) => console.warn(refusal.error.code, refusal.error.issues[0]?.message);
+ * ```
+ *
+ * @category Live incidents
+ */
+export interface Refusal {
+  /** What was sent, as it was sent. */
+  readonly event: unknown;
+  /** `invalid_event`, `event_not_applicable`, `incident_finished`, `timeline_full` or `invalid_time`, with the issues. */
+  readonly error: IncidentError;
+}
+
+/**
+ * The result of {@link IncidentActor.safeSend}: accepted, or refused with the reasons.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, type SendResult } from 'crisis-playbook';
+ *
+ * const incident = createIncident(crisisMachine).start();
+ * const result: SendResult = incident.safeSend({ type: 'call.completed' });
+ * if (!result.success) console.log(result.error.code); // 'invalid_event'
+ * incident.stop();
+ * ```
+ *
+ * @category Live incidents
+ */
+export type SendResult = { readonly success: true } | { readonly success: false; readonly error: IncidentError };
+
+/**
+ * Options of {@link createIncident}: XState's actor options (`input`, `inspect`, `clock`, `id`,
+ * `systemId`, `logger`), and `onRefused`.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, type IncidentOptions } from 'crisis-playbook';
+ *
+ * const options: IncidentOptions<typeof crisisMachine> = {
+ *   input: { facts: { venue: 'private-group' } },
+ *   onRefused: ({ error }) => console.warn(error.message),
+ * };
+ * const incident = createIncident(crisisMachine, options);
+ * ```
+ *
+ * @category Live incidents
+ */
+export interface IncidentOptions<M extends AnyStateMachine> extends Omit<ActorOptions<M>, 'snapshot' | 'src' | 'parent' | 'syncSnapshot'> {
+  /** Called for every event the incident refuses, with the reasons. */
+  readonly onRefused?: (refusal: Refusal) => void;
+}
+
+/**
+ * A live incident: an XState actor that takes events only after checking them, so that no
+ * input can harm it. See {@link createIncident}.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, type IncidentActor } from 'crisis-playbook';
+ *
+ * const incident: IncidentActor<typeof crisisMachine> = createIncident(crisisMachine).start();
+ * incident.send({ type: 'assessment.complete' });
+ * incident.stop();
+ * ```
+ *
+ * @category Live incidents
+ */
+export class IncidentActor<M extends AnyStateMachine> extends Actor<M> {
+  readonly #onRefused: ((refusal: Refusal) => void) | undefined;
+  readonly #parse: (input: unknown) => { success: true; data: unknown } | { success: false; error: { issues: IncidentError['issues'] } };
+
+  /** @internal Use {@link createIncident} or `restoreIncident`. */
+  constructor(machine: M, options: IncidentOptions<M> & Pick<ActorOptions<M>, 'snapshot'> = {}) {
+    const compiled = compiledPlaybookOf(machine);
+    if (!compiled) throw new TypeError(`Expected a machine compiled by crisis-playbook; "${machine.id}" is not one`);
+    const { onRefused, clock, ...actorOptions } = options;
+    super(machine, { ...actorOptions, clock: createSteppingClock(clock as TimerClock | undefined) } as ActorOptions<M>);
+    this.#onRefused = onRefused;
+    this.#parse = compiled.parser.safeParse;
+  }
+
+  /**
+   * Sends an event after checking it: an invalid, inapplicable or internal event (anything
+   * whose `type` XState reserves, such as `xstate.stop`) changes nothing and is reported to
+   * `onRefused`. Never throws for any input.
+   */
+  override send(event: EventFromLogic<M>): void {
+    this.safeSend(event);
+  }
+
+  /** Like {@link IncidentActor.send}, and says whether the event was accepted. Never throws for any input. */
+  safeSend(event: unknown): SendResult {
+    const error = this.#check(event);
+    if (error === undefined) return { success: true };
+    this.#onRefused?.({ event, error });
+    return { success: false, error };
+  }
+
+  #check(input: unknown): IncidentError | undefined {
+    const snapshot = this.getSnapshot() as AnyMachineSnapshot;
+    if (snapshot.status !== 'active') {
+      return incidentError('incident_finished', `The incident is ${snapshot.status === 'done' ? 'finished' : snapshot.status}; it accepts no more events`);
+    }
+    const parsed = this.#parse(input);
+    if (!parsed.success) return new IncidentError('invalid_event', parsed.error.issues);
+    const event = parsed.data as EventFromLogic<M>;
+    if ((snapshot.context as IncidentContext).timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
+    const time = now(this.system as never);
+    if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
+    if (!snapshot.can(event as never)) {
+      return incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentStep(snapshot))}; the incident is unchanged`, ['type']);
+    }
+    // The parsed copy, not the object the app still holds: what was checked is what is sent.
+    super.send(event);
+    return undefined;
+  }
+}
+
+/**
+ * Creates a live incident of a compiled playbook: the safe way to run one. It is an XState
+ * actor (start it, subscribe to it, inspect it, `waitFor` it) whose `send` checks every event
+ * first, so that whatever an app passes — non-objects, `null`, undeclared types, XState's
+ * internal events such as `xstate.stop`, payloads of the wrong shape — nothing changes, the
+ * actor stays active, nothing is thrown, and `onRefused` hears about it. Timers never fire
+ * early, however long the wait. Invalid `input` throws {@link InputValidationError} here,
+ * rather than leaving an actor in an error state.
+ *
+ * Plain `createActor(machine)` protects less: guards refuse events whose payload is invalid,
+ * but XState itself acts on `null` (the actor stops with an error), on `xstate.stop` and on
+ * forged `xstate.after…` or `xstate.error…` events before the playbook sees them.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, currentStep } from 'crisis-playbook';
+ *
+ * const incident = createIncident(crisisMachine, {
+ *   input: { facts: { knowsPoster: true } },
+ *   onRefused: ({ error }) => console.warn(error.code),
+ * }).start();
+ * incident.send({ type: 'xstate.stop' } as never); // refused: 'invalid_event'
+ * incident.send({ type: 'assessment.complete' });
+ * console.log(currentStep(incident.getSnapshot())); // 'phoneCall'
+ * incident.stop();
+ * ```
+ *
+ * @category Live incidents
+ */
+export function createIncident<M extends AnyStateMachine>(machine: M, options: IncidentOptions<M> = {}): IncidentActor<M> {
+  const { snapshot: _ignored, ...safe } = options as IncidentOptions<M> & { snapshot?: unknown };
+  const time = (safe.clock as TimerClock | undefined)?.now?.() ?? Date.now();
+  if (!isProcessableTime(time)) throw incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`, ['clock']);
+  const incident = new IncidentActor(machine, safe);
+  const snapshot = incident.getSnapshot() as AnyMachineSnapshot;
+  if (snapshot.status === 'error') throw snapshot.error;
+  return incident;
+}
