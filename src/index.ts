@@ -104,7 +104,7 @@ export {
 } from './runtime/defaultRuntime.js';
 export { incidentFormatVersion } from './runtime/storedIncident.js';
 export { MemoryIncidentStore, updateIncident } from './runtime/incidentStore.js';
-export type { IncidentStore, VersionedIncident } from './runtime/incidentStore.js';
+export type { IncidentStore, UpdateOptions, VersionedIncident } from './runtime/incidentStore.js';
 export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
 
 // Visualisation: diagrams and the XState inspector.

@@ -1,4 +1,5 @@
 import { incidentError } from '../errors.js';
+import { quote } from '../quote.js';
 import type { StoredIncident } from './storedIncident.js';
 
 /**
@@ -74,7 +75,7 @@ export class MemoryIncidentStore implements IncidentStore {
 
   async create(id: string, incident: StoredIncident): Promise<VersionedIncident> {
     await Promise.resolve();
-    if (this.#records.has(id)) throw incidentError('already_exists', `An incident with id ${JSON.stringify(id)} already exists`, ['id']);
+    if (this.#records.has(id)) throw incidentError('already_exists', `An incident with id ${quote(id)} already exists`, ['id']);
     this.#records.set(id, { json: JSON.stringify(incident), version: 1 });
     return { incident: JSON.parse(JSON.stringify(incident)) as StoredIncident, version: 1 };
   }
@@ -82,11 +83,11 @@ export class MemoryIncidentStore implements IncidentStore {
   async save(id: string, incident: StoredIncident, expectedVersion: number): Promise<VersionedIncident> {
     await Promise.resolve();
     const record = this.#records.get(id);
-    if (!record) throw incidentError('not_found', `No incident with id ${JSON.stringify(id)}`, ['id']);
+    if (!record) throw incidentError('not_found', `No incident with id ${quote(id)}`, ['id']);
     if (record.version !== expectedVersion) {
       throw incidentError(
         'stale_version',
-        `Incident ${JSON.stringify(id)} is at version ${record.version}, not ${expectedVersion}: reload it and decide again`,
+        `Incident ${quote(id)} is at version ${record.version}, not ${expectedVersion}: reload it and decide again`,
         ['version'],
       );
     }
@@ -97,9 +98,55 @@ export class MemoryIncidentStore implements IncidentStore {
 }
 
 /**
+ * Options of {@link updateIncident}.
+ *
+ * @example
+ * ```ts
+ * import type { UpdateOptions } from 'crisis-playbook';
+ *
+ * const patient: UpdateOptions = { attempts: 20, backoff: { initialMs: 10, maxMs: 500 } };
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface UpdateOptions {
+  /**
+   * How many times to load, compute and save before giving up with `stale_version`: a
+   * positive integer.
+   *
+   * @defaultValue 10
+   */
+  readonly attempts?: number;
+  /**
+   * How long to wait between attempts: a random time up to `initialMs`, doubling on each
+   * attempt up to `maxMs` ("full jitter"), so that writers who collided do not collide again.
+   *
+   * @defaultValue `{ initialMs: 5, maxMs: 250 }`
+   */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+}
+
+function checkOptions(options: UpdateOptions): { attempts: number; initialMs: number; maxMs: number } {
+  const attempts = options.attempts ?? 10;
+  const initialMs = options.backoff?.initialMs ?? 5;
+  const maxMs = options.backoff?.maxMs ?? 250;
+  if (!Number.isSafeInteger(attempts) || attempts < 1) {
+    throw new TypeError(`updateIncident: "attempts" must be a positive integer; received ${quote(options.attempts)}`);
+  }
+  for (const [name, value] of [['backoff.initialMs', initialMs], ['backoff.maxMs', maxMs]] as const) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 60_000) {
+      throw new TypeError(`updateIncident: "${name}" must be a number of milliseconds from 0 to 60000; received ${quote(value)}`);
+    }
+  }
+  return { attempts, initialMs, maxMs: Math.max(initialMs, maxMs) };
+}
+
+/**
  * Loads an incident, computes its next state with `update` (for example a `decide`), and saves
  * it with optimistic concurrency, reloading and computing again when another writer got there
- * first. `update` must be pure: it may run more than once.
+ * first, after a short random wait that grows with each attempt. `update` must be pure: it may
+ * run more than once. Throws `stale_version` after the last attempt, `TypeError` for invalid
+ * options.
  *
  * @example
  * ```ts
@@ -116,12 +163,12 @@ export async function updateIncident(
   store: IncidentStore,
   id: string,
   update: (incident: StoredIncident) => StoredIncident | Promise<StoredIncident>,
-  options: { readonly attempts?: number } = {},
+  options: UpdateOptions = {},
 ): Promise<VersionedIncident> {
-  const attempts = options.attempts ?? 5;
+  const { attempts, initialMs, maxMs } = checkOptions(options);
   for (let attempt = 1; ; attempt++) {
     const current = await store.load(id);
-    if (!current) throw incidentError('not_found', `No incident with id ${JSON.stringify(id)}`, ['id']);
+    if (!current) throw incidentError('not_found', `No incident with id ${quote(id)}`, ['id']);
     const next = await update(current.incident);
     try {
       return await store.save(id, next, current.version);
@@ -129,5 +176,7 @@ export async function updateIncident(
       const stale = error instanceof Error && (error as { code?: unknown }).code === 'stale_version';
       if (!stale || attempt >= attempts) throw error;
     }
+    const ceiling = Math.min(maxMs, initialMs * 2 ** (attempt - 1));
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
   }
 }
