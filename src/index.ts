@@ -108,7 +108,6 @@ export {
   createInspectionRecorder,
   incidentInspectorOptions,
   parseInspectionRecords,
-  redactPersonalData,
   replayInspection,
 } from './visualize/inspection.js';
 export type {
@@ -117,6 +116,8 @@ export type {
   InspectionRecorder,
   InspectorLike,
 } from './visualize/inspection.js';
+export { createRedactor } from './visualize/redact.js';
+export type { RedactedEvent, RedactedSnapshot, Redactor } from './visualize/redact.js';
 
 // Errors.
 export {
