@@ -114,7 +114,6 @@ export {
   createInspectionRecorder,
   incidentInspectorOptions,
   parseInspectionRecords,
-  redactPersonalData,
   replayInspection,
 } from './visualize/inspection.js';
 export type {
@@ -123,6 +122,8 @@ export type {
   InspectionRecorder,
   InspectorLike,
 } from './visualize/inspection.js';
+export { createRedactor } from './visualize/redact.js';
+export type { RedactedEvent, RedactedSnapshot, Redactor } from './visualize/redact.js';
 
 // Errors.
 export {

@@ -36,11 +36,11 @@ export const defaultPlaybook = definePlaybook({
     'message.ignored': { description: 'The private message got no answer.' },
     'message.replied': {
       description: 'The person answered the private message.',
-      payload: { phone: { type: 'string', optional: true, maxLength: 40 } },
+      payload: { phone: { type: 'string', optional: true, maxLength: 40, personal: true } },
     },
     'intermediary.asked': {
       description: 'A colleague in the group was asked to pass the word.',
-      payload: { name: { type: 'string', optional: true, maxLength: 120 } },
+      payload: { name: { type: 'string', optional: true, maxLength: 120, personal: true } },
     },
     'intermediary.declined': { description: 'The intermediary route failed.' },
     'contact.received': {
@@ -53,18 +53,18 @@ export const defaultPlaybook = definePlaybook({
     },
     'community.supported': {
       description: 'Supporters spoke up for the organisation.',
-      payload: { note: { type: 'string', optional: true, maxLength: 2000 } },
+      payload: { note: { type: 'string', optional: true, maxLength: 2000, personal: true } },
     },
     'threat.reported': {
       description: 'A threat was made.',
       payload: {
         kind: { type: 'enum', values: threatKinds },
-        note: { type: 'string', optional: true, maxLength: 2000 },
+        note: { type: 'string', optional: true, maxLength: 2000, personal: true },
       },
     },
     'incident.closed': {
       description: 'The responder closes the incident.',
-      payload: { reason: { type: 'string', maxLength: 500 } },
+      payload: { reason: { type: 'string', maxLength: 500, personal: true } },
     },
   },
   guards: {

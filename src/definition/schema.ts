@@ -51,19 +51,23 @@ const duration = z.union([
   z.string().max(40),
 ]);
 
+// `personal: true`: the field can carry personal data; the redactor replaces its value.
+const personal = z.boolean().optional();
 const payloadField = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('string'),
     optional: z.boolean().optional(),
     maxLength: z.number().int().positive().max(2000).optional(),
+    personal,
   }),
-  z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional(), personal }),
   z.strictObject({
     type: z.literal('enum'),
     values: z.array(z.string().min(1).max(100)).min(1),
     optional: z.boolean().optional(),
+    personal,
   }),
-  z.strictObject({ type: z.literal('facts'), optional: z.boolean().optional() }),
+  z.strictObject({ type: z.literal('facts'), optional: z.boolean().optional(), personal }),
 ]);
 
 const transition = z.strictObject({

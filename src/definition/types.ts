@@ -49,22 +49,27 @@ export type Condition =
 
 /**
  * One field of an event payload, described as data so that a playbook stays plain JSON.
+ * `personal: true` marks a field that can carry personal data (a name, a phone number, free
+ * text): {@link createRedactor} and the inspector helpers replace its value with
+ * `"[redacted]"` wherever it appears (in events, and in the context and output fields the
+ * built-in actions copy it into). For an event described with a zod `schema`, mark the field
+ * with zod metadata instead: `z.string().meta({ personal: true })`.
  *
  * @example
  * ```ts
  * import type { PayloadField } from 'crisis-playbook';
  *
  * const kind: PayloadField = { type: 'enum', values: ['visit', 'violence'] };
- * const phone: PayloadField = { type: 'string', optional: true, maxLength: 40 };
+ * const phone: PayloadField = { type: 'string', optional: true, maxLength: 40, personal: true };
  * ```
  *
  * @category Playbook definition
  */
 export type PayloadField =
-  | { readonly type: 'string'; readonly optional?: boolean; readonly maxLength?: number }
-  | { readonly type: 'boolean'; readonly optional?: boolean }
-  | { readonly type: 'enum'; readonly values: readonly string[]; readonly optional?: boolean }
-  | { readonly type: 'facts'; readonly optional?: boolean };
+  | { readonly type: 'string'; readonly optional?: boolean; readonly maxLength?: number; readonly personal?: boolean }
+  | { readonly type: 'boolean'; readonly optional?: boolean; readonly personal?: boolean }
+  | { readonly type: 'enum'; readonly values: readonly string[]; readonly optional?: boolean; readonly personal?: boolean }
+  | { readonly type: 'facts'; readonly optional?: boolean; readonly personal?: boolean };
 
 /**
  * An event the playbook understands: its meaning and its payload fields.

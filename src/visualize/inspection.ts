@@ -1,35 +1,9 @@
 import type { AnyEventObject, AnyStateMachine, InspectionEvent, Observer } from 'xstate';
+import type { PlaybookDefinition } from '../definition/types.js';
+import { crisisMachine } from '../machine/crisisMachine.js';
+import { createRedactor, definitionOf, type Redactor } from './redact.js';
 
-/** Fields of contexts and events that can carry personal data (names, phone numbers, notes). */
-const personalFields = new Set(['by', 'note', 'name', 'phone', 'replyPhone', 'intermediary', 'reason', 'closeReason', 'counsel']);
 const REDACTED = '[redacted]';
-
-function redact(value: unknown, key?: string): unknown {
-  if (key !== undefined && personalFields.has(key) && typeof value === 'string') return REDACTED;
-  if (Array.isArray(value)) return value.map((item) => redact(item));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, k)]));
-  }
-  return value;
-}
-
-/**
- * Replaces personal data in an incident context or event (who recorded an event, notes, names,
- * phone numbers, close reasons) with `"[redacted]"`, keeping everything the diagram needs.
- *
- * @example
- * ```ts
- * import { redactPersonalData } from 'crisis-playbook';
- *
- * redactPersonalData({ type: 'message.replied', phone: '+44 20 7946 0000', by: 'Ana' });
- * // { type: 'message.replied', phone: '[redacted]', by: '[redacted]' }
- * ```
- *
- * @category Inspector and diagrams
- */
-export function redactPersonalData<T>(value: T): T {
-  return redact(value) as T;
-}
 
 function depthOf(value: unknown, seen = new Set<unknown>()): number {
   if (value === null || typeof value !== 'object' || seen.has(value)) return 0;
@@ -53,21 +27,62 @@ function depthOf(value: unknown, seen = new Set<unknown>()): number {
  * @category Inspector and diagrams
  */
 export interface IncidentInspectorOptions {
-  /** The machine to inspect: the depth limit is set so that its whole definition is sent. */
+  /**
+   * The machine to inspect, built by {@link compilePlaybook}: the depth limit is set so that
+   * its whole definition is sent, and its playbook decides what is redacted.
+   *
+   * @defaultValue crisisMachine, the default playbook
+   */
   readonly machine?: AnyStateMachine;
   /**
-   * Replace personal data in contexts and events with `"[redacted]"`.
+   * Redact personal data, and anything the playbook does not vouch for, in events,
+   * contexts, outputs and errors before they leave the process (see {@link createRedactor}).
    *
    * @defaultValue true
    */
   readonly redact?: boolean;
 }
 
+/** The `id` of a machine config serialised as JSON, if it has one. */
+function configId(definition: unknown): string | undefined {
+  try {
+    const id = typeof definition === 'string' ? (JSON.parse(definition) as { id?: unknown } | null)?.id : undefined;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An inspection event as `@statelyai/inspect` sends it, with everything personal redacted. */
+function redactInspection(inspection: unknown, redactor: Redactor, machineId: string): unknown {
+  if (inspection === null || typeof inspection !== 'object') return inspection;
+  const source = inspection as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  // Identifiers and times XState and the inspector make up; nothing from the incident.
+  for (const key of ['type', 'sessionId', 'parentId', 'rootId', 'sourceId', 'id', 'createdAt', '_version']) {
+    const value = source[key];
+    if (value === null || typeof value === 'string' || typeof value === 'number') result[key] = value;
+  }
+  if (source.type === '@xstate.actor') {
+    // The machine config: the playbook, with no incident data in it.
+    if (typeof source.definition === 'string') result.definition = source.definition;
+    // An actor's name can be an id the app chose: only a machine id or the session id is kept.
+    result.name = source.name === machineId || source.name === source.sessionId ? source.name : (configId(source.definition) ?? REDACTED);
+  }
+  if ('event' in source) result.event = redactor.event(source.event);
+  if ('snapshot' in source) result.snapshot = redactor.snapshot(source.snapshot);
+  return result;
+}
+
 /**
  * The options to give `@statelyai/inspect`'s `createBrowserInspector`, `createWebSocketInspector`
  * or `createInspector` for an incident: a `serializationDepthLimit` deep enough for the whole
  * machine definition (the inspector's default of 10 cuts off advice and conditions), and
- * sanitisers that redact personal data before anything leaves the process.
+ * `sanitizeContext`, `sanitizeEvent` and `serialize` functions that redact, as the machine's
+ * playbook decides ({@link createRedactor}), every event (with `xstate.init` and its input),
+ * context, `output` and `error` before anything leaves the process. Without `machine`, the
+ * default playbook's {@link crisisMachine} is assumed. Keep the returned `serialize`: it is what
+ * redacts `snapshot.output` and `snapshot.error`.
  *
  * @example
  * ```ts
@@ -85,11 +100,21 @@ export function incidentInspectorOptions(options: IncidentInspectorOptions = {})
   serializationDepthLimit: number;
   sanitizeContext?: <C>(context: C) => C;
   sanitizeEvent?: <E>(event: E) => E;
+  serialize?: <E>(inspectionEvent: E) => E;
 } {
-  const depth = options.machine ? depthOf(options.machine.config) + 2 : 32;
+  const machine = options.machine ?? crisisMachine;
+  const serializationDepthLimit = Math.max(10, depthOf(machine.config) + 2);
+  if (options.redact === false) return { serializationDepthLimit };
+  if (definitionOf(machine) === undefined) {
+    throw new TypeError('incidentInspectorOptions: the machine was not built by compilePlaybook, so no playbook says what is personal; pass redact: false to send everything');
+  }
+  const redactor = createRedactor(machine);
+  const machineId = (machine as { id: string }).id;
   return {
-    serializationDepthLimit: Math.max(10, depth),
-    ...(options.redact === false ? {} : { sanitizeContext: redactPersonalData, sanitizeEvent: redactPersonalData }),
+    serializationDepthLimit,
+    sanitizeContext: <C>(context: C) => redactor.context(context) as C,
+    sanitizeEvent: <E>(event: E) => redactor.event(event) as E,
+    serialize: <E>(inspectionEvent: E) => redactInspection(inspectionEvent, redactor, machineId) as E,
   };
 }
 
@@ -129,7 +154,13 @@ export type InspectionRecord =
       readonly at: number;
       readonly sessionId: string;
       readonly event: AnyEventObject;
-      readonly snapshot: { readonly status: string; readonly value?: unknown; readonly context?: unknown; readonly output?: unknown };
+      readonly snapshot: {
+        readonly status: string;
+        readonly value?: unknown;
+        readonly context?: unknown;
+        readonly output?: unknown;
+        readonly error?: unknown;
+      };
     };
 
 /**
@@ -155,21 +186,24 @@ export interface InspectionRecorder {
 const functionsAsNames = (_key: string, value: unknown) =>
   typeof value === 'function' ? { type: (value as { name?: string }).name ?? 'anonymous' } : value;
 
-function plainSnapshot(snapshot: unknown, redactData: boolean) {
+function plainSnapshot(snapshot: unknown) {
   const s = snapshot as { status: string; value?: unknown; context?: unknown; output?: unknown };
-  const plain = JSON.parse(JSON.stringify({ status: s.status, value: s.value, context: s.context, output: s.output })) as {
+  return JSON.parse(JSON.stringify({ status: s.status, value: s.value, context: s.context, output: s.output })) as {
     status: string;
     value?: unknown;
     context?: unknown;
     output?: unknown;
   };
-  return redactData ? { ...plain, context: redactPersonalData(plain.context) } : plain;
 }
 
 /**
  * Records the actor, event and snapshot stream of an incident (for example on a server) so
- * that it can be replayed into an inspector later with {@link replayInspection}. Personal data
- * is redacted unless `redact: false`.
+ * that it can be replayed into an inspector later with {@link replayInspection}. Unless
+ * `redact: false`, each record is redacted as the playbook of its actor's machine decides
+ * ({@link createRedactor}): events (with `xstate.init` and its input), contexts, outputs and
+ * errors. An actor whose machine was not built by {@link compilePlaybook} is redacted with
+ * the rules of `machine` (default: the default playbook's {@link crisisMachine}), so its
+ * unknown context keys and event types do not pass.
  *
  * @example
  * ```ts
@@ -185,10 +219,14 @@ function plainSnapshot(snapshot: unknown, redactData: boolean) {
  *
  * @category Inspector and diagrams
  */
-export function createInspectionRecorder(options: { readonly redact?: boolean } = {}): InspectionRecorder {
+export function createInspectionRecorder(
+  options: { readonly redact?: boolean; readonly machine?: AnyStateMachine | PlaybookDefinition } = {},
+): InspectionRecorder {
   const redactData = options.redact !== false;
+  const fallback = redactData ? createRedactor(options.machine ?? crisisMachine) : undefined;
+  const redactorOf = (logic: unknown) => (logic && definitionOf(logic as AnyStateMachine) ? createRedactor(logic as AnyStateMachine) : fallback!);
   const records: InspectionRecord[] = [];
-  const event = (e: AnyEventObject) => JSON.parse(JSON.stringify(redactData ? redactPersonalData(e) : e)) as AnyEventObject;
+  const plainEvent = (e: AnyEventObject) => JSON.parse(JSON.stringify(e)) as AnyEventObject;
   return {
     records,
     toJsonLines: () => records.map((record) => `${JSON.stringify(record)}\n`).join(''),
@@ -202,6 +240,8 @@ export function createInspectionRecorder(options: { readonly redact?: boolean } 
           logic?: { config?: { id?: string } };
           getSnapshot(): unknown;
         };
+        const redactor = redactData ? redactorOf(actor.logic) : undefined;
+        const event = (e: AnyEventObject) => (redactor ? (redactor.event(e) as AnyEventObject) : plainEvent(e));
         if (inspection.type === '@xstate.actor') {
           const config = actor.logic?.config;
           records.push({
@@ -209,7 +249,8 @@ export function createInspectionRecorder(options: { readonly redact?: boolean } 
             at,
             sessionId: actor.sessionId,
             ...(actor._parent ? { parentId: actor._parent.sessionId } : {}),
-            name: config?.id ?? actor.id,
+            // An id the app gave the actor can carry data; the machine's own id cannot.
+            name: config?.id ?? (redactor ? REDACTED : actor.id),
             ...(config ? { definition: JSON.stringify(config, functionsAsNames) } : {}),
             // The snapshot cannot be read while the actor initialises; the first
             // `@xstate.snapshot` record carries the initial state.
@@ -224,7 +265,7 @@ export function createInspectionRecorder(options: { readonly redact?: boolean } 
             at,
             sessionId: actor.sessionId,
             event: event(inspection.event),
-            snapshot: plainSnapshot(inspection.snapshot, redactData),
+            snapshot: redactor ? redactor.snapshot(inspection.snapshot) : plainSnapshot(inspection.snapshot),
           });
         }
       },
