@@ -10,7 +10,7 @@ export const acmePlaybook = extendPlaybook(defaultPlaybook)
     'statement.published': { description: 'The holding statement is published.' },
     'legal.cleared': {
       description: 'Legal reviewed the threat and cleared the team to talk.',
-      payload: { counsel: { type: 'string', optional: true, maxLength: 120 } },
+      payload: { counsel: { type: 'string', optional: true, maxLength: 120, personal: true } },
     },
     'legal.silenced': { description: 'Legal advised not to engage any further.' },
   })

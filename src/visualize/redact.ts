@@ -328,6 +328,7 @@ function buildRedactor(definition: PlaybookDefinition): Redactor {
             }),
       closeReason,
       deadlines: listOf(deadline),
+      openedAt: time,
     });
 
   const output = (value: unknown) =>
