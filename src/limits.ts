@@ -32,11 +32,12 @@ export const limits = {
    */
   latestTime: 253_399_622_400_000,
   /**
-   * The longest stored incident accepted as JSON text, in characters (96 MiB): more than the
-   * largest document the other limits allow, so a document longer than this is refused
-   * before it is parsed.
+   * The longest stored incident accepted as JSON text, in characters (160 MiB): more than the
+   * largest document the other limits allow (about 135 million characters, with every text
+   * at its longest and full of characters JSON must escape), so a document longer than this
+   * is refused before it is parsed.
    */
-  storedDocumentLength: 96 * 1024 * 1024,
+  storedDocumentLength: 160 * 1024 * 1024,
   /** The deepest nesting of objects and arrays in a playbook definition. */
   definitionDepth: 64,
   /** The most values (objects, arrays, strings, numbers...) in a playbook definition. */

@@ -62,11 +62,11 @@ export function eventTime(event: AnyEvent, system?: SystemWithClock): string {
   return text(event.at) ?? new Date(now(system)).toISOString();
 }
 
-/** The processing time, never earlier than the last timeline entry (the timeline stays ordered). */
-function stampAfter(timeline: readonly TimelineEntry[], system?: SystemWithClock): string {
-  const last = timeline.at(-1);
+/** The processing time, never earlier than the last timeline entry or the opening (the timeline stays ordered). */
+function stampAfter(context: IncidentContext, system?: SystemWithClock): string {
+  const floor = context.timeline.at(-1)?.at ?? context.openedAt;
   const time = now(system);
-  return new Date(last === undefined ? time : Math.max(time, Date.parse(last.at))).toISOString();
+  return new Date(floor === undefined ? time : Math.max(time, Date.parse(floor))).toISOString();
 }
 
 /**
@@ -123,7 +123,7 @@ export function createBuiltinActions(initialRung: string, defaultWindows: Readon
       const current = currentRungOf(context, initialRung);
       const delayed = params.window !== undefined;
       const entry: TimelineEntry = {
-        at: stampAfter(context.timeline, system),
+        at: stampAfter(context, system),
         ...(text(event.at) !== undefined ? { occurredAt: text(event.at) } : {}),
         type: delayed ? 'window.elapsed' : event.type,
         from: params.from ?? current,

@@ -221,6 +221,12 @@ interface Loaded extends Registered {
   readonly stored: StoredIncident;
 }
 
+function countUpTo(text: string, needle: string, max: number): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1 && count < max; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+
 function playbookMeta(machine: AnyStateMachine) {
   const meta = (machine.root.meta as StateMeta | undefined)?.playbook;
   const info = compiledPlaybookOf(machine);
@@ -266,6 +272,13 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       if (input.length > limits.storedDocumentLength) {
         throw new IncidentError('invalid_document', [
           { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${input.length.toLocaleString('en-US')} characters` },
+        ]);
+      }
+      if (input.length > 1024 * 1024 && countUpTo(input, '"from":', limits.timelineEntries + 1) > limits.timelineEntries) {
+        // Every timeline entry has one "from" key (a quote inside a JSON string is escaped, so
+        // this cannot match text): a far too long timeline is refused without parsing it.
+        throw new IncidentError('invalid_document', [
+          { code: 'too_large', path: ['snapshot', 'context', 'timeline'], message: `Expected at most ${limits.timelineEntries} timeline entries; received more` },
         ]);
       }
       try {

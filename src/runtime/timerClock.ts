@@ -15,7 +15,8 @@ const realClock: TimerClock = {
 /**
  * A clock whose timers never fire early: a timer longer than JavaScript timers can wait
  * (2^31 - 1 ms, beyond which Node and browsers fire at once) is re-armed in steps until its
- * time has come. It tells the time of the clock it wraps.
+ * time has come. A timer due after the latest time an incident can be processed at never
+ * fires (as `decideDue` never applies such a deadline). It tells the time of the clock it wraps.
  */
 export function createSteppingClock(inner: TimerClock = realClock): TimerClock & { now(): number } {
   const now = () => inner.now?.() ?? Date.now();
@@ -24,6 +25,7 @@ export function createSteppingClock(inner: TimerClock = realClock): TimerClock &
     setTimeout(fn, timeout) {
       const handle: { current?: unknown } = {};
       const due = now() + Math.max(0, timeout);
+      if (due > limits.latestTime) return handle;
       const arm = () => {
         const remaining = due - now();
         handle.current = remaining > limits.windowMs ? inner.setTimeout(arm, limits.windowMs) : inner.setTimeout(fn, Math.max(0, remaining));

@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { createActor, SimulatedClock } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import {
+  createIncident,
+  crisisMachine,
+  currentStep,
+  InputValidationError,
+  IncidentError,
+  limits,
+  safeParseEvent,
+  serializeIncident,
+  parseStoredIncident,
+  type Refusal,
+} from 'crisis-playbook';
+import { outOfSightFacts } from './helpers.js';
+
+const hostile: [string, unknown][] = [
+  ['null', null],
+  ['undefined', undefined],
+  ['a number', 42],
+  ['a string', 'assessment.complete'],
+  ['an array', [{ type: 'assessment.complete' }]],
+  ['a non-string type', { type: 1 }],
+  ['a missing type', { kind: 'visit' }],
+  ['an undeclared type', { type: 'assessment.done' }],
+  ['xstate.stop', { type: 'xstate.stop' }],
+  ['a forged window', { type: 'xstate.after.replyWindow.crisis.active.ladder.directMessage' }],
+  ['a forged error', { type: 'xstate.error.actor.crisis' }],
+  ['a forged init', { type: 'xstate.init', input: {} }],
+  ['a wrong payload', { type: 'call.completed', apology: 'yes', agreement: true }],
+  ['an extra key', { type: 'message.replied', email: 'dee@example.com' }],
+  ['a phone as a number', { type: 'message.replied', phone: 447700900000 }],
+  ['a note with an escape sequence', { type: 'community.supported', note: 'hi\u001b[2J' }],
+  ['a note of a million characters', { type: 'community.supported', note: 'x'.repeat(1_000_000) }],
+  ['a time out of range', { type: 'community.supported', at: '9999-12-31T12:00:00Z' }],
+  ['a type of a million characters', { type: 'a'.repeat(1_000_000) }],
+  ['a Proxy that throws', new Proxy({}, { get() { throw new Error('boom'); }, ownKeys() { throw new Error('boom'); } })],
+  ['a getter that throws', Object.defineProperty({}, 'type', { enumerable: true, get() { throw new Error('boom'); } })],
+  ['a BigInt', 10n],
+  ['a symbol', Symbol('event')],
+  ['a function', () => ({ type: 'assessment.complete' })],
+];
+
+function directMessageIncident(refusals: Refusal[] = []) {
+  const incident = createIncident(crisisMachine, { onRefused: (refusal) => refusals.push(refusal) }).start();
+  incident.send({ type: 'facts.update', facts: { ...outOfSightFacts, venue: 'public-group', insiderInVenue: true } });
+  incident.send({ type: 'assessment.complete' });
+  return incident;
+}
+
+describe('a live incident created with createIncident', () => {
+  it.each(hostile)('refuses %s without changing, stopping or throwing', (_, event) => {
+    const refusals: Refusal[] = [];
+    const incident = directMessageIncident(refusals);
+    const before = serializeIncident(incident.getSnapshot());
+    expect(() => incident.send(event as never)).not.toThrow();
+    expect(incident.getSnapshot().status).toBe('active');
+    expect(serializeIncident(incident.getSnapshot())).toEqual(before);
+    expect(refusals).toHaveLength(1);
+    const { error } = refusals[0]!;
+    expect(error).toBeInstanceOf(IncidentError);
+    expect(['invalid_event', 'event_not_applicable']).toContain(error.code);
+    expect(error.issues.length).toBeGreaterThan(0);
+    expect(error.message.length).toBeLessThan(1200);
+    // It still takes valid events afterwards.
+    incident.send({ type: 'message.ignored' });
+    expect(currentStep(incident.getSnapshot())).toBe('intermediary');
+    incident.stop();
+  });
+
+  it('says why through safeSend, with the same error the server gives', () => {
+    const incident = directMessageIncident();
+    const result = incident.safeSend({ type: 'access.denied' });
+    expect(result).toMatchObject({ success: false, error: { code: 'event_not_applicable' } });
+    expect(incident.safeSend({ type: 'message.ignored' })).toEqual({ success: true });
+    incident.stop();
+    expect(incident.safeSend({ type: 'message.sent' })).toMatchObject({ success: false, error: { code: 'incident_finished' } });
+  });
+
+  it('never applies an event whose getters answer differently on a second read', () => {
+    const refusals: Refusal[] = [];
+    const incident = directMessageIncident(refusals);
+    const before = incident.getSnapshot();
+    let reads = 0;
+    const sly = {
+      get type() {
+        reads += 1;
+        return reads === 1 ? 'message.sent' : 'message.ignored';
+      },
+    };
+    incident.send(sly as never);
+    expect(incident.getSnapshot()).toBe(before);
+    expect(refusals.map((refusal) => refusal.error.code)).toEqual(['invalid_event']);
+    incident.stop();
+  });
+
+  it('survives any value and any mutation of a valid event, and applies only valid ones', () => {
+    const valid = [
+      { type: 'facts.update', facts: { venue: 'private-group' } },
+      { type: 'message.sent', by: 'Ana', note: 'Sent on Messenger' },
+      { type: 'community.supported' },
+      { type: 'threat.reported', kind: 'visit' },
+      { type: 'intermediary.asked', name: 'Ben' },
+    ];
+    const mutated = fc
+      .tuple(fc.constantFrom(...valid), fc.string(), fc.anything())
+      .map(([event, key, value]) => ({ ...event, [key]: value }));
+    const incident = directMessageIncident();
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), mutated, fc.constantFrom(...valid), fc.constantFrom(...hostile.map(([, event]) => event))), (event) => {
+        const before = incident.getSnapshot();
+        const result = incident.safeSend(event);
+        expect(incident.getSnapshot().status).toBe('active');
+        if (result.success) {
+          accepted += 1;
+          expect(safeParseEvent(event).success).toBe(true);
+        } else {
+          expect(incident.getSnapshot()).toBe(before);
+        }
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+    incident.stop();
+  });
+
+  it('throws invalid input at once instead of leaving an actor in an error state', () => {
+    expect(() => createIncident(crisisMachine, { input: { windows: { replyWindow: 2 ** 40 } } as never })).toThrow(InputValidationError);
+    expect(() => createIncident(crisisMachine, { input: 'nope' as never })).toThrow(InputValidationError);
+  });
+
+  it('refuses to run on a clock outside the times an incident can be processed at', () => {
+    const clock = new SimulatedClock();
+    clock.set(limits.latestTime + 1);
+    expect(() => createIncident(crisisMachine, { clock })).toThrow(expect.objectContaining({ code: 'invalid_time' }));
+    const later = new SimulatedClock();
+    const incident = createIncident(crisisMachine, { clock: later }).start();
+    later.set(limits.latestTime + 1);
+    expect(incident.safeSend({ type: 'community.supported' })).toMatchObject({ success: false, error: { code: 'invalid_time' } });
+    incident.stop();
+  });
+
+  it('refuses events at the timeline cap with the error the server gives, and stays storable', () => {
+    const incident = createIncident(crisisMachine).start();
+    for (let i = 0; i < limits.timelineEntries; i++) expect(incident.safeSend({ type: 'community.supported' }).success).toBe(true);
+    const result = incident.safeSend({ type: 'community.supported' });
+    expect(result).toMatchObject({ success: false, error: { code: 'timeline_full' } });
+    const stored = serializeIncident(incident.getSnapshot());
+    expect(parseStoredIncident(JSON.stringify(stored)).snapshot.context.timeline).toHaveLength(limits.timelineEntries);
+    incident.stop();
+  });
+});
+
+describe('plain createActor, for comparison (documented in the README)', () => {
+  it('is stopped by an xstate.stop event sent from outside', () => {
+    const actor = createActor(crisisMachine).start();
+    actor.send({ type: 'xstate.stop' } as never);
+    expect(actor.getSnapshot().status).toBe('stopped');
+  });
+
+  it('still refuses invalid payloads and internal-looking events through its guards', () => {
+    const actor = createActor(crisisMachine).start();
+    actor.send({ type: 'assessment.complete' });
+    actor.send({ type: 'message.replied', phone: 42 } as never);
+    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    actor.stop();
+  });
+});

@@ -1,0 +1,274 @@
+import fc from 'fast-check';
+import { SimulatedClock } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  compilePlaybook,
+  createIncident,
+  createIncidentRuntime,
+  crisisMachine,
+  defaultPlaybook,
+  extendPlaybook,
+  IncidentError,
+  limits,
+  type StoredIncident,
+} from 'crisis-playbook';
+
+const HOUR = 3_600_000;
+const t0 = Date.parse('2026-04-06T19:00:00Z');
+
+const events: unknown[] = [
+  { type: 'facts.update', facts: { witnessed: false, knowsPoster: false, connectedToPoster: false, venue: 'private-group', memberOfVenue: false } },
+  { type: 'facts.update', facts: { insiderInVenue: true } },
+  { type: 'facts.update', facts: { knowsPoster: true } },
+  { type: 'assessment.complete', by: 'Ana' },
+  { type: 'access.requested' },
+  { type: 'access.granted' },
+  { type: 'access.denied', note: 'Refused.\nTwice.' },
+  { type: 'message.sent' },
+  { type: 'message.replied', phone: '+44 20 7946 0000' },
+  { type: 'message.ignored' },
+  { type: 'intermediary.asked', name: 'Ben' },
+  { type: 'intermediary.declined' },
+  { type: 'contact.received', channel: 'phone' },
+  { type: 'call.completed', apology: true, agreement: false },
+  { type: 'call.completed', apology: true, agreement: true },
+  { type: 'community.supported', note: 'x'.repeat(limits.textLength) },
+  { type: 'threat.reported', kind: 'visit' },
+  { type: 'threat.reported', kind: 'violence', at: '9999-11-30T00:00:00Z' },
+  { type: 'incident.closed', reason: 'Calmed down' },
+  { type: 'threat.reported', kind: 'hug' },
+  { type: 'message.sent', at: '2026-02-31T00:00:00Z' },
+  null,
+  { type: 'xstate.stop' },
+];
+
+/** Times that are processable and times that are not: the edges of the Date range and beyond. */
+const edgeTimes: unknown[] = [
+  limits.earliestTime,
+  limits.latestTime,
+  limits.latestTime + 1,
+  -1,
+  8.64e15,
+  -8.64e15,
+  1e300,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  10n,
+  '9999-12-31T12:00:00Z',
+  '+010000-01-01T00:00:00.000Z',
+  'yesterday',
+  new Date(Number.NaN),
+  new Date(limits.latestTime),
+  {},
+];
+
+const time = fc.oneof(
+  { weight: 8, arbitrary: fc.integer({ min: 0, max: 72 }).map((hours) => ({ advance: hours * HOUR })) },
+  { weight: 1, arbitrary: fc.constantFrom(...edgeTimes).map((now) => ({ now })) },
+);
+const windows = fc.option(
+  fc.record({
+    replyWindow: fc.oneof(fc.integer({ min: 1, max: limits.windowMs }), fc.constantFrom('1ms', '12h', '24d', '25d', 0, -1, 2 ** 40)),
+    accessWindow: fc.oneof(fc.integer({ min: 1, max: limits.windowMs }), fc.constant(limits.windowMs)),
+  }),
+  { nil: undefined },
+);
+const step = fc.record({ event: fc.constantFrom(...events), time, due: fc.boolean() });
+
+/** Whether `now` is a time the runtime processes, as its own rule says. */
+function processable(now: unknown): boolean {
+  const ms = typeof now === 'number' ? now : now instanceof Date ? now.getTime() : typeof now === 'string' ? Date.parse(now) : Number.NaN;
+  return ms >= limits.earliestTime && ms <= limits.latestTime && (typeof now !== 'string' || now.length <= limits.timeLength);
+}
+
+const withKey = (key: string) => createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: [key] } });
+
+describe('every document the runtime produces is one it accepts', () => {
+  for (const [name, runtime] of [
+    ['without signing', createIncidentRuntime({ playbooks: [crisisMachine] })],
+    ['with signing', withKey('k'.repeat(32))],
+  ] as const) {
+    it(`over random histories, times (edges of the Date range included) and windows, ${name}`, () => {
+      let documents = 0;
+      fc.assert(
+        fc.property(
+          fc.integer({ min: limits.earliestTime, max: limits.latestTime }),
+          windows,
+          fc.array(step, { maxLength: 25 }),
+          (start, input, steps) => {
+            let opened;
+            try {
+              opened = runtime.open({ now: start, input: input === undefined ? undefined : { windows: input } });
+            } catch (error) {
+              expect(error).toBeInstanceOf(IncidentError);
+              expect((error as IncidentError).code).toBe('invalid_input');
+              return;
+            }
+            const accept = (incident: StoredIncident) => {
+              documents += 1;
+              expect(runtime.parse(JSON.stringify(incident))).toEqual(incident);
+            };
+            accept(opened.incident);
+            let incident = opened.incident;
+            let now = start;
+            for (const { event, time: next, due } of steps) {
+              const at = 'advance' in next ? Math.min(now + next.advance, limits.latestTime) : next.now;
+              const result = due
+                ? (() => {
+                    try {
+                      return { success: true as const, data: runtime.decideDue(incident, { now: at as number }) };
+                    } catch (error) {
+                      return { success: false as const, error: error as IncidentError };
+                    }
+                  })()
+                : runtime.safeDecide(incident, event, { now: at as number });
+              if (!result.success) {
+                expect(result.error).toBeInstanceOf(IncidentError);
+                if (!processable(at)) expect(result.error.code).toBe('invalid_time');
+                else expect(result.error.code).not.toBe('invalid_time');
+                continue;
+              }
+              accept(result.data.incident);
+              incident = result.data.incident;
+              if (typeof at === 'number') now = Math.max(now, at);
+            }
+            // And as a live incident again.
+            const clock = new SimulatedClock();
+            clock.set(now);
+            const live = runtime.restore(incident, { clock });
+            clock.increment(48 * HOUR);
+            live.send({ type: 'community.supported' });
+            accept(runtime.serialize(live.getSnapshot()));
+            live.stop();
+          },
+        ),
+        { numRuns: 400 },
+      );
+      expect(documents).toBeGreaterThan(1000);
+    });
+  }
+
+  it('for a custom playbook with a window on its first rung and a payload given as a zod schema', () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .rename({ id: 'triage', version: '1.0.0' })
+      .addWindows({ triageWindow: { description: 'Decide quickly.', duration: '30m' } })
+      .addEvents({ 'threat.logged': { description: 'Logged by a tool.', schema: z.object({ kind: z.string(), source: z.string().optional() }) } })
+      .build();
+    const definition = {
+      ...playbook,
+      ladder: {
+        ...playbook.ladder,
+        rungs: playbook.ladder.rungs.map((rung) =>
+          rung.id === 'gatheringInfo' ? { ...rung, after: [{ window: 'triageWindow', target: 'directMessage' }] } : rung,
+        ),
+      },
+      tracks: playbook.tracks.map((track) =>
+        track.id === 'safety'
+          ? { ...track, states: track.states.map((state) => ({ ...state, on: [...(state.on ?? []), { event: 'threat.logged', target: 'threatened', actions: ['recordThreat'] }] })) }
+          : track,
+      ),
+    };
+    const runtime = createIncidentRuntime({ playbooks: [compilePlaybook(definition)] });
+    const opened = runtime.open({ now: t0 });
+    expect(opened.deadlines.map((d) => d.event.window)).toEqual(['triageWindow']);
+    const logged = runtime.decide(opened.incident, { type: 'threat.logged', kind: 'k'.repeat(limits.textLength), source: 'tool' }, { now: t0 + 60_000 });
+    expect(runtime.parse(JSON.stringify(logged.incident)).snapshot.context.threats[0]!.kind).toHaveLength(limits.textLength);
+    const late = runtime.decideDue(logged.incident, { now: t0 + HOUR });
+    expect(late.step).toBe('directMessage');
+    expect(runtime.parse(late.incident)).toEqual(late.incident);
+    expect(runtime.safeDecide(late.incident, { type: 'threat.logged', kind: 'k'.repeat(limits.textLength + 1) }, { now: t0 + 2 * HOUR })).toMatchObject({
+      success: false,
+      error: { code: 'invalid_event' },
+    });
+  });
+});
+
+describe('a time that cannot be processed', () => {
+  const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+  const { incident } = runtime.open({ now: t0 });
+  const bad = edgeTimes.filter((now) => !processable(now));
+
+  it.each(bad.map((now) => [String(typeof now === 'bigint' ? `${now}n` : now instanceof Date ? `Date(${now.getTime()})` : JSON.stringify(now) ?? now), now]))(
+    'is invalid_time from every entry point: %s',
+    (_, now) => {
+      const code = (run: () => unknown) => {
+        try {
+          run();
+          return 'no error';
+        } catch (error) {
+          return (error as IncidentError).code;
+        }
+      };
+      expect(code(() => runtime.open({ now: now as number }))).toBe('invalid_time');
+      expect(code(() => runtime.decide(incident, { type: 'assessment.complete' }, { now: now as number }))).toBe('invalid_time');
+      expect(code(() => runtime.decideDue(incident, { now: now as number }))).toBe('invalid_time');
+      expect(code(() => runtime.restore(incident, { now: now as number }))).toBe('invalid_time');
+      const result = runtime.safeDecide(incident, { type: 'assessment.complete' }, { now: now as number });
+      expect(result.success ? 'no error' : result.error.code).toBe('invalid_time');
+      if (!result.success) expect(result.error.message.length).toBeLessThan(400);
+    },
+  );
+
+  it('is refused as an event time too, live and stored', () => {
+    const live = createIncident(crisisMachine).start();
+    expect(live.safeSend({ type: 'community.supported', at: '9999-12-31T12:00:00Z' })).toMatchObject({ success: false, error: { code: 'invalid_event' } });
+    live.stop();
+    expect(runtime.safeDecide(incident, { type: 'community.supported', at: '0001-01-01T00:00:00Z' }, { now: t0 })).toMatchObject({
+      success: false,
+      error: { code: 'invalid_event' },
+    });
+  });
+});
+
+describe('the largest document the limits allow', () => {
+  it('is smaller than the stored-document limit, so that the limit never refuses a document the runtime wrote', () => {
+    const worstText = '"\\'.repeat(limits.textLength / 2);
+    const entry = {
+      at: '2026-04-06T19:00:00.000Z',
+      occurredAt: `2026-04-06T19:00:00.${'9'.repeat(limits.timeLength - 24)}+14:00`.slice(0, limits.timeLength),
+      type: 'e'.repeat(limits.nameLength),
+      from: 'r'.repeat(64),
+      to: 'r'.repeat(64),
+      window: 'w'.repeat(64),
+      by: '"'.repeat(limits.byLength),
+      note: worstText,
+    };
+    const threat = { kind: worstText, at: entry.at, note: worstText };
+    const perEvent = JSON.stringify(entry).length + JSON.stringify(threat).length + 2;
+    // replyPhone, intermediary, closeReason; deadlines; one input window per window a
+    // definition within its node limit can declare; the envelope.
+    const rest = 3 * JSON.stringify(worstText).length + 100 * 200 + (limits.definitionNodes / 3) * 80 + 2000;
+    expect(perEvent * limits.timelineEntries + rest).toBeLessThan(limits.storedDocumentLength);
+  });
+
+  it('refuses a longer document before parsing it, at once', () => {
+    const huge = `{"format":"crisis-playbook/incident","pad":"${'x'.repeat(limits.storedDocumentLength)}"}`;
+    const started = performance.now();
+    const result = createIncidentRuntime({ playbooks: [crisisMachine] }).safeDecide(huge, { type: 'assessment.complete' }, { now: t0 });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large' }] } });
+  });
+
+  it('refuses a million-entry timeline sent as JSON text in a moment', () => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const entry = '{"at":"2026-04-06T19:00:00.000Z","type":"community.supported","from":"gatheringInfo","to":"gatheringInfo"}';
+    const text = `{"format":"crisis-playbook/incident","formatVersion":1,"snapshot":{"context":{"timeline":[${Array.from({ length: 1_000_000 }, () => entry).join(',')}]}}}`;
+    expect(text.length).toBeLessThan(limits.storedDocumentLength);
+    const started = performance.now();
+    const result = runtime.safeDecide(text, { type: 'assessment.complete' }, { now: t0 });
+    expect(performance.now() - started).toBeLessThan(300);
+    expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large' }] } });
+  });
+
+  it('refuses a timeline of a million entries as an object in a moment', () => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const document = JSON.parse(JSON.stringify(runtime.open({ now: t0 }).incident)) as { snapshot: { context: { timeline: unknown[] } } };
+    const entry = { at: '2026-04-06T19:00:00.000Z', type: 'community.supported', from: 'gatheringInfo', to: 'gatheringInfo' };
+    document.snapshot.context.timeline = Array.from({ length: 1_000_000 }, () => entry);
+    const started = performance.now();
+    const result = runtime.safeDecide(document, { type: 'assessment.complete' }, { now: t0 });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large', path: ['snapshot', 'context', 'timeline'] }] } });
+  });
+});
