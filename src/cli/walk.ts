@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { incidentFactsSchema, venues, type IncidentFacts, type PayloadField, type StoredIncident } from '../index.js';
+import { quote } from '../quote.js';
 import { availableEvents, printStatus, statusOf } from './describe.js';
-import { loadPlaybook, readJson, styleFor, UserError, userErrorOf, writeJson } from './io.js';
+import { loadPlaybook, readJson, UserError, userErrorOf, writeJson } from './io.js';
+import { style, writerFor } from './terminal.js';
 
 export interface WalkOptions {
   readonly file: string;
@@ -24,11 +26,11 @@ const factQuestions: [keyof IncidentFacts, string][] = [
 
 /** Guides a responder through an incident, saving the incident file after every step. */
 export async function walk(options: WalkOptions): Promise<number> {
-  const out = options.json ? process.stderr : process.stdout;
-  const style = styleFor(out);
-  const say = (line = '') => void out.write(`${line}\n`);
+  const out = writerFor(options.json ? process.stderr : process.stdout);
+  const say = (line = '') => out.line(line);
+  const steps = writerFor(process.stdout);
   const emit = (value: unknown) => {
-    if (options.json) process.stdout.write(`${JSON.stringify(value)}\n`);
+    if (options.json) steps.json(value);
   };
   const loaded = loadPlaybook(options.playbook);
   const { runtime, definition } = loaded;
@@ -45,7 +47,7 @@ export async function walk(options: WalkOptions): Promise<number> {
     const next = await lines.next();
     if (next.done) throw new EndOfInput();
     // A terminal echoes what was typed; piped answers are echoed so the transcript reads well.
-    if (!process.stdin.isTTY) out.write(`${next.value}\n`);
+    if (!process.stdin.isTTY) out.line(next.value);
     return next.value.trim();
   };
   const askChoice = async <T extends string>(prompt: string, choices: readonly T[], optional: boolean): Promise<T | undefined> => {
@@ -119,7 +121,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       try {
         stored = runtime.parse(readJson(options.file, 'incident file'));
       } catch (error) {
-        throw userErrorOf(error, `incident file ${JSON.stringify(options.file)}`);
+        throw userErrorOf(error, `incident file ${quote(options.file)}`);
       }
       const due = runtime.decideDue(stored, { now: Date.now() });
       if (due.changed) {
@@ -139,7 +141,7 @@ export async function walk(options: WalkOptions): Promise<number> {
 
     while (stored!.snapshot.status === 'active') {
       say();
-      printStatus(statusOf(loaded, stored!), style, say);
+      printStatus(statusOf(loaded, stored!), out);
       const events = availableEvents(definition, stored!);
       say(style.bold('What happened?'));
       const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false);
@@ -162,7 +164,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       if (decide(event)) say(style.dim(`Recorded ${type}; saved.`));
     }
     say();
-    printStatus(statusOf(loaded, stored!), style, say, 1);
+    printStatus(statusOf(loaded, stored!), out, 1);
     say(style.bold(`The incident is finished: ${JSON.stringify(stored!.snapshot.output)}`));
     return 0;
   } catch (error) {
