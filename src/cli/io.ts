@@ -1,5 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   compilePlaybook,
   createIncidentRuntime,
@@ -48,18 +47,6 @@ export function readJson(path: string, what: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     throw new UserError(`${what} ${quote(path)} is not valid JSON: ${short((error as Error).message)}`);
-  }
-}
-
-/** Writes atomically (temporary file, then rename), so a kill mid-write never corrupts a file. */
-export function writeJson(path: string, value: unknown): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UserError(`cannot write ${quote(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
 }
 

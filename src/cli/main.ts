@@ -30,7 +30,8 @@ const help: Record<string, string> = {
 Asks the assessment questions, then at each rung shows where the incident stands, the top
 recommendations and why, and a menu of what can happen now. The incident file is saved after
 every step; running walk again on the same file resumes where it was and applies any waiting
-window that ran out meanwhile. Answer "q" (or press Ctrl-C) to stop.
+window that ran out meanwhile. Several sessions may walk one file at once: each step is
+applied to the file's newest state, under a lock. Answer "q" (or press Ctrl-C) to stop.
 
 Options:
   --file <path>       incident file (default: incident.json)
