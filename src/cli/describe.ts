@@ -6,7 +6,8 @@ import {
   type Recommendation,
   type StoredIncident,
 } from '../index.js';
-import type { LoadedPlaybook, Style } from './io.js';
+import type { LoadedPlaybook } from './io.js';
+import { style, type Writer } from './terminal.js';
 
 /** The events that do something where the incident stands, in the order of the definition. */
 export function availableEvents(definition: PlaybookDefinition, stored: StoredIncident): string[] {
@@ -53,16 +54,16 @@ export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = D
   };
 }
 
-export function printStatus(status: Status, style: Style, write: (line: string) => void, limit = 3): void {
-  write(`${style.bold('Rung:')} ${style.accent(status.rung)} (${status.title})${status.status === 'done' ? ' (finished)' : ''}`);
+export function printStatus(status: Status, out: Writer, limit = 3): void {
+  out.line(`${style.bold('Rung:')} ${style.accent(status.rung)} (${status.title})${status.status === 'done' ? ' (finished)' : ''}`);
   const tracks = Object.entries(status.tracks).map(([track, state]) => `${track}: ${state}`);
-  if (tracks.length > 0) write(`${style.bold('Tracks:')} ${tracks.join(', ')}`);
+  if (tracks.length > 0) out.line(`${style.bold('Tracks:')} ${tracks.join(', ')}`);
   for (const deadline of status.deadlines) {
-    write(`${style.bold('Deadline:')} ${deadline.window} ${deadline.overdue ? style.warn(`was due ${deadline.due}`) : `due ${deadline.due}`}`);
+    out.line(`${style.bold('Deadline:')} ${deadline.window} ${deadline.overdue ? style.warn(`was due ${deadline.due}`) : `due ${deadline.due}`}`);
   }
-  if (status.output) write(`${style.bold('Outcome:')} ${JSON.stringify(status.output)}`);
+  if (status.output) out.line(`${style.bold('Outcome:')} ${JSON.stringify(status.output)}`);
   status.recommendations.slice(0, limit).forEach((r, index) => {
-    write(`${style.bold(`${index + 1}.`)} ${r.title}: ${r.detail}`);
-    for (const reason of r.because) write(`   ${style.dim(`because ${reason.text}`)}`);
+    out.line(`${style.bold(`${index + 1}.`)} ${r.title}: ${r.detail}`);
+    for (const reason of r.because) out.line(`   ${style.dim(`because ${reason.text}`)}`);
   });
 }

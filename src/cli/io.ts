@@ -1,15 +1,18 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   compilePlaybook,
   createIncidentRuntime,
   defaultPlaybook,
   formatIssues,
+  formatPath,
   IncidentError,
   validatePlaybook,
   type IncidentRuntime,
   type PlaybookDefinition,
+  type PlaybookIssue,
 } from '../index.js';
+import { quote } from '../quote.js';
+import { inert } from './terminal.js';
 
 /** A mistake of the user (bad file, bad JSON, unknown rung): printed as one line, exit code 1. */
 export class UserError extends Error {
@@ -21,13 +24,20 @@ export class UserError extends Error {
   }
 }
 
-export function readText(path: string, what: string): string {
-  if (!existsSync(path)) throw new UserError(`${what} ${JSON.stringify(path)} does not exist`);
+/** A message from elsewhere (a JSON parser, the library) as one inert line of a sensible length. */
+export function short(message: string, max = 1000): string {
+  const text = inert(message);
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** The file's text; `shownAs` is the path as the user gave it, for messages. */
+export function readText(path: string, what: string, shownAs = path): string {
+  if (!existsSync(path)) throw new UserError(`${what} ${quote(shownAs)} does not exist`);
   try {
     // Editors on Windows often start files with a byte-order mark.
     return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new UserError(`cannot read ${what} ${JSON.stringify(path)}: ${(error as Error).message}`);
+    throw new UserError(`cannot read ${what} ${quote(shownAs)}: ${(error as NodeJS.ErrnoException).code ?? short((error as Error).message)}`);
   }
 }
 
@@ -36,19 +46,7 @@ export function readJson(path: string, what: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new UserError(`${what} ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-/** Writes atomically (temporary file, then rename), so a kill mid-write never corrupts a file. */
-export function writeJson(path: string, value: unknown): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new UserError(`cannot write ${JSON.stringify(path)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UserError(`${what} ${quote(path)} is not valid JSON: ${short((error as Error).message)}`);
   }
 }
 
@@ -66,7 +64,7 @@ export function loadPlaybook(path: string | undefined): LoadedPlaybook {
       const [first, ...others] = result.error.issues;
       const more = others.length > 0 ? ` and ${others.length} more issue(s)` : '';
       throw new UserError(
-        `playbook ${JSON.stringify(path)} is invalid: ${formatIssues([first!]).slice(2)}${more} (run "crisis-playbook check ${path}")`,
+        `playbook ${quote(path)} is invalid: ${short(formatIssues([first!]).slice(2))}${more} (run "crisis-playbook check ${path}")`,
       );
     }
     definition = result.data;
@@ -75,26 +73,14 @@ export function loadPlaybook(path: string | undefined): LoadedPlaybook {
   return { definition, machine, runtime: createIncidentRuntime({ playbooks: [machine] }) };
 }
 
+/** The first issue as `path: message (code)`, short. */
+export function describeIssue(issue: PlaybookIssue | undefined, code: string): string {
+  const at = issue && issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
+  return `${at}${short(issue?.message ?? code)} (${code})`;
+}
+
 /** Turns an IncidentError into a one-line user error. */
 export function userErrorOf(error: unknown, where: string): unknown {
-  if (error instanceof IncidentError) {
-    const issue = error.issues[0];
-    const at = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return new UserError(`${where}: ${at}${issue?.message ?? error.code} (${error.code})`);
-  }
+  if (error instanceof IncidentError) return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}`);
   return error;
-}
-
-export interface Style {
-  readonly bold: (text: string) => string;
-  readonly dim: (text: string) => string;
-  readonly accent: (text: string) => string;
-  readonly warn: (text: string) => string;
-}
-
-/** ANSI styles when writing to a terminal and NO_COLOR is not set; plain text otherwise. */
-export function styleFor(stream: NodeJS.WriteStream): Style {
-  const on = stream.isTTY === true && !('NO_COLOR' in process.env) && process.env.TERM !== 'dumb';
-  const wrap = (open: number, close: number) => (text: string) => (on ? `\u001b[${open}m${text}\u001b[${close}m` : text);
-  return { bold: wrap(1, 22), dim: wrap(2, 22), accent: wrap(36, 39), warn: wrap(33, 39) };
 }

@@ -6,8 +6,10 @@ import {
   type StoredIncident,
   type TimelineEntry,
 } from '../index.js';
+import { quote } from '../quote.js';
 import { printStatus, snapshotOf, statusOf } from './describe.js';
-import { loadPlaybook, readJson, readText, styleFor, UserError, userErrorOf } from './io.js';
+import { describeIssue, loadPlaybook, readJson, readText, short, UserError, userErrorOf } from './io.js';
+import { style, writerFor } from './terminal.js';
 import { walk } from './walk.js';
 
 const usage = `Usage: crisis-playbook <command> [options]
@@ -28,7 +30,8 @@ const help: Record<string, string> = {
 Asks the assessment questions, then at each rung shows where the incident stands, the top
 recommendations and why, and a menu of what can happen now. The incident file is saved after
 every step; running walk again on the same file resumes where it was and applies any waiting
-window that ran out meanwhile. Answer "q" (or press Ctrl-C) to stop.
+window that ran out meanwhile. Several sessions may walk one file at once: each step is
+applied to the file's newest state, under a lock. Answer "q" (or press Ctrl-C) to stop.
 
 Options:
   --file <path>       incident file (default: incident.json)
@@ -91,30 +94,46 @@ const allowed: Record<string, (keyof typeof optionSpecs)[]> = {
   check: ['json', 'help'],
 };
 
-const print = (text: string) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const out = writerFor(process.stdout);
 
-/** Runs the CLI and returns the exit code. User mistakes are thrown as {@link UserError}. */
+/**
+ * Runs the CLI and returns the exit code. Every failure is reported here, as one line on
+ * stderr: a {@link UserError} with its own exit code, anything else with 1 (and its stack
+ * trace when DEBUG is set).
+ */
 export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (error) {
+    const err = writerFor(process.stderr);
+    const message = error instanceof Error ? error.message : String(error);
+    err.line(`crisis-playbook: ${error instanceof UserError ? message : short(message)}`);
+    if (process.env.DEBUG && error instanceof Error && error.stack) err.lines(error.stack);
+    return error instanceof UserError ? error.exitCode : 1;
+  }
+}
+
+async function run(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    print(usage);
+    out.lines(usage);
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
-    print('crisis-playbook CLI');
+    out.line('crisis-playbook CLI');
     return 0;
   }
   const names = allowed[command];
-  if (!names) throw new UserError(`unknown command ${JSON.stringify(command)}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
+  if (!names) throw new UserError(`unknown command ${quote(command)}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
   let parsed;
   try {
     parsed = parseArgs({ args: [...rest], options: optionSpecs, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UserError(`${(error as Error).message.split('\n')[0]} (see "crisis-playbook ${command} --help")`, 2);
+    throw new UserError(`${short((error as Error).message.split('\n')[0]!)} (see "crisis-playbook ${command} --help")`, 2);
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    print(help[command]!);
+    out.lines(help[command]!);
     return 0;
   }
   const unknown = (Object.keys(values) as (keyof typeof optionSpecs)[]).filter(
@@ -142,15 +161,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 function check(path: string, json: boolean): number {
   const result = validatePlaybook(readJson(path, 'playbook'));
   if (json) {
-    print(JSON.stringify(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues }));
+    out.json(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues });
     return result.success ? 0 : 1;
   }
   if (result.success) {
     const { id, version, ladder, tracks } = result.data;
-    print(`${path}: valid playbook "${id}" version ${version}: ${ladder.rungs.length} rungs, ${tracks.length} side tracks`);
+    out.line(`${path}: valid playbook ${quote(id)} version ${version}: ${ladder.rungs.length} rungs, ${tracks.length} side tracks`);
     return 0;
   }
-  print(`${path}: ${result.error.issues.length} issue(s)\n${formatIssues(result.error.issues)}`);
+  out.line(`${path}: ${result.error.issues.length} issue(s)`);
+  for (const issue of result.error.issues) out.line(formatIssues([issue]));
   return 1;
 }
 
@@ -158,7 +178,7 @@ function loadIncident(path: string, loaded: ReturnType<typeof loadPlaybook>): St
   try {
     return loaded.runtime.parse(readJson(path, 'incident file'));
   } catch (error) {
-    throw userErrorOf(error, `incident file ${JSON.stringify(path)}`);
+    throw userErrorOf(error, `incident file ${quote(path)}`);
   }
 }
 
@@ -170,9 +190,9 @@ function readEvents(path: string): { line: number; event: unknown }[] {
     try {
       events = JSON.parse(text);
     } catch (error) {
-      throw new UserError(`events file ${JSON.stringify(path)} is not valid JSON: ${(error as Error).message}`);
+      throw new UserError(`events file ${quote(path)} is not valid JSON: ${short((error as Error).message)}`);
     }
-    if (!Array.isArray(events)) throw new UserError(`events file ${JSON.stringify(path)} must hold a JSON array or JSON Lines`);
+    if (!Array.isArray(events)) throw new UserError(`events file ${quote(path)} must hold a JSON array or JSON Lines`);
     const starts = elementLines(text);
     return events.map((event: unknown, index) => ({ line: starts[index] ?? index + 1, event }));
   }
@@ -181,7 +201,7 @@ function readEvents(path: string): { line: number; event: unknown }[] {
     try {
       return [{ line: index + 1, event: JSON.parse(raw) as unknown }];
     } catch (error) {
-      throw new UserError(`${path}:${index + 1}: not valid JSON: ${(error as Error).message}`);
+      throw new UserError(`${path}:${index + 1}: not valid JSON: ${short((error as Error).message)}`);
     }
   });
 }
@@ -227,31 +247,26 @@ function replay(path: string, playbookPath: string | undefined, json: boolean): 
   let now =
     dated === -1 ? Date.now() : Date.parse((events[dated]!.event as { at: string }).at) - (dated + 1) * 60_000;
   let { incident } = loaded.runtime.open({ now });
-  const style = styleFor(process.stdout);
   const path_: string[] = [loaded.definition.ladder.initial];
   for (const { line, event } of events) {
     const at = (event as { at?: unknown } | null)?.at;
     now = typeof at === 'string' && Number.isFinite(Date.parse(at)) ? Math.max(now, Date.parse(at)) : now + 60_000;
     const parsed = loaded.runtime.safeDecide(incident, event, { now });
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-      throw new UserError(`${path}:${line}: ${where}${issue?.message ?? parsed.error.code} (${parsed.error.code})`);
-    }
+    if (!parsed.success) throw new UserError(`${path}:${line}: ${describeIssue(parsed.error.issues[0], parsed.error.code)}`);
     incident = parsed.data.incident;
     for (const entry of parsed.data.added) if (entry.to !== path_.at(-1)) path_.push(entry.to);
   }
   const timeline = incident.snapshot.context.timeline;
   if (json) {
-    print(JSON.stringify({ path: path_, status: incident.snapshot.status, output: incident.snapshot.output ?? null, timeline }));
+    out.json({ path: path_, status: incident.snapshot.status, output: incident.snapshot.output ?? null, timeline });
     return 0;
   }
-  print(`${style.bold('Path:')} ${path_.join(' → ')}`);
-  print(`${style.bold('Status:')} ${incident.snapshot.status}${incident.snapshot.output ? ` ${JSON.stringify(incident.snapshot.output)}` : ''}`);
-  print(style.bold('Timeline:'));
+  out.line(`${style.bold('Path:')} ${path_.join(' → ')}`);
+  out.line(`${style.bold('Status:')} ${incident.snapshot.status}${incident.snapshot.output ? ` ${JSON.stringify(incident.snapshot.output)}` : ''}`);
+  out.line(style.bold('Timeline:'));
   for (const entry of timeline as readonly TimelineEntry[]) {
     const move = entry.from === entry.to ? entry.from : `${entry.from} → ${entry.to}`;
-    print(`  ${entry.occurredAt ?? entry.at}  ${(entry.window ? `${entry.type} (${entry.window})` : entry.type).padEnd(30)} ${move}`);
+    out.line(`  ${entry.occurredAt ?? entry.at}  ${(entry.window ? `${entry.type} (${entry.window})` : entry.type).padEnd(30)} ${move}`);
   }
   return 0;
 }
@@ -261,10 +276,10 @@ function status(path: string, playbookPath: string | undefined, json: boolean): 
   const stored = loadIncident(path, loaded);
   const current = statusOf(loaded, stored);
   if (json) {
-    print(JSON.stringify(current));
+    out.json(current);
     return 0;
   }
-  printStatus(current, styleFor(process.stdout), print);
+  printStatus(current, out);
   return 0;
 }
 
@@ -272,6 +287,7 @@ function diagram(playbookPath: string | undefined, incidentPath: string | undefi
   const loaded = loadPlaybook(playbookPath);
   const snapshot = incidentPath === undefined ? undefined : snapshotOf(loaded, loadIncident(incidentPath, loaded));
   const text = toMermaid(loaded.definition, snapshot ? { snapshot } : {});
-  print(json ? JSON.stringify({ mermaid: text }) : text);
+  if (json) out.json({ mermaid: text });
+  else out.lines(text);
   return 0;
 }

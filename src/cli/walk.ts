@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { incidentFactsSchema, venues, type IncidentFacts, type PayloadField, type StoredIncident } from '../index.js';
 import { availableEvents, printStatus, statusOf } from './describe.js';
-import { loadPlaybook, readJson, styleFor, UserError, userErrorOf, writeJson } from './io.js';
+import { IncidentFile } from './incidentFile.js';
+import { loadPlaybook, UserError, userErrorOf } from './io.js';
+import { style, writerFor } from './terminal.js';
 
 export interface WalkOptions {
   readonly file: string;
@@ -24,14 +25,17 @@ const factQuestions: [keyof IncidentFacts, string][] = [
 
 /** Guides a responder through an incident, saving the incident file after every step. */
 export async function walk(options: WalkOptions): Promise<number> {
-  const out = options.json ? process.stderr : process.stdout;
-  const style = styleFor(out);
-  const say = (line = '') => void out.write(`${line}\n`);
+  const out = writerFor(options.json ? process.stderr : process.stdout);
+  const say = (line = '') => out.line(line);
+  const steps = writerFor(process.stdout);
   const emit = (value: unknown) => {
-    if (options.json) process.stdout.write(`${JSON.stringify(value)}\n`);
+    if (options.json) steps.json(value);
   };
   const loaded = loadPlaybook(options.playbook);
   const { runtime, definition } = loaded;
+  const file = new IncidentFile(options.file, runtime, () =>
+    say(style.dim(`Waiting for another crisis-playbook process to finish saving ${options.file}...`)),
+  );
 
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
@@ -45,7 +49,7 @@ export async function walk(options: WalkOptions): Promise<number> {
     const next = await lines.next();
     if (next.done) throw new EndOfInput();
     // A terminal echoes what was typed; piped answers are echoed so the transcript reads well.
-    if (!process.stdin.isTTY) out.write(`${next.value}\n`);
+    if (!process.stdin.isTTY) out.line(next.value);
     return next.value.trim();
   };
   const askChoice = async <T extends string>(prompt: string, choices: readonly T[], optional: boolean): Promise<T | undefined> => {
@@ -95,19 +99,24 @@ export async function walk(options: WalkOptions): Promise<number> {
     }
   };
 
-  let stored: StoredIncident;
-  const save = (next: StoredIncident) => {
-    stored = next;
-    writeJson(options.file, next);
-  };
-  const decide = (event: unknown) => {
+  /**
+   * Records the event on the file's newest document: another session may have changed it
+   * since the menu was shown, and then the event is decided again on that. False (with one
+   * line saying why) when it cannot be recorded.
+   */
+  const record = async (event: Record<string, unknown>): Promise<boolean> => {
+    let meanwhile = false;
     try {
-      const decision = runtime.decide(stored, event, { now: Date.now() });
-      save(decision.incident);
-      emit({ event, step: decision.step, tracks: decision.tracks, status: decision.status, added: decision.added });
+      const decision = await file.update((current, changed) => {
+        meanwhile = changed;
+        return runtime.decide(current, event, { now: Date.now() });
+      });
+      emit({ event, step: decision.step, tracks: decision.tracks, status: decision.status, added: decision.added, ...(meanwhile ? { reapplied: true } : {}) });
+      if (meanwhile) say(style.dim(`Another session changed ${options.file} meanwhile; ${String(event.type)} was applied to its newest state.`));
       return true;
     } catch (error) {
-      const problem = userErrorOf(error, 'not recorded');
+      const where = meanwhile ? `not recorded (another session changed ${options.file} meanwhile)` : 'not recorded';
+      const problem = error instanceof UserError ? new UserError(`${where}: ${error.message}`) : userErrorOf(error, where);
       if (!(problem instanceof UserError)) throw error;
       say(style.warn(problem.message));
       return false;
@@ -115,32 +124,33 @@ export async function walk(options: WalkOptions): Promise<number> {
   };
 
   try {
-    if (existsSync(options.file)) {
-      try {
-        stored = runtime.parse(readJson(options.file, 'incident file'));
-      } catch (error) {
-        throw userErrorOf(error, `incident file ${JSON.stringify(options.file)}`);
-      }
-      const due = runtime.decideDue(stored, { now: Date.now() });
+    // Another session may create the file first: then this one resumes it.
+    const created = !file.exists() && (await file.create(() => runtime.open({ now: Date.now() }).incident));
+    if (!created) {
+      const due = await file.update((current) => runtime.decideDue(current, { now: Date.now() }));
       if (due.changed) {
-        save(due.incident);
         emit({ event: { type: 'deadline.due' }, step: due.step, tracks: due.tracks, status: due.status, added: due.added });
         say(`Resumed ${options.file}: ${due.added.length} waiting window(s) ran out meanwhile (${due.added.map((e) => e.window).join(', ')}).`);
       } else {
         say(`Resumed ${options.file}.`);
       }
     } else {
-      save(runtime.open({ now: Date.now() }).incident);
       say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every step.`));
       say('First, what do you know? Answer what you can; Enter skips a question.');
       const facts = await askFacts();
-      if (Object.keys(facts).length > 0) decide({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
+      if (Object.keys(facts).length > 0) await record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
     }
 
-    while (stored!.snapshot.status === 'active') {
+    let stored: StoredIncident;
+    for (;;) {
+      // The file's newest state, with what another session may have recorded meanwhile.
+      const latest = file.read();
+      stored = latest.incident;
+      if (latest.changed) say(style.dim(`Another session changed ${options.file}; this is its newest state.`));
+      if (stored.snapshot.status !== 'active') break;
       say();
-      printStatus(statusOf(loaded, stored!), style, say);
-      const events = availableEvents(definition, stored!);
+      printStatus(statusOf(loaded, stored), out);
+      const events = availableEvents(definition, stored);
       say(style.bold('What happened?'));
       const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false);
       if (type === 'q' || type === undefined) {
@@ -159,11 +169,11 @@ export async function walk(options: WalkOptions): Promise<number> {
         if (note !== '') event.note = note;
       }
       if (options.by) event.by = options.by;
-      if (decide(event)) say(style.dim(`Recorded ${type}; saved.`));
+      if (await record(event)) say(style.dim(`Recorded ${type}; saved.`));
     }
     say();
-    printStatus(statusOf(loaded, stored!), style, say, 1);
-    say(style.bold(`The incident is finished: ${JSON.stringify(stored!.snapshot.output)}`));
+    printStatus(statusOf(loaded, stored), out, 1);
+    say(style.bold(`The incident is finished: ${JSON.stringify(stored.snapshot.output)}`));
     return 0;
   } catch (error) {
     if (error instanceof EndOfInput) {
