@@ -129,8 +129,15 @@ describe('a hostile playbook', () => {
 describe('a hostile incident file', () => {
   const start = Date.parse('2026-04-06T19:00:00Z');
   let closed: StoredIncident = openIncident({ now: start }).incident;
-  closed = decide(closed, { type: 'community.supported', note: escapes, by: escapes.slice(0, 100) }, { now: start + 60_000 }).incident;
-  closed = decide(closed, { type: 'incident.closed', reason: escapes }, { now: start + 120_000 }).incident;
+  closed = decide(closed, { type: 'community.supported', note: 'NOTE-VALUE', by: 'NAME-VALUE' }, { now: start + 60_000 }).incident;
+  closed = decide(closed, { type: 'incident.closed', reason: 'REASON-VALUE' }, { now: start + 120_000 }).incident;
+  // Events with control characters are refused, so the hostile text is written into the file by hand.
+  closed = JSON.parse(
+    JSON.stringify(closed)
+      .replaceAll('"NOTE-VALUE"', JSON.stringify(escapes))
+      .replaceAll('"NAME-VALUE"', JSON.stringify(escapes.slice(0, 100)))
+      .replaceAll('"REASON-VALUE"', JSON.stringify(escapes)),
+  ) as StoredIncident;
   const path = file('closed.json', JSON.stringify(closed));
 
   it('has its notes, names and reasons escaped wherever they are shown', async () => {
