@@ -51,7 +51,7 @@ describe('messages that quote input', () => {
     const big = safeParseEvent({ type: 'call.completed', apology: 10n, agreement: true });
     expect(big.success ? '' : big.error.message).toContain('received bigint');
     const now = safeDecide(openIncident({ now: t0 }).incident, { type: 'assessment.complete' }, { now: 10n as unknown as number });
-    expect(now.success ? '' : now.error.message).toMatch(/received 10n$/);
+    expect(now.success ? '' : now.error.issues[0]!.message).toMatch(/received 10n$/);
   });
 
   it('keep line breaks and escape sequences of the input out of the message lines', () => {
