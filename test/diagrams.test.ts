@@ -69,4 +69,12 @@ describe('toMermaid', () => {
     expect(text).toContain(toMermaid(defaultPlaybook));
     expect(withDiagram(text)).toBe(text);
   });
+
+  it('keeps control characters from a playbook out of the diagram', async () => {
+    const hostile = { ...defaultPlaybook, title: 'Evil\u001b[2J\u009b31m\ntitle', ladder: { ...defaultPlaybook.ladder, rungs: defaultPlaybook.ladder.rungs.map((r) => ({ ...r, title: `${r.title}\u0007` })) } };
+    const diagram = toMermaid(hostile as PlaybookDefinition);
+    // eslint-disable-next-line no-control-regex -- the point is to find control characters
+    expect(diagram.split('\n').join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    await expect(parse(diagram)).resolves.toMatchObject({ diagramType: 'stateDiagram' });
+  });
 });

@@ -41,7 +41,8 @@ function conditionLabel(condition: Condition): string {
 }
 
 function clean(text: string): string {
-  return text.replace(/["#:;{}<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  // eslint-disable-next-line no-control-regex -- control characters from a playbook must not reach a diagram
+  return text.replace(/["#:;{}<>\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function label(event: string, guard: Condition | undefined): string {
