@@ -1,11 +1,10 @@
 // Runs a case through Acme's extended playbook (legal review + holding statement) and prints
 // the path the incident took.
-import { createActor } from 'xstate';
-import { compilePlaybook, currentStep, recommend } from 'crisis-playbook';
+import { compilePlaybook, createIncident, currentStep, recommend } from 'crisis-playbook';
 import { acmePlaybook } from './playbook.js';
 
 const machine = compilePlaybook(acmePlaybook);
-const incident = createActor(machine).start();
+const incident = createIncident(machine).start();
 const path = [currentStep(incident.getSnapshot())];
 
 const events = [

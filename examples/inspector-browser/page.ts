@@ -1,11 +1,10 @@
 // The page script: runs the reference case with the hosted Stately inspector attached.
 import { createBrowserInspector } from '@statelyai/inspect';
-import { createActor } from 'xstate';
-import { crisisMachine, currentStep, incidentInspectorOptions, recommend } from 'crisis-playbook';
+import { createIncident, crisisMachine, currentStep, incidentInspectorOptions, recommend } from 'crisis-playbook';
 import { referenceCase } from '../reference-case/events.js';
 
 const inspector = createBrowserInspector(incidentInspectorOptions({ machine: crisisMachine }));
-const incident = createActor(crisisMachine, { inspect: inspector.inspect }).start();
+const incident = createIncident(crisisMachine, { inspect: inspector.inspect }).start();
 const list = document.querySelector('#steps')!;
 const button = document.querySelector<HTMLButtonElement>('#next')!;
 let next = 0;

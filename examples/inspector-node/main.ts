@@ -5,8 +5,7 @@
 import { createServer } from 'node:net';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import { createActor } from 'xstate';
-import { crisisMachine, incidentInspectorOptions } from 'crisis-playbook';
+import { createIncident, crisisMachine, incidentInspectorOptions } from 'crisis-playbook';
 import { referenceCase } from '../reference-case/events.js';
 
 const once = process.argv.includes('--once');
@@ -29,7 +28,7 @@ const seen: { type: string; name?: string; definition?: string; event?: { type: 
 createWebSocketReceiver({ server: url }).subscribe((event) => void seen.push(event as (typeof seen)[number]));
 
 const inspector = createWebSocketInspector({ url, ...incidentInspectorOptions({ machine: crisisMachine }) });
-const incident = createActor(crisisMachine, { inspect: inspector.inspect }).start();
+const incident = createIncident(crisisMachine, { inspect: inspector.inspect }).start();
 for (const event of referenceCase) incident.send(event);
 
 console.log(`inspector relay on http://localhost:${port} (open it in a browser to see the incident)`);

@@ -1,8 +1,7 @@
 // Loads a playbook kept as JSON (as an organisation would keep it in a file or a database),
 // validates it, compiles it and runs a case through it.
 import { readFileSync } from 'node:fs';
-import { createActor } from 'xstate';
-import { compilePlaybook, createEventParser, currentStep, currentTracks, formatIssues, recommend, validatePlaybook } from 'crisis-playbook';
+import { compilePlaybook, createEventParser, createIncident, currentStep, currentTracks, formatIssues, recommend, validatePlaybook } from 'crisis-playbook';
 
 const document: unknown = JSON.parse(readFileSync(new URL('./playbook.json', import.meta.url), 'utf8'));
 const checked = validatePlaybook(document);
@@ -12,7 +11,7 @@ if (!checked.success) {
 }
 const playbook = checked.data;
 const parser = createEventParser(playbook);
-const incident = createActor(compilePlaybook(playbook)).start();
+const incident = createIncident(compilePlaybook(playbook)).start();
 
 // Events as they would arrive from a request body: untyped JSON, parsed before sending.
 const incoming: unknown[] = [

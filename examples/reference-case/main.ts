@@ -1,10 +1,9 @@
 // Replays the reference case of DOMAIN.md through the default playbook and prints, after
 // each event, where the incident stands, the top recommendation and why.
-import { createActor } from 'xstate';
-import { crisisMachine, currentStep, currentTracks, recommend } from 'crisis-playbook';
+import { createIncident, crisisMachine, currentStep, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from './events.js';
 
-const actor = createActor(crisisMachine).start();
+const actor = createIncident(crisisMachine).start();
 console.log('crisis-playbook: the reference case, replayed through the default playbook\n');
 
 referenceCase.forEach((event, index) => {
