@@ -120,7 +120,7 @@ describe('a live incident created with createIncident', () => {
           expect(incident.getSnapshot()).toBe(before);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: 20_000 },
     );
     expect(accepted).toBeGreaterThan(0);
     incident.stop();
