@@ -188,7 +188,7 @@ function setAt(root: Json, path: (string | number)[], replace: (old: Json) => Js
   const next = replace((parent as Record<string | number, Json>)[key]!);
   if (next === undefined) {
     if (Array.isArray(parent)) parent.splice(Number(key), 1);
-    else delete (parent as Record<string, Json>)[key];
+    else Reflect.deleteProperty(parent, key);
   } else (parent as Record<string | number, Json>)[key] = next;
   return root;
 }

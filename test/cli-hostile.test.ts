@@ -111,7 +111,8 @@ describe('a hostile playbook', () => {
     expectShownOrRefused(await run(['status', incident, '--playbook', evil]), `Rung: gatheringInfo (${escapesShown})`, refusal);
     const walk = await run(['walk', '--file', join(dir, 'walk-escapes.json'), '--playbook', evil], [...Array(6).fill(''), 'q'].join('\n') + '\n');
     expectShownOrRefused(walk, `New incident (${escapesShown}), saved to`, refusal);
-    expectShownOrRefused(await run(['diagram', '--playbook', evil]), 'Evil\\u001b[2J\\u009b31m', refusal);
+    // toMermaid turns control characters into spaces, so the diagram stays a valid one.
+    expectShownOrRefused(await run(['diagram', '--playbook', evil]), 'state "Evil [2J 31m', refusal);
     const check = await run(['check', evil]);
     expectInert(check.stdout);
     expect(check.stderr).toBe('');
