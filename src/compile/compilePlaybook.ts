@@ -27,8 +27,8 @@ import type {
   TransitionSpec,
   WindowOf,
 } from '../definition/types.js';
-import { assertValidPlaybook, validatePlaybook } from '../definition/validatePlaybook.js';
-import type { PlaybookDefinitionError } from '../errors.js';
+import { assertValidPlaybook, unexpectedIssue, validatePlaybook } from '../definition/validatePlaybook.js';
+import { PlaybookDefinitionError } from '../errors.js';
 import { createEventParser, type EventParser } from '../events/parseEvent.js';
 
 /**
@@ -133,8 +133,9 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   definition: D,
   options: CompileOptions<G> = {},
 ): PlaybookMachine<D, G> {
-  assertValidPlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
-  return compileValidPlaybook(definition, options);
+  // Compiles the plain copy that was checked, so that what runs is what was validated.
+  const checked = assertValidPlaybook(definition, { guards: Object.keys(options.guards ?? {}) }) as D;
+  return compileValidPlaybook(checked, options);
 }
 
 /**
@@ -586,8 +587,8 @@ export type CompileResult<D extends PlaybookDefinition, G extends string = never
   | { readonly success: false; readonly error: PlaybookDefinitionError };
 
 /**
- * Like {@link compilePlaybook} but never throws for an invalid definition: returns the machine,
- * or the {@link PlaybookDefinitionError} with every issue.
+ * Like {@link compilePlaybook} but never throws, whatever it is given: returns the machine, or
+ * the {@link PlaybookDefinitionError} with every issue. The definition is validated once.
  *
  * @example
  * ```ts
@@ -603,7 +604,11 @@ export function safeCompilePlaybook<const D extends PlaybookDefinition, G extend
   definition: D,
   options: CompileOptions<G> = {},
 ): CompileResult<D, G> {
-  const validation = validatePlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
-  if (!validation.success) return { success: false, error: validation.error };
-  return { success: true, data: compilePlaybook(definition, options) };
+  try {
+    const validation = validatePlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
+    if (!validation.success) return { success: false, error: validation.error };
+    return { success: true, data: compileValidPlaybook(validation.data as D, options) };
+  } catch (error) {
+    return { success: false, error: new PlaybookDefinitionError([unexpectedIssue(error)]) };
+  }
 }
