@@ -183,12 +183,19 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   // recording stay-put transition wherever it would otherwise not handle the event.
   const recorders = timelineRecorders(definition);
   const records = (region: string, event: string) => (recorders.get(event) ?? region) === region;
-  const withRecordingFallback = (region: string, list: readonly TransitionSpec[], events: Iterable<string>) => {
+  // The events each region records, so that each state only looks at its own region's.
+  const recordedBy = new Map<string, string[]>();
+  for (const [event, region] of recorders) {
+    const events = recordedBy.get(region);
+    if (events) events.push(event);
+    else recordedBy.set(region, [event]);
+  }
+  const withRecordingFallback = (region: string, list: readonly TransitionSpec[]) => {
     const result = [...list];
-    for (const event of events) {
-      if (recorders.get(event) !== region) continue;
-      const own = result.filter((t) => t.event === event);
-      if (own.length === 0 || own.at(-1)!.guard !== undefined) {
+    const last = new Map(list.map((t) => [t.event, t]));
+    for (const event of recordedBy.get(region) ?? []) {
+      const own = last.get(event);
+      if (own === undefined || own.guard !== undefined) {
         result.push({ event, description: 'Recorded in the timeline; handled in another region.' });
       }
     }
@@ -244,7 +251,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
         // Shared transitions apply where the rung does not handle the event itself; one that
         // targets the rung it starts from stays put instead of re-entering it.
         const shared = (ladder.fromEveryRung ?? []).filter((t) => !ownEvents.has(t.event));
-        const on = groupBy(withRecordingFallback('ladder', [...own, ...shared], recorders.keys()), (t) => t.event);
+        const on = groupBy(withRecordingFallback('ladder', [...own, ...shared]), (t) => t.event);
         const after = groupBy(rung.after ?? [], (t) => t.window);
         return [
           rung.id,
@@ -310,7 +317,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
               meta: { title: state.title, advice: state.advice },
               on: Object.fromEntries(
                 Object.entries(
-                  groupBy(withRecordingFallback(track.id, state.on ?? [], recorders.keys()), (t) => t.event),
+                  groupBy(withRecordingFallback(track.id, state.on ?? []), (t) => t.event),
                 ).map(([event, list]) => [
                   event,
                   list.map((t) =>
@@ -433,23 +440,23 @@ export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefine
  * records it in the timeline: the ladder if it handles the event, else the first track.
  */
 function timelineRecorders(definition: PlaybookDefinition): Map<string, string> {
-  const regions: [string, Set<string>][] = [
-    [
-      'ladder',
-      new Set(
-        [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])].map(
-          (t) => t.event,
-        ),
-      ),
-    ],
-    ...definition.tracks.map(
-      (track) => [track.id, new Set(track.states.flatMap((state) => state.on ?? []).map((t) => t.event))] as [string, Set<string>],
-    ),
+  const regions: [string, readonly TransitionSpec[]][] = [
+    ['ladder', [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])]],
+    ...definition.tracks.map((track) => [track.id, track.states.flatMap((state) => state.on ?? [])] as [string, TransitionSpec[]]),
   ];
+  // One pass over the transitions: the first region that handles each event, and whether another does too.
+  const first = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const [region, transitions] of regions) {
+    for (const { event } of transitions) {
+      const earlier = first.get(event);
+      if (earlier === undefined) first.set(event, region);
+      else if (earlier !== region) shared.add(event);
+    }
+  }
   const recorders = new Map<string, string>();
   for (const event of Object.keys(definition.events)) {
-    const handlers = regions.filter(([, events]) => events.has(event)).map(([region]) => region);
-    if (handlers.length > 1) recorders.set(event, handlers[0]!);
+    if (shared.has(event)) recorders.set(event, first.get(event)!);
   }
   return recorders;
 }
