@@ -26,52 +26,36 @@ type Position =
   | 'advice'
   | 'tracks'
   | 'track'
-  | 'trackStates'
-  | 'trackState'
   | 'condition'
   | 'operands';
 
+/**
+ * The position of the children of a value at each position: one position for every child, or
+ * one per key (any other key is `plain`). A track state's children are placed like a rung's.
+ */
+const grammar: Partial<Record<Position, Position | Partial<Record<string, Position>>>> = {
+  root: { events: 'events', guards: 'guards', ladder: 'ladder', tracks: 'tracks' },
+  events: 'event',
+  event: { schema: 'eventSchema' },
+  guards: 'guard',
+  guard: { condition: 'condition' },
+  ladder: { fromEveryRung: 'transitions', rungs: 'rungs' },
+  transitions: 'transition',
+  transition: { guard: 'condition' },
+  rungs: 'rung',
+  rung: { on: 'transitions', after: 'transitions', advice: 'adviceList' },
+  adviceList: 'advice',
+  advice: { when: 'condition' },
+  tracks: 'track',
+  track: { states: 'rungs' },
+  condition: { not: 'condition', all: 'operands', any: 'operands' },
+  operands: 'condition',
+};
+
 /** The position of the value under `key` of a value at `position`. */
 function childPosition(position: Position, key: string | number): Position {
-  switch (position) {
-    case 'root':
-      return key === 'events' ? 'events' : key === 'guards' ? 'guards' : key === 'ladder' ? 'ladder' : key === 'tracks' ? 'tracks' : 'plain';
-    case 'events':
-      return 'event';
-    case 'event':
-      return key === 'schema' ? 'eventSchema' : 'plain';
-    case 'guards':
-      return 'guard';
-    case 'guard':
-      return key === 'condition' ? 'condition' : 'plain';
-    case 'ladder':
-      return key === 'fromEveryRung' ? 'transitions' : key === 'rungs' ? 'rungs' : 'plain';
-    case 'transitions':
-      return 'transition';
-    case 'transition':
-      return key === 'guard' ? 'condition' : 'plain';
-    case 'rungs':
-      return 'rung';
-    case 'rung':
-    case 'trackState':
-      return key === 'on' || key === 'after' ? 'transitions' : key === 'advice' ? 'adviceList' : 'plain';
-    case 'adviceList':
-      return 'advice';
-    case 'advice':
-      return key === 'when' ? 'condition' : 'plain';
-    case 'tracks':
-      return 'track';
-    case 'track':
-      return key === 'states' ? 'trackStates' : 'plain';
-    case 'trackStates':
-      return 'trackState';
-    case 'condition':
-      return key === 'not' ? 'condition' : key === 'all' || key === 'any' ? 'operands' : 'plain';
-    case 'operands':
-      return 'condition';
-    default:
-      return 'plain';
-  }
+  const next = grammar[position];
+  return typeof next === 'string' ? next : (next !== undefined && Object.hasOwn(next, key) && next[key]) || 'plain';
 }
 
 /**

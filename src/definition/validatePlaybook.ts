@@ -385,9 +385,10 @@ function expectedNames(names: Iterable<string>): string {
   return all.length > 10 ? `${shown} and ${all.length - 10} more` : shown;
 }
 
-/** The strings of an option that should list names; anything else lists none. */
+/** The strings of an option that should list names (an array or another iterable); anything else lists none. */
 function namesIn(names: unknown): string[] {
-  return Array.isArray(names) ? names.filter((name): name is string => typeof name === 'string') : [];
+  const iterable = typeof names === 'object' && names !== null && Symbol.iterator in names;
+  return iterable ? Array.from(names as Iterable<unknown>).filter((name): name is string => typeof name === 'string') : [];
 }
 
 function describeChain(chain: readonly string[]): string {
