@@ -96,7 +96,7 @@ function pathOf(link: Link | null): Path {
 
 interface Frame {
   readonly value: unknown;
-  readonly link: Link | null;
+  readonly link: Link;
   readonly depth: number;
   readonly position: Position;
   /** How many `all`/`any`/`not` enclose this value, when it is a condition. */
@@ -127,12 +127,12 @@ export function readDefinition(input: unknown): ReadDefinition {
   const stack: (Frame | { readonly leave: object })[] = [
     { value: input, link: { parent: null, key: 'value' }, depth: 0, position: 'root', level: 0, into: holder },
   ];
-  const keyOf = (frame: Frame) => frame.link!.key;
-  const cutAt = (link: Link | null, into: Record<string | number, unknown>, code: string, message: string) => {
+  const keyOf = (frame: Frame) => frame.link.key;
+  const cutAt = (link: Link, into: Record<string | number, unknown>, code: string, message: string) => {
     const path = pathOf(link);
     issues.push({ code, path, message });
     cuts.push(path);
-    into[link!.key] = cut;
+    into[link.key] = cut;
   };
   const unreadable = (error: unknown) => `This value cannot be read: reading it threw ${describeError(error)}`;
   const tooLarge = (path: Path): ReadDefinition => {
