@@ -54,11 +54,16 @@ const day = 86_400_000;
 
 /** The one message of each limit, used by every check that enforces it. */
 export const limitMessages = {
-  window: `a positive duration of at most ${limits.windowMs} ms (about ${(limits.windowMs / day).toFixed(1)} days), such as 86400000 or "24h"`,
+  // Rounded down: a window of the rounded-up 24.9 days would be over the limit.
+  window: `a positive duration of at most ${limits.windowMs} ms (about ${Math.floor((limits.windowMs / day) * 10) / 10} days), such as 86400000 or "24h"`,
   timeline: `The timeline holds ${limits.timelineEntries} entries, the most an incident keeps; close this incident and open a new one`,
   time: `a time from ${new Date(limits.earliestTime).toISOString()} to ${new Date(limits.latestTime).toISOString()}`,
   text: `text of at most ${limits.textLength} characters without control characters other than tab and line breaks`,
   storedDocument: `a stored incident of at most ${limits.storedDocumentLength} characters`,
+  definitionDepth: `a playbook nests objects and arrays at most ${limits.definitionDepth} levels deep (the list of an "all" or "any" counts as one level with its items)`,
+  definitionNodes: `a playbook holds at most ${limits.definitionNodes.toLocaleString('en-US')} values (objects, arrays, strings, numbers...)`,
+  conditionDepth: `a condition nests "all", "any" and "not" at most ${limits.conditionDepth} levels deep`,
+  guardChain: `a chain of named guards, each referring to the next, is at most ${limits.guardChain} guards long`,
 } as const;
 
 /** Whether `time` (epoch ms) is a time an incident can be processed at. */

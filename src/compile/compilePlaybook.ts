@@ -29,8 +29,8 @@ import type {
   TransitionSpec,
   WindowOf,
 } from '../definition/types.js';
-import { assertValidPlaybook, validatePlaybook } from '../definition/validatePlaybook.js';
-import type { PlaybookDefinitionError } from '../errors.js';
+import { assertValidPlaybook, unexpectedIssue, validatePlaybook } from '../definition/validatePlaybook.js';
+import { PlaybookDefinitionError } from '../errors.js';
 import { createEventParser, type EventParser } from '../events/parseEvent.js';
 
 /**
@@ -135,8 +135,9 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
   definition: D,
   options: CompileOptions<G> = {},
 ): PlaybookMachine<D, G> {
-  assertValidPlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
-  return compileValidPlaybook(definition, options);
+  // Compiles the plain copy that was checked, so that what runs is what was validated.
+  const checked = assertValidPlaybook(definition, { guards: Object.keys(options.guards ?? {}) }) as D;
+  return compileValidPlaybook(checked, options);
 }
 
 /**
@@ -186,12 +187,19 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   // recording stay-put transition wherever it would otherwise not handle the event.
   const recorders = timelineRecorders(definition);
   const records = (region: string, event: string) => (recorders.get(event) ?? region) === region;
-  const withRecordingFallback = (region: string, list: readonly TransitionSpec[], events: Iterable<string>) => {
+  // The events each region records, so that each state only looks at its own region's.
+  const recordedBy = new Map<string, string[]>();
+  for (const [event, region] of recorders) {
+    const events = recordedBy.get(region);
+    if (events) events.push(event);
+    else recordedBy.set(region, [event]);
+  }
+  const withRecordingFallback = (region: string, list: readonly TransitionSpec[]) => {
     const result = [...list];
-    for (const event of events) {
-      if (recorders.get(event) !== region) continue;
-      const own = result.filter((t) => t.event === event);
-      if (own.length === 0 || own.at(-1)!.guard !== undefined) {
+    const last = new Map(list.map((t) => [t.event, t]));
+    for (const event of recordedBy.get(region) ?? []) {
+      const own = last.get(event);
+      if (own === undefined || own.guard !== undefined) {
         result.push({ event, description: 'Recorded in the timeline; handled in another region.' });
       }
     }
@@ -247,7 +255,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
         // Shared transitions apply where the rung does not handle the event itself; one that
         // targets the rung it starts from stays put instead of re-entering it.
         const shared = (ladder.fromEveryRung ?? []).filter((t) => !ownEvents.has(t.event));
-        const on = groupBy(withRecordingFallback('ladder', [...own, ...shared], recorders.keys()), (t) => t.event);
+        const on = groupBy(withRecordingFallback('ladder', [...own, ...shared]), (t) => t.event);
         const after = groupBy(rung.after ?? [], (t) => t.window);
         return [
           rung.id,
@@ -312,7 +320,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
               meta: { title: state.title, advice: state.advice },
               on: Object.fromEntries(
                 Object.entries(
-                  groupBy(withRecordingFallback(track.id, state.on ?? [], recorders.keys()), (t) => t.event),
+                  groupBy(withRecordingFallback(track.id, state.on ?? []), (t) => t.event),
                 ).map(([event, list]) => [
                   event,
                   list.map((t) =>
@@ -439,23 +447,23 @@ export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefine
  * records it in the timeline: the ladder if it handles the event, else the first track.
  */
 function timelineRecorders(definition: PlaybookDefinition): Map<string, string> {
-  const regions: [string, Set<string>][] = [
-    [
-      'ladder',
-      new Set(
-        [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])].map(
-          (t) => t.event,
-        ),
-      ),
-    ],
-    ...definition.tracks.map(
-      (track) => [track.id, new Set(track.states.flatMap((state) => state.on ?? []).map((t) => t.event))] as [string, Set<string>],
-    ),
+  const regions: [string, readonly TransitionSpec[]][] = [
+    ['ladder', [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])]],
+    ...definition.tracks.map((track) => [track.id, track.states.flatMap((state) => state.on ?? [])] as [string, TransitionSpec[]]),
   ];
+  // One pass over the transitions: the first region that handles each event, and whether another does too.
+  const first = new Map<string, string>();
+  const shared = new Set<string>();
+  for (const [region, transitions] of regions) {
+    for (const { event } of transitions) {
+      const earlier = first.get(event);
+      if (earlier === undefined) first.set(event, region);
+      else if (earlier !== region) shared.add(event);
+    }
+  }
   const recorders = new Map<string, string>();
   for (const event of Object.keys(definition.events)) {
-    const handlers = regions.filter(([, events]) => events.has(event)).map(([region]) => region);
-    if (handlers.length > 1) recorders.set(event, handlers[0]!);
+    if (shared.has(event)) recorders.set(event, first.get(event)!);
   }
   return recorders;
 }
@@ -593,8 +601,8 @@ export type CompileResult<D extends PlaybookDefinition, G extends string = never
   | { readonly success: false; readonly error: PlaybookDefinitionError };
 
 /**
- * Like {@link compilePlaybook} but never throws for an invalid definition: returns the machine,
- * or the {@link PlaybookDefinitionError} with every issue.
+ * Like {@link compilePlaybook} but never throws, whatever it is given: returns the machine, or
+ * the {@link PlaybookDefinitionError} with every issue. The definition is validated once.
  *
  * @example
  * ```ts
@@ -610,7 +618,11 @@ export function safeCompilePlaybook<const D extends PlaybookDefinition, G extend
   definition: D,
   options: CompileOptions<G> = {},
 ): CompileResult<D, G> {
-  const validation = validatePlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
-  if (!validation.success) return { success: false, error: validation.error };
-  return { success: true, data: compilePlaybook(definition, options) };
+  try {
+    const validation = validatePlaybook(definition, { guards: Object.keys(options.guards ?? {}) });
+    if (!validation.success) return { success: false, error: validation.error };
+    return { success: true, data: compileValidPlaybook(validation.data as D, options) };
+  } catch (error) {
+    return { success: false, error: new PlaybookDefinitionError([unexpectedIssue(error)]) };
+  }
 }

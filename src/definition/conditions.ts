@@ -34,8 +34,17 @@ export function readPath(scope: ConditionScope, path: string): unknown {
   return value;
 }
 
+/** An `all`, `any` or `not` being evaluated: the conditions it combines and the next to look at. */
+interface Pending {
+  readonly kind: 'all' | 'any' | 'not';
+  readonly parts: readonly Condition[];
+  index: number;
+}
+
 /**
- * Evaluates a data condition. Named guards are resolved through `lookup`.
+ * Evaluates a data condition. Named guards are resolved through `lookup`. Iterative over
+ * `all`/`any`/`not`, so that nesting does not use the stack; parts are evaluated from left to
+ * right and `all`/`any` stop at the first part that decides, as `every` and `some` do.
  *
  * @category Playbook definition
  */
@@ -45,9 +54,50 @@ export function evaluateCondition(
   lookup: GuardLookup,
 ): boolean {
   if (typeof condition === 'string') return lookup(condition, scope);
-  if ('all' in condition) return condition.all.every((part) => evaluateCondition(part, scope, lookup));
-  if ('any' in condition) return condition.any.some((part) => evaluateCondition(part, scope, lookup));
-  if ('not' in condition) return !evaluateCondition(condition.not, scope, lookup);
+  if (!('all' in condition) && !('any' in condition) && !('not' in condition)) return compare(condition, scope);
+  const pending: Pending[] = [];
+  let next: Condition | undefined = condition;
+  let result = false;
+  for (;;) {
+    // Go down to the first part that is not a combination, and evaluate it.
+    while (next !== undefined) {
+      const node: Condition = next;
+      next = undefined;
+      if (typeof node === 'string') result = lookup(node, scope);
+      else if ('not' in node) {
+        pending.push({ kind: 'not', parts: [node.not], index: 0 });
+        next = node.not;
+      } else if ('all' in node || 'any' in node) {
+        const kind = 'all' in node ? 'all' : 'any';
+        const parts: readonly Condition[] = 'all' in node ? node.all : node.any;
+        if (parts.length === 0) result = kind === 'all';
+        else {
+          pending.push({ kind, parts, index: 0 });
+          next = parts[0];
+        }
+      } else result = compare(node, scope);
+    }
+    // Go up while the combinations are decided, or on to the next part of one that is not.
+    while (next === undefined) {
+      const top = pending.at(-1);
+      if (top === undefined) return result;
+      if (top.kind === 'not') {
+        result = !result;
+        pending.pop();
+      } else if ((top.kind === 'all' ? !result : result) || ++top.index >= top.parts.length) {
+        pending.pop();
+      } else {
+        next = top.parts[top.index];
+      }
+    }
+  }
+}
+
+/** A comparison of the value at `path`. */
+function compare(
+  condition: Exclude<Condition, string | { readonly all: unknown } | { readonly any: unknown } | { readonly not: unknown }>,
+  scope: ConditionScope,
+): boolean {
   const value = readPath(scope, condition.path);
   if ('equals' in condition) return value === condition.equals;
   if ('in' in condition) return condition.in.includes(value as ConditionValue);
@@ -58,8 +108,18 @@ export function evaluateCondition(
   return Array.isArray(value) && value.includes(condition.includes);
 }
 
+/** The conditions inside a combination, in order; none for a name or a comparison. */
+function partsOf(condition: Condition): readonly Condition[] {
+  if (typeof condition === 'string') return [];
+  if ('all' in condition) return condition.all;
+  if ('any' in condition) return condition.any;
+  if ('not' in condition) return [condition.not];
+  return [];
+}
+
 /**
- * The paths a condition reads, following named guards through `guards`.
+ * The paths a condition reads, following named guards through `guards`. Iterative, in the
+ * order the condition reads them.
  *
  * @category Playbook definition
  */
@@ -68,27 +128,42 @@ export function conditionPaths(
   guards: Readonly<Record<string, { readonly condition: Condition }>>,
   seen: Set<string> = new Set(),
 ): string[] {
-  if (typeof condition === 'string') {
-    const guard = Object.hasOwn(guards, condition) ? guards[condition] : undefined;
-    if (!guard || seen.has(condition)) return [];
-    seen.add(condition);
-    return conditionPaths(guard.condition, guards, seen);
+  const paths: string[] = [];
+  const stack: Condition[] = [condition];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (typeof node === 'string') {
+      const guard = Object.hasOwn(guards, node) ? guards[node] : undefined;
+      if (guard && !seen.has(node)) {
+        seen.add(node);
+        stack.push(guard.condition);
+      }
+    } else if ('path' in node) {
+      paths.push(node.path);
+    } else {
+      const parts = partsOf(node);
+      for (let index = parts.length - 1; index >= 0; index--) stack.push(parts[index]!);
+    }
   }
-  if ('all' in condition) return condition.all.flatMap((part) => conditionPaths(part, guards, seen));
-  if ('any' in condition) return condition.any.flatMap((part) => conditionPaths(part, guards, seen));
-  if ('not' in condition) return conditionPaths(condition.not, guards, seen);
-  return [condition.path];
+  return paths;
 }
 
 /**
- * The named guards a condition refers to, directly or inside `all`/`any`/`not`.
+ * The named guards a condition refers to, directly or inside `all`/`any`/`not`, in order.
+ * Iterative.
  *
  * @category Playbook definition
  */
 export function conditionGuardNames(condition: Condition): string[] {
-  if (typeof condition === 'string') return [condition];
-  if ('all' in condition) return condition.all.flatMap(conditionGuardNames);
-  if ('any' in condition) return condition.any.flatMap(conditionGuardNames);
-  if ('not' in condition) return conditionGuardNames(condition.not);
-  return [];
+  const names: string[] = [];
+  const stack: Condition[] = [condition];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (typeof node === 'string') names.push(node);
+    else {
+      const parts = partsOf(node);
+      for (let index = parts.length - 1; index >= 0; index--) stack.push(parts[index]!);
+    }
+  }
+  return names;
 }

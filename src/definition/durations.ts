@@ -1,3 +1,5 @@
+import { limits } from '../limits.js';
+
 /**
  * A waiting window: a positive number of milliseconds, or a string such as `'24h'`, `'90m'`,
  * `'2d'`, `'1h30m'` (units `d`, `h`, `m`, `s`, `ms`).
@@ -15,7 +17,7 @@
 export type Duration = number | string;
 
 /** The longest window a timer can wait for (2^31 - 1 ms, about 24.8 days). */
-const maxDuration = 2_147_483_647;
+const maxDuration = limits.windowMs;
 
 const unitMs = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000, ms: 1 } as const;
 const durationPattern = /^(?:\d+(?:ms|d|h|m|s))+$/;

@@ -10,6 +10,8 @@ import type {
   TransitionSpec,
   WindowSpec,
 } from './types.js';
+import { describeError } from './readDefinition.js';
+import { quote } from '../quote.js';
 import { validatePlaybook, type ValidateOptions } from './validatePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssue } from '../errors.js';
 
@@ -145,6 +147,21 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return new PlaybookBuilder<N>(definition as N, [...this.#issues, ...issues], removed, this.#operations + 1);
   }
 
+  /** Runs an operation; arguments it cannot use (a throwing getter, `null`...) become an issue. */
+  #attempt<N extends PlaybookDefinition>(operation: string, body: () => PlaybookBuilder<N>): PlaybookBuilder<N> {
+    try {
+      return body();
+    } catch (error) {
+      return this.#next<N>(this.#definition, [
+        {
+          code: 'invalid_operation',
+          path: ['operations', this.#operations],
+          message: `${operation}: cannot be carried out with these arguments: ${describeError(error)}`,
+        },
+      ]);
+    }
+  }
+
   #issue(code: string, field: string, message: string): PlaybookIssue {
     return { code, path: ['operations', this.#operations, field], message };
   }
@@ -154,10 +171,11 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   }
 
   #missingRung(id: string, field: string, operation: string): PlaybookIssue {
-    const known = this.#definition.ladder.rungs.map((rung) => `"${rung.id}"`).join(', ');
+    const rungs = this.#definition.ladder.rungs;
+    const known = `${rungs.slice(0, 10).map((rung) => quote(rung.id)).join(', ')}${rungs.length > 10 ? ` and ${rungs.length - 10} more` : ''}`;
     return this.#removed.has(id)
-      ? this.#issue('removed_rung_referenced', field, `${operation}: rung "${id}" was removed earlier`)
-      : this.#issue('unknown_rung', field, `${operation}: unknown rung "${id}"; expected one of ${known}`);
+      ? this.#issue('removed_rung_referenced', field, `${operation}: rung ${quote(id)} was removed earlier`)
+      : this.#issue('unknown_rung', field, `${operation}: unknown rung ${quote(id)}; expected one of ${known}`);
   }
 
   /**
@@ -165,7 +183,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * incidents are tied to them.
    */
   rename(identity: { id: string; version: string; title?: string; description?: string }): PlaybookBuilder<D> {
-    return this.#next({ ...this.#definition, ...identity });
+    return this.#attempt('rename', () => this.#next({ ...this.#definition, ...identity }));
   }
 
   /** Merges named entries into `events`, `guards` or `windows`, reporting names already taken. */
@@ -177,7 +195,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     const existing = this.#definition[section];
     const issues = Object.keys(entries)
       .filter((name) => Object.hasOwn(existing, name))
-      .map((name) => this.#issue('duplicate_id', section, `${operation}: "${name}" is already declared in ${section}`));
+      .map((name) => this.#issue('duplicate_id', section, `${operation}: ${quote(name)} is already declared in ${section}`));
     return this.#next<N>({ ...this.#definition, [section]: { ...existing, ...entries } }, issues);
   }
 
@@ -185,54 +203,58 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   addEvents<const E extends Readonly<Record<string, EventSpec>>>(
     events: E,
   ): PlaybookBuilder<Omit<D, 'events'> & { readonly events: D['events'] & E }> {
-    return this.#addNamed('events', events, 'addEvents');
+    return this.#attempt('addEvents', () => this.#addNamed('events', events, 'addEvents'));
   }
 
   /** Declares new named guards, written as conditions. */
   addGuards<const G extends Readonly<Record<string, GuardSpec>>>(
     guards: G,
   ): PlaybookBuilder<Omit<D, 'guards'> & { readonly guards: D['guards'] & G }> {
-    return this.#addNamed('guards', guards, 'addGuards');
+    return this.#attempt('addGuards', () => this.#addNamed('guards', guards, 'addGuards'));
   }
 
   /** Declares new waiting windows (named delays). */
   addWindows<const W extends Readonly<Record<string, WindowSpec>>>(
     windows: W,
   ): PlaybookBuilder<Omit<D, 'windows'> & { readonly windows: D['windows'] & W }> {
-    return this.#addNamed('windows', windows, 'addWindows');
+    return this.#attempt('addWindows', () => this.#addNamed('windows', windows, 'addWindows'));
   }
 
   /** Changes the default length of an existing waiting window. */
   setWindow(name: keyof D['windows'] & string, duration: Duration): PlaybookBuilder<D> {
-    const window = Object.hasOwn(this.#definition.windows, name) ? this.#definition.windows[name] : undefined;
-    if (!window) {
-      return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window "${name}"`)]);
-    }
-    return this.#next({ ...this.#definition, windows: { ...this.#definition.windows, [name]: { ...window, duration } } });
+    return this.#attempt('setWindow', () => {
+      const window = Object.hasOwn(this.#definition.windows, name) ? this.#definition.windows[name] : undefined;
+      if (!window) {
+        return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}`)]);
+      }
+      return this.#next({ ...this.#definition, windows: { ...this.#definition.windows, [name]: { ...window, duration } } });
+    });
   }
 
   /** Replaces the advice of a rung, or of a track state given as `track.state`. */
   setAdvice(state: RungOf<D> | `${D['tracks'][number]['id']}.${string}`, advice: readonly AdviceSpec[]): PlaybookBuilder<D> {
-    const definition = this.#definition;
-    if (this.#hasRung(state)) {
+    return this.#attempt('setAdvice', () => {
+      const definition = this.#definition;
+      if (this.#hasRung(state)) {
+        return this.#next({
+          ...definition,
+          ladder: {
+            ...definition.ladder,
+            rungs: definition.ladder.rungs.map((rung) => (rung.id === state ? { ...rung, advice } : rung)),
+          },
+        });
+      }
+      const [trackId, stateId] = state.split('.');
+      const track = definition.tracks.find((t) => t.id === trackId);
+      if (!track || !track.states.some((s) => s.id === stateId)) {
+        return this.#next(definition, [this.#missingRung(state, 'state', 'setAdvice')]);
+      }
       return this.#next({
         ...definition,
-        ladder: {
-          ...definition.ladder,
-          rungs: definition.ladder.rungs.map((rung) => (rung.id === state ? { ...rung, advice } : rung)),
-        },
+        tracks: definition.tracks.map((t) =>
+          t === track ? { ...t, states: t.states.map((s) => (s.id === stateId ? { ...s, advice } : s)) } : t,
+        ),
       });
-    }
-    const [trackId, stateId] = state.split('.');
-    const track = definition.tracks.find((t) => t.id === trackId);
-    if (!track || !track.states.some((s) => s.id === stateId)) {
-      return this.#next(definition, [this.#missingRung(state, 'state', 'setAdvice')]);
-    }
-    return this.#next({
-      ...definition,
-      tracks: definition.tracks.map((t) =>
-        t === track ? { ...t, states: t.states.map((s) => (s.id === stateId ? { ...s, advice } : s)) } : t,
-      ),
     });
   }
 
@@ -245,29 +267,31 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     position: InsertPosition<RungOf<D>>,
     rung: R,
   ): PlaybookBuilder<WithRungs<D, RungSpecOf<D> | R>> {
-    const anchor = 'before' in position ? position.before : position.after;
-    const field = 'before' in position ? 'before' : 'after';
-    const issues: PlaybookIssue[] = [];
-    if (!this.#hasRung(anchor)) issues.push(this.#missingRung(anchor, field, 'insertRung'));
-    if (this.#hasRung(rung.id)) issues.push(this.#issue('duplicate_id', 'rung', `insertRung: rung "${rung.id}" already exists`));
-    if (issues.length > 0) return this.#next(this.#definition, issues);
+    return this.#attempt('insertRung', () => {
+      const anchor = 'before' in position ? position.before : position.after;
+      const field = 'before' in position ? 'before' : 'after';
+      const issues: PlaybookIssue[] = [];
+      if (!this.#hasRung(anchor)) issues.push(this.#missingRung(anchor, field, 'insertRung'));
+      if (this.#hasRung(rung.id)) issues.push(this.#issue('duplicate_id', 'rung', `insertRung: rung ${quote(rung.id)} already exists`));
+      if (issues.length > 0) return this.#next(this.#definition, issues);
 
-    const { ladder } = this.#definition;
-    const index = ladder.rungs.findIndex((r) => r.id === anchor);
-    const rungs = [...ladder.rungs];
-    rungs.splice('before' in position ? index : index + 1, 0, rung);
-    const definition = { ...this.#definition, ladder: { ...ladder, rungs } };
-    const retarget = <T extends Targeted>(t: T, source: string | null): T =>
-      'before' in position
-        ? t.target === anchor && source !== rung.id && source !== anchor
-          ? { ...t, target: rung.id }
-          : t
-        : source === anchor && t.target !== undefined && t.target !== anchor
-          ? { ...t, target: rung.id }
-          : t;
-    const moved = mapTargets(definition, retarget);
-    const initial = 'before' in position && ladder.initial === anchor ? rung.id : moved.ladder.initial;
-    return this.#next({ ...moved, ladder: { ...moved.ladder, initial } });
+      const { ladder } = this.#definition;
+      const index = ladder.rungs.findIndex((r) => r.id === anchor);
+      const rungs = [...ladder.rungs];
+      rungs.splice('before' in position ? index : index + 1, 0, rung);
+      const definition = { ...this.#definition, ladder: { ...ladder, rungs } };
+      const retarget = <T extends Targeted>(t: T, source: string | null): T =>
+        'before' in position
+          ? t.target === anchor && source !== rung.id && source !== anchor
+            ? { ...t, target: rung.id }
+            : t
+          : source === anchor && t.target !== undefined && t.target !== anchor
+            ? { ...t, target: rung.id }
+            : t;
+      const moved = mapTargets(definition, retarget);
+      const initial = 'before' in position && ladder.initial === anchor ? rung.id : moved.ladder.initial;
+      return this.#next({ ...moved, ladder: { ...moved.ladder, initial } });
+    });
   }
 
   /**
@@ -275,11 +299,13 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * {@link PlaybookBuilder.addTransitions} or with its own transitions.
    */
   addRung<const R extends RungSpec>(rung: R): PlaybookBuilder<WithRungs<D, RungSpecOf<D> | R>> {
-    if (this.#hasRung(rung.id)) {
-      return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `addRung: rung "${rung.id}" already exists`)]);
-    }
-    const { ladder } = this.#definition;
-    return this.#next({ ...this.#definition, ladder: { ...ladder, rungs: [...ladder.rungs, rung] } });
+    return this.#attempt('addRung', () => {
+      if (this.#hasRung(rung.id)) {
+        return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `addRung: rung ${quote(rung.id)} already exists`)]);
+      }
+      const { ladder } = this.#definition;
+      return this.#next({ ...this.#definition, ladder: { ...ladder, rungs: [...ladder.rungs, rung] } });
+    });
   }
 
   /**
@@ -290,20 +316,22 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     id: Id,
     rung: R,
   ): PlaybookBuilder<WithRungs<D, Exclude<RungSpecOf<D>, { readonly id: Id }> | R>> {
-    if (!this.#hasRung(id)) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'replaceRung')]);
-    if (rung.id !== id && this.#hasRung(rung.id)) {
-      return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `replaceRung: rung "${rung.id}" already exists`)]);
-    }
-    const { ladder } = this.#definition;
-    const definition = {
-      ...this.#definition,
-      ladder: {
-        ...ladder,
-        initial: ladder.initial === id ? rung.id : ladder.initial,
-        rungs: ladder.rungs.map((r) => (r.id === id ? rung : r)),
-      },
-    };
-    return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target: rung.id } : t)));
+    return this.#attempt('replaceRung', () => {
+      if (!this.#hasRung(id)) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'replaceRung')]);
+      if (rung.id !== id && this.#hasRung(rung.id)) {
+        return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `replaceRung: rung ${quote(rung.id)} already exists`)]);
+      }
+      const { ladder } = this.#definition;
+      const definition = {
+        ...this.#definition,
+        ladder: {
+          ...ladder,
+          initial: ladder.initial === id ? rung.id : ladder.initial,
+          rungs: ladder.rungs.map((r) => (r.id === id ? rung : r)),
+        },
+      };
+      return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target: rung.id } : t)));
+    });
   }
 
   /**
@@ -315,41 +343,43 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     id: Id,
     options: { readonly rerouteTo?: Exclude<RungOf<D>, Id> } = {},
   ): PlaybookBuilder<WithRungs<D, Exclude<RungSpecOf<D>, { readonly id: Id }>>> {
-    const rung = this.#definition.ladder.rungs.find((r) => r.id === id);
-    if (!rung) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'removeRung')]);
-    const led = [
-      ...new Set([...(rung.on ?? []), ...(rung.after ?? [])].flatMap((t) => (t.target && t.target !== id ? [t.target] : []))),
-    ];
-    const target = options.rerouteTo ?? (led.length === 1 ? led[0] : undefined);
-    const removed = new Set([...this.#removed, id]);
-    if (target === undefined) {
-      return this.#next(
-        this.#definition,
-        [
-          this.#issue(
-            'ambiguous_removal',
-            'id',
-            led.length === 0
-              ? `removeRung: rung "${id}" leads nowhere; give rerouteTo`
-              : `removeRung: rung "${id}" leads to ${led.map((t) => `"${t}"`).join(', ')}; give rerouteTo with one of them`,
-          ),
-        ],
-        removed,
-      );
-    }
-    if (target === id || !this.#hasRung(target)) {
-      return this.#next(this.#definition, [this.#missingRung(target, 'rerouteTo', 'removeRung')], removed);
-    }
-    const { ladder } = this.#definition;
-    const definition = {
-      ...this.#definition,
-      ladder: {
-        ...ladder,
-        initial: ladder.initial === id ? target : ladder.initial,
-        rungs: ladder.rungs.filter((r) => r.id !== id),
-      },
-    };
-    return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target } : t)), [], removed);
+    return this.#attempt('removeRung', () => {
+      const rung = this.#definition.ladder.rungs.find((r) => r.id === id);
+      if (!rung) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'removeRung')]);
+      const led = [
+        ...new Set([...(rung.on ?? []), ...(rung.after ?? [])].flatMap((t) => (t.target && t.target !== id ? [t.target] : []))),
+      ];
+      const target = options.rerouteTo ?? (led.length === 1 ? led[0] : undefined);
+      const removed = new Set([...this.#removed, id]);
+      if (target === undefined) {
+        return this.#next(
+          this.#definition,
+          [
+            this.#issue(
+              'ambiguous_removal',
+              'id',
+              led.length === 0
+                ? `removeRung: rung ${quote(id)} leads nowhere; give rerouteTo`
+                : `removeRung: rung ${quote(id)} leads to ${led.map((t) => quote(t)).join(', ')}; give rerouteTo with one of them`,
+            ),
+          ],
+          removed,
+        );
+      }
+      if (target === id || !this.#hasRung(target)) {
+        return this.#next(this.#definition, [this.#missingRung(target, 'rerouteTo', 'removeRung')], removed);
+      }
+      const { ladder } = this.#definition;
+      const definition = {
+        ...this.#definition,
+        ladder: {
+          ...ladder,
+          initial: ladder.initial === id ? target : ladder.initial,
+          rungs: ladder.rungs.filter((r) => r.id !== id),
+        },
+      };
+      return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target } : t)), [], removed);
+    });
   }
 
   /**
@@ -357,20 +387,22 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * `threat.reported` that leads to a legal review from wherever the incident is).
    */
   addTransitions(rung: RungOf<D> | 'everyRung', transitions: readonly TransitionOf<D>[]): PlaybookBuilder<D> {
-    const { ladder } = this.#definition;
-    if (rung === 'everyRung') {
+    return this.#attempt('addTransitions', () => {
+      const { ladder } = this.#definition;
+      if (rung === 'everyRung') {
+        return this.#next({
+          ...this.#definition,
+          ladder: { ...ladder, fromEveryRung: [...(ladder.fromEveryRung ?? []), ...transitions] },
+        });
+      }
+      if (!this.#hasRung(rung)) return this.#next(this.#definition, [this.#missingRung(rung, 'rung', 'addTransitions')]);
       return this.#next({
         ...this.#definition,
-        ladder: { ...ladder, fromEveryRung: [...(ladder.fromEveryRung ?? []), ...transitions] },
+        ladder: {
+          ...ladder,
+          rungs: ladder.rungs.map((r) => (r.id === rung ? { ...r, on: [...(r.on ?? []), ...transitions] } : r)),
+        },
       });
-    }
-    if (!this.#hasRung(rung)) return this.#next(this.#definition, [this.#missingRung(rung, 'rung', 'addTransitions')]);
-    return this.#next({
-      ...this.#definition,
-      ladder: {
-        ...ladder,
-        rungs: ladder.rungs.map((r) => (r.id === rung ? { ...r, on: [...(r.on ?? []), ...transitions] } : r)),
-      },
     });
   }
 
@@ -378,10 +410,12 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   addTrack<const T extends TrackSpec>(
     track: T,
   ): PlaybookBuilder<Omit<D, 'tracks'> & { readonly tracks: readonly (D['tracks'][number] | T)[] }> {
-    const issues = this.#definition.tracks.some((t) => t.id === track.id)
-      ? [this.#issue('duplicate_id', 'track', `addTrack: track "${track.id}" already exists`)]
-      : [];
-    return this.#next({ ...this.#definition, tracks: [...this.#definition.tracks, track] }, issues);
+    return this.#attempt('addTrack', () => {
+      const issues = this.#definition.tracks.some((t) => t.id === track.id)
+        ? [this.#issue('duplicate_id', 'track', `addTrack: track ${quote(track.id)} already exists`)]
+        : [];
+      return this.#next({ ...this.#definition, tracks: [...this.#definition.tracks, track] }, issues);
+    });
   }
 
   /**
@@ -394,21 +428,24 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return result.data;
   }
 
-  /** Like {@link PlaybookBuilder.build} but returns the issues instead of throwing. */
+  /**
+   * Like {@link PlaybookBuilder.build} but returns the issues instead of throwing, whatever the
+   * definition holds. On success, `data` is the plain copy that {@link validatePlaybook} checked.
+   */
   safeBuild(options: ValidateOptions = {}): BuildResult<D> {
     const validation = validatePlaybook(this.#definition, options);
     const issues = [
       ...this.#issues,
       ...(validation.success ? [] : validation.error.issues.map((issue) => this.#explainRemoved(issue))),
     ];
-    if (issues.length > 0) return { success: false, error: new PlaybookDefinitionError(issues) };
-    return { success: true, data: this.#definition as D };
+    if (issues.length > 0 || !validation.success) return { success: false, error: new PlaybookDefinitionError(issues) };
+    return { success: true, data: validation.data as D };
   }
 
   #explainRemoved(issue: PlaybookIssue): PlaybookIssue {
     if (issue.code !== 'unknown_rung') return issue;
-    const id = [...this.#removed].find((removed) => issue.message.startsWith(`Unknown rung "${removed}"`));
-    return id === undefined ? issue : { ...issue, code: 'removed_rung_referenced', message: `Rung "${id}" was removed but is still referenced` };
+    const id = [...this.#removed].find((removed) => issue.message.startsWith(`Unknown rung ${quote(removed)}`));
+    return id === undefined ? issue : { ...issue, code: 'removed_rung_referenced', message: `Rung ${quote(id)} was removed but is still referenced` };
   }
 }
 

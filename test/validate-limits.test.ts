@@ -1,0 +1,391 @@
+import { describe, expect, it } from 'vitest';
+import { createActor } from 'xstate';
+import {
+  compileGuards,
+  compilePlaybook,
+  currentStep,
+  defaultPlaybook,
+  extendPlaybook,
+  limits,
+  recommend,
+  safeCompilePlaybook,
+  validatePlaybook,
+  type Condition,
+  type GuardSpec,
+  type PlaybookDefinition,
+  type PlaybookIssue,
+  type RungSpec,
+} from 'crisis-playbook';
+import { limitMessages } from '../src/limits.js';
+
+type Result = { success: true } | { success: false; error: { issues: readonly PlaybookIssue[] } };
+
+/** Codes and paths of a result's issues, `[]` on success. */
+const problems = (result: Result) => (result.success ? [] : result.error.issues.map(({ code, path }) => ({ code, path })));
+
+/** The three safe forms on one document: each must give the same issues. */
+function everySafeForm(document: unknown) {
+  const validated = validatePlaybook(document);
+  const compiled = safeCompilePlaybook(document as PlaybookDefinition);
+  const built = extendPlaybook(document as PlaybookDefinition).safeBuild();
+  expect(problems(compiled)).toEqual(problems(validated));
+  expect(problems(built)).toEqual(problems(validated));
+  return validated;
+}
+
+const withGuards = (guards: Record<string, unknown>): Record<string, unknown> => ({ ...defaultPlaybook, guards: { ...defaultPlaybook.guards, ...guards } });
+
+function nestNot(depth: number, inner: Condition = 'isPosterKnown'): Condition {
+  let condition = inner;
+  for (let i = 0; i < depth; i++) condition = { not: condition };
+  return condition;
+}
+
+function nestArrays(depth: number): unknown {
+  let value: unknown = [];
+  for (let i = 1; i < depth; i++) value = [value];
+  return value;
+}
+
+/** A chain of named guards c0 ... c{count - 1}, each (but c0) referring to the one before. */
+function guardChain(count: number, condition: (previous: string | undefined) => Condition): Record<string, GuardSpec> {
+  const guards: Record<string, GuardSpec> = {};
+  for (let i = 0; i < count; i++) guards[`c${i}`] = { description: `Link ${i}.`, condition: condition(i === 0 ? undefined : `c${i - 1}`) };
+  return guards;
+}
+
+describe('a condition nested too deep', () => {
+  it('1,400 levels of "not" is reported at the level that crosses the limit, without a stack overflow', () => {
+    const result = everySafeForm(withGuards({ deep: { description: 'Deep.', condition: nestNot(1400) } }));
+    expect(problems(result)).toEqual([
+      { code: 'condition_too_deep', path: ['guards', 'deep', 'condition', ...Array<string>(limits.conditionDepth).fill('not')] },
+    ]);
+    if (!result.success) expect(result.error.issues[0]!.message).toBe(`Condition nested too deep: ${limitMessages.conditionDepth}`);
+  });
+
+  it('1,400 levels of "all" on a transition: the list and its items count as one level', () => {
+    let guard: Condition = 'isPosterKnown';
+    for (let i = 0; i < 1400; i++) guard = { all: [guard] };
+    const rungs = defaultPlaybook.ladder.rungs.map((rung: RungSpec) =>
+      rung.id === 'monitoring' ? { ...rung, on: [{ event: 'contact.received', target: 'phoneCall', guard }, ...(rung.on ?? [])] } : rung,
+    );
+    const index = rungs.findIndex((rung) => rung.id === 'monitoring');
+    const result = everySafeForm({ ...defaultPlaybook, ladder: { ...defaultPlaybook.ladder, rungs } });
+    expect(problems(result)).toEqual([
+      {
+        code: 'condition_too_deep',
+        path: ['ladder', 'rungs', index, 'on', 0, 'guard', ...Array.from({ length: limits.conditionDepth }, () => ['all', 0]).flat()],
+      },
+    ]);
+  });
+
+  it(`${limits.conditionDepth} levels are allowed, ${limits.conditionDepth + 1} are not`, () => {
+    expect(validatePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth) } })).success).toBe(true);
+    expect(problems(validatePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth + 1) } })))).toEqual([
+      { code: 'condition_too_deep', path: ['guards', 'deep', 'condition', ...Array<string>(limits.conditionDepth).fill('not')] },
+    ]);
+  });
+
+  it('does not hide the other problems of the playbook', () => {
+    const result = validatePlaybook({
+      ...withGuards({ deep: { description: 'Deep.', condition: nestNot(100) }, loose: { description: 'Loose.', condition: 'nowhere' } }),
+      windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Never.', duration: '0h' } },
+    });
+    expect(problems(result)).toEqual([
+      { code: 'condition_too_deep', path: ['guards', 'deep', 'condition', ...Array<string>(limits.conditionDepth).fill('not')] },
+      { code: 'unknown_guard', path: ['guards', 'loose', 'condition'] },
+      { code: 'invalid_duration', path: ['windows', 'replyWindow', 'duration'] },
+    ]);
+  });
+});
+
+describe('a document nested too deep', () => {
+  const depth = 100_000;
+  /** The path of the array at depth `limits.definitionDepth + 1` inside arrays nested from `at`. */
+  const crossing = (at: (string | number)[]) => [...at, ...Array<number>(limits.definitionDepth + 1 - at.length).fill(0)];
+
+  it.each([
+    ['the description', ['description'], [{ code: 'invalid_type', path: ['description'] }]],
+    ['an unknown key', ['extra'], [{ code: 'unrecognized_keys', path: [] }]],
+    ['the tags of a rung', ['ladder', 'rungs', 1, 'tags'], [{ code: 'invalid_type', path: ['ladder', 'rungs', 1, 'tags', 0] }]],
+    ['the guards', ['guards'], [{ code: 'invalid_type', path: ['guards'] }]],
+  ] as const)('(100,000 arrays in %s) is reported where the limit is crossed, without a stack overflow', (_, at, others) => {
+    const document = structuredClone(defaultPlaybook) as unknown as Record<string, unknown>;
+    let parent: Record<string | number, unknown> = document;
+    for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+    parent[at.at(-1)!] = nestArrays(depth);
+    const result = everySafeForm(document);
+    expect(problems(result)).toEqual([{ code: 'too_deep', path: crossing([...at]) }, ...others]);
+  });
+
+  it('(100,000 arrays in a condition list) is reported where the limit is crossed', () => {
+    const result = everySafeForm(withGuards({ deep: { description: 'Deep.', condition: { path: 'facts.venue', in: nestArrays(depth) } } }));
+    // The condition fails its shape only because of what was left out: zod's "invalid_union"
+    // around the cut would say nothing more, so only the depth is reported.
+    expect(problems(result)).toEqual([{ code: 'too_deep', path: crossing(['guards', 'deep', 'condition', 'in']) }]);
+  });
+
+  it(`${limits.definitionDepth} levels are allowed, ${limits.definitionDepth + 1} are not`, () => {
+    expect(problems(validatePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth) }))).toEqual([
+      { code: 'unrecognized_keys', path: [] },
+    ]);
+    expect(problems(validatePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth + 1) }))).toEqual([
+      { code: 'too_deep', path: ['extra', ...Array<number>(limits.definitionDepth).fill(0)] },
+      { code: 'unrecognized_keys', path: [] },
+    ]);
+  });
+});
+
+describe('a document too large', () => {
+  /** How many values `value` holds, itself included. */
+  const countValues = (value: unknown): number =>
+    value !== null && typeof value === 'object' ? 1 + Object.values(value).reduce((sum: number, item) => sum + countValues(item), 0) : 1;
+
+  it(`of exactly ${limits.definitionNodes.toLocaleString('en-US')} values is checked; one more is refused`, () => {
+    const sized = (total: number) => {
+      const advice = { title: 'Padding', detail: 'Explained by many guards.', priority: 50, because: [] as string[] };
+      const document = {
+        ...defaultPlaybook,
+        ladder: {
+          ...defaultPlaybook.ladder,
+          rungs: defaultPlaybook.ladder.rungs.map((rung) => (rung.id === 'monitoring' ? { ...rung, advice: [...rung.advice, advice] } : rung)),
+        },
+      };
+      advice.because = Array<string>(total - countValues(document)).fill('isPosterKnown');
+      expect(countValues(document)).toBe(total);
+      return document;
+    };
+    expect(validatePlaybook(sized(limits.definitionNodes)).success).toBe(true);
+    const document = sized(limits.definitionNodes + 1);
+    const over = validatePlaybook(document);
+    // Counting stops at the value that crosses the limit: the last one, in document order.
+    const lastPath = (value: unknown, path: (string | number)[] = []): (string | number)[] => {
+      if (value === null || typeof value !== 'object') return path;
+      const entries = Object.entries(value);
+      if (entries.length === 0) return path;
+      const [key, last] = entries.at(-1)!;
+      return lastPath(last, [...path, Array.isArray(value) ? Number(key) : key]);
+    };
+    expect(lastPath(document).slice(0, 2)).toEqual(['tracks', 1]);
+    expect(problems(over)).toEqual([{ code: 'too_large', path: lastPath(document) }]);
+    if (!over.success) expect(over.error.issues[0]!.message).toContain(limitMessages.definitionNodes);
+  });
+
+  it('is refused before a huge array is read', () => {
+    const result = everySafeForm({ ...defaultPlaybook, tracks: new Array(1e9) });
+    expect(problems(result)).toEqual([{ code: 'too_large', path: ['tracks'] }]);
+  });
+
+  it('quotes a huge string short', () => {
+    const result = everySafeForm({ ...defaultPlaybook, id: 'a'.repeat(10_000_000) });
+    expect(problems(result)).toEqual([{ code: 'invalid_format', path: ['id'] }]);
+    if (!result.success) expect(result.error.issues[0]!.message.length).toBeLessThan(400);
+  });
+});
+
+describe('a long chain of named guards', () => {
+  it('of 10,000 guards is reported once, where the chain grows over the limit', () => {
+    const result = everySafeForm(withGuards(guardChain(10_000, (previous) => (previous ? { not: previous } : { path: 'facts.venue', equals: 'private-group' }))));
+    expect(problems(result)).toEqual([{ code: 'guard_chain_too_long', path: ['guards', `c${limits.guardChain}`, 'condition'] }]);
+    if (!result.success) {
+      expect(result.error.issues[0]!.message).toBe(
+        `Guard "c32" starts a chain of 33 named guards ("c32" → "c31" → "c30" → … → "c0"): ${limitMessages.guardChain}`,
+      );
+    }
+  });
+
+  it(`of ${limits.guardChain} guards, each ${limits.conditionDepth} levels deep, is valid and evaluates without a stack overflow`, () => {
+    const deep = (inner: Condition): Condition => {
+      let condition = inner;
+      for (let level = 0; level < limits.conditionDepth; level++) {
+        // An even number of "not", so that the condition holds when its innermost part does.
+        condition =
+          level % 4 === 0
+            ? { all: [condition] }
+            : level % 4 === 1
+              ? { any: [{ path: 'threats', includes: 'violence' }, condition] }
+              : { not: condition };
+      }
+      return condition;
+    };
+    // Checked below: a condition of exactly the deepest nesting allowed.
+    const levels = (condition: Condition): number =>
+      typeof condition === 'string' || 'path' in condition
+        ? 0
+        : 1 + Math.max(...('all' in condition ? condition.all : 'any' in condition ? condition.any : [condition.not]).map(levels));
+    const guards = guardChain(limits.guardChain, (previous) => deep(previous ?? { path: 'event.channel', equals: 'phone' }));
+    expect(levels(guards.c0!.condition)).toBe(limits.conditionDepth);
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addGuards(guards)
+      .addTransitions('monitoring', [
+        { event: 'contact.received', target: 'resolved', guard: `c${limits.guardChain - 1}` },
+        { event: 'contact.received', target: 'closed', guard: deep({ path: 'event.channel', equals: 'email' }) },
+      ])
+      .safeBuild();
+    expect(playbook.success).toBe(true);
+    if (!playbook.success) return;
+    const machine = compilePlaybook(playbook.data);
+    const toMonitoring = (channel: string) => {
+      const actor = createActor(machine).start();
+      actor.send({ type: 'assessment.complete' });
+      actor.send({ type: 'message.ignored' });
+      expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+      expect(recommend(actor.getSnapshot()).length).toBeGreaterThan(0);
+      actor.send({ type: 'contact.received', channel } as never);
+      return currentStep(actor.getSnapshot());
+    };
+    expect(toMonitoring('phone')).toBe('resolved'); // through the chain of 32 guards
+    expect(toMonitoring('email')).toBe('closed'); // through the inline condition, 32 levels deep
+    expect(toMonitoring('message')).toBe('monitoring'); // neither holds
+  });
+
+  it('evaluate all/any/not without the stack, however deep (compileGuards does not validate)', () => {
+    let condition: Condition = { path: 'facts.knowsPoster', equals: true };
+    for (let level = 0; level < 100_000; level++) condition = level % 2 ? { not: condition } : { any: [{ path: 'threats', includes: 'visit' }, condition] };
+    const guards = compileGuards({ ...defaultPlaybook, guards: { deep: { description: 'Deep.', condition } } });
+    expect(guards.deep({ context: { facts: { knowsPoster: true } }, event: { type: 'x' } })).toBe(true);
+    expect(guards.deep({ context: { facts: { knowsPoster: false } }, event: { type: 'x' } })).toBe(false);
+  });
+
+  it(`of ${limits.guardChain} guards is allowed, ${limits.guardChain + 1} are not`, () => {
+    const chain = (count: number) => withGuards(guardChain(count, (previous) => previous ?? { path: 'facts.venue', equals: 'private-group' }));
+    expect(validatePlaybook(chain(limits.guardChain)).success).toBe(true);
+    expect(problems(validatePlaybook(chain(limits.guardChain + 1)))).toEqual([
+      { code: 'guard_chain_too_long', path: ['guards', `c${limits.guardChain}`, 'condition'] },
+    ]);
+  });
+});
+
+describe('a guard cycle', () => {
+  it('is reported for each guard on the cycle, not for the guards that only lead to it', () => {
+    const result = everySafeForm(
+      withGuards({
+        a: { description: 'A.', condition: { all: ['b', 'isPosterKnown'] } },
+        b: { description: 'B.', condition: { not: 'a' } },
+        c: { description: 'Leads to the cycle.', condition: 'a' },
+        self: { description: 'Itself.', condition: { any: ['self'] } },
+      }),
+    );
+    expect(problems(result)).toEqual([
+      { code: 'guard_cycle', path: ['guards', 'a', 'condition'] },
+      { code: 'guard_cycle', path: ['guards', 'b', 'condition'] },
+      { code: 'guard_cycle', path: ['guards', 'self', 'condition'] },
+    ]);
+  });
+});
+
+describe('values that are not plain data', () => {
+  it('a cyclic object is reported where it refers back', () => {
+    const document: Record<string, unknown> = { ...defaultPlaybook };
+    document.self = document;
+    expect(problems(everySafeForm(document))).toEqual([
+      { code: 'circular_reference', path: ['self'] },
+      { code: 'unrecognized_keys', path: [] },
+    ]);
+    const loop: { all: unknown[] } = { all: [] };
+    loop.all.push(loop);
+    expect(problems(everySafeForm(withGuards({ loop: { description: 'Loop.', condition: loop } })))).toEqual([
+      { code: 'circular_reference', path: ['guards', 'loop', 'condition', 'all', 0] },
+    ]);
+  });
+
+  it('a value shared in two places is not a cycle', () => {
+    const shared = { path: 'facts.venue', equals: 'private-group' } as const;
+    const result = validatePlaybook(withGuards({ one: { description: 'One.', condition: shared }, two: { description: 'Two.', condition: { not: shared } } }));
+    expect(result.success).toBe(true);
+  });
+
+  it('a Proxy that throws is reported where it is read', () => {
+    const throwing = new Proxy({}, {
+      ownKeys() {
+        throw new Error('no keys');
+      },
+    });
+    expect(problems(everySafeForm(throwing))).toEqual([{ code: 'unreadable_value', path: [] }]);
+    const rungs: unknown[] = [...defaultPlaybook.ladder.rungs];
+    rungs[1] = new Proxy(defaultPlaybook.ladder.rungs[1], {
+      get(target, key, receiver) {
+        if (key === 'title') throw new TypeError('no title');
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const result = everySafeForm({ ...defaultPlaybook, ladder: { ...defaultPlaybook.ladder, rungs } });
+    expect(problems(result)).toEqual([{ code: 'unreadable_value', path: ['ladder', 'rungs', 1, 'title'] }]);
+    if (!result.success) expect(result.error.issues[0]!.message).toBe('This value cannot be read: reading it threw TypeError: "no title"');
+    const revocable = Proxy.revocable({}, {});
+    revocable.revoke();
+    expect(problems(everySafeForm({ ...defaultPlaybook, guards: revocable.proxy }))).toEqual([{ code: 'unreadable_value', path: ['guards'] }]);
+  });
+
+  it('a getter that throws is reported at its key; getters are read once', () => {
+    let reads = 0;
+    const document = {
+      ...defaultPlaybook,
+      get title(): string {
+        throw new Error('getter');
+      },
+      get description(): string {
+        reads++;
+        return reads === 1 ? 'A description.' : '';
+      },
+    };
+    expect(problems(validatePlaybook(document))).toEqual([{ code: 'unreadable_value', path: ['title'] }]);
+    expect(reads).toBe(1);
+  });
+
+  it('BigInts, functions and symbols are refused by the shape, with their paths', () => {
+    const result = everySafeForm({ ...defaultPlaybook, $schema: () => 'x', version: 10n, description: Symbol('d') });
+    expect(problems(result)).toEqual([
+      { code: 'invalid_type', path: ['$schema'] },
+      { code: 'invalid_type', path: ['version'] },
+      { code: 'invalid_type', path: ['description'] },
+    ]);
+    expect(problems(everySafeForm(() => defaultPlaybook))).toEqual([{ code: 'invalid_type', path: [] }]);
+  });
+
+  it('a valid document behind getters compiles from what was checked', () => {
+    let reads = 0;
+    const document = {
+      ...defaultPlaybook,
+      get id(): string {
+        reads++;
+        return reads === 1 ? 'checked' : 'not checked!';
+      },
+    };
+    const result = safeCompilePlaybook(document);
+    expect(result.success).toBe(true);
+    if (result.success) expect(result.data.id).toBe('checked');
+  });
+
+  it('builder operations given unusable arguments become issues', () => {
+    const result = extendPlaybook(defaultPlaybook)
+      .addRung(null as never)
+      .insertRung(null as never, null as never)
+      .safeBuild();
+    expect(problems(result)).toEqual([
+      { code: 'invalid_operation', path: ['operations', 0] },
+      { code: 'invalid_operation', path: ['operations', 1] },
+    ]);
+  });
+});
+
+describe('messages', () => {
+  it('of an invalid duration use the shared window limit', () => {
+    const result = validatePlaybook({
+      ...defaultPlaybook,
+      windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: '25d' } },
+    });
+    expect(result.success || result.error.issues).toEqual([
+      { code: 'invalid_duration', path: ['windows', 'replyWindow', 'duration'], message: `Expected ${limitMessages.window}; received "25d"` },
+    ]);
+    expect(limitMessages.window).toContain('about 24.8 days');
+  });
+
+  it('list at most ten expected names', () => {
+    const guards: Record<string, GuardSpec> = {};
+    for (let i = 0; i < 5000; i++) guards[`g${i}`] = { description: 'G.', condition: 'isPosterKnown' };
+    const result = validatePlaybook(withGuards({ ...guards, broken: { description: 'Broken.', condition: 'missing' } }));
+    expect(problems(result)).toEqual([{ code: 'unknown_guard', path: ['guards', 'broken', 'condition'] }]);
+    if (!result.success) expect(result.error.issues[0]!.message).toMatch(/^Unknown guard "missing"; expected one of "[^"]+"(, "[^"]+"){9} and 4998 more$/);
+  });
+});
