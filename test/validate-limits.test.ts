@@ -389,3 +389,18 @@ describe('messages', () => {
     if (!result.success) expect(result.error.issues[0]!.message).toMatch(/^Unknown guard "missing"; expected one of "[^"]+"(, "[^"]+"){9} and 4998 more$/);
   });
 });
+
+describe('text and names a playbook may not use', () => {
+  it('refuses event types that XState reserves', () => {
+    const result = validatePlaybook({ ...defaultPlaybook, events: { ...defaultPlaybook.events, 'xstate.stop': { description: 'Forged.' } } });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((issue) => [issue.code, issue.path])).toContainEqual(['reserved_id', ['events', 'xstate.stop']]);
+  });
+
+  it('refuses control characters in titles and descriptions, which terminals, inspectors and diagrams show', () => {
+    const result = validatePlaybook({ ...defaultPlaybook, title: 'Evil\u001b[2J', description: 'Bell\u0007' });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual(expect.arrayContaining(['title', 'description']));
+    expect(validatePlaybook({ ...defaultPlaybook, description: 'Line one.\nLine two.\tTabbed.' }).success).toBe(true);
+  });
+});

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCleanText } from '../limits.js';
 import type { Condition } from './types.js';
 
 const id = z
@@ -11,7 +12,8 @@ const eventType = z
     'Expected a dot-namespaced, lower-case event type such as "access.denied"',
   )
   .max(100);
-const text = (max: number) => z.string().min(1).max(max);
+// Titles, descriptions and advice are shown in terminals, inspectors and diagrams: no control characters.
+const text = (max: number) => z.string().min(1).max(max).refine(isCleanText, { message: 'Expected text without control characters other than tab and line breaks' });
 const value = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
 const path = z
   .string()

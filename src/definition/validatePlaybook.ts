@@ -198,6 +198,9 @@ function checkReferences(definition: PlaybookDefinition, options: ValidateOption
     }
   }
   for (const [type, spec] of Object.entries(definition.events)) {
+    if (type.startsWith('xstate.')) {
+      add('reserved_id', ['events', type], `Event types starting with "xstate." are XState's own; received ${quote(type)}`);
+    }
     if (spec.payload && Object.hasOwn(spec.payload, 'type')) {
       add('reserved_field', ['events', type, 'payload', 'type'], 'The payload field "type" is reserved for the event type');
     }
