@@ -175,11 +175,18 @@ function server(count: number) {
 
 // 3. Mutated playbooks: validation and compilation never throw, and valid results run.
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-function nodesOf(value: Json, path: (string | number)[] = [], into: (string | number)[][] = []): (string | number)[][] {
-  into.push(path);
-  if (Array.isArray(value)) value.forEach((child, index) => nodesOf(child, [...path, index], into));
-  else if (value !== null && typeof value === 'object') for (const [key, child] of Object.entries(value)) nodesOf(child, [...path, key], into);
-  return into;
+/** The paths of a document's values, down to 80 levels (deeper ones are left as they are). */
+function nodesOf(root: Json): (string | number)[][] {
+  const paths: (string | number)[][] = [];
+  const stack: [Json, (string | number)[]][] = [[root, []]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [value, path] = next;
+    paths.push(path);
+    if (path.length >= 80 || value === null || typeof value !== 'object') continue;
+    if (Array.isArray(value)) value.forEach((child, index) => stack.push([child, [...path, index]]));
+    else for (const [key, child] of Object.entries(value)) stack.push([child, [...path, key]]);
+  }
+  return paths;
 }
 function setAt(root: Json, path: (string | number)[], replace: (old: Json) => Json | undefined): Json {
   if (path.length === 0) return replace(root) ?? null;
