@@ -75,8 +75,8 @@ export { recommend } from './advice/recommend.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 
 // Live incidents: the safe way to run one.
-export { createIncident, IncidentActor } from './runtime/incidentActor.js';
-export type { IncidentOptions, Refusal, SendResult } from './runtime/incidentActor.js';
+export { createIncident } from './runtime/incidentActor.js';
+export type { IncidentActor, IncidentOptions, Refusal, SendResult } from './runtime/incidentActor.js';
 
 // Runtime: stored incidents, pure decisions, deadlines, restore.
 export { createIncidentRuntime } from './runtime/incidentRuntime.js';

@@ -28,7 +28,7 @@ export interface Refusal {
 }
 
 /**
- * The result of {@link IncidentActor.safeSend}: accepted, or refused with the reasons.
+ * The result of `safeSend` on an {@link IncidentActor}: accepted, or refused with the reasons.
  *
  * @example
  * ```ts
@@ -45,8 +45,8 @@ export interface Refusal {
 export type SendResult = { readonly success: true } | { readonly success: false; readonly error: IncidentError };
 
 /**
- * Options of {@link createIncident}: XState's actor options (`input`, `inspect`, `clock`, `id`,
- * `systemId`, `logger`), and `onRefused`.
+ * Options of {@link createIncident}: XState's actor options that make sense for an incident,
+ * and `onRefused`.
  *
  * @example
  * ```ts
@@ -61,14 +61,27 @@ export type SendResult = { readonly success: true } | { readonly success: false;
  *
  * @category Live incidents
  */
-export interface IncidentOptions<M extends AnyStateMachine> extends Omit<ActorOptions<M>, 'snapshot' | 'src' | 'parent' | 'syncSnapshot'> {
+export interface IncidentOptions<M extends AnyStateMachine> {
+  /** The facts known at the start and per-incident waiting windows (see `IncidentInput`). */
+  readonly input?: ActorOptions<M>['input'];
+  /** An inspection observer, for example `@statelyai/inspect`'s `inspector.inspect`. */
+  readonly inspect?: ActorOptions<M>['inspect'];
+  /** The clock timers run on and times are read from (XState's `SimulatedClock` in tests). */
+  readonly clock?: ActorOptions<M>['clock'];
+  /** The actor's id. */
+  readonly id?: string;
+  /** The actor's id in its system. */
+  readonly systemId?: string;
+  /** Where XState logs. */
+  readonly logger?: ActorOptions<M>['logger'];
   /** Called for every event the incident refuses, with the reasons. */
   readonly onRefused?: (refusal: Refusal) => void;
 }
 
 /**
- * A live incident: an XState actor that takes events only after checking them, so that no
- * input can harm it. See {@link createIncident}.
+ * A live incident: an XState `Actor` (start it, subscribe to it, inspect it, `waitFor` it)
+ * whose `send` checks every event first, so that no input can harm it, with `safeSend` to
+ * learn why an event was refused. See {@link createIncident}.
  *
  * @example
  * ```ts
@@ -76,17 +89,23 @@ export interface IncidentOptions<M extends AnyStateMachine> extends Omit<ActorOp
  *
  * const incident: IncidentActor<typeof crisisMachine> = createIncident(crisisMachine).start();
  * incident.send({ type: 'assessment.complete' });
+ * console.log(incident.safeSend({ type: 'nope' }).success); // false
  * incident.stop();
  * ```
  *
  * @category Live incidents
  */
-export class IncidentActor<M extends AnyStateMachine> extends Actor<M> {
+export type IncidentActor<M extends AnyStateMachine> = Actor<M> & {
+  /** Sends an event and says whether it was accepted, or why not. Never throws for any input. */
+  safeSend(event: unknown): SendResult;
+};
+
+/** The class behind {@link IncidentActor}; created by {@link createIncident} and `restore`. */
+export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #onRefused: ((refusal: Refusal) => void) | undefined;
   readonly #parse: (input: unknown) => { success: true; data: unknown } | { success: false; error: { issues: IncidentError['issues'] } };
 
-  /** @internal Use {@link createIncident} or `restoreIncident`. */
-  constructor(machine: M, options: IncidentOptions<M> & Pick<ActorOptions<M>, 'snapshot'> = {}) {
+  constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
     if (!compiled) throw new TypeError(`Expected a machine compiled by crisis-playbook; "${machine.id}" is not one`);
     const { onRefused, clock, ...actorOptions } = options;
@@ -104,7 +123,7 @@ export class IncidentActor<M extends AnyStateMachine> extends Actor<M> {
     this.safeSend(event);
   }
 
-  /** Like {@link IncidentActor.send}, and says whether the event was accepted. Never throws for any input. */
+  /** Like `send`, and says whether the event was accepted. Never throws for any input. */
   safeSend(event: unknown): SendResult {
     const error = this.#check(event);
     if (error === undefined) return { success: true };
@@ -165,7 +184,7 @@ export function createIncident<M extends AnyStateMachine>(machine: M, options: I
   const { snapshot: _ignored, ...safe } = options as IncidentOptions<M> & { snapshot?: unknown };
   const time = (safe.clock as TimerClock | undefined)?.now?.() ?? Date.now();
   if (!isProcessableTime(time)) throw incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`, ['clock']);
-  const incident = new IncidentActor(machine, safe);
+  const incident = new CheckedActor(machine, safe);
   const snapshot = incident.getSnapshot() as AnyMachineSnapshot;
   if (snapshot.status === 'error') throw snapshot.error;
   return incident;

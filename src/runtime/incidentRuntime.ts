@@ -8,7 +8,7 @@ import { layoutOf, type MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError, type PlaybookIssue } from '../errors.js';
 import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
-import { IncidentActor, type IncidentOptions } from './incidentActor.js';
+import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
 import { checkShape, incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
@@ -508,7 +508,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       const loaded = parse(storedInput);
       const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
       const stored = serializeWith(loaded.machine, snapshot);
-      const actor = new IncidentActor(loaded.machine, {
+      const actor = new CheckedActor(loaded.machine, {
         ...incidentOptions,
         snapshot: {
           status: stored.snapshot.status,
@@ -519,7 +519,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
           historyValue: {},
           children: {},
         },
-      } as IncidentOptions<AnyStateMachine> & Pick<ActorOptions<AnyStateMachine>, 'snapshot'>);
+      } as IncidentOptions<AnyStateMachine> & { snapshot: ActorOptions<AnyStateMachine>['snapshot'] });
       actor.start();
       // XState does not re-arm `after` timers for a restored actor (statelyai/xstate#5331):
       // schedule each pending deadline for its remaining time, under the id XState cancels
