@@ -2,8 +2,17 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: ['src/index.ts'],
+    // One build for the entries by purpose: what they share lives in shared chunks, so that a
+    // machine compiled through one entry is known to the others (one registry, one set of
+    // error classes).
+    entry: {
+      index: 'src/index.ts',
+      server: 'src/server.ts',
+      authoring: 'src/authoring.ts',
+      visualize: 'src/visualize.ts',
+    },
     format: ['esm', 'cjs'],
+    splitting: true,
     dts: true,
     clean: false,
     sourcemap: true,

@@ -1,6 +1,6 @@
 // Large playbooks for bench/validate.ts: many named guards, within the limits or over the
 // guard-chain limit.
-import { defaultPlaybook, type AdviceSpec, type Condition, type GuardSpec, type PlaybookDefinition, type RungSpec, type TransitionSpec } from 'crisis-playbook';
+import { type AdviceSpec, type Condition, defaultPlaybook, type GuardSpec, type PlaybookDefinition, type RungSpec, type TransitionSpec } from 'crisis-playbook';
 
 /**
  * A valid playbook with `count` named guards in chains of 16 (each guard of a chain refers to

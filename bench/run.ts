@@ -11,7 +11,8 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { Bench, type FnOptions } from 'tinybench';
 import { createActor } from 'xstate';
-import { crisisMachine, decide } from 'crisis-playbook';
+import { crisisMachine } from 'crisis-playbook';
+import { decide } from 'crisis-playbook/server';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 import {
   assertSameMachine,
@@ -253,7 +254,7 @@ async function main() {
   // Sizes and child processes first, while the parent is idle; throughput last.
   const stored = { library: Buffer.byteLength(storedText), bare: Buffer.byteLength(bareText) };
   const entry = await bundleSize();
-  const typical = await bundleSize("export { crisisMachine, currentStep, recommend } from 'crisis-playbook';");
+  const typical = await bundleSize("export { crisisMachine, currentRung, recommend } from 'crisis-playbook';");
   const memory = { library: await memoryPerIncident('library', 10_000), bare: await memoryPerIncident('bare', 10_000) };
   const imports = await coldImports(11);
   const loop = compare(eventLoop('library'), eventLoop('bare'), loopLength);
@@ -313,7 +314,7 @@ async function main() {
       pass: undefined,
     },
     {
-      metric: 'app bundle: crisisMachine+currentStep+recommend',
+      metric: 'app bundle: crisisMachine+currentRung+recommend',
       library: kb(typical.gzipped),
       baseline: '–',
       ratio: '–',

@@ -1,7 +1,8 @@
 // The workloads every measurement of the benchmark shares, for crisis-playbook and for the
 // hand-written baseline alike.
 import { createActor } from 'xstate';
-import { crisisMachine, decide, openIncident, type CrisisEvent } from 'crisis-playbook';
+import { type CrisisEvent, crisisMachine } from 'crisis-playbook';
+import { decide, openIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 

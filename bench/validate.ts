@@ -1,4 +1,4 @@
-// `npm run bench:validate [sizes] [rounds]`: how long validatePlaybook, compilePlaybook and
+// `npm run bench:validate [sizes] [rounds]`: how long safeParsePlaybook, compilePlaybook and
 // safeCompilePlaybook take on large playbooks (by default 1,000, 5,000 and 10,000 named guards)
 // and on hostile documents (deep nesting, a guard chain far over the limit). Checking is meant
 // to be linear in the size of the playbook, with 10,000 guards checked in under a second on a
@@ -7,7 +7,8 @@
 // docs/custom-playbooks.md, "Limits".
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { compilePlaybook, defaultPlaybook, safeCompilePlaybook, validatePlaybook } from 'crisis-playbook';
+import { defaultPlaybook } from 'crisis-playbook';
+import { compilePlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { guardChain, largePlaybook } from './largePlaybooks.js';
 
 const sizes = (process.argv[2] ?? '1000,5000,10000').split(',').map(Number);
@@ -62,22 +63,22 @@ function describe(result: Outcome): string {
 const rows: string[][] = [['case', 'operation', 'fastest ms', 'median ms', 'outcome']];
 const add = (name: string, operation: string, fn: () => Outcome) => {
   const { min, median, result } = time(fn);
-  const verdict = name.startsWith('10,000') && operation === 'validatePlaybook' ? (min <= target ? ' (target ≤ 1000 ms: PASS)' : ' (target ≤ 1000 ms: FAIL)') : '';
+  const verdict = name.startsWith('10,000') && operation === 'safeParsePlaybook' ? (min <= target ? ' (target ≤ 1000 ms: PASS)' : ' (target ≤ 1000 ms: FAIL)') : '';
   rows.push([name, operation, min.toFixed(1), median.toFixed(1), describe(result) + verdict]);
 };
 for (const size of sizes) {
   const count = size.toLocaleString('en-US');
   const large = largePlaybook(size);
-  add(`${count} guards in chains of 16`, 'validatePlaybook', () => validatePlaybook(large));
+  add(`${count} guards in chains of 16`, 'safeParsePlaybook', () => safeParsePlaybook(large));
   add(`${count} guards in chains of 16`, 'compilePlaybook', () => ({ success: compilePlaybook(large) !== undefined }));
   const chain = guardChain(size);
-  add(`${count} guards in one chain`, 'validatePlaybook', () => validatePlaybook(chain));
+  add(`${count} guards in one chain`, 'safeParsePlaybook', () => safeParsePlaybook(chain));
   add(`${count} guards in one chain`, 'safeCompilePlaybook', () => safeCompilePlaybook(chain));
 }
 const notDeep = deepNot(1400);
-add('a condition 1,400 `not` deep', 'validatePlaybook', () => validatePlaybook(notDeep));
+add('a condition 1,400 `not` deep', 'safeParsePlaybook', () => safeParsePlaybook(notDeep));
 const arrayDeep = deepArray(100_000);
-add('arrays 100,000 deep', 'validatePlaybook', () => validatePlaybook(arrayDeep));
+add('arrays 100,000 deep', 'safeParsePlaybook', () => safeParsePlaybook(arrayDeep));
 
 const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
 const numeric = (column: number) => column === 2 || column === 3;

@@ -1,7 +1,7 @@
 // Package checks, run after `npm run build` (`npm run check:package`): the shape of package.json
 // (exports with `types` first, sideEffects, files, bin), the files `npm pack` would ship, the ESM
 // and CJS builds exporting the same names with xstate and zod left external, then publint and
-// `attw --pack .`. Extra tsup entries and a `bin` are allowed: the checks follow the entry points
+// `attw --pack . --profile node16`, for every entry point. Extra tsup entries and a `bin` are allowed: the checks follow the entry points
 // that package.json declares and never list dist/ exactly.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,8 +31,15 @@ interface PackageJson {
 
 /** What a package may ship besides the `files` entries: npm always adds these. */
 const alwaysShipped = /^(package\.json|README(\.md)?|LICEN[SC]E(\.md)?|CHANGELOG(\.md)?)$/i;
-/** The `files` entries a release may have: the build and the JSON schema. */
-const allowedFiles = new Set(['dist', 'schema']);
+/** The `files` entries a release may have: the build, the JSON schema and the changelog. */
+const allowedFiles = new Set(['dist', 'schema', 'CHANGELOG.md']);
+/** Names each entry point must export (a smoke check of the entries by purpose). */
+const requiredNames: Record<string, string[]> = {
+  '.': ['crisisMachine', 'defaultPlaybook', 'createIncident', 'recommend', 'parseEvent', 'IncidentError'],
+  './server': ['createIncidentRuntime', 'decide', 'MemoryIncidentStore'],
+  './authoring': ['compilePlaybook', 'extendPlaybook', 'safeParsePlaybook', 'playbookJsonSchema'],
+  './visualize': ['toMermaid', 'createInspectionRecorder', 'createRedactor'],
+};
 /** Peer dependencies that the build must import, not bundle. */
 const externals = ['xstate', 'zod'];
 
@@ -74,8 +81,9 @@ function packagesImportedBy(entry: string): Set<string> {
   const packages = new Set<string>();
   const seen = new Set<string>();
   const pending = [entry];
-  // esbuild's output: static imports start a line; require() and import() take a plain string.
-  const specifiers = [/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)";?$/gm, /^import\s*"([^"]+)";?$/gm, /\b(?:require|import)\("([^"]+)"\)/g];
+  // esbuild's output: static imports start a line; require() and import() take a plain string
+  // (in double quotes from esbuild, single quotes in tsup's CommonJS chunks).
+  const specifiers = [/^(?:import|export)\b[^;]*?\bfrom\s*"([^"]+)";?$/gm, /^import\s*"([^"]+)";?$/gm, /\b(?:require|import)\(["']([^"']+)["']\)/g];
   for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
     if (seen.has(file) || !existsSync(file)) continue;
     seen.add(file);
@@ -100,32 +108,33 @@ step('package.json: exports, sideEffects, files, bin', () => {
   check(pkg.type === 'module', `"type" should be "module", found ${JSON.stringify(pkg.type)}`);
   check(pkg.sideEffects === false, `"sideEffects" should be false, found ${JSON.stringify(pkg.sideEffects)}`);
 
-  const main = pkg.exports?.['.'];
-  if (typeof main !== 'object') {
-    problems.push(`exports["."] should be an object with "import" and "require" conditions, found ${JSON.stringify(main)}`);
-    return;
-  }
-  check(Object.keys(main).join() === 'import,require', `exports["."] should have exactly "import" then "require", found ${Object.keys(main).join(', ')}`);
+  const entries = jsEntries();
+  check(entries.some(([name]) => name === '.'), 'exports["."] should be an object with "import" and "require" conditions');
   const expected = { import: { types: '.d.ts', default: '.js' }, require: { types: '.d.cts', default: '.cjs' } } as const;
-  for (const condition of ['import', 'require'] as const) {
-    const entry = main[condition];
-    if (typeof entry !== 'object') {
-      problems.push(`exports["."].${condition} should be { types, default }, found ${JSON.stringify(entry)}`);
-      continue;
-    }
-    check(Object.keys(entry).join() === 'types,default', `exports["."].${condition} should list "types" first, then "default", found ${Object.keys(entry).join(', ')}`);
-    for (const key of ['types', 'default'] as const) {
-      const target = entry[key];
-      const extension = expected[condition][key];
-      if (typeof target !== 'string') {
-        problems.push(`exports["."].${condition}.${key} should be a path`);
+  for (const [name, conditions] of entries) {
+    check(Object.keys(conditions).join() === 'import,require', `exports["${name}"] should have exactly "import" then "require", found ${Object.keys(conditions).join(', ')}`);
+    for (const condition of ['import', 'require'] as const) {
+      const entry = conditions[condition];
+      if (typeof entry !== 'object') {
+        problems.push(`exports["${name}"].${condition} should be { types, default }, found ${JSON.stringify(entry)}`);
         continue;
       }
-      const hasExtension = target.endsWith(extension) && !(extension === '.d.ts' && target.endsWith('.d.cts'));
-      check(target.startsWith('./dist/') && hasExtension, `exports["."].${condition}.${key} should be ./dist/*${extension}, found ${target}`);
-      check(existsSync(join(root, target)), `exports["."].${condition}.${key}: ${target} does not exist (build first)`);
+      check(Object.keys(entry).join() === 'types,default', `exports["${name}"].${condition} should list "types" first, then "default", found ${Object.keys(entry).join(', ')}`);
+      for (const key of ['types', 'default'] as const) {
+        const target = entry[key];
+        const extension = expected[condition][key];
+        if (typeof target !== 'string') {
+          problems.push(`exports["${name}"].${condition}.${key} should be a path`);
+          continue;
+        }
+        const hasExtension = target.endsWith(extension) && !(extension === '.d.ts' && target.endsWith('.d.cts'));
+        check(target.startsWith('./dist/') && hasExtension, `exports["${name}"].${condition}.${key} should be ./dist/*${extension}, found ${target}`);
+        check(existsSync(join(root, target)), `exports["${name}"].${condition}.${key}: ${target} does not exist (build first)`);
+      }
     }
   }
+  check(pkg.exports?.['./playbook.schema.json'] === './schema/playbook.schema.json', 'exports should expose "./playbook.schema.json"');
+  const main = (pkg.exports?.['.'] ?? {}) as Conditions;
   check(pkg.exports?.['./package.json'] === './package.json', 'exports should expose "./package.json"');
   // The legacy fields, for tools that ignore "exports", point at the same files.
   const importEntry = main['import'] as Conditions | undefined;
@@ -147,6 +156,11 @@ step('package.json: exports, sideEffects, files, bin', () => {
   }
 });
 
+/** The entry points of package.json that lead to JavaScript: `[subpath, { import, require }]`. */
+function jsEntries(): [string, Conditions][] {
+  return Object.entries(pkg.exports ?? {}).filter((entry): entry is [string, Conditions] => typeof entry[1] === 'object' && entry[1] !== null);
+}
+
 step('packed files (npm pack --dry-run)', () => {
   const result = spawn('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']);
   if (result.status !== 0) throw new Error(`npm pack --dry-run failed:\n${result.stderr}`);
@@ -155,9 +169,13 @@ step('packed files (npm pack --dry-run)', () => {
   const unexpected = [...paths].filter((path) => !alwaysShipped.test(path) && !(path.includes('/') && allowedFiles.has(path.split('/')[0]!)));
   const listed = unexpected.slice(0, 8).join(', ') + (unexpected.length > 8 ? `, … (${unexpected.length - 8} more)` : '');
   check(unexpected.length === 0, `the package would ship ${unexpected.length} file(s) outside ${[...allowedFiles].join('/ and ')}/: ${listed}`);
-  const main = pkg.exports?.['.'] as Record<string, Conditions>;
   const entryPoints = [
-    ...['import', 'require'].flatMap((condition) => [main[condition]?.['types'], main[condition]?.['default']]),
+    ...jsEntries().flatMap(([, conditions]) =>
+      ['import', 'require'].flatMap((condition) => {
+        const entry = conditions[condition] as Conditions | undefined;
+        return [entry?.['types'], entry?.['default']];
+      }),
+    ),
     pkg.main,
     pkg.module,
     pkg.types,
@@ -172,37 +190,55 @@ step('packed files (npm pack --dry-run)', () => {
   note(`${paths.size} files, ${(packed.size / 1024).toFixed(0)} kB packed, ${(packed.unpackedSize / 1024).toFixed(0)} kB unpacked`);
 });
 
-step('ESM and CJS builds: same exports, xstate and zod external', () => {
-  const main = pkg.exports?.['.'] as Record<string, Conditions>;
-  const esm = main['import']?.['default'] as string;
-  const cjs = main['require']?.['default'] as string;
-  // A fresh plain `node`, without tsx's loader, loads both builds and lists their exports.
+step('ESM and CJS builds: same exports per entry, shared classes, xstate and zod external', () => {
+  const entries = jsEntries().map(([name, conditions]) => ({
+    name,
+    esm: (conditions['import'] as Conditions)['default'] as string,
+    cjs: (conditions['require'] as Conditions)['default'] as string,
+  }));
+  // A fresh plain `node`, without tsx's loader, loads both builds of every entry, lists their
+  // exports, and checks that the entries share one set of classes (one registry of compiled
+  // machines): a machine from the main entry works with the server entry.
   const script = `
     import { createRequire } from 'node:module';
-    const esm = Object.keys(await import(${JSON.stringify(`./${relative(esm)}`)})).sort();
-    const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(`./${relative(cjs)}`)})).sort();
-    console.log(JSON.stringify({ esm, cjs }));`;
+    const require = createRequire(import.meta.url);
+    const entries = ${JSON.stringify(entries)};
+    const loaded = [];
+    for (const entry of entries) loaded.push({ name: entry.name, esm: await import(entry.esm), cjs: require(entry.cjs) });
+    const names = Object.fromEntries(loaded.map((entry) => [entry.name, { esm: Object.keys(entry.esm).sort(), cjs: Object.keys(entry.cjs).sort() }]));
+    const shared = {};
+    for (const format of ['esm', 'cjs']) {
+      const main = loaded.find((entry) => entry.name === '.')[format];
+      const server = loaded.find((entry) => entry.name === './server')?.[format];
+      if (!server) continue;
+      const runtime = server.createIncidentRuntime({ playbooks: [main.crisisMachine] });
+      const result = runtime.safeDecide('not json', { type: 'x' }, { now: 0 });
+      shared[format] = !result.success && result.error instanceof main.IncidentError;
+    }
+    console.log(JSON.stringify({ names, shared }));`;
   const result = spawn(process.execPath, ['--input-type=module', '--eval', script]);
   if (result.status !== 0) throw new Error(`loading the builds failed:\n${result.stderr}`);
-  const names = JSON.parse(result.stdout) as { esm: string[]; cjs: string[] };
-  const missingInCjs = names.esm.filter((name) => !names.cjs.includes(name));
-  const missingInEsm = names.cjs.filter((name) => !names.esm.includes(name));
-  check(missingInCjs.length === 0, `exported by ${esm} but not ${cjs}: ${missingInCjs.join(', ')}`);
-  check(missingInEsm.length === 0, `exported by ${cjs} but not ${esm}: ${missingInEsm.join(', ')}`);
-  for (const name of ['crisisMachine', 'defaultPlaybook', 'extendPlaybook', 'compilePlaybook', 'decide']) {
-    check(names.esm.includes(name), `${name} is not exported`);
+  const { names, shared } = JSON.parse(result.stdout) as { names: Record<string, { esm: string[]; cjs: string[] }>; shared: Record<string, boolean> };
+  for (const { name, esm, cjs } of entries) {
+    const { esm: esmNames, cjs: cjsNames } = names[name]!;
+    const missingInCjs = esmNames.filter((exported) => !cjsNames.includes(exported));
+    const missingInEsm = cjsNames.filter((exported) => !esmNames.includes(exported));
+    check(missingInCjs.length === 0, `exported by ${esm} but not ${cjs}: ${missingInCjs.join(', ')}`);
+    check(missingInEsm.length === 0, `exported by ${cjs} but not ${esm}: ${missingInEsm.join(', ')}`);
+    for (const required of requiredNames[name] ?? []) check(esmNames.includes(required), `${required} is not exported by "${name}"`);
+    note(`"${name}": ${esmNames.length} named exports in both builds`);
   }
-  // Walk the import graph of each build (tsup may split shared code into chunks once there is
-  // a second entry): the only packages imported are the declared peers and dependencies, and
-  // xstate and zod are imported, not bundled.
+  for (const format of ['esm', 'cjs']) check(shared[format] === true, `the ${format} entries do not share their classes: a machine from "crisis-playbook" fails with "crisis-playbook/server"`);
+  // Walk the import graph of each build (shared code sits in chunks): the only packages
+  // imported are the declared peers and dependencies, and xstate and zod are imported, not
+  // bundled.
   const allowed = new Set([...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.dependencies ?? {})]);
-  for (const entry of [esm, cjs]) {
+  for (const entry of entries.flatMap(({ esm, cjs }) => [esm, cjs])) {
     const imported = packagesImportedBy(join(root, entry));
     for (const name of externals) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
     const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name));
     check(undeclared.length === 0, `${entry} imports undeclared packages: ${undeclared.join(', ')}`);
   }
-  note(`${names.esm.length} named exports in both builds`);
 });
 
 function tool(title: string, command: string, args: string[]): void {
@@ -215,7 +251,9 @@ function tool(title: string, command: string, args: string[]): void {
 }
 
 tool('publint --strict', bin('publint'), ['--strict']);
-tool('attw --pack .', bin('attw'), ['--pack', '.', '--format', 'table-flipped', '--no-emoji', '--no-color']);
+// Node >= 20 and TypeScript's node16/nodenext/bundler resolution read "exports"; the old node10
+// resolution cannot see subpath entries, and is not supported.
+tool('attw --pack . --profile node16', bin('attw'), ['--pack', '.', '--profile', 'node16', '--format', 'table-flipped', '--no-emoji', '--no-color']);
 
 if (problems.length > 0) {
   console.error(`\ncheck:package failed: ${problems.length} problem(s).`);

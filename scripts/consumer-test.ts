@@ -161,7 +161,7 @@ module.exports = { referenceCase };
 
 /** The entry of the TypeScript apps; `ext` is the extension of relative imports. */
 const mainTs = (app: string, ext: string) => `import { createActor } from 'xstate';
-import { crisisMachine, currentStep, type CrisisRung, type IncidentOutput } from 'crisis-playbook';
+import { crisisMachine, type CrisisRung, currentRung, type IncidentOutput } from 'crisis-playbook';
 import { runCustomPlaybook } from './custom${ext}';
 import { referenceCase } from './events${ext}';
 
@@ -173,11 +173,11 @@ const actor = createActor(crisisMachine).start();
 for (const event of referenceCase) actor.send(event);
 const snapshot = actor.getSnapshot();
 actor.stop();
-const step: CrisisRung = currentStep(snapshot);
+const rung: CrisisRung = currentRung(snapshot);
 const output: IncidentOutput | undefined = snapshot.output;
 console.log('final output:', JSON.stringify(output));
-if (snapshot.status !== 'done' || step !== 'resolved' || output?.outcome !== 'resolved') {
-  throw new Error(\`expected outcome 'resolved', got status \${snapshot.status}, step \${step}, output \${JSON.stringify(output)}\`);
+if (snapshot.status !== 'done' || rung !== 'resolved' || output?.outcome !== 'resolved') {
+  throw new Error(\`expected outcome 'resolved', got status \${snapshot.status}, rung \${rung}, output \${JSON.stringify(output)}\`);
 }
 
 console.log(\`custom playbook: \${runCustomPlaybook()}\`);
@@ -186,7 +186,8 @@ console.log('CONSUMER-OK');
 
 /** A custom playbook built, compiled and run against the installed types. */
 const customTs = `import { createActor } from 'xstate';
-import { compilePlaybook, currentStep, defaultPlaybook, extendPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
+import { currentRung, defaultPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
 
 export const legalPlaybook = extendPlaybook(defaultPlaybook)
   .rename({ id: 'consumer-legal', version: '1.0.0' })
@@ -216,14 +217,14 @@ export const misspelledRung: LegalRung = 'legalReveiw';
 export function runCustomPlaybook(): string {
   const actor = createActor(compilePlaybook(legalPlaybook)).start();
   actor.send({ type: 'threat.reported', kind: 'legal-action' });
-  const reviewing: LegalRung = currentStep(actor.getSnapshot());
+  const reviewing: LegalRung = currentRung(actor.getSnapshot());
   // @ts-expect-error misspelled event type
   actor.send({ type: 'legal.claered' });
   // @ts-expect-error 'hug' is not a kind of threat
   actor.send({ type: 'threat.reported', kind: 'hug' });
-  const stillReviewing = currentStep(actor.getSnapshot());
+  const stillReviewing = currentRung(actor.getSnapshot());
   actor.send({ type: 'legal.cleared' });
-  const after = currentStep(actor.getSnapshot());
+  const after = currentRung(actor.getSnapshot());
   actor.stop();
   if (reviewing !== 'legalReview' || stillReviewing !== 'legalReview' || after !== 'phoneCall') {
     throw new Error(\`custom playbook: expected legalReview, legalReview, phoneCall, got \${reviewing}, \${stillReviewing}, \${after}\`);
@@ -235,7 +236,7 @@ export function runCustomPlaybook(): string {
 const mainCjs = `// @ts-check
 'use strict';
 const { createActor } = require('xstate');
-const { compilePlaybook, crisisMachine, currentStep, defaultPlaybook, extendPlaybook } = require('crisis-playbook');
+const { compilePlaybook, crisisMachine, currentRung, defaultPlaybook, extendPlaybook } = require('crisis-playbook');
 const { referenceCase } = require('./events.js');
 
 const loaded = require.resolve('crisis-playbook');
@@ -267,11 +268,11 @@ const legalPlaybook = extendPlaybook(defaultPlaybook)
   .build();
 const legal = createActor(compilePlaybook(legalPlaybook)).start();
 legal.send({ type: 'threat.reported', kind: 'legal-action' });
-const reviewing = currentStep(legal.getSnapshot());
+const reviewing = currentRung(legal.getSnapshot());
 // @ts-expect-error misspelled event type
 legal.send({ type: 'legal.claered' });
 legal.send({ type: 'legal.cleared' });
-const after = currentStep(legal.getSnapshot());
+const after = currentRung(legal.getSnapshot());
 legal.stop();
 if (reviewing !== 'legalReview' || after !== 'phoneCall') throw new Error(\`custom playbook: expected legalReview then phoneCall, got \${reviewing}, \${after}\`);
 console.log(\`custom playbook: threat.reported → \${reviewing}, legal.cleared → \${after}\`);

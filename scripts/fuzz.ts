@@ -7,18 +7,9 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
-import {
-  createIncident,
-  createIncidentRuntime,
-  crisisMachine,
-  defaultPlaybook,
-  IncidentError,
-  limits,
-  safeCompilePlaybook,
-  safeParseEvent,
-  validatePlaybook,
-  type StoredIncident,
-} from '../src/index.js';
+import { createIncident, crisisMachine, defaultPlaybook, IncidentError, limits, safeParseEvent } from '../src/index.js';
+import { safeCompilePlaybook, safeParsePlaybook } from '../src/authoring.js';
+import { createIncidentRuntime, type StoredIncident } from '../src/server.js';
 import { corruptions, edited } from '../test/support/corruptions.js';
 
 const { values } = parseArgs({
@@ -254,7 +245,7 @@ function playbooks(count: number) {
     }
     const [result, seconds] = timed(() => {
       try {
-        const validation = validatePlaybook(document);
+        const validation = safeParsePlaybook(document);
         const compiled = safeCompilePlaybook(document as never);
         if (validation.success !== compiled.success) violation('playbooks: validate and compile disagree', JSON.stringify(document).slice(0, 200));
         return compiled;

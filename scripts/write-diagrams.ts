@@ -2,7 +2,8 @@
 // `<!-- diagram:default -->` markers. A test fails when a checked-in copy is stale: run
 // `npm run diagrams` after changing the default playbook or toMermaid.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defaultPlaybook, toMermaid } from 'crisis-playbook';
+import { defaultPlaybook } from 'crisis-playbook';
+import { toMermaid } from 'crisis-playbook/visualize';
 
 export const diagramFiles = ['README.md', 'docs/inspector-and-diagrams.md'];
 const start = '<!-- diagram:default:start -->';

@@ -60,6 +60,10 @@ export const limitMessages = {
   time: `a time from ${new Date(limits.earliestTime).toISOString()} to ${new Date(limits.latestTime).toISOString()}`,
   text: `text of at most ${limits.textLength} characters without control characters other than tab and line breaks`,
   storedDocument: `a stored incident of at most ${limits.storedDocumentLength} characters`,
+} as const;
+
+/** The one message of each limit of playbook definitions (apart, so that running incidents do not carry them). */
+export const definitionLimitMessages = {
   definitionDepth: `a playbook nests objects and arrays at most ${limits.definitionDepth} levels deep (the list of an "all" or "any" counts as one level with its items)`,
   definitionNodes: `a playbook holds at most ${limits.definitionNodes.toLocaleString('en-US')} values (objects, arrays, strings, numbers...)`,
   conditionDepth: `a condition nests "all", "any" and "not" at most ${limits.conditionDepth} levels deep`,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentStep, EventValidationError, parseEvent, safeParseEvent, type CrisisEvent } from 'crisis-playbook';
+import { type CrisisEvent, currentRung, EventValidationError, parseEvent, safeParseEvent } from 'crisis-playbook';
 import { pathTo, startIncident } from './helpers.js';
 
 describe('parseEvent and safeParseEvent', () => {
@@ -76,7 +76,7 @@ describe('an invalid event sent to an actor', () => {
     const before = actor.getSnapshot();
     actor.send(event as CrisisEvent);
     const after = actor.getSnapshot();
-    expect(currentStep(after)).toBe(rung);
+    expect(currentRung(after)).toBe(rung);
     expect(after.value).toEqual(before.value);
     expect(after.context).toBe(before.context);
   });

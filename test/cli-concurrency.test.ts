@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decide, openIncident, type StoredIncident } from 'crisis-playbook';
+import { decide, openIncident, type StoredIncident } from 'crisis-playbook/server';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'crisis-cli-race-'));

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decide, defaultPlaybook, openIncident } from 'crisis-playbook';
+import { defaultPlaybook } from 'crisis-playbook';
+import { decide, openIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -200,8 +201,8 @@ describe('the CLI', () => {
 
     it('prints one JSON line per recorded step with --json', async () => {
       const { stdout } = await run(['walk', '--file', file('json-walk.json'), '--json'], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
-      const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: string });
-      expect(steps.map((s) => s.step)).toEqual(['gatheringInfo', 'requestingAccess']);
+      const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { rung: string });
+      expect(steps.map((s) => s.rung)).toEqual(['gatheringInfo', 'requestingAccess']);
     });
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { compilePlaybook, crisisMachine, defaultPlaybook, toMermaid, type PlaybookDefinition } from 'crisis-playbook';
+import { crisisMachine, defaultPlaybook, type PlaybookDefinition } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
+import { toMermaid } from 'crisis-playbook/visualize';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 import { diagramFiles, withDiagram } from '../scripts/write-diagrams.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { currentStep } from 'crisis-playbook';
+import { currentRung } from 'crisis-playbook';
 import { nonFinalRungs, pathTo, startIncident } from './helpers.js';
 
 describe.each(nonFinalRungs)('from %s', (rung) => {
   it('goes straight to the phone call when the person reaches out', () => {
     const actor = startIncident([...pathTo[rung], { type: 'contact.received', channel: 'message' }]);
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
     expect(actor.getSnapshot().context.timeline.at(-1)).toMatchObject({
       type: 'contact.received',
       from: rung,
@@ -17,14 +17,14 @@ describe.each(nonFinalRungs)('from %s', (rung) => {
     const actor = startIncident([...pathTo[rung], { type: 'incident.closed', reason: 'Died down', by: 'Ana' }]);
     const snapshot = actor.getSnapshot();
     expect(snapshot.status).toBe('done');
-    expect(currentStep(snapshot)).toBe('closed');
+    expect(currentRung(snapshot)).toBe('closed');
     expect(snapshot.output).toMatchObject({ outcome: 'closed', closeReason: 'Died down' });
     expect(snapshot.context.timeline.at(-1)).toMatchObject({ type: 'incident.closed', from: rung, to: 'closed', by: 'Ana' });
   });
 
   it('records facts without leaving the rung', () => {
     const actor = startIncident([...pathTo[rung], { type: 'facts.update', facts: { witnessed: true } }]);
-    expect(currentStep(actor.getSnapshot())).toBe(rung);
+    expect(currentRung(actor.getSnapshot())).toBe(rung);
     expect(actor.getSnapshot().context.facts.witnessed).toBe(true);
   });
 });

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { z } from 'zod';
-import {
-  compilePlaybook,
-  currentStep,
-  currentTracks,
-  defaultPlaybook,
-  extendPlaybook,
-  PlaybookDefinitionError,
-  recommend,
-  safeCompilePlaybook,
-  validatePlaybook,
-  type RungSpec,
-} from 'crisis-playbook';
+import { currentRung, currentTracks, defaultPlaybook, PlaybookDefinitionError, recommend, type RungSpec } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 import { outOfSightFacts } from './helpers.js';
 
@@ -49,9 +39,9 @@ describe('insertRung', () => {
     ]);
     const actor = createActor(compilePlaybook(playbook)).start();
     actor.send({ type: 'contact.received', channel: 'phone' });
-    expect(currentStep(actor.getSnapshot())).toBe('managerSignOff');
+    expect(currentRung(actor.getSnapshot())).toBe('managerSignOff');
     actor.send({ type: 'manager.approved' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 
   it('before the first rung: the new rung becomes the start', () => {
@@ -64,7 +54,7 @@ describe('insertRung', () => {
       .build();
     expect(triage.ladder.initial).toBe('triage');
     const actor = createActor(compilePlaybook(triage)).start();
-    expect(currentStep(actor.getSnapshot())).toBe('triage');
+    expect(currentRung(actor.getSnapshot())).toBe('triage');
   });
 
   it('after a rung: everything that left it leads to the new rung', () => {
@@ -81,7 +71,7 @@ describe('insertRung', () => {
     actor.send({ type: 'facts.update', facts: outOfSightFacts });
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'access.granted' });
-    expect(currentStep(actor.getSnapshot())).toBe('review');
+    expect(currentRung(actor.getSnapshot())).toBe('review');
   });
 });
 
@@ -92,7 +82,7 @@ describe('removeRung', () => {
     const actor = createActor(compilePlaybook(noGroups)).start();
     actor.send({ type: 'facts.update', facts: outOfSightFacts });
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
   });
 
   it('reports an ambiguous removal, and accepts rerouteTo', () => {
@@ -105,7 +95,7 @@ describe('removeRung', () => {
     const rerouted = extendPlaybook(defaultPlaybook).removeRung('directMessage', { rerouteTo: 'intermediary' }).build();
     const actor = createActor(compilePlaybook(rerouted)).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('intermediary');
+    expect(currentRung(actor.getSnapshot())).toBe('intermediary');
   });
 
   it('reports a removed rung that is still referenced', () => {
@@ -146,7 +136,7 @@ describe('replaceRung', () => {
     expect(rungIds(playbook)).not.toContain('phoneCall');
     const actor = createActor(compilePlaybook(playbook)).start();
     actor.send({ type: 'contact.received', channel: 'in-person' });
-    expect(currentStep(actor.getSnapshot())).toBe('meeting');
+    expect(currentRung(actor.getSnapshot())).toBe('meeting');
     actor.send({ type: 'meeting.held', agreement: true });
     expect(actor.getSnapshot().output?.outcome).toBe('resolved');
   });
@@ -162,9 +152,9 @@ describe('events, guards, windows, advice and tracks', () => {
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'message.ignored' });
     actor.send({ type: 'legal.cleared', counsel: 'R' });
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
     actor.send({ type: 'legal.cleared', counsel: 'R. Patel' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 
   it('changes a waiting window and the advice of a rung and of a track state', () => {
@@ -186,6 +176,7 @@ describe('events, guards, windows, advice and tracks', () => {
       .addEvents({ 'press.inquiry': {} })
       .addTrack({
         id: 'press',
+        title: 'Press',
         description: 'Journalists asking.',
         initial: 'quiet',
         states: [
@@ -222,7 +213,7 @@ describe('events, guards, windows, advice and tracks', () => {
     const actor = createActor(machine).start();
     actor.send({ type: 'facts.update', facts: { venue: 'personal-feed' } });
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
     expect(() => compilePlaybook(vipFirst)).toThrow(/Unknown guard "isVip"/);
   });
 });
@@ -232,12 +223,12 @@ describe('the custom-rung example playbook', () => {
     const machine = compilePlaybook(acmePlaybook);
     const actor = createActor(machine).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('holdingStatement');
+    expect(currentRung(actor.getSnapshot())).toBe('holdingStatement');
     actor.send({ type: 'threat.reported', kind: 'visit' });
-    expect(currentStep(actor.getSnapshot())).toBe('holdingStatement');
+    expect(currentRung(actor.getSnapshot())).toBe('holdingStatement');
     actor.send({ type: 'threat.reported', kind: 'legal-action' });
     const snapshot = actor.getSnapshot();
-    expect(currentStep(snapshot)).toBe('legalReview');
+    expect(currentRung(snapshot)).toBe('legalReview');
     expect(currentTracks(snapshot).safety).toBe('threatened');
     expect(snapshot.context.threats.map((t) => t.kind)).toEqual(['visit', 'legal-action']);
     expect(snapshot.context.timeline.map((e) => `${e.type}:${e.from}>${e.to}`)).toEqual([
@@ -271,7 +262,7 @@ describe('validation of an extended playbook', () => {
   });
 
   it('reports each kind of problem of a definition with a code, a path and a message', () => {
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       ...defaultPlaybook,
       windows: { ...defaultPlaybook.windows, accessWindow: { description: 'Bad', duration: 'soon' } },
       ladder: {
@@ -310,7 +301,7 @@ describe('validation of an extended playbook', () => {
       on: final ? undefined : on,
       final,
     });
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       id: 'loop',
       version: '1',
       title: 'Loop',
@@ -342,7 +333,7 @@ describe('validation of an extended playbook', () => {
   });
 
   it('safeCompilePlaybook returns the issues instead of throwing', () => {
-    const result = safeCompilePlaybook({ ...defaultPlaybook, tracks: [{ id: 'ladder', description: 'Clash', initial: 'a', states: [{ id: 'a', title: 'A', description: 'A.', advice: [] }] }] });
+    const result = safeCompilePlaybook({ ...defaultPlaybook, tracks: [{ id: 'ladder', title: 'Clash', description: 'Clash', initial: 'a', states: [{ id: 'a', title: 'A', description: 'A.', advice: [] }] }] });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues[0]).toMatchObject({ code: 'duplicate_id', path: ['tracks', 0, 'id'] });
     expect(safeCompilePlaybook(defaultPlaybook).success).toBe(true);

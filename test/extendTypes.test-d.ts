@@ -1,7 +1,8 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createActor } from 'xstate';
 import { z } from 'zod';
-import { compilePlaybook, currentStep, defaultPlaybook, extendPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
+import { currentRung, defaultPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 describe('an extended playbook', () => {
@@ -19,7 +20,7 @@ describe('an extended playbook', () => {
   });
 
   it('types the rung of an extended machine', () => {
-    expectTypeOf(currentStep(actor.getSnapshot())).toEqualTypeOf<RungOf<typeof acmePlaybook>>();
+    expectTypeOf(currentRung(actor.getSnapshot())).toEqualTypeOf<RungOf<typeof acmePlaybook>>();
   });
 
   it('adds its rung ids and removes the removed ones', () => {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine, type AnyStateNode, type EventObject } from 'xstate';
-import { compilePlaybook, defaultPlaybook, type PlaybookDefinition, type PayloadField } from 'crisis-playbook';
+import { defaultPlaybook, type PayloadField, type PlaybookDefinition } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 const factSamples = [

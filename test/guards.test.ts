@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
-import { crisisGuards, crisisMachine, currentStep, defaultPlaybook } from 'crisis-playbook';
+import { crisisGuards, crisisMachine, currentRung, defaultPlaybook } from 'crisis-playbook';
 import { outOfSightFacts } from './helpers.js';
 
 const event = { type: 'assessment.complete' };
@@ -48,11 +48,11 @@ describe('crisisGuards', () => {
     const machine = crisisMachine.provide({ guards: { isPosterKnown: () => true } });
     const actor = createActor(machine).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 
   it('reach every condition that names the overridden guard', async () => {
-    const { compilePlaybook, extendPlaybook } = await import('crisis-playbook');
+    const { compilePlaybook, extendPlaybook } = await import('crisis-playbook/authoring');
     const playbook = extendPlaybook(defaultPlaybook)
       .addGuards({
         shouldCall: { description: 'Call first.', condition: { any: ['isPosterKnown', { path: 'facts.venue', equals: 'personal-feed' }] } },
@@ -71,17 +71,17 @@ describe('crisisGuards', () => {
     const machine = compilePlaybook(routed).provide({ guards: { isPosterKnown: () => true } });
     const viaNamedGuard = createActor(machine).start();
     viaNamedGuard.send({ type: 'assessment.complete' });
-    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(viaNamedGuard.getSnapshot())).toBe('phoneCall');
 
     // The inline condition { all: ['isPosterKnown'] } on monitoring uses the override too.
     viaNamedGuard.send({ type: 'call.completed', apology: false, agreement: false });
-    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('monitoring');
+    expect(currentRung(viaNamedGuard.getSnapshot())).toBe('monitoring');
     viaNamedGuard.send({ type: 'assessment.complete' });
-    expect(currentStep(viaNamedGuard.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(viaNamedGuard.getSnapshot())).toBe('phoneCall');
 
     const stillOriginal = createActor(compilePlaybook(routed)).start();
     stillOriginal.send({ type: 'assessment.complete' });
-    expect(currentStep(stillOriginal.getSnapshot())).toBe('directMessage');
+    expect(currentRung(stillOriginal.getSnapshot())).toBe('directMessage');
   });
 
   it('still validates events when a guard is overridden', () => {
@@ -90,6 +90,6 @@ describe('crisisGuards', () => {
     actor.send({ type: 'facts.update', facts: { knowsPoster: true } });
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'call.completed', apology: 'sorry' } as never);
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 });

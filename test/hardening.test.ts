@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock } from 'xstate';
-import {
-  compilePlaybook,
-  createIncidentRuntime,
-  crisisMachine,
-  currentStep,
-  decide,
-  defaultPlaybook,
-  extendPlaybook,
-  openIncident,
-  parseStoredIncident,
-  safeDecide,
-  toMilliseconds,
-  validatePlaybook,
-  type StoredIncident,
-} from 'crisis-playbook';
+import { crisisMachine, currentRung, defaultPlaybook } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook, safeParsePlaybook, toMilliseconds } from 'crisis-playbook/authoring';
+import { createIncidentRuntime, decide, openIncident, parseStoredIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 const HOUR = 3_600_000;
@@ -31,7 +19,7 @@ describe('inserting a rung before another', () => {
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'statement.published' });
     actor.send({ type: 'message.sent' });
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     expect(actor.getSnapshot().context.deadlines.map((d) => d.window)).toEqual(['replyWindow']);
     actor.stop();
   });
@@ -43,7 +31,7 @@ describe('waiting windows', () => {
     expect(toMilliseconds('30d')).toBeUndefined();
     expect(toMilliseconds(9e15)).toBeUndefined();
     expect(createActor(crisisMachine, { input: { windows: { replyWindow: '30d' } } }).getSnapshot().status).toBe('error');
-    const result = validatePlaybook({ ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: '30d' } } });
+    const result = safeParsePlaybook({ ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: '30d' } } });
     expect(result.success || result.error.issues[0]!.code).toBe('invalid_duration');
   });
 
@@ -74,7 +62,7 @@ describe('waiting windows', () => {
     incident = runtime.decide(incident, { type: 'message.ignored' }, { now: t0 }).incident;
     const due = runtime.decideDue(incident, { now: t0 + 100 * HOUR });
     expect(due.changed).toBe(true);
-    expect(due.step).toBe('intermediary');
+    expect(due.rung).toBe('intermediary');
     expect(due.deadlines).toEqual([]);
     expect(runtime.decideDue(due.incident, { now: t0 + 200 * HOUR }).changed).toBe(false);
   });
@@ -91,7 +79,7 @@ describe('decide', () => {
 
   it('treats a deadline job for a finished incident as a no-op', () => {
     const closed = decide(onDirectMessage(), { type: 'incident.closed', reason: 'Quiet' }, { now: t0 + HOUR }).incident;
-    const job = decide(closed, { type: 'deadline.due', window: 'replyWindow', rung: 'directMessage' }, { now: t0 + 30 * HOUR });
+    const job = decide(closed, { type: 'window.elapsed', window: 'replyWindow', rung: 'directMessage' }, { now: t0 + 30 * HOUR });
     expect(job.changed).toBe(false);
     expect(job.status).toBe('done');
   });
@@ -126,7 +114,7 @@ describe('stored incidents that were tampered with', () => {
 
 describe('playbook documents', () => {
   it('with a guard named like an Object method get an issue, not a crash', () => {
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       ...defaultPlaybook,
       guards: { ...defaultPlaybook.guards, weird: { description: 'Odd.', condition: { any: ['toString', 'constructor'] } } },
     });
@@ -136,9 +124,9 @@ describe('playbook documents', () => {
 
   it('with prototype keys or the reserved rung id "active" are rejected', () => {
     const polluted = JSON.parse(JSON.stringify(defaultPlaybook).replace('"guards":{', '"guards":{"__proto__":{"description":"x","condition":"isPosterKnown"},'));
-    const result = validatePlaybook(polluted);
+    const result = safeParsePlaybook(polluted);
     expect(result.success || result.error.issues[0]).toMatchObject({ code: 'reserved_key', path: ['guards', '__proto__'] });
-    const active = validatePlaybook({
+    const active = safeParsePlaybook({
       ...defaultPlaybook,
       ladder: { ...defaultPlaybook.ladder, rungs: defaultPlaybook.ladder.rungs.map((r) => (r.id === 'closed' ? { ...r, id: 'active' } : r)) },
     });

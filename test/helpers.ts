@@ -1,5 +1,5 @@
 import { createActor, type ActorOptions } from 'xstate';
-import { crisisMachine, type CrisisEvent, type CrisisRung, type IncidentFacts } from 'crisis-playbook';
+import { type CrisisEvent, crisisMachine, type CrisisRung, type IncidentFacts } from 'crisis-playbook';
 
 export const outOfSightFacts: Partial<IncidentFacts> = {
   witnessed: false,

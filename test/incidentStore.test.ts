@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decide, IncidentError, MemoryIncidentStore, openIncident, updateIncident, type CrisisEvent } from 'crisis-playbook';
+import { type CrisisEvent, IncidentError } from 'crisis-playbook';
+import { decide, MemoryIncidentStore, openIncident, updateIncident } from 'crisis-playbook/server';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
 

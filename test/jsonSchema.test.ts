@@ -2,15 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import {
-  compilePlaybook,
-  currentStep,
-  defaultPlaybook,
-  playbookDefinitionSchema,
-  playbookJsonSchema,
-  validatePlaybook,
-  type PlaybookDefinition,
-} from 'crisis-playbook';
+import { currentRung, defaultPlaybook, type PlaybookDefinition } from 'crisis-playbook';
+import { compilePlaybook, playbookDefinitionSchema, playbookJsonSchema, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 const read = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
@@ -31,9 +24,9 @@ describe('the JSON Schema of a playbook', () => {
   it.each(documents)('accepts %s, which also round-trips, validates and compiles', (_, document) => {
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
     expect(playbookDefinitionSchema.safeParse(document).success).toBe(true);
-    expect(validatePlaybook(document).success).toBe(true);
+    expect(safeParsePlaybook(document).success).toBe(true);
     const actor = createActor(compilePlaybook(document as PlaybookDefinition)).start();
-    expect(currentStep(actor.getSnapshot())).toBe('gatheringInfo');
+    expect(currentRung(actor.getSnapshot())).toBe('gatheringInfo');
   });
 
   it.each([
@@ -64,6 +57,6 @@ describe('the JSON Schema of a playbook', () => {
       },
     };
     expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
-    expect(validatePlaybook(document).success).toBe(true);
+    expect(safeParsePlaybook(document).success).toBe(true);
   });
 });

@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import {
-  createIncident,
-  crisisMachine,
-  currentStep,
-  InputValidationError,
-  IncidentError,
-  limits,
-  safeParseEvent,
-  serializeIncident,
-  parseStoredIncident,
-  type Refusal,
-} from 'crisis-playbook';
+import { createIncident, crisisMachine, currentRung, IncidentError, InputValidationError, limits, type Refusal, safeParseEvent } from 'crisis-playbook';
+import { parseStoredIncident, serializeIncident } from 'crisis-playbook/server';
 import { outOfSightFacts } from './helpers.js';
 
 const hostile: [string, unknown][] = [
@@ -65,7 +55,7 @@ describe('a live incident created with createIncident', () => {
     expect(error.message.length).toBeLessThan(1200);
     // It still takes valid events afterwards.
     incident.send({ type: 'message.ignored' });
-    expect(currentStep(incident.getSnapshot())).toBe('intermediary');
+    expect(currentRung(incident.getSnapshot())).toBe('intermediary');
     incident.stop();
   });
 
@@ -164,7 +154,7 @@ describe('plain createActor, for comparison (documented in the README)', () => {
     const actor = createActor(crisisMachine).start();
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'message.replied', phone: 42 } as never);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     actor.stop();
   });
 });

@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, type AnyStateNode } from 'xstate';
-import {
-  compilePlaybook,
-  crisisMachine,
-  currentStep,
-  defaultPlaybook,
-  playbookDefinitionSchema,
-  PlaybookDefinitionError,
-  validatePlaybook,
-  type PlaybookDefinition,
-} from 'crisis-playbook';
+import { crisisMachine, currentRung, defaultPlaybook, type PlaybookDefinition, PlaybookDefinitionError } from 'crisis-playbook';
+import { compilePlaybook, playbookDefinitionSchema, safeParsePlaybook } from 'crisis-playbook/authoring';
 
 function allNodes(node: AnyStateNode): AnyStateNode[] {
   return [node, ...Object.values(node.states).flatMap(allNodes)];
@@ -69,8 +61,17 @@ describe('the compiled default playbook', () => {
     for (const transition of transitions) {
       for (const action of transition.actions) expect(typeof action, transition.eventType).not.toBe('function');
       if (transition.guard !== undefined) {
-        const guard = transition.guard as { type?: string } | string;
-        expect(typeof guard === 'string' || typeof guard.type === 'string', transition.eventType).toBe(true);
+        // A name, or XState's `and` of the validity check and a named guard or a comparison.
+        const guard = transition.guard as string | { guards?: unknown[]; name?: string };
+        if (typeof guard === 'string') continue;
+        expect(guard.guards?.[0], transition.eventType).toBe('isEventValid');
+        const condition = guard.guards?.[1] as string | { type?: unknown } | { guards?: unknown[] };
+        const named = (part: unknown): boolean =>
+          typeof part === 'string' ||
+          (typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'matches') ||
+          (typeof part === 'function' && Array.isArray((part as { guards?: unknown[] }).guards) && (part as unknown as { guards: unknown[] }).guards.every(named));
+        expect(named(condition), transition.eventType).toBe(true);
+        expect(JSON.parse(JSON.stringify(guard)), transition.eventType).toMatchObject({ type: expect.any(String) });
       }
     }
     expect(Object.keys(crisisMachine.implementations.delays)).toEqual(['accessWindow', 'replyWindow', 'intermediaryWindow']);
@@ -94,7 +95,7 @@ describe('the compiled default playbook', () => {
     });
     const actor = createActor(quick).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 });
 
@@ -106,11 +107,11 @@ describe('the default playbook definition', () => {
     const machine = compilePlaybook(json as PlaybookDefinition);
     const actor = createActor(machine).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
   });
 
   it('passes validation', () => {
-    expect(validatePlaybook(defaultPlaybook).success).toBe(true);
+    expect(safeParsePlaybook(defaultPlaybook).success).toBe(true);
   });
 });
 
@@ -132,7 +133,7 @@ describe('an invalid definition', () => {
   };
 
   it('is reported with every issue at once, each with a code and a path', () => {
-    const result = validatePlaybook(broken);
+    const result = safeParsePlaybook(broken);
     expect(result.success).toBe(false);
     if (result.success) return;
     const found = result.error.issues.map((issue) => [issue.code, issue.path.join('.')]);
@@ -147,7 +148,7 @@ describe('an invalid definition', () => {
   });
 
   it('reports unreachable rungs and traps once references resolve', () => {
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       ...defaultPlaybook,
       ladder: {
         ...defaultPlaybook.ladder,
@@ -176,7 +177,7 @@ describe('an invalid definition', () => {
   });
 
   it('reports a malformed document with the path of each shape error', () => {
-    const result = validatePlaybook({ ...defaultPlaybook, id: 'has space', tracks: 'none' });
+    const result = safeParsePlaybook({ ...defaultPlaybook, id: 'has space', tracks: 'none' });
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual(['id', 'tracks']);

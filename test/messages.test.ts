@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createIncident, crisisMachine, openIncident, parseStoredIncident, safeDecide, safeParseEvent, IncidentError, InputValidationError } from 'crisis-playbook';
+import { createIncident, crisisMachine, IncidentError, InputValidationError, safeParseEvent } from 'crisis-playbook';
+import { openIncident, parseStoredIncident, safeDecide } from 'crisis-playbook/server';
 
 const t0 = Date.parse('2026-04-06T19:00:00Z');
 // eslint-disable-next-line no-control-regex -- the point is to find control characters

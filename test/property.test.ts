@@ -1,18 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
-import {
-  crisisMachine,
-  decide,
-  decideDue,
-  openIncident,
-  parseStoredIncident,
-  restoreIncident,
-  safeDecide,
-  serializeIncident,
-  venues,
-  type StoredIncident,
-} from 'crisis-playbook';
+import { crisisMachine, venues } from 'crisis-playbook';
+import { decide, decideDue, openIncident, parseStoredIncident, restoreIncident, safeDecide, serializeIncident, type StoredIncident } from 'crisis-playbook/server';
 
 const HOUR = 3_600_000;
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { quote } from '../src/quote.js';
-import { formatIssues, formatPath } from '../src/errors.js';
+import { formatIssues, formatPath } from '../src/errors/issues.js';
 import { isCleanText, isProcessableTime, limits } from '../src/limits.js';
 
 describe('quote', () => {

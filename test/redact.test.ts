@@ -2,17 +2,9 @@ import { createInspector } from '@statelyai/inspect';
 import { describe, expect, it } from 'vitest';
 import { createActor, createMachine, setup, type AnyStateMachine, type InspectionEvent } from 'xstate';
 import { z } from 'zod';
-import {
-  compilePlaybook,
-  createInspectionRecorder,
-  createRedactor,
-  crisisMachine,
-  defaultPlaybook,
-  definePlaybook,
-  extendPlaybook,
-  incidentInspectorOptions,
-  type InspectionRecord,
-} from 'crisis-playbook';
+import { crisisMachine, defaultPlaybook } from 'crisis-playbook';
+import { compilePlaybook, definePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
+import { createInspectionRecorder, createRedactor, incidentInspectorOptions, type InspectionRecord } from 'crisis-playbook/visualize';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { referenceRungs } from './helpers.js';
 

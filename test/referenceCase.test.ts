@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentStep, currentTracks, recommend } from 'crisis-playbook';
+import { currentRung, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { referenceRungs, startIncident } from './helpers.js';
 
@@ -10,7 +10,7 @@ describe('the reference case of DOMAIN.md', () => {
     const tracks: Record<string, string>[] = [];
     for (const event of referenceCase) {
       actor.send(event);
-      rungs.push(currentStep(actor.getSnapshot()));
+      rungs.push(currentRung(actor.getSnapshot()));
       tracks.push(currentTracks(actor.getSnapshot()));
     }
 

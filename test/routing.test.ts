@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { currentStep, type CrisisEvent, type CrisisRung } from 'crisis-playbook';
+import { type CrisisEvent, type CrisisRung, currentRung } from 'crisis-playbook';
 import { outOfSightFacts, pathTo, startIncident } from './helpers.js';
 
 function rungAfter(events: CrisisEvent[]): CrisisRung {
-  return currentStep(startIncident(events).getSnapshot()) as CrisisRung;
+  return currentRung(startIncident(events).getSnapshot()) as CrisisRung;
 }
 
 describe('routing after the assessment', () => {
@@ -55,7 +55,7 @@ describe('request access', () => {
 describe('private message', () => {
   it('calls the person when they reply, keeping the number they gave', () => {
     const actor = startIncident([...pathTo.directMessage, { type: 'message.replied', phone: '+44 20 7946 0000' }]);
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
     expect(actor.getSnapshot().context.replyPhone).toBe('+44 20 7946 0000');
   });
 
@@ -92,7 +92,7 @@ describe('intermediary', () => {
 
   it('stays put and records who was asked', () => {
     const actor = startIncident([...pathTo.intermediary, { type: 'intermediary.asked', name: 'Ben' }]);
-    expect(currentStep(actor.getSnapshot())).toBe('intermediary');
+    expect(currentRung(actor.getSnapshot())).toBe('intermediary');
     expect(actor.getSnapshot().context.intermediary).toBe('Ben');
   });
 });
@@ -106,7 +106,7 @@ describe('phone call', () => {
 
   it('monitors when no agreement is reached', () => {
     const actor = startIncident([...pathTo.phoneCall, { type: 'call.completed', apology: true, agreement: false }]);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
     expect(actor.getSnapshot().context.call).toEqual({ apology: true, agreement: false });
   });
 });
@@ -121,7 +121,7 @@ describe('events that do not belong to the current rung', () => {
     const actor = startIncident(pathTo[rung as keyof typeof pathTo]);
     const before = actor.getSnapshot();
     actor.send(event);
-    expect(currentStep(actor.getSnapshot())).toBe(rung);
+    expect(currentRung(actor.getSnapshot())).toBe(rung);
     expect(actor.getSnapshot().context).toBe(before.context);
   });
 });

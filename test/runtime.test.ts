@@ -1,14 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import {
-  currentStep,
-  decide,
-  decideDue,
-  openIncident,
-  restoreIncident,
-  safeDecide,
-  serializeIncident,
-  type StoredIncident,
-} from 'crisis-playbook';
+import { currentRung } from 'crisis-playbook';
+import { decide, decideDue, openIncident, restoreIncident, safeDecide, serializeIncident, type StoredIncident } from 'crisis-playbook/server';
 import { outOfSightFacts, startIncident } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -34,7 +26,7 @@ describe('deadlines are data', () => {
     const { incident } = openIncident({ now: t0, input: { windows: { replyWindow: '2h' } } });
     const next = decide(incident, { type: 'assessment.complete' }, { now: t0 });
     expect(next.deadlines).toEqual([
-      { at: iso(t0 + 2 * HOUR), event: { type: 'deadline.due', window: 'replyWindow', rung: 'directMessage' } },
+      { at: iso(t0 + 2 * HOUR), event: { type: 'window.elapsed', window: 'replyWindow', rung: 'directMessage' } },
     ]);
   });
 });
@@ -52,16 +44,16 @@ describe('restoring a live actor', () => {
     vi.setSystemTime(t0 + 25 * HOUR);
     const actor = restoreIncident(stored);
     const snapshot = actor.getSnapshot();
-    expect(currentStep(snapshot)).toBe('directMessage');
+    expect(currentRung(snapshot)).toBe('directMessage');
     const elapsed = snapshot.context.timeline.filter((e: { type: string }) => e.type === 'window.elapsed');
     expect(elapsed).toEqual([
       { at: iso(t0 + 24 * HOUR), type: 'window.elapsed', window: 'accessWindow', from: 'requestingAccess', to: 'directMessage' },
     ]);
     // The reply window started when the access window ran out (t0 + 24 h): 23 h remain.
     vi.advanceTimersByTime(23 * HOUR - 1);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(1);
-    expect(currentStep(actor.getSnapshot())).toBe('intermediary');
+    expect(currentRung(actor.getSnapshot())).toBe('intermediary');
     expect(actor.getSnapshot().context.timeline.filter((e: { type: string }) => e.type === 'window.elapsed')).toHaveLength(2);
     actor.stop();
   });
@@ -70,11 +62,11 @@ describe('restoring a live actor', () => {
     const stored = JSON.stringify(waitingForAccess());
     vi.setSystemTime(t0 + HOUR);
     const actor = restoreIncident(stored);
-    expect(currentStep(actor.getSnapshot())).toBe('requestingAccess');
+    expect(currentRung(actor.getSnapshot())).toBe('requestingAccess');
     vi.advanceTimersByTime(23 * HOUR - 1);
-    expect(currentStep(actor.getSnapshot())).toBe('requestingAccess');
+    expect(currentRung(actor.getSnapshot())).toBe('requestingAccess');
     vi.advanceTimersByTime(1);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     expect(actor.getSnapshot().context.timeline.at(-1)).toMatchObject({ at: iso(t0 + 24 * HOUR), window: 'accessWindow' });
     actor.stop();
   });
@@ -86,7 +78,7 @@ describe('restoring a live actor', () => {
     const entries = actor.getSnapshot().context.timeline.length;
     vi.advanceTimersByTime(23 * HOUR + 1);
     expect(actor.getSnapshot().context.timeline).toHaveLength(entries);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     actor.stop();
   });
 
@@ -107,13 +99,13 @@ describe('decide, safeDecide and decideDue', () => {
     const { incident } = openIncident({ now: t0 });
     const result = decide(JSON.stringify(incident), { type: 'facts.update', facts: outOfSightFacts, by: 'Ana' }, { now: t0 + 1000 });
     expect(result.changed).toBe(true);
-    expect(result.step).toBe('gatheringInfo');
+    expect(result.rung).toBe('gatheringInfo');
     expect(result.added).toEqual([{ at: iso(t0 + 1000), type: 'facts.update', from: 'gatheringInfo', to: 'gatheringInfo', by: 'Ana' }]);
     expect(result.recommendations[0]!.title).toBe('Do not post back publicly yet');
     const next = decide(result.incident, { type: 'assessment.complete' }, { now: new Date(t0 + 2000) });
-    expect(next.step).toBe('requestingAccess');
+    expect(next.rung).toBe('requestingAccess');
     expect(next.deadlines).toEqual([
-      { at: iso(t0 + 2000 + 24 * HOUR), event: { type: 'deadline.due', window: 'accessWindow', rung: 'requestingAccess' } },
+      { at: iso(t0 + 2000 + 24 * HOUR), event: { type: 'window.elapsed', window: 'accessWindow', rung: 'requestingAccess' } },
     ]);
   });
 
@@ -133,7 +125,7 @@ describe('decide, safeDecide and decideDue', () => {
       ['replyWindow', iso(t0 + 48 * HOUR)],
       ['intermediaryWindow', iso(t0 + 96 * HOUR)],
     ]);
-    expect(later.step).toBe('monitoring');
+    expect(later.rung).toBe('monitoring');
     const again = decideDue(later.incident, { now: t0 + 200 * HOUR });
     expect(again.changed).toBe(false);
     expect(again.incident).toEqual(later.incident);
@@ -141,12 +133,12 @@ describe('decide, safeDecide and decideDue', () => {
 
   it('treats a deadline event that is not due, or whose rung was left, as a no-op', () => {
     const stored = waitingForAccess();
-    const early = decide(stored, { type: 'deadline.due', window: 'accessWindow', rung: 'requestingAccess' }, { now: t0 + HOUR });
+    const early = decide(stored, { type: 'window.elapsed', window: 'accessWindow', rung: 'requestingAccess' }, { now: t0 + HOUR });
     expect(early.changed).toBe(false);
     const left = decide(stored, { type: 'access.denied' }, { now: t0 + HOUR }).incident;
-    const stale = decide(left, { type: 'deadline.due', window: 'accessWindow', rung: 'requestingAccess' }, { now: t0 + 24 * HOUR + 1 });
+    const stale = decide(left, { type: 'window.elapsed', window: 'accessWindow', rung: 'requestingAccess' }, { now: t0 + 24 * HOUR + 1 });
     expect(stale.changed).toBe(false);
-    expect(stale.step).toBe('directMessage');
+    expect(stale.rung).toBe('directMessage');
   });
 
   it('rejects an event that does nothing on the current rung', () => {
@@ -173,7 +165,7 @@ describe('decide, safeDecide and decideDue', () => {
     const stored = serializeIncident(actor.getSnapshot());
     expect(stored).toMatchObject({ format: 'crisis-playbook/incident', formatVersion: 1, playbook: { id: 'crisis', version: '1.0.0' } });
     expect(stored.snapshot.value).toEqual({ active: { ladder: 'directMessage', community: 'quiet', safety: 'none' } });
-    expect(decide(stored, { type: 'message.replied' }, { now: Date.now() }).step).toBe('phoneCall');
+    expect(decide(stored, { type: 'message.replied' }, { now: Date.now() }).rung).toBe('phoneCall');
     actor.stop();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentStep, currentTracks, recommend } from 'crisis-playbook';
+import { currentRung, currentTracks, recommend } from 'crisis-playbook';
 import { pathTo, startIncident } from './helpers.js';
 
 describe('the community track', () => {
@@ -11,7 +11,7 @@ describe('the community track', () => {
     const snapshot = actor.getSnapshot();
     expect(currentTracks(snapshot).community).toBe('supported');
     expect(snapshot.context.supporters).toBe(2);
-    expect(currentStep(snapshot)).toBe('directMessage');
+    expect(currentRung(snapshot)).toBe('directMessage');
     expect(snapshot.context.timeline.slice(-2).map((e) => [e.type, e.from, e.to, e.note])).toEqual([
       ['community.supported', 'directMessage', 'directMessage', 'Regulars defend the shop'],
       ['community.supported', 'directMessage', 'directMessage', undefined],
@@ -27,7 +27,7 @@ describe('the community track', () => {
     ]);
     expect(recommendations[1]!.detail).toMatch(/thank them privately/);
     expect(recommendations[1]!.because[1]).toMatchObject({ guard: 'hasSupporters', result: true, facts: { supporters: 1 } });
-    expect(recommendations[1]!.source).toEqual({ region: 'community', state: 'supported' });
+    expect(recommendations[1]!.source).toEqual({ track: 'community', state: 'supported' });
   });
 });
 
@@ -45,7 +45,7 @@ describe('the safety track', () => {
       ['legal-action', 'Mentions a lawyer'],
       ['visit', undefined],
     ]);
-    expect(currentStep(snapshot)).toBe('monitoring');
+    expect(currentRung(snapshot)).toBe('monitoring');
   });
 
   it('puts "contact the authorities" first for a threat of violence, and explains why', () => {

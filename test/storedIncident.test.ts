@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  compilePlaybook,
-  createIncidentRuntime,
-  crisisMachine,
-  decide,
-  defaultPlaybook,
-  extendPlaybook,
-  IncidentError,
-  openIncident,
-  parseStoredIncident,
-  restoreIncident,
-  safeDecide,
-  type StoredIncident,
-} from 'crisis-playbook';
+import { crisisMachine, defaultPlaybook, IncidentError } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
+import { createIncidentRuntime, decide, openIncident, parseStoredIncident, restoreIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');

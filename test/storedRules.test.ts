@@ -2,17 +2,9 @@ import fc from 'fast-check';
 import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  compilePlaybook,
-  createIncident,
-  createIncidentRuntime,
-  crisisMachine,
-  defaultPlaybook,
-  extendPlaybook,
-  IncidentError,
-  limits,
-  type StoredIncident,
-} from 'crisis-playbook';
+import { createIncident, crisisMachine, defaultPlaybook, IncidentError, limits } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
+import { createIncidentRuntime, type StoredIncident } from 'crisis-playbook/server';
 
 const HOUR = 3_600_000;
 const t0 = Date.parse('2026-04-06T19:00:00Z');
@@ -175,7 +167,7 @@ describe('every document the runtime produces is one it accepts', () => {
     const logged = runtime.decide(opened.incident, { type: 'threat.logged', kind: 'k'.repeat(limits.textLength), source: 'tool' }, { now: t0 + 60_000 });
     expect(runtime.parse(JSON.stringify(logged.incident)).snapshot.context.threats[0]!.kind).toHaveLength(limits.textLength);
     const late = runtime.decideDue(logged.incident, { now: t0 + HOUR });
-    expect(late.step).toBe('directMessage');
+    expect(late.rung).toBe('directMessage');
     expect(runtime.parse(late.incident)).toEqual(late.incident);
     expect(runtime.safeDecide(late.incident, { type: 'threat.logged', kind: 'k'.repeat(limits.textLength + 1) }, { now: t0 + 2 * HOUR })).toMatchObject({
       success: false,

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createIncidentRuntime, crisisMachine, decideDue, IncidentError, parseStoredIncident } from 'crisis-playbook';
+import { crisisMachine, IncidentError } from 'crisis-playbook';
+import { createIncidentRuntime, decideDue, parseStoredIncident } from 'crisis-playbook/server';
 import { hmacSha256 } from '../src/runtime/hmac.js';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { active, copy, corruptions, edited, HOUR, reference, t0, waiting, type Doc } from './support/corruptions.js';

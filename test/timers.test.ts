@@ -1,21 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createActor } from 'xstate';
-import {
-  compilePlaybook,
-  createIncident,
-  createIncidentRuntime,
-  crisisMachine,
-  currentStep,
-  decide,
-  defaultPlaybook,
-  extendPlaybook,
-  limits,
-  openIncident,
-  parseStoredIncident,
-  restoreIncident,
-  validatePlaybook,
-  type IncidentContext,
-} from 'crisis-playbook';
+import { createIncident, crisisMachine, currentRung, defaultPlaybook, type IncidentContext, limits } from 'crisis-playbook';
+import { compilePlaybook, extendPlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
+import { createIncidentRuntime, decide, openIncident, parseStoredIncident, restoreIncident } from 'crisis-playbook/server';
 
 const DAY = 86_400_000;
 const t0 = Date.parse('2026-04-06T19:00:00Z');
@@ -41,7 +28,7 @@ describe('timers never fire early', () => {
     const type = 'xstate.after.replyWindow.crisis.active.ladder.directMessage';
     actor.system.scheduler.schedule(actor, actor, { type }, limits.windowMs + 10 * DAY, type);
     vi.advanceTimersByTime(1);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 
   it('wait the whole time in an incident restored with more than 2^31 - 1 ms to go', () => {
@@ -53,11 +40,11 @@ describe('timers never fire early', () => {
     vi.setSystemTime(now);
     const incident = restoreIncident(stored, { now });
     vi.advanceTimersByTime(limits.windowMs);
-    expect(currentStep(incident.getSnapshot())).toBe('directMessage');
+    expect(currentRung(incident.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(due - now - limits.windowMs - 1);
-    expect(currentStep(incident.getSnapshot())).toBe('directMessage');
+    expect(currentRung(incident.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(1);
-    expect(currentStep(incident.getSnapshot())).toBe('monitoring');
+    expect(currentRung(incident.getSnapshot())).toBe('monitoring');
     incident.stop();
   });
 
@@ -66,9 +53,9 @@ describe('timers never fire early', () => {
     vi.setSystemTime(t0 - 5 * DAY);
     const incident = restoreIncident(stored, { now: t0 - 5 * DAY });
     incident.send({ type: 'message.replied' });
-    expect(currentStep(incident.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(incident.getSnapshot())).toBe('phoneCall');
     vi.advanceTimersByTime(40 * DAY);
-    expect(currentStep(incident.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(incident.getSnapshot())).toBe('phoneCall');
     expect((incident.getSnapshot().context as IncidentContext).timeline.map((entry) => entry.type)).toEqual(['assessment.complete', 'message.replied']);
     incident.stop();
   });
@@ -77,9 +64,9 @@ describe('timers never fire early', () => {
     const incident = createIncident(crisisMachine, { input: { windows: { replyWindow: limits.windowMs } } }).start();
     incident.send({ type: 'assessment.complete' });
     vi.advanceTimersByTime(limits.windowMs - 1);
-    expect(currentStep(incident.getSnapshot())).toBe('directMessage');
+    expect(currentRung(incident.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(1);
-    expect(currentStep(incident.getSnapshot())).toBe('monitoring');
+    expect(currentRung(incident.getSnapshot())).toBe('monitoring');
   });
 });
 
@@ -92,7 +79,7 @@ describe('windows longer than a timer can wait are refused wherever they enter',
   });
 
   it('in a playbook definition', () => {
-    const result = validatePlaybook({ ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: 2 ** 40 } } });
+    const result = safeParsePlaybook({ ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: 2 ** 40 } } });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues.map((issue) => issue.code)).toContain('invalid_duration');
     expect(() => extendPlaybook(defaultPlaybook).setWindow('replyWindow', '25d').build()).toThrow(/invalid_duration/);

@@ -1,17 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createActor, createMachine, type SnapshotFrom } from 'xstate';
-import {
-  compilePlaybook,
-  crisisGuards,
-  crisisMachine,
-  currentStep,
-  parseEvent,
-  type CrisisEvent,
-  type CrisisRung,
-  type EventOf,
-  type IncidentOutput,
-  type defaultPlaybook,
-} from 'crisis-playbook';
+import { type CrisisEvent, crisisGuards, crisisMachine, type CrisisRung, currentRung, type defaultPlaybook, type EventOf, type IncidentOutput, parseEvent } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
 
 const actor = createActor(crisisMachine);
 
@@ -63,10 +53,10 @@ describe('the machine', () => {
     createActor(crisisMachine, { input: { windows: { coffeeWindow: '1h' } } });
   });
 
-  it('types the rung currentStep returns', () => {
-    expectTypeOf(currentStep(actor.getSnapshot())).toEqualTypeOf<CrisisRung>();
+  it('types the rung currentRung returns', () => {
+    expectTypeOf(currentRung(actor.getSnapshot())).toEqualTypeOf<CrisisRung>();
     const other = createActor(createMachine({ initial: 'a', states: { a: {} } }));
-    expectTypeOf(currentStep(other.getSnapshot())).toEqualTypeOf<string>();
+    expectTypeOf(currentRung(other.getSnapshot())).toEqualTypeOf<string>();
   });
 
   it('types its output and the rung ids', () => {

@@ -1,31 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import {
-  compileGuards,
-  compilePlaybook,
-  currentStep,
-  defaultPlaybook,
-  extendPlaybook,
-  limits,
-  recommend,
-  safeCompilePlaybook,
-  validatePlaybook,
-  type Condition,
-  type GuardSpec,
-  type PlaybookDefinition,
-  type PlaybookIssue,
-  type RungSpec,
-} from 'crisis-playbook';
-import { limitMessages } from '../src/limits.js';
+import { type Condition, currentRung, defaultPlaybook, type GuardSpec, type Issue, limits, type PlaybookDefinition, recommend, type RungSpec } from 'crisis-playbook';
+import { compileGuards, compilePlaybook, extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
+import { definitionLimitMessages, limitMessages } from '../src/limits.js';
 
-type Result = { success: true } | { success: false; error: { issues: readonly PlaybookIssue[] } };
+type Result = { success: true } | { success: false; error: { issues: readonly Issue[] } };
 
 /** Codes and paths of a result's issues, `[]` on success. */
 const problems = (result: Result) => (result.success ? [] : result.error.issues.map(({ code, path }) => ({ code, path })));
 
 /** The three safe forms on one document: each must give the same issues. */
 function everySafeForm(document: unknown) {
-  const validated = validatePlaybook(document);
+  const validated = safeParsePlaybook(document);
   const compiled = safeCompilePlaybook(document as PlaybookDefinition);
   const built = extendPlaybook(document as PlaybookDefinition).safeBuild();
   expect(problems(compiled)).toEqual(problems(validated));
@@ -60,7 +46,7 @@ describe('a condition nested too deep', () => {
     expect(problems(result)).toEqual([
       { code: 'condition_too_deep', path: ['guards', 'deep', 'condition', ...Array<string>(limits.conditionDepth).fill('not')] },
     ]);
-    if (!result.success) expect(result.error.issues[0]!.message).toBe(`Condition nested too deep: ${limitMessages.conditionDepth}`);
+    if (!result.success) expect(result.error.issues[0]!.message).toBe(`Condition nested too deep: ${definitionLimitMessages.conditionDepth}`);
   });
 
   it('1,400 levels of "all" on a transition: the list and its items count as one level', () => {
@@ -80,14 +66,14 @@ describe('a condition nested too deep', () => {
   });
 
   it(`${limits.conditionDepth} levels are allowed, ${limits.conditionDepth + 1} are not`, () => {
-    expect(validatePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth) } })).success).toBe(true);
-    expect(problems(validatePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth + 1) } })))).toEqual([
+    expect(safeParsePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth) } })).success).toBe(true);
+    expect(problems(safeParsePlaybook(withGuards({ deep: { description: 'Deep.', condition: nestNot(limits.conditionDepth + 1) } })))).toEqual([
       { code: 'condition_too_deep', path: ['guards', 'deep', 'condition', ...Array<string>(limits.conditionDepth).fill('not')] },
     ]);
   });
 
   it('does not hide the other problems of the playbook', () => {
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       ...withGuards({ deep: { description: 'Deep.', condition: nestNot(100) }, loose: { description: 'Loose.', condition: 'nowhere' } }),
       windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Never.', duration: '0h' } },
     });
@@ -126,10 +112,10 @@ describe('a document nested too deep', () => {
   });
 
   it(`${limits.definitionDepth} levels are allowed, ${limits.definitionDepth + 1} are not`, () => {
-    expect(problems(validatePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth) }))).toEqual([
+    expect(problems(safeParsePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth) }))).toEqual([
       { code: 'unrecognized_keys', path: [] },
     ]);
-    expect(problems(validatePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth + 1) }))).toEqual([
+    expect(problems(safeParsePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth + 1) }))).toEqual([
       { code: 'too_deep', path: ['extra', ...Array<number>(limits.definitionDepth).fill(0)] },
       { code: 'unrecognized_keys', path: [] },
     ]);
@@ -155,9 +141,9 @@ describe('a document too large', () => {
       expect(countValues(document)).toBe(total);
       return document;
     };
-    expect(validatePlaybook(sized(limits.definitionNodes)).success).toBe(true);
+    expect(safeParsePlaybook(sized(limits.definitionNodes)).success).toBe(true);
     const document = sized(limits.definitionNodes + 1);
-    const over = validatePlaybook(document);
+    const over = safeParsePlaybook(document);
     // Counting stops at the value that crosses the limit: the last one, in document order.
     const lastPath = (value: unknown, path: (string | number)[] = []): (string | number)[] => {
       if (value === null || typeof value !== 'object') return path;
@@ -168,7 +154,7 @@ describe('a document too large', () => {
     };
     expect(lastPath(document).slice(0, 2)).toEqual(['tracks', 1]);
     expect(problems(over)).toEqual([{ code: 'too_large', path: lastPath(document) }]);
-    if (!over.success) expect(over.error.issues[0]!.message).toContain(limitMessages.definitionNodes);
+    if (!over.success) expect(over.error.issues[0]!.message).toContain(definitionLimitMessages.definitionNodes);
   });
 
   it('is refused before a huge array is read', () => {
@@ -189,7 +175,7 @@ describe('a long chain of named guards', () => {
     expect(problems(result)).toEqual([{ code: 'guard_chain_too_long', path: ['guards', `c${limits.guardChain}`, 'condition'] }]);
     if (!result.success) {
       expect(result.error.issues[0]!.message).toBe(
-        `Guard "c32" starts a chain of 33 named guards ("c32" → "c31" → "c30" → … → "c0"): ${limitMessages.guardChain}`,
+        `Guard "c32" starts a chain of 33 named guards ("c32" → "c31" → "c30" → … → "c0"): ${definitionLimitMessages.guardChain}`,
       );
     }
   });
@@ -229,10 +215,10 @@ describe('a long chain of named guards', () => {
       const actor = createActor(machine).start();
       actor.send({ type: 'assessment.complete' });
       actor.send({ type: 'message.ignored' });
-      expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+      expect(currentRung(actor.getSnapshot())).toBe('monitoring');
       expect(recommend(actor.getSnapshot()).length).toBeGreaterThan(0);
       actor.send({ type: 'contact.received', channel } as never);
-      return currentStep(actor.getSnapshot());
+      return currentRung(actor.getSnapshot());
     };
     expect(toMonitoring('phone')).toBe('resolved'); // through the chain of 32 guards
     expect(toMonitoring('email')).toBe('closed'); // through the inline condition, 32 levels deep
@@ -249,8 +235,8 @@ describe('a long chain of named guards', () => {
 
   it(`of ${limits.guardChain} guards is allowed, ${limits.guardChain + 1} are not`, () => {
     const chain = (count: number) => withGuards(guardChain(count, (previous) => previous ?? { path: 'facts.venue', equals: 'private-group' }));
-    expect(validatePlaybook(chain(limits.guardChain)).success).toBe(true);
-    expect(problems(validatePlaybook(chain(limits.guardChain + 1)))).toEqual([
+    expect(safeParsePlaybook(chain(limits.guardChain)).success).toBe(true);
+    expect(problems(safeParsePlaybook(chain(limits.guardChain + 1)))).toEqual([
       { code: 'guard_chain_too_long', path: ['guards', `c${limits.guardChain}`, 'condition'] },
     ]);
   });
@@ -291,7 +277,7 @@ describe('values that are not plain data', () => {
 
   it('a value shared in two places is not a cycle', () => {
     const shared = { path: 'facts.venue', equals: 'private-group' } as const;
-    const result = validatePlaybook(withGuards({ one: { description: 'One.', condition: shared }, two: { description: 'Two.', condition: { not: shared } } }));
+    const result = safeParsePlaybook(withGuards({ one: { description: 'One.', condition: shared }, two: { description: 'Two.', condition: { not: shared } } }));
     expect(result.success).toBe(true);
   });
 
@@ -329,7 +315,7 @@ describe('values that are not plain data', () => {
         return reads === 1 ? 'A description.' : '';
       },
     };
-    expect(problems(validatePlaybook(document))).toEqual([{ code: 'unreadable_value', path: ['title'] }]);
+    expect(problems(safeParsePlaybook(document))).toEqual([{ code: 'unreadable_value', path: ['title'] }]);
     expect(reads).toBe(1);
   });
 
@@ -371,7 +357,7 @@ describe('values that are not plain data', () => {
 
 describe('messages', () => {
   it('of an invalid duration use the shared window limit', () => {
-    const result = validatePlaybook({
+    const result = safeParsePlaybook({
       ...defaultPlaybook,
       windows: { ...defaultPlaybook.windows, replyWindow: { description: 'Long.', duration: '25d' } },
     });
@@ -384,7 +370,7 @@ describe('messages', () => {
   it('list at most ten expected names', () => {
     const guards: Record<string, GuardSpec> = {};
     for (let i = 0; i < 5000; i++) guards[`g${i}`] = { description: 'G.', condition: 'isPosterKnown' };
-    const result = validatePlaybook(withGuards({ ...guards, broken: { description: 'Broken.', condition: 'missing' } }));
+    const result = safeParsePlaybook(withGuards({ ...guards, broken: { description: 'Broken.', condition: 'missing' } }));
     expect(problems(result)).toEqual([{ code: 'unknown_guard', path: ['guards', 'broken', 'condition'] }]);
     if (!result.success) expect(result.error.issues[0]!.message).toMatch(/^Unknown guard "missing"; expected one of "[^"]+"(, "[^"]+"){9} and 4998 more$/);
   });
@@ -392,15 +378,15 @@ describe('messages', () => {
 
 describe('text and names a playbook may not use', () => {
   it('refuses event types that XState reserves', () => {
-    const result = validatePlaybook({ ...defaultPlaybook, events: { ...defaultPlaybook.events, 'xstate.stop': { description: 'Forged.' } } });
+    const result = safeParsePlaybook({ ...defaultPlaybook, events: { ...defaultPlaybook.events, 'xstate.stop': { description: 'Forged.' } } });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues.map((issue) => [issue.code, issue.path])).toContainEqual(['reserved_id', ['events', 'xstate.stop']]);
   });
 
   it('refuses control characters in titles and descriptions, which terminals, inspectors and diagrams show', () => {
-    const result = validatePlaybook({ ...defaultPlaybook, title: 'Evil\u001b[2J', description: 'Bell\u0007' });
+    const result = safeParsePlaybook({ ...defaultPlaybook, title: 'Evil\u001b[2J', description: 'Bell\u0007' });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual(expect.arrayContaining(['title', 'description']));
-    expect(validatePlaybook({ ...defaultPlaybook, description: 'Line one.\nLine two.\tTabbed.' }).success).toBe(true);
+    expect(safeParsePlaybook({ ...defaultPlaybook, description: 'Line one.\nLine two.\tTabbed.' }).success).toBe(true);
   });
 });

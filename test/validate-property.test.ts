@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  defaultPlaybook,
-  extendPlaybook,
-  formatIssues,
-  safeCompilePlaybook,
-  validatePlaybook,
-  type PlaybookDefinition,
-  type RungSpec,
-} from 'crisis-playbook';
+import { defaultPlaybook, formatIssues, type PlaybookDefinition, type RungSpec } from 'crisis-playbook';
+import { extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
 const jsonPlaybook = JSON.parse(readFileSync(new URL('../examples/json-playbook/playbook.json', import.meta.url), 'utf8')) as PlaybookDefinition;
@@ -30,9 +23,9 @@ function expectWellFormed(result: { success: boolean; error?: { issues: readonly
   expect(typeof formatIssues(issues as never)).toBe('string');
 }
 
-/** validatePlaybook, safeCompilePlaybook and safeBuild never throw, and answer alike. */
+/** safeParsePlaybook, safeCompilePlaybook and safeBuild never throw, and answer alike. */
 function checkEverySafeForm(document: unknown): void {
-  const validated = validatePlaybook(document);
+  const validated = safeParsePlaybook(document);
   const compiled = safeCompilePlaybook(document as PlaybookDefinition);
   const built = extendPlaybook(document as PlaybookDefinition).safeBuild();
   for (const result of [validated, compiled, built]) expectWellFormed(result);
@@ -227,7 +220,7 @@ function change(
 }
 
 
-describe('validatePlaybook, safeCompilePlaybook and safeBuild', () => {
+describe('safeParsePlaybook, safeCompilePlaybook and safeBuild', () => {
   it('never throw on random JSON values', () => {
     fc.assert(fc.property(fc.jsonValue({ maxDepth: 6 }), checkEverySafeForm), { numRuns: runs });
   }, 60_000);
@@ -274,7 +267,7 @@ describe('validatePlaybook, safeCompilePlaybook and safeBuild', () => {
 
   it('accept the valid playbooks they are mutated from', () => {
     for (const playbook of [defaultPlaybook, jsonPlaybook, acmePlaybook] as PlaybookDefinition[]) {
-      expect(validatePlaybook(JSON.parse(JSON.stringify(playbook))).success).toBe(true);
+      expect(safeParsePlaybook(JSON.parse(JSON.stringify(playbook))).success).toBe(true);
       expect(safeCompilePlaybook(playbook).success).toBe(true);
       expect(extendPlaybook(playbook).safeBuild().success).toBe(true);
     }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock, createActor } from 'xstate';
-import { crisisMachine, currentStep, InputValidationError } from 'crisis-playbook';
+import { crisisMachine, currentRung, InputValidationError } from 'crisis-playbook';
 import { pathTo, startIncident } from './helpers.js';
 
 const HOUR = 3_600_000;
@@ -16,9 +16,9 @@ describe('waiting windows in a live actor (fake timers)', () => {
   it('moves on from request access to a private message when the 24 h access window runs out', () => {
     const actor = startIncident(pathTo.requestingAccess);
     vi.advanceTimersByTime(24 * HOUR - 1);
-    expect(currentStep(actor.getSnapshot())).toBe('requestingAccess');
+    expect(currentRung(actor.getSnapshot())).toBe('requestingAccess');
     vi.advanceTimersByTime(1);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     expect(actor.getSnapshot().context.timeline.at(-1)).toEqual({
       at: '2026-04-07T19:00:00.000Z',
       type: 'window.elapsed',
@@ -33,10 +33,10 @@ describe('waiting windows in a live actor (fake timers)', () => {
     const withInsider = startIncident(pathTo.intermediary.filter((e) => e.type !== 'message.ignored'));
     const withoutInsider = startIncident(pathTo.directMessage);
     vi.advanceTimersByTime(24 * HOUR);
-    expect(currentStep(withInsider.getSnapshot())).toBe('intermediary');
-    expect(currentStep(withoutInsider.getSnapshot())).toBe('monitoring');
+    expect(currentRung(withInsider.getSnapshot())).toBe('intermediary');
+    expect(currentRung(withoutInsider.getSnapshot())).toBe('monitoring');
     vi.advanceTimersByTime(48 * HOUR);
-    expect(currentStep(withInsider.getSnapshot())).toBe('monitoring');
+    expect(currentRung(withInsider.getSnapshot())).toBe('monitoring');
     expect(withInsider.getSnapshot().context.timeline.at(-1)).toMatchObject({ window: 'intermediaryWindow' });
   });
 
@@ -48,10 +48,10 @@ describe('waiting windows in a live actor (fake timers)', () => {
     // Past the end of the access window: it must not fire, and the reply window (24 h from
     // entering directMessage) is not due yet.
     vi.advanceTimersByTime(2 * HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     expect(actor.getSnapshot().context.timeline).toHaveLength(entries);
     vi.advanceTimersByTime(22 * HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 
   it('starts the reply window again when the message actually goes out', () => {
@@ -59,11 +59,11 @@ describe('waiting windows in a live actor (fake timers)', () => {
     vi.advanceTimersByTime(23 * HOUR);
     actor.send({ type: 'message.sent' });
     vi.advanceTimersByTime(HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(23 * HOUR - 1);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(1);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 
   it('starts the access window again when the request is actually sent', () => {
@@ -71,16 +71,16 @@ describe('waiting windows in a live actor (fake timers)', () => {
     vi.advanceTimersByTime(20 * HOUR);
     actor.send({ type: 'access.requested' });
     vi.advanceTimersByTime(23 * HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('requestingAccess');
+    expect(currentRung(actor.getSnapshot())).toBe('requestingAccess');
     vi.advanceTimersByTime(HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('directMessage');
+    expect(currentRung(actor.getSnapshot())).toBe('directMessage');
   });
 
   it('takes per-incident windows from the input', () => {
     const actor = createActor(crisisMachine, { input: { windows: { replyWindow: '2h', accessWindow: 30 * 60_000 } } }).start();
     actor.send({ type: 'assessment.complete' });
     vi.advanceTimersByTime(2 * HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 
   it('takes per-app windows from provide', () => {
@@ -88,7 +88,7 @@ describe('waiting windows in a live actor (fake timers)', () => {
     const actor = createActor(machine).start();
     actor.send({ type: 'assessment.complete' });
     vi.advanceTimersByTime(HOUR);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 });
 
@@ -97,9 +97,9 @@ describe('waiting windows with a SimulatedClock', () => {
     const clock = new SimulatedClock();
     const actor = startIncident(pathTo.intermediary, { clock });
     clock.increment(48 * HOUR - 1);
-    expect(currentStep(actor.getSnapshot())).toBe('intermediary');
+    expect(currentRung(actor.getSnapshot())).toBe('intermediary');
     clock.increment(1);
-    expect(currentStep(actor.getSnapshot())).toBe('monitoring');
+    expect(currentRung(actor.getSnapshot())).toBe('monitoring');
   });
 });
 
@@ -119,6 +119,6 @@ describe('incident input', () => {
   it('accepts the facts known at the start', () => {
     const actor = createActor(crisisMachine, { input: { facts: { knowsPoster: true } } }).start();
     actor.send({ type: 'assessment.complete' });
-    expect(currentStep(actor.getSnapshot())).toBe('phoneCall');
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
   });
 });

@@ -1,11 +1,12 @@
 // Runs a case through Acme's extended playbook (legal review + holding statement) and prints
 // the path the incident took.
-import { compilePlaybook, createIncident, currentStep, recommend } from 'crisis-playbook';
+import { createIncident, currentRung, recommend } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from './playbook.js';
 
 const machine = compilePlaybook(acmePlaybook);
 const incident = createIncident(machine).start();
-const path = [currentStep(incident.getSnapshot())];
+const path = [currentRung(incident.getSnapshot())];
 
 const events = [
   {
@@ -24,7 +25,7 @@ const events = [
 
 for (const event of events) {
   incident.send(event);
-  const rung = currentStep(incident.getSnapshot());
+  const rung = currentRung(incident.getSnapshot());
   if (rung !== path.at(-1)) path.push(rung);
   if (rung === 'legalReview') console.log(`at legalReview, top advice: ${recommend(incident.getSnapshot())[0]?.title}`);
 }

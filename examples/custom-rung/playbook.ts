@@ -1,4 +1,5 @@
-import { defaultPlaybook, extendPlaybook } from 'crisis-playbook';
+import { defaultPlaybook } from 'crisis-playbook';
+import { extendPlaybook } from 'crisis-playbook/authoring';
 
 /**
  * Acme's playbook: the default ladder plus a legal review whenever legal action is

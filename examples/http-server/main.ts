@@ -1,7 +1,7 @@
 // Starts the incident HTTP server on a free port, drives an incident through it with fetch,
 // and shows the errors a client gets for bad input. See docs/server.md.
 import type { AddressInfo } from 'node:net';
-import { MemoryIncidentStore } from 'crisis-playbook';
+import { MemoryIncidentStore } from 'crisis-playbook/server';
 import { createIncidentServer, DeadlineScheduler } from './server.js';
 
 const store = new MemoryIncidentStore();
@@ -14,7 +14,7 @@ async function post(path: string, body: unknown) {
   const response = await fetch(`${base}${path}`, { method: 'POST', body: JSON.stringify(body) });
   const json = (await response.json()) as Record<string, unknown>;
   console.log(`POST ${path} ${JSON.stringify(body)} → ${response.status}`);
-  console.log(`  ${JSON.stringify(json.step ? { step: json.step, tracks: json.tracks, deadlines: json.deadlines } : json)}`);
+  console.log(`  ${JSON.stringify(json.rung ? { rung: json.rung, tracks: json.tracks, deadlines: json.deadlines } : json)}`);
 }
 
 await post('/incidents/inc-1', { facts: { venue: 'private-group', memberOfVenue: false, witnessed: false, connectedToPoster: false } });

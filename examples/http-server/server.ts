@@ -1,14 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import {
-  decide,
-  decideDue,
-  IncidentError,
-  openIncident,
-  updateIncident,
-  type Decision,
-  type IncidentStore,
-  type ScheduledDeadline,
-} from 'crisis-playbook';
+import { IncidentError } from 'crisis-playbook';
+import { decide, decideDue, type Decision, type IncidentStore, openIncident, type ScheduledDeadline, updateIncident } from 'crisis-playbook/server';
 
 /** Runs `decideDue` for an incident when its deadlines fall due; one timer per incident. */
 export class DeadlineScheduler {
@@ -101,7 +93,7 @@ export function createIncidentServer(store: IncidentStore, scheduler: DeadlineSc
       // Only after the save succeeded: schedule what the decision says is pending.
       scheduler.schedule(id, decision!.deadlines);
       send(response, 200, {
-        step: decision!.step,
+        rung: decision!.rung,
         tracks: decision!.tracks,
         status: decision!.status,
         next: decision!.recommendations.map((r) => ({ title: r.title, because: r.because.map((b) => b.text) })),

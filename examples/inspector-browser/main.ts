@@ -11,7 +11,10 @@ const result = await build({
   minify: true,
   platform: 'browser',
   target: 'es2022',
-  alias: { 'crisis-playbook': here('../../src/index.ts') },
+  alias: {
+    'crisis-playbook': here('../../src/index.ts'),
+    'crisis-playbook/visualize': here('../../src/visualize.ts'),
+  },
   metafile: true,
   logLevel: 'warning',
 });

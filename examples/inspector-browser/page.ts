@@ -1,6 +1,7 @@
 // The page script: runs the reference case with the hosted Stately inspector attached.
 import { createBrowserInspector } from '@statelyai/inspect';
-import { createIncident, crisisMachine, currentStep, incidentInspectorOptions, recommend } from 'crisis-playbook';
+import { createIncident, crisisMachine, currentRung, recommend } from 'crisis-playbook';
+import { incidentInspectorOptions } from 'crisis-playbook/visualize';
 import { referenceCase } from '../reference-case/events.js';
 
 const inspector = createBrowserInspector(incidentInspectorOptions({ machine: crisisMachine }));
@@ -15,7 +16,7 @@ button.addEventListener('click', () => {
   incident.send(event);
   const snapshot = incident.getSnapshot();
   const item = document.createElement('li');
-  item.textContent = `${event.type} → ${currentStep(snapshot)} (${recommend(snapshot)[0]?.title ?? 'done'})`;
+  item.textContent = `${event.type} → ${currentRung(snapshot)} (${recommend(snapshot)[0]?.title ?? 'done'})`;
   list.append(item);
   button.disabled = next >= referenceCase.length;
 });

@@ -5,7 +5,8 @@
 import { createServer } from 'node:net';
 import { createWebSocketInspector, createWebSocketReceiver } from '@statelyai/inspect';
 import { createInspectorServer } from '@statelyai/inspect/server';
-import { createIncident, crisisMachine, incidentInspectorOptions } from 'crisis-playbook';
+import { createIncident, crisisMachine } from 'crisis-playbook';
+import { incidentInspectorOptions } from 'crisis-playbook/visualize';
 import { referenceCase } from '../reference-case/events.js';
 
 const once = process.argv.includes('--once');

@@ -1,10 +1,11 @@
 // Loads a playbook kept as JSON (as an organisation would keep it in a file or a database),
 // validates it, compiles it and runs a case through it.
 import { readFileSync } from 'node:fs';
-import { compilePlaybook, createEventParser, createIncident, currentStep, currentTracks, formatIssues, recommend, validatePlaybook } from 'crisis-playbook';
+import { createEventParser, createIncident, currentRung, currentTracks, formatIssues, recommend } from 'crisis-playbook';
+import { compilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 
 const document: unknown = JSON.parse(readFileSync(new URL('./playbook.json', import.meta.url), 'utf8'));
-const checked = validatePlaybook(document);
+const checked = safeParsePlaybook(document);
 if (!checked.success) {
   console.error(formatIssues(checked.error.issues));
   process.exit(1);
@@ -27,6 +28,6 @@ for (const input of incoming) {
   incident.send(event);
   const snapshot = incident.getSnapshot();
   const top = snapshot.status === 'done' ? undefined : recommend(snapshot)[0]?.title;
-  console.log(`${event.type.padEnd(20)} → ${currentStep(snapshot)} ${JSON.stringify(currentTracks(snapshot))}${top ? `  next: ${top}` : ''}`);
+  console.log(`${event.type.padEnd(20)} → ${currentRung(snapshot)} ${JSON.stringify(currentTracks(snapshot))}${top ? `  next: ${top}` : ''}`);
 }
 console.log('outcome:', incident.getSnapshot().output);

@@ -1,6 +1,6 @@
 // Replays the reference case of DOMAIN.md through the default playbook and prints, after
 // each event, where the incident stands, the top recommendation and why.
-import { createIncident, crisisMachine, currentStep, currentTracks, recommend } from 'crisis-playbook';
+import { createIncident, crisisMachine, currentRung, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from './events.js';
 
 const actor = createIncident(crisisMachine).start();
@@ -11,7 +11,7 @@ referenceCase.forEach((event, index) => {
   const snapshot = actor.getSnapshot();
   const tracks = Object.entries(currentTracks(snapshot)).map(([track, state]) => `${track}: ${state}`);
   console.log(`${String(index + 1).padStart(2)}. ${event.type}`);
-  console.log(`    rung: ${[currentStep(snapshot), ...tracks].join(' | ')}`);
+  console.log(`    rung: ${[currentRung(snapshot), ...tracks].join(' | ')}`);
   const [top] = recommend(snapshot);
   if (top) {
     console.log(`    next: ${top.title}`);

@@ -1,7 +1,8 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { IncidentContext } from '../compile/context.js';
-import type { StateMeta } from '../compile/compilePlaybook.js';
-import { scopeOf, type GuardArgs } from '../compile/guards.js';
+import type { StateMeta } from '../compile/types.js';
+import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
+import { placeOf } from '../compile/layout.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath } from '../definition/conditions.js';
 import type { AdviceSpec, Condition, GuardSpec } from '../definition/types.js';
 
@@ -53,13 +54,12 @@ export interface Recommendation {
   readonly detail: string;
   /** Lower comes first. */
   readonly priority: number;
-  /** Where the advice comes from: `ladder` or a side track, and its state. */
-  readonly source: { readonly region: string; readonly state: string };
+  /** Where the advice comes from: a rung of the ladder (`track` is `null`), or a side track's state. */
+  readonly source: { readonly track: string | null; readonly state: string };
   readonly because: readonly Reason[];
 }
 
 type PlaybookMeta = NonNullable<StateMeta['playbook']>;
-type Predicate = (args: GuardArgs, params?: unknown) => boolean;
 
 function describeValue(value: unknown): string {
   return value === undefined ? 'unknown' : JSON.stringify(value);
@@ -93,13 +93,10 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
     throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
   }
   const context = snapshot.context as IncidentContext;
-  const implementations = snapshot.machine.implementations.guards as Record<string, Predicate | undefined>;
+  const implementations = snapshot.machine.implementations.guards as Record<string, unknown>;
   const args: GuardArgs = { context, event: { type: 'crisis.recommend' } };
-  const check = (name: string): boolean => {
-    const predicate = implementations[name];
-    if (predicate === undefined) throw new TypeError(`The machine has no guard named "${name}"`);
-    return predicate(args);
-  };
+  // Guards are looked up by name in the machine, as XState does: `provide` reaches advice too.
+  const check = (name: string): boolean => checkGuard(name, args, implementations);
   const explain = (name: string): Reason => {
     const result = check(name);
     const facts = explainFacts(name, playbook, context);
@@ -118,8 +115,10 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
   const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
   for (const [nodeId, meta] of Object.entries(metas)) {
     if (!meta?.advice) continue;
-    const { region, state } = locate(nodeId, playbook.id);
-    const where = whereReason(region, state, meta, context, playbook);
+    const place = placeOf(snapshot.machine.getStateNodeById(nodeId));
+    if (place === undefined) continue;
+    const { track, state } = place;
+    const where = whereReason(track, state, meta, context, playbook);
     for (const advice of meta.advice as readonly AdviceSpec[]) {
       if (advice.when !== undefined && !holds(advice.when)) continue;
       const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
@@ -127,7 +126,7 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
         title: advice.title,
         detail: advice.detail,
         priority: advice.priority,
-        source: { region, state },
+        source: { track, state },
         because: [where, ...guards.map(explain)],
       });
     }
@@ -135,24 +134,15 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
   return recommendations.sort((a, b) => a.priority - b.priority);
 }
 
-function locate(nodeId: string, machineId: string): { region: string; state: string } {
-  const parts = nodeId.split('.');
-  // `<id>.active.<region>.<state>` while open; `<id>.<finalRung>` once done.
-  if (parts.length === 4 && parts[0] === machineId && parts[1] === 'active') {
-    return { region: parts[2]!, state: parts[3]! };
-  }
-  return { region: 'ladder', state: parts.at(-1)! };
-}
-
 function whereReason(
-  region: string,
+  track: string | null,
   state: string,
   meta: StateMeta,
   context: IncidentContext,
   playbook: PlaybookMeta,
 ): Reason {
-  if (region !== 'ladder') {
-    return { kind: 'track', text: `The ${region} track is "${state}" (${meta.title ?? state})` };
+  if (track !== null) {
+    return { kind: 'track', text: `The ${track} track is "${state}" (${meta.title ?? state})` };
   }
   const arrival = [...context.timeline].reverse().find((entry) => entry.to === state && entry.from !== state);
   const how =

@@ -1,11 +1,5 @@
-import {
-  currentStep,
-  currentTracks,
-  recommend,
-  type PlaybookDefinition,
-  type Recommendation,
-  type StoredIncident,
-} from '../index.js';
+import { currentRung, currentTracks, type PlaybookDefinition, recommend, type Recommendation } from '../index.js';
+import { type StoredIncident } from '../server.js';
 import type { LoadedPlaybook } from './io.js';
 import { style, type Writer } from './terminal.js';
 
@@ -40,7 +34,7 @@ export interface Status {
 
 export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = Date.now()): Status {
   const snapshot = snapshotOf(loaded, stored);
-  const rung = currentStep(snapshot);
+  const rung = currentRung(snapshot);
   return {
     playbook: `${stored.playbook.id}@${stored.playbook.version}`,
     status: stored.snapshot.status,

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { IncidentRuntime, StoredIncident } from '../index.js';
+import type { IncidentRuntime, StoredIncident } from '../server.js';
 import { quote } from '../quote.js';
 import { readText, short, UserError, userErrorOf } from './io.js';
 import { isAlive, LockFile, scratchName, staleLockMs } from './lockFile.js';

@@ -1,16 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  compilePlaybook,
-  createIncidentRuntime,
-  defaultPlaybook,
-  formatIssues,
-  formatPath,
-  IncidentError,
-  validatePlaybook,
-  type IncidentRuntime,
-  type PlaybookDefinition,
-  type PlaybookIssue,
-} from '../index.js';
+import { defaultPlaybook, formatIssues, formatPath, IncidentError, type Issue, type PlaybookDefinition } from '../index.js';
+import { compilePlaybook, safeParsePlaybook } from '../authoring.js';
+import { createIncidentRuntime, type IncidentRuntime } from '../server.js';
 import { quote } from '../quote.js';
 import { inert } from './terminal.js';
 
@@ -59,7 +50,7 @@ export interface LoadedPlaybook {
 export function loadPlaybook(path: string | undefined): LoadedPlaybook {
   let definition: PlaybookDefinition = defaultPlaybook;
   if (path !== undefined) {
-    const result = validatePlaybook(readJson(path, 'playbook'));
+    const result = safeParsePlaybook(readJson(path, 'playbook'));
     if (!result.success) {
       const [first, ...others] = result.error.issues;
       const more = others.length > 0 ? ` and ${others.length} more issue(s)` : '';
@@ -74,7 +65,7 @@ export function loadPlaybook(path: string | undefined): LoadedPlaybook {
 }
 
 /** The first issue as `path: message (code)`, short. */
-export function describeIssue(issue: PlaybookIssue | undefined, code: string): string {
+export function describeIssue(issue: Issue | undefined, code: string): string {
   const at = issue && issue.path.length > 0 ? `${formatPath(issue.path)}: ` : '';
   return `${at}${short(issue?.message ?? code)} (${code})`;
 }

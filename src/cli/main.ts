@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import {
-  formatIssues,
-  toMermaid,
-  validatePlaybook,
-  type StoredIncident,
-  type TimelineEntry,
-} from '../index.js';
+import { formatIssues, type TimelineEntry } from '../index.js';
+import { safeParsePlaybook } from '../authoring.js';
+import { type StoredIncident } from '../server.js';
+import { toMermaid } from '../visualize.js';
 import { quote } from '../quote.js';
 import { printStatus, snapshotOf, statusOf } from './describe.js';
 import { describeIssue, loadPlaybook, readJson, readText, short, UserError, userErrorOf } from './io.js';
@@ -159,7 +156,7 @@ async function run(argv: readonly string[]): Promise<number> {
 }
 
 function check(path: string, json: boolean): number {
-  const result = validatePlaybook(readJson(path, 'playbook'));
+  const result = safeParsePlaybook(readJson(path, 'playbook'));
   if (json) {
     out.json(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues });
     return result.success ? 0 : 1;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { oneLine } from '../errors.js';
+import { oneLine } from '../errors/issues.js';
 
 // What oneLine leaves but a terminal still acts on: bidirectional-text controls reorder what
 // is shown, and lone surrogates are not text at all.

@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
-import { incidentFactsSchema, venues, type IncidentFacts, type PayloadField, type StoredIncident } from '../index.js';
+import { type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
+import { type StoredIncident } from '../server.js';
 import { availableEvents, printStatus, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
 import { loadPlaybook, UserError, userErrorOf } from './io.js';
@@ -111,7 +112,7 @@ export async function walk(options: WalkOptions): Promise<number> {
         meanwhile = changed;
         return runtime.decide(current, event, { now: Date.now() });
       });
-      emit({ event, step: decision.step, tracks: decision.tracks, status: decision.status, added: decision.added, ...(meanwhile ? { reapplied: true } : {}) });
+      emit({ event, rung: decision.rung, tracks: decision.tracks, status: decision.status, added: decision.added, ...(meanwhile ? { reapplied: true } : {}) });
       if (meanwhile) say(style.dim(`Another session changed ${options.file} meanwhile; ${String(event.type)} was applied to its newest state.`));
       return true;
     } catch (error) {
@@ -129,7 +130,7 @@ export async function walk(options: WalkOptions): Promise<number> {
     if (!created) {
       const due = await file.update((current) => runtime.decideDue(current, { now: Date.now() }));
       if (due.changed) {
-        emit({ event: { type: 'deadline.due' }, step: due.step, tracks: due.tracks, status: due.status, added: due.added });
+        emit({ event: { type: 'window.elapsed' }, rung: due.rung, tracks: due.tracks, status: due.status, added: due.added });
         say(`Resumed ${options.file}: ${due.added.length} waiting window(s) ran out meanwhile (${due.added.map((e) => e.window).join(', ')}).`);
       } else {
         say(`Resumed ${options.file}.`);

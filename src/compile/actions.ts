@@ -1,34 +1,13 @@
 import { assign } from 'xstate';
 import { now, type SystemWithClock } from './clock.js';
-import { limits } from '../limits.js';
-import type { Deadline, IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
+import type { IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
 
-type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
-type DelayImplementation = number | ((args: { context: IncidentContext; event: AnyEvent }, params: undefined) => number);
-type DelaysOf = { readonly logic?: { readonly implementations?: { readonly delays?: Readonly<Record<string, DelayImplementation>> } } };
-interface ActionArgs {
+export type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
+export interface ActionArgs {
   readonly context: IncidentContext;
   readonly event: AnyEvent;
   readonly system?: SystemWithClock;
   readonly self?: unknown;
-}
-
-/**
- * Parameters of the `recordDeadlines` action, filled in by the compiler: the rung entered and
- * the waiting windows that start with it.
- *
- * @example
- * ```ts
- * import type { DeadlineParams } from 'crisis-playbook';
- *
- * const params: DeadlineParams = { rung: 'directMessage', windows: ['replyWindow'] };
- * ```
- *
- * @category Compiler
- */
-export interface DeadlineParams {
-  readonly rung: string;
-  readonly windows: readonly string[];
 }
 
 /**
@@ -70,21 +49,6 @@ function stampAfter(context: IncidentContext, system?: SystemWithClock): string 
 }
 
 /**
- * The length of a window as XState will wait for it: the machine's delay implementation (a
- * playbook's own reads `context.windows`; `provide({ delays })` may replace it), or `fallback`
- * when the implementation gives no usable length.
- */
-export function windowLength(
-  delay: DelayImplementation | undefined,
-  context: IncidentContext,
-  event: AnyEvent,
-  fallback: number,
-): number {
-  const ms = typeof delay === 'function' ? delay({ context, event }, undefined) : delay;
-  return typeof ms === 'number' && ms > 0 && ms <= limits.windowMs ? ms : fallback;
-}
-
-/**
  * The rung the ladder is on, read from the timeline (the initial rung before any entry).
  *
  * @category Compiler
@@ -99,26 +63,8 @@ export function currentRungOf(context: IncidentContext, initial: string): string
  *
  * @category Compiler
  */
-export function createBuiltinActions(initialRung: string, defaultWindows: Readonly<Record<string, number>>) {
+export function createBuiltinActions(initialRung: string) {
   return {
-    recordDeadlines: assign(({ context, event, system, self }: ActionArgs, params: DeadlineParams) => {
-      // A window starts when its rung is entered: the time of the timeline entry that entered
-      // it, or the opening of the incident for the first rung. Stored checks rely on this.
-      const entered = context.timeline.at(-1)?.at ?? context.openedAt;
-      const start = entered === undefined ? now(system) : Date.parse(entered);
-      const delays = (self as DelaysOf | undefined)?.logic?.implementations?.delays ?? {};
-      const added: Deadline[] = params.windows.map((window) => ({
-        window,
-        rung: params.rung,
-        due: new Date(start + windowLength(delays[window], context, event, context.windows[window] ?? defaultWindows[window]!)).toISOString(),
-      }));
-      return { deadlines: [...context.deadlines.filter((d) => d.rung !== params.rung), ...added] };
-    }),
-    clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string; readonly window?: string }) => ({
-      deadlines: context.deadlines.filter(
-        (d) => d.rung !== params.rung || (params.window !== undefined && d.window !== params.window),
-      ),
-    })),
     appendTimeline: assign(({ context, event, system }: ActionArgs, params: TimelineParams) => {
       const current = currentRungOf(context, initialRung);
       const delayed = params.window !== undefined;
@@ -161,26 +107,3 @@ export function createBuiltinActions(initialRung: string, defaultWindows: Readon
     recordClosure: assign(({ event }: ActionArgs) => ({ closeReason: text(event.reason) ?? null })),
   };
 }
-
-/**
- * Names of the actions a playbook definition may use in `actions` lists.
- *
- * @example
- * ```ts
- * import { builtinActionNames } from 'crisis-playbook';
- *
- * console.log(builtinActionNames.includes('recordThreat')); // true
- * ```
- *
- * @category Compiler
- */
-export const builtinActionNames = [
-  'updateFacts',
-  'recordAccessGranted',
-  'recordReply',
-  'recordIntermediary',
-  'recordCall',
-  'recordSupport',
-  'recordThreat',
-  'recordClosure',
-] as const;

@@ -1,6 +1,6 @@
-import type { AnyEventObject } from 'xstate';
+import { and, not, or, type AnyEventObject } from 'xstate';
 import type { IncidentContext } from './context.js';
-import { evaluateCondition, type ConditionScope } from '../definition/conditions.js';
+import { conditionText, evaluateCondition, type ConditionScope } from '../definition/conditions.js';
 import type { Condition, GuardOf, PlaybookDefinition } from '../definition/types.js';
 
 /**
@@ -36,18 +36,7 @@ export interface GuardArgs {
  */
 export type GuardPredicate = (args: GuardArgs) => boolean;
 
-/**
- * A guard implementation as XState calls it, with optional params.
- *
- * @category Compiler
- */
-export type AnyGuard = (args: GuardArgs, params?: unknown) => boolean;
-
-/**
- * What a condition sees: the facts, the event, the kinds of threat and the supporter count.
- *
- * @category Compiler
- */
+/** What a condition sees: the facts, the event, the kinds of threat and the supporter count. */
 export function scopeOf({ context, event }: GuardArgs): ConditionScope {
   return {
     facts: context.facts,
@@ -58,28 +47,80 @@ export function scopeOf({ context, event }: GuardArgs): ConditionScope {
 }
 
 /**
- * The guard table of a compiled playbook: one guard per named data guard, the `matches`
- * guard for inline conditions, and `overrides` (guards given in code or through `provide`),
- * which replace their namesakes. Names inside conditions resolve through this same table, so
- * an override reaches every condition that refers to it.
- *
- * @category Compiler
+ * A guard as XState resolves it: a name (looked up in the machine's implementations when it
+ * is evaluated, so `provide` reaches it), a parameterised reference, or a composition made
+ * with XState's `and`, `or` and `not`.
  */
-export function buildGuardTable(
-  definition: PlaybookDefinition,
-  overrides: Readonly<Record<string, AnyGuard>> = {},
-): Record<string, AnyGuard> {
-  const table: Record<string, AnyGuard> = {};
-  const call = (name: string, args: GuardArgs): boolean => {
-    const guard = table[name];
-    if (!guard) throw new Error(`Unknown guard "${name}"`);
-    return guard(args);
-  };
-  for (const [name, guard] of Object.entries(definition.guards)) {
-    table[name] = (args) => evaluateCondition(guard.condition, scopeOf(args), (ref) => call(ref, args));
+export type GuardReference = string | { readonly type: string; readonly params?: unknown } | ((...args: never[]) => boolean);
+
+/**
+ * A data condition as an XState guard: named guards stay names, `all`/`any`/`not` become
+ * XState's `and`/`or`/`not`, and each comparison the parameterised `matches` guard. Names are
+ * resolved when the guard is evaluated, through the machine's implementations.
+ */
+export function toGuardReference(condition: Condition): GuardReference {
+  if (typeof condition === 'string') return condition;
+  if ('all' in condition) return and(condition.all.map(toGuardReference) as never);
+  if ('any' in condition) return or(condition.any.map(toGuardReference) as never);
+  if ('not' in condition) return not(toGuardReference(condition.not) as never);
+  return { type: 'matches', params: condition };
+}
+
+/**
+ * The guard of a transition: the event is valid (and the timeline has room), and the
+ * condition, if any, holds — XState's `and`, resolved by name when evaluated. It shows as the
+ * condition itself: in JSON as the guard's name (or `matches` with the condition as params),
+ * and by its function name (which the Stately inspector shows) as the guard's name or the
+ * condition as text.
+ */
+export function transitionGuard(condition: Condition | undefined): GuardReference {
+  if (condition === undefined) return 'isEventValid';
+  const guard = and(['isEventValid', toGuardReference(condition)] as never) as unknown as { toJSON?: () => unknown };
+  const shown = typeof condition === 'string' ? { type: condition } : { type: 'matches', params: condition };
+  guard.toJSON = () => shown;
+  Object.defineProperty(guard, 'name', { value: typeof condition === 'string' ? condition : conditionText(condition) });
+  return guard as unknown as GuardReference;
+}
+
+/** The `matches` guard: one comparison of a condition, given as params. */
+export function matches(args: GuardArgs, params: unknown): boolean {
+  return evaluateCondition(params as Condition, scopeOf(args), () => false);
+}
+
+type Implementations = Readonly<Record<string, unknown>>;
+const composition = {
+  and: (and([]) as unknown as { check: unknown }).check,
+  or: (or([]) as unknown as { check: unknown }).check,
+  not: (not('' as never) as unknown as { check: unknown }).check,
+};
+
+/**
+ * Evaluates a guard reference as XState would, against a machine's implementations: names are
+ * looked up (so guards given through `provide` count), and `and`/`or`/`not` are followed.
+ * Used for advice, which asks guards outside of a transition.
+ */
+export function checkGuard(reference: unknown, args: GuardArgs, implementations: Implementations, depth = 0): boolean {
+  if (depth > 64) throw new TypeError('Guards refer to each other more than 64 levels deep');
+  if (typeof reference === 'string') {
+    if (!Object.hasOwn(implementations, reference)) throw new TypeError(`The machine has no guard named "${reference}"`);
+    return checkGuard(implementations[reference], args, implementations, depth + 1);
   }
-  table.matches = (args, params) => evaluateCondition(params as Condition, scopeOf(args), (ref) => call(ref, args));
-  return Object.assign(table, overrides);
+  if (typeof reference === 'function') {
+    const composed = reference as unknown as { check?: unknown; guards?: readonly unknown[] };
+    if (composed.check === composition.and) return composed.guards!.every((guard) => checkGuard(guard, args, implementations, depth + 1));
+    if (composed.check === composition.or) return composed.guards!.some((guard) => checkGuard(guard, args, implementations, depth + 1));
+    if (composed.check === composition.not) return !checkGuard(composed.guards![0], args, implementations, depth + 1);
+    return (reference as (args: GuardArgs, params?: unknown) => boolean)(args, undefined);
+  }
+  if (reference !== null && typeof reference === 'object' && typeof (reference as { type?: unknown }).type === 'string') {
+    const { type, params } = reference as { type: string; params?: unknown };
+    const implementation = Object.hasOwn(implementations, type) ? implementations[type] : undefined;
+    if (typeof implementation === 'function' && !('check' in implementation)) {
+      return (implementation as (args: GuardArgs, params?: unknown) => boolean)(args, params);
+    }
+    return checkGuard(type, args, implementations, depth + 1);
+  }
+  throw new TypeError(`Cannot evaluate the guard ${String(reference)}`);
 }
 
 /**
@@ -88,7 +129,8 @@ export function buildGuardTable(
  *
  * @example
  * ```ts
- * import { compileGuards, defaultPlaybook } from 'crisis-playbook';
+ * import { compileGuards } from 'crisis-playbook/authoring';
+ * import { defaultPlaybook } from 'crisis-playbook';
  *
  * const guards = compileGuards(defaultPlaybook);
  * guards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event: { type: 'assessment.complete' } }); // true
@@ -100,25 +142,20 @@ export function compileGuards<D extends PlaybookDefinition>(
   definition: D,
   extra: Readonly<Record<string, GuardPredicate>> = {},
 ): Record<GuardOf<D>, GuardPredicate> {
-  const guards = buildGuardTable(definition, extra);
-  delete guards.matches;
-  return guards as Record<GuardOf<D>, GuardPredicate>;
+  const predicates: Record<string, GuardPredicate> = {};
+  const call = (name: string, args: GuardArgs): boolean => {
+    const predicate = Object.hasOwn(predicates, name) ? predicates[name] : undefined;
+    if (!predicate) throw new TypeError(`Unknown guard "${name}"`);
+    return predicate(args);
+  };
+  for (const [name, guard] of Object.entries(definition.guards)) {
+    // Evaluated without the stack for all/any/not, however deep (this does not validate).
+    predicates[name] = (args) => evaluateCondition(guard.condition, scopeOf(args), (ref) => call(ref, args));
+  }
+  return Object.assign(predicates, extra) as Record<GuardOf<D>, GuardPredicate>;
 }
 
-/**
- * Every guard of a compiled machine first checks that the event matches its schema, so an
- * invalid event never takes a transition.
- *
- * @category Compiler
- */
-export function requireValidEvent(
-  guards: Readonly<Record<string, AnyGuard>>,
-  isEventValid: (args: GuardArgs) => boolean,
-): Record<string, AnyGuard> {
-  return Object.fromEntries(
-    Object.entries(guards).map(([name, guard]) => [
-      name,
-      name === 'isEventValid' ? guard : (args: GuardArgs, params?: unknown) => isEventValid(args) && guard(args, params),
-    ]),
-  );
+/** A definition's named guards as XState guard references, resolved by name when evaluated. */
+export function namedGuards(definition: PlaybookDefinition): Record<string, GuardReference> {
+  return Object.fromEntries(Object.entries(definition.guards).map(([name, guard]) => [name, toGuardReference(guard.condition)]));
 }

@@ -106,3 +106,17 @@ function toMove(transition: TransitionLike, source: AnyStateNode): Move {
 export function windowEventType(machine: AnyStateMachine, rung: string, window: string): string | undefined {
   return layoutOf(machine).windows.get(rung)?.get(window)?.eventType;
 }
+
+/**
+ * Where a state node of a compiled playbook sits: a rung of the ladder (`track` is `null`),
+ * or a state of a side track; `undefined` for the containers (the root, `active`, the regions).
+ */
+export function placeOf(node: AnyStateNode): { readonly track: string | null; readonly state: string } | undefined {
+  const region = node.parent;
+  if (region === undefined) return undefined;
+  // A child of the root: a final rung, or `active` itself.
+  if (region.parent === undefined) return node.type === 'final' ? { track: null, state: node.key } : undefined;
+  // A child of a region of `active`: a rung or a track state.
+  if (region.parent.key !== regionIds.open || region.parent.parent?.parent !== undefined) return undefined;
+  return { track: region.key === regionIds.ladder ? null : region.key, state: node.key };
+}

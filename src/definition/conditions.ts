@@ -167,3 +167,19 @@ export function conditionGuardNames(condition: Condition): string[] {
   }
   return names;
 }
+
+/**
+ * A condition as short text, as diagrams and the inspector show it:
+ * `isPosterKnown and facts.venue = private-group`.
+ */
+export function conditionText(condition: Condition): string {
+  if (typeof condition === 'string') return condition;
+  if ('all' in condition) return condition.all.map(conditionText).join(' and ');
+  if ('any' in condition) return `(${condition.any.map(conditionText).join(' or ')})`;
+  if ('not' in condition) return `not ${conditionText(condition.not)}`;
+  const path = condition.path;
+  if ('equals' in condition) return `${path} = ${String(condition.equals)}`;
+  if ('in' in condition) return `${path} in ${condition.in.map(String).join('/')}`;
+  if ('atLeast' in condition) return `${path} at least ${condition.atLeast}`;
+  return `${path} has ${String(condition.includes)}`;
+}

@@ -7,7 +7,8 @@ import type { PlaybookDefinition } from './types.js';
  *
  * @example
  * ```ts
- * import { definePlaybook, defaultPlaybook } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { definePlaybook } from 'crisis-playbook/authoring';
  *
  * const myPlaybook = definePlaybook({ ...defaultPlaybook, id: 'my-org', version: '1.0.0' });
  * ```

@@ -29,7 +29,7 @@ const partPattern = /(\d+)(ms|d|h|m|s)/g;
  *
  * @example
  * ```ts
- * import { toMilliseconds } from 'crisis-playbook';
+ * import { toMilliseconds } from 'crisis-playbook/authoring';
  *
  * toMilliseconds('1h30m'); // 5_400_000
  * toMilliseconds(0); // undefined

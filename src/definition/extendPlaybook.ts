@@ -12,15 +12,17 @@ import type {
 } from './types.js';
 import { describeError } from './readDefinition.js';
 import { quote } from '../quote.js';
-import { validatePlaybook, type ValidateOptions } from './validatePlaybook.js';
-import { PlaybookDefinitionError, type PlaybookIssue } from '../errors.js';
+import { safeParsePlaybook, type ParsePlaybookOptions } from './parsePlaybook.js';
+import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
+import { type Issue } from '../errors/issues.js';
 
 /**
  * The union of a definition's rung specs.
  *
  * @example
  * ```ts
- * import type { defaultPlaybook, RungSpecOf } from 'crisis-playbook';
+ * import type { defaultPlaybook } from 'crisis-playbook';
+ * import type { RungSpecOf } from 'crisis-playbook/authoring';
  *
  * type Final = Extract<RungSpecOf<typeof defaultPlaybook>, { final: true }>['id']; // 'resolved' | 'closed'
  * ```
@@ -35,7 +37,8 @@ export type RungSpecOf<D extends PlaybookDefinition> = D['ladder']['rungs'][numb
  *
  * @example
  * ```ts
- * import type { defaultPlaybook, RungOf, RungSpecOf, WithRungs } from 'crisis-playbook';
+ * import type { defaultPlaybook, RungOf } from 'crisis-playbook';
+ * import type { RungSpecOf, WithRungs } from 'crisis-playbook/authoring';
  *
  * type WithoutMonitoring = WithRungs<typeof defaultPlaybook, Exclude<RungSpecOf<typeof defaultPlaybook>, { id: 'monitoring' }>>;
  * const rung: RungOf<WithoutMonitoring> = 'phoneCall';
@@ -54,7 +57,8 @@ export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
  *
  * @example
  * ```ts
- * import type { defaultPlaybook, TransitionOf } from 'crisis-playbook';
+ * import type { defaultPlaybook } from 'crisis-playbook';
+ * import type { TransitionOf } from 'crisis-playbook/authoring';
  *
  * const call: TransitionOf<typeof defaultPlaybook> = { event: 'contact.received', target: 'phoneCall', guard: 'isPosterKnown' };
  * ```
@@ -69,7 +73,8 @@ export type TransitionOf<D extends PlaybookDefinition> = Omit<TransitionSpec, 'e
  *
  * @example
  * ```ts
- * import type { InsertPosition, CrisisRung } from 'crisis-playbook';
+ * import type { CrisisRung } from 'crisis-playbook';
+ * import type { InsertPosition } from 'crisis-playbook/authoring';
  *
  * const beforeTheCall: InsertPosition<CrisisRung> = { before: 'phoneCall' };
  * ```
@@ -83,7 +88,8 @@ export type InsertPosition<Id extends string> = { readonly before: Id } | { read
  *
  * @example
  * ```ts
- * import { extendPlaybook, defaultPlaybook, type BuildResult } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { type BuildResult, extendPlaybook } from 'crisis-playbook/authoring';
  *
  * const result: BuildResult<typeof defaultPlaybook> = extendPlaybook(defaultPlaybook).safeBuild();
  * ```
@@ -101,12 +107,13 @@ type Targeted = { readonly target?: string };
  * guards, windows, transitions and side tracks, change windows and advice. Each call returns
  * a new builder whose type carries the added events and rungs, so the compiled machine is
  * typed. Problems are collected and reported together by {@link PlaybookBuilder.build}, along
- * with everything {@link validatePlaybook} finds.
+ * with everything {@link safeParsePlaybook} finds.
  *
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { compilePlaybook, defaultPlaybook, extendPlaybook } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
  *
  * const playbook = extendPlaybook(defaultPlaybook)
  *   .rename({ id: 'acme', version: '1.0.0' })
@@ -131,19 +138,19 @@ type Targeted = { readonly target?: string };
  */
 export class PlaybookBuilder<D extends PlaybookDefinition> {
   readonly #definition: PlaybookDefinition;
-  readonly #issues: readonly PlaybookIssue[];
+  readonly #issues: readonly Issue<PlaybookIssueCode>[];
   readonly #removed: ReadonlySet<string>;
   readonly #operations: number;
 
   /** Use {@link extendPlaybook} to start a builder. */
-  constructor(definition: D, issues: readonly PlaybookIssue[] = [], removed: ReadonlySet<string> = new Set(), operations = 0) {
+  constructor(definition: D, issues: readonly Issue<PlaybookIssueCode>[] = [], removed: ReadonlySet<string> = new Set(), operations = 0) {
     this.#definition = definition;
     this.#issues = issues;
     this.#removed = removed;
     this.#operations = operations;
   }
 
-  #next<N extends PlaybookDefinition>(definition: PlaybookDefinition, issues: PlaybookIssue[] = [], removed = this.#removed) {
+  #next<N extends PlaybookDefinition>(definition: PlaybookDefinition, issues: Issue<PlaybookIssueCode>[] = [], removed = this.#removed) {
     return new PlaybookBuilder<N>(definition as N, [...this.#issues, ...issues], removed, this.#operations + 1);
   }
 
@@ -162,7 +169,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     }
   }
 
-  #issue(code: string, field: string, message: string): PlaybookIssue {
+  #issue(code: PlaybookIssueCode, field: string, message: string): Issue<PlaybookIssueCode> {
     return { code, path: ['operations', this.#operations, field], message };
   }
 
@@ -170,7 +177,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return this.#definition.ladder.rungs.some((rung) => rung.id === id);
   }
 
-  #missingRung(id: string, field: string, operation: string): PlaybookIssue {
+  #missingRung(id: string, field: string, operation: string): Issue<PlaybookIssueCode> {
     const rungs = this.#definition.ladder.rungs;
     const known = `${rungs.slice(0, 10).map((rung) => quote(rung.id)).join(', ')}${rungs.length > 10 ? ` and ${rungs.length - 10} more` : ''}`;
     return this.#removed.has(id)
@@ -270,7 +277,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return this.#attempt('insertRung', () => {
       const anchor = 'before' in position ? position.before : position.after;
       const field = 'before' in position ? 'before' : 'after';
-      const issues: PlaybookIssue[] = [];
+      const issues: Issue<PlaybookIssueCode>[] = [];
       if (!this.#hasRung(anchor)) issues.push(this.#missingRung(anchor, field, 'insertRung'));
       if (this.#hasRung(rung.id)) issues.push(this.#issue('duplicate_id', 'rung', `insertRung: rung ${quote(rung.id)} already exists`));
       if (issues.length > 0) return this.#next(this.#definition, issues);
@@ -422,7 +429,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    * The edited definition, checked: throws {@link PlaybookDefinitionError} listing the
    * problems of the edits and of the resulting definition.
    */
-  build(options: ValidateOptions = {}): D {
+  build(options: ParsePlaybookOptions = {}): D {
     const result = this.safeBuild(options);
     if (!result.success) throw result.error;
     return result.data;
@@ -430,10 +437,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
 
   /**
    * Like {@link PlaybookBuilder.build} but returns the issues instead of throwing, whatever the
-   * definition holds. On success, `data` is the plain copy that {@link validatePlaybook} checked.
+   * definition holds. On success, `data` is the plain copy that {@link safeParsePlaybook} checked.
    */
-  safeBuild(options: ValidateOptions = {}): BuildResult<D> {
-    const validation = validatePlaybook(this.#definition, options);
+  safeBuild(options: ParsePlaybookOptions = {}): BuildResult<D> {
+    const validation = safeParsePlaybook(this.#definition, options);
     const issues = [
       ...this.#issues,
       ...(validation.success ? [] : validation.error.issues.map((issue) => this.#explainRemoved(issue))),
@@ -442,7 +449,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return { success: true, data: validation.data as D };
   }
 
-  #explainRemoved(issue: PlaybookIssue): PlaybookIssue {
+  #explainRemoved(issue: Issue<PlaybookIssueCode>): Issue<PlaybookIssueCode> {
     if (issue.code !== 'unknown_rung') return issue;
     const id = [...this.#removed].find((removed) => issue.message.startsWith(`Unknown rung ${quote(removed)}`));
     return id === undefined ? issue : { ...issue, code: 'removed_rung_referenced', message: `Rung ${quote(id)} was removed but is still referenced` };
@@ -475,7 +482,8 @@ function mapTargets(
  *
  * @example
  * ```ts
- * import { compilePlaybook, defaultPlaybook, extendPlaybook } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
  *
  * // An organisation that never joins groups: drop "request access".
  * const direct = extendPlaybook(defaultPlaybook)

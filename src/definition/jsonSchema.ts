@@ -7,12 +7,12 @@ let cached: Record<string, unknown> | undefined;
  * The JSON Schema (draft 2020-12) of a playbook definition, generated from
  * {@link playbookDefinitionSchema} with zod's `z.toJSONSchema`. Give it to an editor so that
  * people who keep playbooks as JSON get completion and checks; cross-references (targets,
- * guards, reachability) are still only checked by {@link validatePlaybook}.
+ * guards, reachability) are still only checked by {@link safeParsePlaybook}.
  *
  * @example
  * ```ts
  * import { writeFileSync } from 'node:fs';
- * import { playbookJsonSchema } from 'crisis-playbook';
+ * import { playbookJsonSchema } from 'crisis-playbook/authoring';
  *
  * writeFileSync('playbook.schema.json', JSON.stringify(playbookJsonSchema(), null, 2));
  * // then, in a playbook: { "$schema": "./playbook.schema.json", "id": "my-org", ... }

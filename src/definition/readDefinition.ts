@@ -1,6 +1,7 @@
-import { limitMessages, limits } from '../limits.js';
+import type { PlaybookIssueCode } from '../errors/errors.js';
+import { definitionLimitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
-import type { PlaybookIssue } from '../errors.js';
+import type { Issue } from '../errors/issues.js';
 
 type Path = (string | number)[];
 
@@ -74,7 +75,7 @@ export interface ReadDefinition {
   /** A plain copy of what could be read; only meaningful when `complete`. */
   readonly value: unknown;
   /** Problems found while reading, in document order. */
-  readonly issues: PlaybookIssue[];
+  readonly issues: Issue<PlaybookIssueCode>[];
   /** False when reading stopped early (the document is over {@link limits.definitionNodes}). */
   readonly complete: boolean;
   /** Paths where a value was left out of the copy; zod's issues at or under them say nothing new. */
@@ -117,7 +118,7 @@ interface Frame {
  * values (`too_large`, which stops the reading). Never throws.
  */
 export function readDefinition(input: unknown): ReadDefinition {
-  const issues: PlaybookIssue[] = [];
+  const issues: Issue<PlaybookIssueCode>[] = [];
   const cuts: Path[] = [];
   const holder: Record<string | number, unknown> = {};
   let count = 0;
@@ -128,7 +129,7 @@ export function readDefinition(input: unknown): ReadDefinition {
     { value: input, link: { parent: null, key: 'value' }, depth: 0, position: 'root', level: 0, into: holder },
   ];
   const keyOf = (frame: Frame) => frame.link.key;
-  const cutAt = (link: Link, into: Record<string | number, unknown>, code: string, message: string) => {
+  const cutAt = (link: Link, into: Record<string | number, unknown>, code: PlaybookIssueCode, message: string) => {
     const path = pathOf(link);
     issues.push({ code, path, message });
     cuts.push(path);
@@ -136,7 +137,7 @@ export function readDefinition(input: unknown): ReadDefinition {
   };
   const unreadable = (error: unknown) => `This value cannot be read: reading it threw ${describeError(error)}`;
   const tooLarge = (path: Path): ReadDefinition => {
-    issues.push({ code: 'too_large', path, message: `Too large: ${limitMessages.definitionNodes}; checking stopped here` });
+    issues.push({ code: 'too_large', path, message: `Too large: ${definitionLimitMessages.definitionNodes}; checking stopped here` });
     return { value: undefined, issues, complete: false, cuts };
   };
 
@@ -158,7 +159,7 @@ export function readDefinition(input: unknown): ReadDefinition {
       continue;
     }
     if (frame.depth > limits.definitionDepth) {
-      cutAt(link, into, 'too_deep', `Nested too deep: ${limitMessages.definitionDepth}`);
+      cutAt(link, into, 'too_deep', `Nested too deep: ${definitionLimitMessages.definitionDepth}`);
       continue;
     }
     const children: Frame[] = [];
@@ -181,7 +182,7 @@ export function readDefinition(input: unknown): ReadDefinition {
     };
     try {
       if (frame.position === 'eventSchema' && '_zod' in value) {
-        into[keyOf(frame)] = value; // a TypeScript-only zod schema: checked by validatePlaybook, not copied
+        into[keyOf(frame)] = value; // a TypeScript-only zod schema: checked by safeParsePlaybook, not copied
         continue;
       }
       if (Array.isArray(value)) {
@@ -194,7 +195,7 @@ export function readDefinition(input: unknown): ReadDefinition {
         const keys = Object.keys(value);
         if (keys.length > limits.definitionNodes - count) return tooLarge(pathOf(link));
         if (frame.position === 'condition' && frame.level >= limits.conditionDepth && keys.some((key) => key === 'all' || key === 'any' || key === 'not')) {
-          issues.push({ code: 'condition_too_deep', path: pathOf(link), message: `Condition nested too deep: ${limitMessages.conditionDepth}` });
+          issues.push({ code: 'condition_too_deep', path: pathOf(link), message: `Condition nested too deep: ${definitionLimitMessages.conditionDepth}` });
           into[keyOf(frame)] = placeholderCondition;
           continue;
         }
@@ -238,7 +239,7 @@ interface TrieNode {
  * or under a cut, or a union (a condition, a duration...) that failed around one. Linear in
  * the lengths of the paths.
  */
-export function aboutCuts(cuts: readonly Path[]): (issue: PlaybookIssue) => boolean {
+export function aboutCuts(cuts: readonly Path[]): (issue: Issue<PlaybookIssueCode>) => boolean {
   const root: TrieNode = { cut: false, children: new Map() };
   for (const path of cuts) {
     let node = root;

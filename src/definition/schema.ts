@@ -28,7 +28,7 @@ const path = z
  *
  * @example
  * ```ts
- * import { conditionSchema } from 'crisis-playbook';
+ * import { conditionSchema } from 'crisis-playbook/authoring';
  *
  * conditionSchema.parse({ any: ['isPosterKnown', { path: 'facts.venue', in: ['personal-feed'] }] });
  * ```
@@ -121,6 +121,7 @@ const trackState = z.strictObject({
 
 const track = z.strictObject({
   id,
+  title: text(200),
   description: text(1000),
   initial: id,
   states: z.array(trackState).min(1),
@@ -128,11 +129,12 @@ const track = z.strictObject({
 
 /**
  * Zod schema of a {@link PlaybookDefinition}: the shape of the data. Cross-references (targets,
- * events, guards, windows, reachability) are checked by {@link validatePlaybook}.
+ * events, guards, windows, reachability) are checked by {@link safeParsePlaybook}.
  *
  * @example
  * ```ts
- * import { playbookDefinitionSchema, defaultPlaybook } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { playbookDefinitionSchema } from 'crisis-playbook/authoring';
  *
  * const result = playbookDefinitionSchema.safeParse(JSON.parse(JSON.stringify(defaultPlaybook)));
  * console.log(result.success); // true

@@ -163,19 +163,20 @@ export interface TransitionSpec {
 }
 
 /**
- * What happens when a waiting window runs out in a rung. The window starts when the rung is
- * entered and is cancelled when it is left.
+ * What happens when a waiting window runs out on a rung (an entry of the rung's `after`
+ * list). The window starts when the rung is entered and is cancelled when it is left; while it
+ * runs, the incident has a *deadline* for it.
  *
  * @example
  * ```ts
- * import type { TimeoutSpec } from 'crisis-playbook';
+ * import type { AfterSpec } from 'crisis-playbook';
  *
- * const noAnswer: TimeoutSpec = { window: 'accessWindow', target: 'directMessage' };
+ * const noAnswer: AfterSpec = { window: 'accessWindow', target: 'directMessage' };
  * ```
  *
  * @category Playbook definition
  */
-export interface TimeoutSpec {
+export interface AfterSpec {
   readonly window: string;
   readonly target: string;
   readonly guard?: Condition;
@@ -238,7 +239,7 @@ export interface RungSpec {
   readonly tags?: readonly string[];
   readonly advice: readonly AdviceSpec[];
   readonly on?: readonly TransitionSpec[];
-  readonly after?: readonly TimeoutSpec[];
+  readonly after?: readonly AfterSpec[];
 }
 
 /**
@@ -281,6 +282,8 @@ export interface TrackStateSpec {
  */
 export interface TrackSpec {
   readonly id: string;
+  /** What a person calls the track ("Community", "Safety"). */
+  readonly title: string;
   readonly description: string;
   readonly initial: string;
   readonly states: readonly TrackStateSpec[];

@@ -1,9 +1,9 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
-import { currentStep } from '../advice/currentStep.js';
+import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
-import { compiledPlaybookOf } from '../compile/compilePlaybook.js';
+import { compiledPlaybookOf } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
-import { IncidentError, incidentError } from '../errors.js';
+import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { createSteppingClock, type TimerClock } from './timerClock.js';
@@ -143,7 +143,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const time = now(this.system as never);
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
     if (!snapshot.can(event as never)) {
-      return incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentStep(snapshot))}; the incident is unchanged`, ['type']);
+      return incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
     }
     // The parsed copy, not the object the app still holds: what was checked is what is sent.
     super.send(event);
@@ -166,7 +166,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
  *
  * @example
  * ```ts
- * import { createIncident, crisisMachine, currentStep } from 'crisis-playbook';
+ * import { createIncident, crisisMachine, currentRung } from 'crisis-playbook';
  *
  * const incident = createIncident(crisisMachine, {
  *   input: { facts: { knowsPoster: true } },
@@ -174,7 +174,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
  * }).start();
  * incident.send({ type: 'xstate.stop' } as never); // refused: 'invalid_event'
  * incident.send({ type: 'assessment.complete' });
- * console.log(currentStep(incident.getSnapshot())); // 'phoneCall'
+ * console.log(currentRung(incident.getSnapshot())); // 'phoneCall'
  * incident.stop();
  * ```
  *
@@ -188,4 +188,31 @@ export function createIncident<M extends AnyStateMachine>(machine: M, options: I
   const snapshot = incident.getSnapshot() as AnyMachineSnapshot;
   if (snapshot.status === 'error') throw snapshot.error;
   return incident;
+}
+
+/**
+ * Like {@link createIncident}, but returns `{ success: false, error }` instead of throwing for
+ * invalid input (`InputValidationError`) or a clock outside the processable times
+ * (`IncidentError`, `invalid_time`).
+ *
+ * @example
+ * ```ts
+ * import { crisisMachine, safeCreateIncident } from 'crisis-playbook';
+ *
+ * const result = safeCreateIncident(crisisMachine, { input: { facts: { venue: 'moon' } } as never });
+ * if (!result.success) console.log(result.error.issues[0]?.path); // ['facts', 'venue']
+ * ```
+ *
+ * @category Live incidents
+ */
+export function safeCreateIncident<M extends AnyStateMachine>(
+  machine: M,
+  options: IncidentOptions<M> = {},
+): SafeResult<IncidentActor<M>, InputValidationError | IncidentError> {
+  try {
+    return { success: true, data: createIncident(machine, options) };
+  } catch (error) {
+    if (error instanceof InputValidationError || error instanceof IncidentError) return { success: false, error };
+    throw error;
+  }
 }

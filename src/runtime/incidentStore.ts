@@ -1,4 +1,4 @@
-import { incidentError } from '../errors.js';
+import { incidentError } from '../errors/errors.js';
 import { quote } from '../quote.js';
 import type { StoredIncident } from './storedIncident.js';
 
@@ -7,7 +7,7 @@ import type { StoredIncident } from './storedIncident.js';
  *
  * @example
  * ```ts
- * import type { VersionedIncident } from 'crisis-playbook';
+ * import type { VersionedIncident } from 'crisis-playbook/server';
  *
  * function describe(record: VersionedIncident) {
  *   return `${record.incident.playbook.id} v${record.version}`;
@@ -32,7 +32,7 @@ export interface VersionedIncident {
  *
  * @example
  * ```ts
- * import { MemoryIncidentStore, openIncident, type IncidentStore } from 'crisis-playbook';
+ * import { type IncidentStore, MemoryIncidentStore, openIncident } from 'crisis-playbook/server';
  *
  * const store: IncidentStore = new MemoryIncidentStore();
  * await store.create('inc-1', openIncident({ now: Date.now() }).incident);
@@ -55,7 +55,7 @@ export interface IncidentStore {
  *
  * @example
  * ```ts
- * import { MemoryIncidentStore, openIncident } from 'crisis-playbook';
+ * import { MemoryIncidentStore, openIncident } from 'crisis-playbook/server';
  *
  * const store = new MemoryIncidentStore();
  * const { version } = await store.create('inc-1', openIncident({ now: Date.now() }).incident);
@@ -102,7 +102,7 @@ export class MemoryIncidentStore implements IncidentStore {
  *
  * @example
  * ```ts
- * import type { UpdateOptions } from 'crisis-playbook';
+ * import type { UpdateOptions } from 'crisis-playbook/server';
  *
  * const patient: UpdateOptions = { attempts: 20, backoff: { initialMs: 10, maxMs: 500 } };
  * ```
@@ -150,7 +150,7 @@ function checkOptions(options: UpdateOptions): { attempts: number; initialMs: nu
  *
  * @example
  * ```ts
- * import { decide, MemoryIncidentStore, openIncident, updateIncident } from 'crisis-playbook';
+ * import { decide, MemoryIncidentStore, openIncident, updateIncident } from 'crisis-playbook/server';
  *
  * const store = new MemoryIncidentStore();
  * await store.create('inc-1', openIncident({ now: Date.now() }).incident);

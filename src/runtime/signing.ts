@@ -1,4 +1,4 @@
-import { incidentError } from '../errors.js';
+import { incidentError } from '../errors/errors.js';
 import { hmacSha256 } from './hmac.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 
@@ -9,7 +9,8 @@ import { canonical, type StoredIncident } from './storedIncident.js';
  *
  * @example
  * ```ts
- * import { createIncidentRuntime, crisisMachine, type SigningOptions } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { createIncidentRuntime, type SigningOptions } from 'crisis-playbook/server';
  *
  * const signing: SigningOptions = { keys: [process.env.INCIDENT_KEY ?? 'a-secret-of-at-least-32-characters!!'] };
  * const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing });

@@ -1,7 +1,8 @@
+import type { IncidentIssueCode } from '../errors/errors.js';
 import { toOutput, type IncidentContext } from '../compile/context.js';
 import type { MachineLayout, Move } from '../compile/layout.js';
 import type { PlaybookDefinition } from '../definition/types.js';
-import type { PlaybookIssue } from '../errors.js';
+import type { Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
@@ -34,9 +35,9 @@ const destination = (move: Move, from: string) => move.to ?? from;
  * entered; and a finished incident's output matches its context. Payloads are not stored, so
  * where a guard could go either way, both ways are allowed.
  */
-export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookFacts): PlaybookIssue[] {
+export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookFacts): Issue<IncidentIssueCode>[] {
   const { definition, layout } = playbook;
-  const issues: PlaybookIssue[] = [];
+  const issues: Issue<IncidentIssueCode>[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ code: 'invalid_document', path: ['snapshot', ...path], message });
   const { status, value, context, output } = stored.snapshot;
   const isRung = (id: string) => layout.rungs.has(id) || layout.finalRungs.has(id);

@@ -1,8 +1,9 @@
+import type { IncidentIssueCode } from '../errors/errors.js';
 import { z } from 'zod';
 import type { IncidentContext, IncidentOutput } from '../compile/context.js';
 import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../events/facts.js';
-import { fromZodIssues, type PlaybookIssue } from '../errors.js';
+import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
 
 /**
@@ -18,7 +19,7 @@ export const incidentFormat = 'crisis-playbook/incident';
  *
  * @example
  * ```ts
- * import { incidentFormatVersion } from 'crisis-playbook';
+ * import { incidentFormatVersion } from 'crisis-playbook/server';
  *
  * console.log(incidentFormatVersion); // 1
  * ```
@@ -32,7 +33,7 @@ export const incidentFormatVersion = 1;
  *
  * @example
  * ```ts
- * import type { StoredStateValue } from 'crisis-playbook';
+ * import type { StoredStateValue } from 'crisis-playbook/server';
  *
  * const open: StoredStateValue = { active: { ladder: 'intermediary', community: 'supported', safety: 'none' } };
  * const done: StoredStateValue = 'resolved';
@@ -49,7 +50,7 @@ export type StoredStateValue = string | { readonly active: Readonly<Record<strin
  *
  * @example
  * ```ts
- * import { openIncident, type StoredIncident } from 'crisis-playbook';
+ * import { openIncident, type StoredIncident } from 'crisis-playbook/server';
  *
  * const stored: StoredIncident = openIncident({ now: Date.now() }).incident;
  * console.log(stored.playbook); // { id: 'crisis', version: '1.0.0' }
@@ -144,10 +145,10 @@ export function canonical(value: unknown): string {
  * Refuses documents far too large to be a stored incident before they are checked in full:
  * a list longer than any limit allows costs no more than reading its length.
  */
-function checkSize(document: unknown): PlaybookIssue[] {
+function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
   const context = (document as { snapshot?: { context?: Record<string, unknown> } } | null)?.snapshot?.context;
   if (context === null || typeof context !== 'object') return [];
-  const issues: PlaybookIssue[] = [];
+  const issues: Issue<IncidentIssueCode>[] = [];
   for (const key of ['timeline', 'threats', 'deadlines'] as const) {
     const list = Object.hasOwn(context, key) ? context[key] : undefined;
     if (Array.isArray(list) && list.length > limits.timelineEntries) {
@@ -166,7 +167,7 @@ function checkSize(document: unknown): PlaybookIssue[] {
  *
  * @category Server runtime
  */
-export function checkShape(document: unknown): { data?: StoredIncident; issues: PlaybookIssue[] } {
+export function checkShape(document: unknown): { data?: StoredIncident; issues: Issue<IncidentIssueCode>[] } {
   const size = checkSize(document);
   if (size.length > 0) return { issues: size };
   const result = storedIncidentSchema.safeParse(document, { reportInput: true });

@@ -1,4 +1,4 @@
-import { incidentError } from '../errors.js';
+import { incidentError } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 
@@ -8,7 +8,7 @@ import { quote } from '../quote.js';
  *
  * @example
  * ```ts
- * import type { DecideOptions } from 'crisis-playbook';
+ * import type { DecideOptions } from 'crisis-playbook/server';
  *
  * const options: DecideOptions = { now: new Date('2026-04-06T19:00:00Z') };
  * ```

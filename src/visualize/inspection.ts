@@ -1,6 +1,6 @@
 import type { AnyEventObject, AnyStateMachine, InspectionEvent, Observer } from 'xstate';
 import type { PlaybookDefinition } from '../definition/types.js';
-import { crisisMachine } from '../machine/crisisMachine.js';
+import { crisisMachine } from '../default/crisisMachine.js';
 import { createRedactor, definitionOf, type Redactor } from './redact.js';
 
 const REDACTED = '[redacted]';
@@ -19,7 +19,8 @@ function depthOf(value: unknown, seen = new Set<unknown>()): number {
  *
  * @example
  * ```ts
- * import { crisisMachine, type IncidentInspectorOptions } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { type IncidentInspectorOptions } from 'crisis-playbook/visualize';
  *
  * const options: IncidentInspectorOptions = { machine: crisisMachine, redact: false };
  * ```
@@ -88,7 +89,8 @@ function redactInspection(inspection: unknown, redactor: Redactor, machineId: st
  * ```ts
  * import { createActor } from 'xstate';
  * import { createBrowserInspector } from '@statelyai/inspect';
- * import { crisisMachine, incidentInspectorOptions } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { incidentInspectorOptions } from 'crisis-playbook/visualize';
  *
  * const inspector = createBrowserInspector(incidentInspectorOptions({ machine: crisisMachine }));
  * const actor = createActor(crisisMachine, { inspect: inspector.inspect }).start();
@@ -124,7 +126,7 @@ export function incidentInspectorOptions(options: IncidentInspectorOptions = {})
  *
  * @example
  * ```ts
- * import type { InspectionRecord } from 'crisis-playbook';
+ * import type { InspectionRecord } from 'crisis-playbook/visualize';
  *
  * const record: InspectionRecord = { type: '@xstate.event', at: 0, sessionId: 'x:0', event: { type: 'assessment.complete' } };
  * ```
@@ -169,7 +171,7 @@ export type InspectionRecord =
  *
  * @example
  * ```ts
- * import { createInspectionRecorder, type InspectionRecorder } from 'crisis-playbook';
+ * import { createInspectionRecorder, type InspectionRecorder } from 'crisis-playbook/visualize';
  *
  * const recorder: InspectionRecorder = createInspectionRecorder();
  * ```
@@ -209,7 +211,8 @@ function plainSnapshot(snapshot: unknown) {
  * ```ts
  * import { appendFileSync } from 'node:fs';
  * import { createActor } from 'xstate';
- * import { createInspectionRecorder, crisisMachine } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { createInspectionRecorder } from 'crisis-playbook/visualize';
  *
  * const recorder = createInspectionRecorder();
  * const actor = createActor(crisisMachine, { inspect: recorder.inspect }).start();
@@ -279,7 +282,7 @@ export function createInspectionRecorder(
  *
  * @example
  * ```ts
- * import type { InspectorLike } from 'crisis-playbook';
+ * import type { InspectorLike } from 'crisis-playbook/visualize';
  *
  * const printer: InspectorLike = {
  *   actor: (actor) => console.log('actor', actor),
@@ -302,7 +305,7 @@ export interface InspectorLike {
  *
  * @example
  * ```ts
- * import { parseInspectionRecords } from 'crisis-playbook';
+ * import { parseInspectionRecords } from 'crisis-playbook/visualize';
  *
  * const records = parseInspectionRecords('{"type":"@xstate.event","at":0,"sessionId":"x:0","event":{"type":"message.sent"}}\n');
  * ```
@@ -339,7 +342,7 @@ export function parseInspectionRecords(jsonLines: string): InspectionRecord[] {
  * ```ts
  * import { readFileSync } from 'node:fs';
  * import { createWebSocketInspector } from '@statelyai/inspect';
- * import { incidentInspectorOptions, replayInspection } from 'crisis-playbook';
+ * import { incidentInspectorOptions, replayInspection } from 'crisis-playbook/visualize';
  *
  * const inspector = createWebSocketInspector({ url: 'ws://localhost:8080', ...incidentInspectorOptions() });
  * replayInspection(readFileSync('incident.jsonl', 'utf8'), inspector);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AnyStateMachine } from 'xstate';
-import { compiledPlaybookOf } from '../compile/compilePlaybook.js';
+import { compiledPlaybookOf } from '../compile/registry.js';
 import { toMilliseconds } from '../definition/durations.js';
 import type { PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 import { createEventSchemas } from '../events/eventSchemas.js';
@@ -27,7 +27,8 @@ const factsSchema = incidentFactsSchema.partial();
  *
  * @example
  * ```ts
- * import { createRedactor, defaultPlaybook, type RedactedEvent } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { createRedactor, type RedactedEvent } from 'crisis-playbook/visualize';
  *
  * const event: RedactedEvent = createRedactor(defaultPlaybook).event({ type: 'message.replied', phone: '+44 20 7946 0000' });
  * // { type: 'message.replied', phone: '[redacted]' }
@@ -44,7 +45,8 @@ export type RedactedEvent = { readonly type: string } & Readonly<Record<string, 
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { createRedactor, crisisMachine, type RedactedSnapshot } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { createRedactor, type RedactedSnapshot } from 'crisis-playbook/visualize';
  *
  * const incident = createActor(crisisMachine).start();
  * const snapshot: RedactedSnapshot = createRedactor(crisisMachine).snapshot(incident.getSnapshot());
@@ -68,7 +70,8 @@ export interface RedactedSnapshot {
  *
  * @example
  * ```ts
- * import { createRedactor, defaultPlaybook, type Redactor } from 'crisis-playbook';
+ * import { defaultPlaybook } from 'crisis-playbook';
+ * import { createRedactor, type Redactor } from 'crisis-playbook/visualize';
  *
  * const redactor: Redactor = createRedactor(defaultPlaybook);
  * console.log(redactor.output({ outcome: 'closed', apology: null, closeReason: 'Spoke to Dee', threats: [], timelineLength: 1 }));
@@ -441,7 +444,8 @@ export function definitionOf(source: PlaybookDefinition | AnyStateMachine): Play
  *
  * @example
  * ```ts
- * import { createRedactor, crisisMachine } from 'crisis-playbook';
+ * import { crisisMachine } from 'crisis-playbook';
+ * import { createRedactor } from 'crisis-playbook/visualize';
  *
  * const redactor = createRedactor(crisisMachine);
  * redactor.event({ type: 'intermediary.asked', name: 'Ben', by: 'Ana', email: 'ben@example.com' });

@@ -1,14 +1,16 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
-import { currentStep, currentTracks } from '../advice/currentStep.js';
-import { compiledPlaybookOf } from '../compile/compilePlaybook.js';
-import type { Condition, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
+import { currentRung, currentTracks } from '../advice/currentRung.js';
+import { compiledPlaybookOf } from '../compile/registry.js';
+import { conditionText } from '../definition/conditions.js';
+import { rungTransitions, rungWindows } from '../definition/graph.js';
+import type { Condition, PlaybookDefinition } from '../definition/types.js';
 
 /**
  * Options of {@link toMermaid}.
  *
  * @example
  * ```ts
- * import type { MermaidOptions } from 'crisis-playbook';
+ * import type { MermaidOptions } from 'crisis-playbook/visualize';
  *
  * const options: MermaidOptions = { fromEveryRung: false };
  * ```
@@ -27,26 +29,13 @@ export interface MermaidOptions {
   readonly fromEveryRung?: boolean;
 }
 
-/** Mermaid labels cannot hold `:`, `;`, `#`, braces or quotes: write conditions plainly. */
-function conditionLabel(condition: Condition): string {
-  if (typeof condition === 'string') return condition;
-  if ('all' in condition) return condition.all.map(conditionLabel).join(' and ');
-  if ('any' in condition) return `(${condition.any.map(conditionLabel).join(' or ')})`;
-  if ('not' in condition) return `not ${conditionLabel(condition.not)}`;
-  const path = condition.path;
-  if ('equals' in condition) return `${path} = ${String(condition.equals)}`;
-  if ('in' in condition) return `${path} in ${condition.in.map(String).join('/')}`;
-  if ('atLeast' in condition) return `${path} at least ${condition.atLeast}`;
-  return `${path} has ${String(condition.includes)}`;
-}
-
 function clean(text: string): string {
   // eslint-disable-next-line no-control-regex -- control characters from a playbook must not reach a diagram
   return text.replace(/["#:;{}<>\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
 function label(event: string, guard: Condition | undefined): string {
-  return clean(guard === undefined ? event : `${event} [${conditionLabel(guard)}]`);
+  return clean(guard === undefined ? event : `${event} [${conditionText(guard)}]`);
 }
 
 /**
@@ -58,7 +47,8 @@ function label(event: string, guard: Condition | undefined): string {
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { crisisMachine, defaultPlaybook, toMermaid } from 'crisis-playbook';
+ * import { crisisMachine, defaultPlaybook } from 'crisis-playbook';
+ * import { toMermaid } from 'crisis-playbook/visualize';
  *
  * console.log(toMermaid(defaultPlaybook));
  * const actor = createActor(crisisMachine).start();
@@ -73,7 +63,7 @@ export function toMermaid(playbook: PlaybookDefinition | AnyStateMachine, option
   if (!definition) throw new TypeError('Expected a playbook definition or a machine compiled by crisis-playbook');
   const lines = ['stateDiagram-v2'];
   const push = (depth: number, line: string) => lines.push(`${'  '.repeat(depth)}${line}`);
-  const shared = options.fromEveryRung === false ? [] : (definition.ladder.fromEveryRung ?? []);
+  const shared = options.fromEveryRung !== false;
 
   push(1, `state "${clean(definition.title)}" as incident {`);
   push(2, 'state "Escalation ladder" as ladder {');
@@ -84,18 +74,16 @@ export function toMermaid(playbook: PlaybookDefinition | AnyStateMachine, option
       push(3, `${rung.id} --> [*]`);
       continue;
     }
-    const own = rung.on ?? [];
-    const ownEvents = new Set(own.map((t) => t.event));
-    const transitions: TransitionSpec[] = [...own, ...shared.filter((t) => !ownEvents.has(t.event))];
+    const transitions = shared ? rungTransitions(definition, rung) : (rung.on ?? []);
     for (const t of transitions) {
       if (t.target !== undefined && t.target !== rung.id) push(3, `${rung.id} --> ${t.target} : ${label(t.event, t.guard)}`);
     }
-    for (const t of rung.after ?? []) push(3, `${rung.id} --> ${t.target} : ${label(`after ${t.window}`, t.guard)}`);
+    for (const t of rungWindows(rung)) push(3, `${rung.id} --> ${t.target} : ${label(`after ${t.window}`, t.guard)}`);
   }
   push(2, '}');
   for (const track of definition.tracks) {
     push(2, '--');
-    push(2, `state "Side track ${clean(track.id)}" as track_${track.id} {`);
+    push(2, `state "${clean(track.title)}" as track_${track.id} {`);
     push(3, `[*] --> ${track.id}_${track.initial}`);
     for (const state of track.states) push(3, `state "${clean(state.title)}" as ${track.id}_${state.id}`);
     for (const state of track.states) {
@@ -111,7 +99,7 @@ export function toMermaid(playbook: PlaybookDefinition | AnyStateMachine, option
 
   if (options.snapshot) {
     const current = [
-      currentStep(options.snapshot),
+      currentRung(options.snapshot),
       ...Object.entries(currentTracks(options.snapshot)).map(([track, state]) => `${track}_${state}`),
     ];
     push(1, 'classDef current fill:#ffd54f,stroke:#e65100,stroke-width:3px');

@@ -1,4 +1,4 @@
-import { decide, openIncident, type StoredIncident } from 'crisis-playbook';
+import { decide, openIncident, type StoredIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../../examples/reference-case/events.js';
 
 export const HOUR = 3_600_000;

@@ -1,5 +1,6 @@
-import { compileGuards, compileValidPlaybook } from '../compile/compilePlaybook.js';
-import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
+import { compileValidPlaybook } from '../compile/buildMachine.js';
+import { compileGuards } from '../compile/guards.js';
+import { defaultPlaybook, type DefaultPlaybook } from './defaultPlaybook.js';
 import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js';
 
 /**
@@ -9,11 +10,11 @@ import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js'
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { crisisMachine, currentStep } from 'crisis-playbook';
+ * import { crisisMachine, currentRung } from 'crisis-playbook';
  *
  * const actor = createActor(crisisMachine, { input: { facts: { knowsPoster: true } } }).start();
  * actor.send({ type: 'assessment.complete' });
- * console.log(currentStep(actor.getSnapshot())); // 'phoneCall'
+ * console.log(currentRung(actor.getSnapshot())); // 'phoneCall'
  * ```
  *
  * @category Default playbook

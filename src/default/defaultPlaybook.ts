@@ -1,4 +1,4 @@
-import { definePlaybook } from './definePlaybook.js';
+import { definePlaybook } from '../definition/definePlaybook.js';
 
 const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
 const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
@@ -368,6 +368,7 @@ export const defaultPlaybook = definePlaybook({
   tracks: [
     {
       id: 'community',
+      title: 'Community',
       description: 'Followers posting in support of the organisation.',
       initial: 'quiet',
       states: [
@@ -408,6 +409,7 @@ export const defaultPlaybook = definePlaybook({
     },
     {
       id: 'safety',
+      title: 'Safety',
       description: 'Threats: a visit, a police report, legal action, violence.',
       initial: 'none',
       states: [

@@ -1,7 +1,7 @@
 import { createEventSchemas } from './eventSchemas.js';
-import { defaultPlaybook, type DefaultPlaybook } from '../definition/defaultPlaybook.js';
 import type { EventOf, PlaybookDefinition } from '../definition/types.js';
-import { EventValidationError, fromZodIssues, type PlaybookIssue } from '../errors.js';
+import { EventValidationError, type EventIssueCode } from '../errors/errors.js';
+import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { quote } from '../quote.js';
 
 /**
@@ -9,7 +9,7 @@ import { quote } from '../quote.js';
  *
  * @example
  * ```ts
- * import { safeParseEvent, type ParseEventResult, type CrisisEvent } from 'crisis-playbook';
+ * import { type CrisisEvent, type ParseEventResult, safeParseEvent } from 'crisis-playbook';
  *
  * const result: ParseEventResult<CrisisEvent> = safeParseEvent({ type: 'access.denied' });
  * ```
@@ -59,7 +59,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
   const schemas = createEventSchemas(definition);
   const types = [...schemas.keys()];
   const expected = `${types.slice(0, 20).map((type) => `"${type}"`).join(', ')}${types.length > 20 ? ` and ${types.length - 20} more` : ''}`;
-  const fail = (issues: PlaybookIssue[]) => ({ success: false, error: new EventValidationError(issues) }) as const;
+  const fail = (issues: Issue<EventIssueCode>[]) => ({ success: false, error: new EventValidationError(issues) }) as const;
 
   function safeParse(input: unknown): ParseEventResult<EventOf<D>> {
     try {
@@ -104,44 +104,4 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
       return result.data;
     },
   };
-}
-
-const defaultParser = createEventParser(defaultPlaybook);
-
-/**
- * Parses unknown input (for example JSON from a request body) into an event of the default
- * playbook, or throws {@link EventValidationError} listing every issue with its path.
- *
- * @example
- * ```ts
- * import { parseEvent } from 'crisis-playbook';
- *
- * const event = parseEvent({ type: 'threat.reported', kind: 'visit' });
- * // event: { type: 'threat.reported'; kind: 'visit' | ...; note?: string; by?: string; at?: string }
- * ```
- *
- * @category Events
- */
-export function parseEvent(input: unknown): EventOf<DefaultPlaybook> {
-  return defaultParser.parse(input);
-}
-
-/**
- * Like {@link parseEvent} but never throws: returns `{ success: true, data }` or
- * `{ success: false, error }`.
- *
- * @example
- * ```ts
- * import { safeParseEvent } from 'crisis-playbook';
- *
- * const result = safeParseEvent({ type: 'call.completed', apology: true });
- * if (!result.success) {
- *   console.log(result.error.issues); // [{ code: 'invalid_type', path: ['agreement'], ... }]
- * }
- * ```
- *
- * @category Events
- */
-export function safeParseEvent(input: unknown): ParseEventResult<EventOf<DefaultPlaybook>> {
-  return defaultParser.safeParse(input);
 }

@@ -13,15 +13,15 @@ function activeRegions(value: StateValue): Record<string, string> | undefined {
  * @example
  * ```ts
  * import { createActor } from 'xstate';
- * import { crisisMachine, currentStep } from 'crisis-playbook';
+ * import { crisisMachine, currentRung } from 'crisis-playbook';
  *
  * const actor = createActor(crisisMachine).start();
- * console.log(currentStep(actor.getSnapshot())); // 'gatheringInfo'
+ * console.log(currentRung(actor.getSnapshot())); // 'gatheringInfo'
  * ```
  *
  * @category Advice
  */
-export function currentStep<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S['value']> {
+export function currentRung<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S['value']> {
   const value = snapshot.value as StateValue;
   if (typeof value === 'string') return value as RungIn<S['value']>;
   const ladder = activeRegions(value)?.ladder;
@@ -37,7 +37,7 @@ export function currentStep<S extends AnyMachineSnapshot>(snapshot: S): RungIn<S
  *
  * @example
  * ```ts
- * import type { CrisisRung, PlaybookStateValue, RungIn, defaultPlaybook } from 'crisis-playbook';
+ * import type { CrisisRung, defaultPlaybook, PlaybookStateValue, RungIn } from 'crisis-playbook';
  *
  * const rung: RungIn<PlaybookStateValue<typeof defaultPlaybook>> = 'phoneCall';
  * const same: CrisisRung = rung;

@@ -1,0 +1,74 @@
+import { setup, type UnknownAction } from 'xstate';
+import { createBuiltinActions } from './actions.js';
+import type { SystemWithClock } from './clock.js';
+import { createContext, createInputSchema, toOutput, type IncidentContext } from './context.js';
+import { createDeadlineActions } from './deadlines.js';
+import { matches, namedGuards, type GuardArgs } from './guards.js';
+import { machineConfig } from './machineConfig.js';
+import { register, type CompiledPlaybook } from './registry.js';
+import type { CompileOptions, PlaybookMachine } from './types.js';
+import { toMilliseconds } from '../definition/durations.js';
+import type { PlaybookDefinition } from '../definition/types.js';
+import { createEventParser } from '../events/createEventParser.js';
+import { limits } from '../limits.js';
+
+/**
+ * `compilePlaybook` without checking the definition first: for definitions known to be
+ * valid (the default playbook, which its tests check), so that importing the library does not
+ * run the playbook schema.
+ */
+export function compileValidPlaybook<const D extends PlaybookDefinition, G extends string = never, A extends string = never>(
+  definition: D,
+  options: CompileOptions<G, A> = {},
+): PlaybookMachine<D, G> {
+  const parser = createEventParser(definition);
+  const declared = new Set(Object.keys(definition.events));
+  // Only declared events can take a transition; others (XState's own `xstate.after…` events)
+  // have nothing to validate. The answer is kept per event object with the event's JSON, so
+  // that several guards asking cost one parse, and an app that mutates and resends the same
+  // object is checked again.
+  const known = new WeakMap<object, { json: string; valid: boolean }>();
+  const isEventValid = ({ context, event }: GuardArgs): boolean => {
+    // A full timeline takes nothing more, not even a window running out (its deadline is dropped).
+    if ((context.timeline?.length ?? 0) >= limits.timelineEntries) return false;
+    if (!declared.has(event.type)) return true;
+    let json: string;
+    try {
+      json = JSON.stringify(event);
+    } catch {
+      return false;
+    }
+    const seen = known.get(event);
+    if (seen?.json === json) return seen.valid;
+    const valid = parser.safeParse(event).success;
+    known.set(event, { json, valid });
+    return valid;
+  };
+
+  const defaultWindows = Object.fromEntries(
+    Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!]),
+  );
+  const delays = Object.fromEntries(
+    Object.keys(definition.windows).map((name) => [
+      name,
+      ({ context }: { context: IncidentContext }) => context.windows[name] ?? defaultWindows[name]!,
+    ]),
+  );
+  const inputSchema = createInputSchema(definition);
+  const machine = setup({
+    guards: { isEventValid, matches, ...namedGuards(definition), ...options.guards } as never,
+    // The built-in actions read their events defensively, so they fit any playbook's events.
+    actions: {
+      ...createBuiltinActions(definition.ladder.initial),
+      ...createDeadlineActions(defaultWindows),
+      ...(options.actions as Record<string, UnknownAction> | undefined),
+    } as never,
+    delays: delays as never,
+  }).createMachine({
+    ...machineConfig(definition),
+    context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => createContext(inputSchema, input, self.system),
+    output: ({ context }: { context: IncidentContext }) => toOutput(context),
+  } as never) as unknown as PlaybookMachine<D, G>;
+  register(machine, { definition, parser: parser as unknown as CompiledPlaybook['parser'], delays, defaultWindows });
+  return machine;
+}

@@ -1,0 +1,164 @@
+import { transitionGuard } from './guards.js';
+import { regionIds } from './layout.js';
+import { destinationOf, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
+import type { AfterSpec, AdviceSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
+
+/**
+ * The machine config of a playbook definition: the pure first step of compiling, with no
+ * functions but the guards' (which show as JSON, see `transitionGuard`), so that the whole
+ * config can be checked as JSON. The ladder and the side tracks are parallel regions of
+ * `active`; final rungs are final states at the root; every transition names its guard and
+ * its actions, and records itself in the timeline (`appendTimeline`) in exactly one region.
+ */
+export function machineConfig(definition: PlaybookDefinition) {
+  const { id, ladder } = definition;
+  const finalIds = new Set(ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
+  // Final rungs are states at the root, outside the ladder region.
+  const rungTarget = (target: string) => (finalIds.has(target) ? `#${id}.${target}` : target);
+
+  // One timeline entry per accepted event: when several regions handle an event, only one
+  // of them records it, and that region gets a recording stay wherever it would otherwise not
+  // handle the event (or only under a condition).
+  const recorders = recordingRegions(definition);
+  const recordedBy = new Map<Region, string[]>();
+  for (const [event, region] of recorders) recordedBy.set(region, [...(recordedBy.get(region) ?? []), event]);
+  const records = (region: Region, event: string) => (recorders.get(event) ?? region) === region;
+  const withRecordingStays = (region: Region, list: readonly TransitionSpec[]): TransitionSpec[] => {
+    const last = new Map(list.map((transition) => [transition.event, transition]));
+    const stays = (recordedBy.get(region) ?? [])
+      .filter((event) => last.get(event) === undefined || last.get(event)!.guard !== undefined)
+      .map((event) => ({ event, description: 'Recorded in the timeline; handled in another region.' }));
+    return [...list, ...stays];
+  };
+
+  const transition = (spec: TransitionSpec, region: Region, from: string | undefined, to: string | undefined) => ({
+    ...(to !== undefined ? { target: region === regionIds.ladder ? rungTarget(to) : to } : {}),
+    ...(spec.reenter && to !== undefined ? { reenter: true } : {}),
+    guard: transitionGuard(spec.guard),
+    actions: [
+      ...(spec.actions ?? []),
+      ...(records(region, spec.event)
+        ? [{ type: 'appendTimeline', params: from === undefined ? {} : { from, to: to ?? from } }]
+        : []),
+    ],
+    ...(spec.description ? { description: spec.description } : {}),
+  });
+  const onConfig = (region: Region, from: string, list: readonly TransitionSpec[], ladderState: boolean) =>
+    Object.fromEntries(
+      groupBy(withRecordingStays(region, list), (spec) => spec.event).map(([event, specs]) => [
+        event,
+        specs.map((spec) => transition(spec, region, ladderState ? from : undefined, destinationOf(spec, from))),
+      ]),
+    );
+  const afterConfig = (rung: string, windows: readonly AfterSpec[]) =>
+    Object.fromEntries(
+      groupBy(windows, (after) => after.window).map(([window, specs]) => [
+        window,
+        [
+          ...specs.map((spec) => ({
+            target: rungTarget(spec.target),
+            guard: transitionGuard(spec.guard),
+            actions: [...(spec.actions ?? []), { type: 'appendTimeline', params: { from: rung, to: spec.target, window } }],
+            ...(spec.description ? { description: spec.description } : {}),
+          })),
+          // When no move applies (its condition fails, or the timeline is full), the window is over all the same.
+          { actions: [{ type: 'clearDeadlines', params: { rung, window } }] },
+        ],
+      ]),
+    );
+  const meta = (title: string, advice: readonly AdviceSpec[]) => ({ title, advice });
+
+  const rungStates = Object.fromEntries(
+    ladder.rungs
+      .filter((rung) => !rung.final)
+      .map((rung) => {
+        const windows = rungWindows(rung);
+        return [
+          rung.id,
+          {
+            description: rung.description,
+            tags: [...(rung.tags ?? [])],
+            meta: meta(rung.title, rung.advice),
+            // Deadlines as data: recorded with their due times on entry, dropped on exit.
+            ...(windows.length > 0
+              ? {
+                  entry: [{ type: 'recordDeadlines', params: { rung: rung.id, windows: [...new Set(windows.map((after) => after.window))] } }],
+                  exit: [{ type: 'clearDeadlines', params: { rung: rung.id } }],
+                  after: afterConfig(rung.id, windows),
+                }
+              : {}),
+            on: onConfig(regionIds.ladder, rung.id, rungTransitions(definition, rung), true),
+          },
+        ];
+      }),
+  );
+
+  const trackStates = Object.fromEntries(
+    definition.tracks.map((track) => [
+      track.id,
+      {
+        description: track.description,
+        meta: { title: track.title },
+        tags: ['side-track'],
+        initial: track.initial,
+        states: Object.fromEntries(
+          track.states.map((state) => [
+            state.id,
+            {
+              description: state.description,
+              tags: [...(state.tags ?? [])],
+              meta: meta(state.title, state.advice),
+              on: onConfig(track.id, state.id, state.on ?? [], false),
+            },
+          ]),
+        ),
+      },
+    ]),
+  );
+
+  const finalStates = Object.fromEntries(
+    ladder.rungs
+      .filter((rung) => rung.final)
+      .map((rung) => [rung.id, { type: 'final' as const, description: rung.description, tags: [...(rung.tags ?? [])], meta: meta(rung.title, rung.advice) }]),
+  );
+
+  return {
+    id,
+    description: definition.description,
+    meta: {
+      title: definition.title,
+      playbook: { id, version: definition.version, title: definition.title, initial: ladder.initial, guards: definition.guards },
+    },
+    tags: ['incident'],
+    initial: regionIds.open,
+    states: {
+      [regionIds.open]: {
+        type: 'parallel' as const,
+        description: 'The incident is open: the ladder and the side tracks run side by side.',
+        meta: { title: 'Open incident' },
+        tags: ['open'],
+        states: {
+          [regionIds.ladder]: {
+            description: ladder.description,
+            meta: { title: 'Escalation ladder' },
+            tags: ['ladder'],
+            initial: ladder.initial,
+            states: rungStates,
+          },
+          ...trackStates,
+        },
+      },
+      ...finalStates,
+    },
+  };
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return [...groups];
+}

@@ -1,0 +1,107 @@
+import type { z } from 'zod';
+import { quote } from '../quote.js';
+
+/**
+ * One problem found in an event, an input, a playbook or a stored incident: a stable `code`
+ * (a union of string literals per kind of error), the `path` to the offending value, and a
+ * message that names what was expected and what arrived (quoted short).
+ *
+ * @example
+ * ```ts
+ * import { type Issue, safeParseEvent } from 'crisis-playbook';
+ *
+ * const result = safeParseEvent({ type: 'threat.reported', kind: 'hug' });
+ * if (!result.success) {
+ *   const first: Issue = result.error.issues[0]!;
+ *   console.log(first.code, first.path); // 'invalid_value' ['kind']
+ * }
+ * ```
+ *
+ * @category Errors
+ */
+export interface Issue<C extends string = string> {
+  readonly code: C;
+  readonly path: readonly (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * The codes zod gives its issues, which the library passes on as they are.
+ *
+ * @example
+ * ```ts
+ * import type { ZodIssueCode } from 'crisis-playbook';
+ *
+ * const code: ZodIssueCode = 'invalid_type';
+ * ```
+ *
+ * @category Errors
+ */
+export type ZodIssueCode = z.core.$ZodIssue['code'];
+
+/**
+ * Formats issues one per line, each prefixed with its path and followed by its code.
+ *
+ * @example
+ * ```ts
+ * import { formatIssues } from 'crisis-playbook';
+ *
+ * console.log(formatIssues([{ code: 'unknown_rung', path: ['ladder', 'initial'], message: 'Unknown rung "x"' }]));
+ * // - ladder.initial: Unknown rung "x" [unknown_rung]
+ * ```
+ *
+ * @category Errors
+ */
+export function formatIssues(issues: readonly Issue[]): string {
+  return issues.map((issue) => `- ${formatPath(issue.path)}: ${oneLine(issue.message)} [${issue.code}]`).join('\n');
+}
+
+/**
+ * An issue path as dotted text (`ladder.rungs.2.on`), `(root)` when empty; each key is cut
+ * to 40 characters and control characters are escaped, so the path is one short line.
+ *
+ * @example
+ * ```ts
+ * import { formatPath } from 'crisis-playbook';
+ *
+ * console.log(formatPath(['ladder', 'rungs', 2, 'on'])); // 'ladder.rungs.2.on'
+ * ```
+ *
+ * @category Errors
+ */
+export function formatPath(path: readonly (string | number)[]): string {
+  if (path.length === 0) return '(root)';
+  return path.map((key) => (typeof key === 'number' ? String(key) : oneLine(key.length > 40 ? `${key.slice(0, 40)}…` : key))).join('.');
+}
+
+/** Control characters and line breaks escaped, so that text stays on one line. */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- the point is to find control characters
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Converts zod issues to {@link Issue}s. When zod reported the input (`reportInput`), a
+ * message that does not say what arrived gets `; received <value>` appended, quoted short.
+ */
+export function fromZodIssues(
+  issues: readonly { code: string; path: readonly PropertyKey[]; message: string; input?: unknown }[],
+  prefix: readonly (string | number)[] = [],
+): Issue<ZodIssueCode>[] {
+  return issues.map((issue) => ({
+    code: issue.code as ZodIssueCode,
+    path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
+    message: zodMessage(issue),
+  }));
+}
+
+/** zod's message, with what arrived quoted short; unknown keys are listed short too. */
+function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }): string {
+  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) {
+    const keys = issue.keys as unknown[];
+    const shown = keys.slice(0, 5).map((key) => quote(key, 40)).join(', ');
+    return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${shown}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
+  }
+  const message = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+  return 'input' in issue && !/received/.test(message) ? `${message}; received ${quote(issue.input)}` : message;
+}

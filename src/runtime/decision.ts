@@ -1,0 +1,121 @@
+import type { AnyMachineSnapshot } from 'xstate';
+import { currentRung, currentTracks } from '../advice/currentRung.js';
+import { recommend, type Recommendation } from '../advice/recommend.js';
+import type { IncidentContext, IncidentOutput, TimelineEntry } from '../compile/context.js';
+import type { IncidentError, SafeResult } from '../errors/errors.js';
+import type { StoredIncident } from './storedIncident.js';
+
+/**
+ * The event a host schedules for a deadline: at `at`, pass it to `decide` (or call
+ * `decideDue`). A deadline whose rung was left meanwhile is a harmless no-op.
+ *
+ * @example
+ * ```ts
+ * import type { DeadlineEvent } from 'crisis-playbook/server';
+ *
+ * const event: DeadlineEvent = { type: 'window.elapsed', window: 'replyWindow', rung: 'directMessage' };
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface DeadlineEvent {
+  readonly type: 'window.elapsed';
+  readonly window: string;
+  readonly rung: string;
+}
+
+/**
+ * A deadline the host must schedule: call {@link decideDue} (or `decide` with `event`) at `at`.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduledDeadline } from 'crisis-playbook/server';
+ *
+ * function schedule(deadline: ScheduledDeadline) {
+ *   console.log(`run decideDue at ${deadline.at} for ${deadline.event.window}`);
+ * }
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface ScheduledDeadline {
+  readonly at: string;
+  readonly event: DeadlineEvent;
+}
+
+/**
+ * The result of a pure decision: the next stored incident and everything a server needs to
+ * answer and to schedule, with no timers and no I/O.
+ *
+ * @example
+ * ```ts
+ * import { decide, type Decision, openIncident } from 'crisis-playbook/server';
+ *
+ * const opened = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') });
+ * const decision: Decision = decide(opened.incident, { type: 'assessment.complete' }, { now: Date.parse('2026-04-06T19:05:00Z') });
+ * console.log(decision.rung, decision.deadlines); // 'directMessage', [{ at: '2026-04-07T19:05:00.000Z', ... }]
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface Decision {
+  /** The next stored incident (the same document when nothing changed). */
+  readonly incident: StoredIncident;
+  /** Whether anything changed. */
+  readonly changed: boolean;
+  readonly status: 'active' | 'done';
+  /** The rung the incident is on. */
+  readonly rung: string;
+  readonly tracks: Readonly<Record<string, string>>;
+  readonly recommendations: readonly Recommendation[];
+  /** The timeline entries this decision added. */
+  readonly added: readonly TimelineEntry[];
+  /** Every deadline now pending: schedule these and drop any others for this incident. */
+  readonly deadlines: readonly ScheduledDeadline[];
+  readonly output?: IncidentOutput;
+}
+
+/**
+ * The non-throwing result of {@link safeDecide}.
+ *
+ * @example
+ * ```ts
+ * import { type DecideResult, openIncident, safeDecide } from 'crisis-playbook/server';
+ *
+ * const { incident } = openIncident({ now: 0 });
+ * const result: DecideResult = safeDecide(incident, { type: 'nope' }, { now: 1 });
+ * if (!result.success) console.log(result.error.code); // 'invalid_event'
+ * ```
+ *
+ * @category Server runtime
+ */
+export type DecideResult = SafeResult<Decision, IncidentError>;
+
+/**
+ * The decision after `snapshot`: `next` is its stored form. `changed` is known for an applied
+ * event (it always adds a timeline entry); otherwise the documents are compared, since a window
+ * can run out without moving the rung (only its deadline goes).
+ */
+export function decisionOf(
+  before: StoredIncident,
+  next: StoredIncident,
+  snapshot: AnyMachineSnapshot,
+  added: readonly TimelineEntry[],
+  known?: { readonly changed: true },
+): Decision {
+  const done = snapshot.status === 'done';
+  const context = snapshot.context as IncidentContext;
+  const changed = known?.changed ?? JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
+  const incident = changed ? next : before;
+  return {
+    incident,
+    changed,
+    status: done ? 'done' : 'active',
+    rung: currentRung(snapshot),
+    tracks: currentTracks(snapshot),
+    recommendations: recommend(snapshot),
+    added,
+    deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),
+    ...(done ? { output: incident.snapshot.output! } : {}),
+  };
+}

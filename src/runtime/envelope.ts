@@ -1,0 +1,172 @@
+import type { AnyStateMachine } from 'xstate';
+import type { CompiledPlaybook } from '../compile/registry.js';
+import type { MachineLayout } from '../compile/layout.js';
+import { IncidentError, incidentError } from '../errors/errors.js';
+import { limitMessages, limits } from '../limits.js';
+import { quote } from '../quote.js';
+import type { Signer } from './signing.js';
+import { checkAgainstPlaybook } from './storedChecks.js';
+import { checkShape, incidentFormat, incidentFormatVersion, type StoredIncident } from './storedIncident.js';
+
+/**
+ * Why a stored incident needs migrating: an older format, or a playbook version this runtime
+ * does not have.
+ *
+ * @example
+ * ```ts
+ * import type { MigrationReason } from 'crisis-playbook/server';
+ *
+ * const reason: MigrationReason = { code: 'unknown_playbook_version', formatVersion: 1, playbook: { id: 'crisis', version: '0.9.0' } };
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface MigrationReason {
+  readonly code: 'old_format' | 'unknown_playbook_version';
+  readonly formatVersion: number;
+  readonly playbook: { readonly id: string; readonly version: string };
+}
+
+/**
+ * A hook that upgrades an old stored incident (older format, or a playbook version no longer
+ * registered) to one this runtime accepts. Its result is checked like any stored incident.
+ *
+ * @example
+ * ```ts
+ * import type { IncidentMigration } from 'crisis-playbook/server';
+ *
+ * const migrate: IncidentMigration = (document, reason) =>
+ *   reason.code === 'unknown_playbook_version' && reason.playbook.version === '0.9.0'
+ *     ? { ...document, playbook: { id: 'crisis', version: '1.0.0' } }
+ *     : document;
+ * ```
+ *
+ * @category Server runtime
+ */
+export type IncidentMigration = (document: Readonly<Record<string, unknown>>, reason: MigrationReason) => unknown;
+
+/** A compiled playbook a runtime knows, with what it needs to check stored incidents of it. */
+export interface Registered {
+  readonly machine: AnyStateMachine;
+  readonly info: CompiledPlaybook;
+  readonly layout: MachineLayout;
+}
+
+/** A stored incident that passed every check, with its playbook. */
+export interface Loaded extends Registered {
+  readonly stored: StoredIncident;
+}
+
+/**
+ * Reads stored incidents for a runtime: JSON text or objects, refused early when far too
+ * large, checked for format, signature (before any migration), shape and consistency with
+ * their playbook, and migrated through the runtime's hook when old.
+ */
+export function createEnvelopeReader(options: {
+  readonly registry: ReadonlyMap<string, Registered>;
+  readonly migrate?: IncidentMigration;
+  readonly signer?: Signer;
+}): (input: unknown) => Loaded {
+  const { registry, signer } = options;
+  const lookup = (id: string, version: string) => registry.get(`${id}@${version}`);
+
+  function read(input: unknown): Record<string, unknown> {
+    let document: unknown = input;
+    if (typeof input === 'string') {
+      if (input.length > limits.storedDocumentLength) {
+        throw new IncidentError('invalid_document', [
+          { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${input.length.toLocaleString('en-US')} characters` },
+        ]);
+      }
+      if (input.length > 1024 * 1024 && countUpTo(input, '"from":', limits.timelineEntries + 1) > limits.timelineEntries) {
+        // Every timeline entry has one "from" key (a quote inside a JSON string is escaped, so
+        // this cannot match text): a far too long timeline is refused without parsing it.
+        throw new IncidentError('invalid_document', [
+          { code: 'too_large', path: ['snapshot', 'context', 'timeline'], message: `Expected at most ${limits.timelineEntries} timeline entries; received more` },
+        ]);
+      }
+      try {
+        document = JSON.parse(input);
+      } catch (error) {
+        throw incidentError('invalid_json', `Expected a stored incident as JSON; ${(error as Error).message.slice(0, 200)}`);
+      }
+    }
+    if (document === null || typeof document !== 'object' || Array.isArray(document)) {
+      throw incidentError('invalid_document', `Expected a stored incident object; received ${quote(document)}`);
+    }
+    return document as Record<string, unknown>;
+  }
+
+  function parse(input: unknown, migrated = false): Loaded {
+    const record = read(input);
+    if (record.format !== incidentFormat) {
+      throw incidentError('invalid_document', `Expected "format": "${incidentFormat}"; received ${quote(record.format)}`, ['format']);
+    }
+    const formatVersion = record.formatVersion;
+    if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion)) {
+      throw incidentError('invalid_document', `Expected an integer "formatVersion"; received ${quote(formatVersion)}`, ['formatVersion']);
+    }
+    if (formatVersion > incidentFormatVersion) {
+      throw incidentError(
+        'unsupported_format',
+        `This incident was stored in format ${formatVersion}, newer than this library's ${incidentFormatVersion}: upgrade crisis-playbook`,
+        ['formatVersion'],
+      );
+    }
+    // A signed document is checked as it was written, before any migration.
+    if (signer && !migrated) signer.verify(record);
+    const playbook = record.playbook as { id?: unknown; version?: unknown } | undefined;
+    const id = typeof playbook?.id === 'string' ? playbook.id : undefined;
+    const version = typeof playbook?.version === 'string' ? playbook.version : undefined;
+    const needsMigration: MigrationReason['code'] | undefined =
+      formatVersion < incidentFormatVersion
+        ? 'old_format'
+        : id !== undefined && version !== undefined && !lookup(id, version) && [...registry.keys()].some((key) => key.startsWith(`${id}@`))
+          ? 'unknown_playbook_version'
+          : undefined;
+    if (needsMigration) {
+      if (!options.migrate || migrated) {
+        throw incidentError(
+          needsMigration === 'old_format' ? 'unsupported_format' : 'unknown_playbook_version',
+          needsMigration === 'old_format'
+            ? `This incident was stored in format ${formatVersion}; give the runtime a "migrate" hook to upgrade it`
+            : `Playbook ${quote(id)} version ${quote(version)} is not registered; register it (incidents keep the version they started with) or give a "migrate" hook`,
+          needsMigration === 'old_format' ? ['formatVersion'] : ['playbook', 'version'],
+        );
+      }
+      const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
+      return parse(options.migrate(record, reason), true);
+    }
+    const shape = checkShape(record);
+    if (!shape.data) throw new IncidentError('invalid_document', shape.issues);
+    const stored = shape.data;
+    const entry = lookup(stored.playbook.id, stored.playbook.version);
+    if (!entry) {
+      throw incidentError(
+        'unknown_playbook',
+        `Playbook ${quote(stored.playbook.id)} is not registered with this runtime; expected one of ${[...registry.keys()].map((k) => `"${k}"`).join(', ')}`,
+        ['playbook', 'id'],
+      );
+    }
+    const issues = checkAgainstPlaybook(stored, {
+      definition: entry.info.definition,
+      layout: entry.layout,
+      // A migrated incident may have started its windows under another version's lengths.
+      windowLength: (window, context) =>
+        !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
+          ? (context.windows[window] ?? entry.info.defaultWindows[window])
+          : undefined,
+    });
+    if (issues.length > 0) throw new IncidentError('invalid_document', issues);
+    return { ...entry, stored };
+  }
+
+  return (input) => parse(input);
+}
+
+function countUpTo(text: string, needle: string, max: number): number {
+  let count = 0;
+  for (let at = text.indexOf(needle); at !== -1 && count < max; at = text.indexOf(needle, at + needle.length)) count++;
+  return count;
+}
+

@@ -1,0 +1,26 @@
+// crisis-playbook/server: stored incidents, pure decisions, durable deadlines, signing and
+// stores with optimistic concurrency.
+
+export { createIncidentRuntime } from './runtime/incidentRuntime.js';
+export type { DecideOptions, IncidentRuntime, IncidentRuntimeOptions, RestoreOptions } from './runtime/incidentRuntime.js';
+export type { DeadlineEvent, DecideResult, Decision, ScheduledDeadline } from './runtime/decision.js';
+export type { IncidentMigration, MigrationReason } from './runtime/envelope.js';
+export type { SigningOptions } from './runtime/signing.js';
+export {
+  decide,
+  decideDue,
+  openIncident,
+  parseStoredIncident,
+  restoreIncident,
+  safeDecide,
+  safeDecideDue,
+  safeOpenIncident,
+  safeParseStoredIncident,
+  safeRestoreIncident,
+  safeSerializeIncident,
+  serializeIncident,
+} from './default/defaultRuntime.js';
+export { incidentFormatVersion } from './runtime/storedIncident.js';
+export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
+export { MemoryIncidentStore, updateIncident } from './runtime/incidentStore.js';
+export type { IncidentStore, UpdateOptions, VersionedIncident } from './runtime/incidentStore.js';
