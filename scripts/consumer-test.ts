@@ -160,8 +160,12 @@ module.exports = { referenceCase };
 `;
 
 /** The entry of the TypeScript apps; `ext` is the extension of relative imports. */
-const mainTs = (app: string, ext: string) => `import { createActor } from 'xstate';
+const mainTs = (app: string, ext: string) => `import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createActor } from 'xstate';
 import { crisisMachine, type CrisisRung, currentRung, type IncidentOutput } from 'crisis-playbook';
+import { createIncidentRuntime, decide, openIncident, type StoredIncident } from 'crisis-playbook/server';
+import { toMermaid } from 'crisis-playbook/visualize';
 import { runCustomPlaybook } from './custom${ext}';
 import { referenceCase } from './events${ext}';
 
@@ -181,6 +185,20 @@ if (snapshot.status !== 'done' || rung !== 'resolved' || output?.outcome !== 're
 }
 
 console.log(\`custom playbook: \${runCustomPlaybook()}\`);
+
+// The other entries: the server runtime takes the main entry's machine, and diagrams draw it.
+let stored: StoredIncident = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident;
+referenceCase.forEach(({ at: _, ...event }, index) => {
+  stored = decide(stored, event, { now: Date.parse('2026-04-06T19:00:00Z') + (index + 1) * 60_000 }).incident;
+});
+const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+if (runtime.parse(stored).snapshot.status !== 'done' || !toMermaid(crisisMachine).startsWith('stateDiagram-v2')) {
+  throw new Error('the server and visualize entries do not work with the main entry');
+}
+console.log('entries: server decided the reference case to', stored.snapshot.value, '; visualize drew the diagram');
+// The JSON Schema is exported, and the path the docs give for "$schema" exists.
+const schema = fileURLToPath(import.meta.resolve('crisis-playbook/playbook.schema.json'));
+if (!existsSync(schema) || !existsSync('node_modules/crisis-playbook/schema/playbook.schema.json')) throw new Error('the JSON Schema is not where the docs say');
 console.log('CONSUMER-OK');
 `;
 
@@ -236,7 +254,10 @@ export function runCustomPlaybook(): string {
 const mainCjs = `// @ts-check
 'use strict';
 const { createActor } = require('xstate');
-const { compilePlaybook, crisisMachine, currentRung, defaultPlaybook, extendPlaybook } = require('crisis-playbook');
+const { crisisMachine, currentRung, defaultPlaybook } = require('crisis-playbook');
+const { compilePlaybook, extendPlaybook } = require('crisis-playbook/authoring');
+const { createIncidentRuntime, openIncident } = require('crisis-playbook/server');
+const { toMermaid } = require('crisis-playbook/visualize');
 const { referenceCase } = require('./events.js');
 
 const loaded = require.resolve('crisis-playbook');
@@ -276,6 +297,13 @@ const after = currentRung(legal.getSnapshot());
 legal.stop();
 if (reviewing !== 'legalReview' || after !== 'phoneCall') throw new Error(\`custom playbook: expected legalReview then phoneCall, got \${reviewing}, \${after}\`);
 console.log(\`custom playbook: threat.reported → \${reviewing}, legal.cleared → \${after}\`);
+
+const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+const opened = runtime.parse(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident);
+if (opened.snapshot.status !== 'active' || !toMermaid(crisisMachine).startsWith('stateDiagram-v2')) {
+  throw new Error('the server and visualize entries do not work with the main entry');
+}
+console.log('entries: server and visualize work with the main entry');
 console.log('CONSUMER-OK');
 `;
 

@@ -1,41 +1,60 @@
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import * as api from 'crisis-playbook';
+import * as main from 'crisis-playbook';
+import * as authoring from 'crisis-playbook/authoring';
+import * as server from 'crisis-playbook/server';
+import * as visualize from 'crisis-playbook/visualize';
 
-const indexPath = fileURLToPath(new URL('../src/index.ts', import.meta.url));
-const program = ts.createProgram([indexPath], {
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-});
+const entries = { index: main, server, authoring, visualize } as const;
+const paths = Object.keys(entries).map((name) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
+const program = ts.createProgram(paths, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true });
 const checker = program.getTypeChecker();
-const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(indexPath)!)!;
-const exported = checker.getExportsOfModule(moduleSymbol).map((symbol) => {
-  const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-  return {
-    name: symbol.getName(),
-    isValue: (target.flags & ts.SymbolFlags.Value) !== 0,
-    summary: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
-    tags: target.getJsDocTags(checker).map((tag) => tag.name),
-  };
-});
 
-describe('the public API', () => {
-  it('names each export explicitly in src/index.ts (no export *)', () => {
-    const source = program.getSourceFile(indexPath)!.getFullText();
-    expect(source).not.toMatch(/export \*/);
-    expect(exported.length).toBeGreaterThan(40);
+function exportsOf(path: string) {
+  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(path)!)!;
+  return checker.getExportsOfModule(moduleSymbol).map((symbol) => {
+    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+    return {
+      name: symbol.getName(),
+      isValue: (target.flags & ts.SymbolFlags.Value) !== 0,
+      summary: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
+      tags: target.getJsDocTags(checker).map((tag) => tag.name),
+      examples: target.getJsDocTags(checker).filter((tag) => tag.name === 'example').map((tag) => ts.displayPartsToString(tag.text)),
+    };
+  });
+}
+
+describe.each(Object.entries(entries).map(([name, runtime], index) => [name, runtime, paths[index]!] as const))('the public API of %s', (name, runtime, path) => {
+  const exported = exportsOf(path);
+  const specifier = name === 'index' ? 'crisis-playbook' : `crisis-playbook/${name}`;
+
+  it('names each export explicitly (no export *)', () => {
+    expect(program.getSourceFile(path)!.getFullText()).not.toMatch(/export \*/);
+    expect(exported.length).toBeGreaterThan(5);
   });
 
-  it.each(exported.map((entry) => [entry.name, entry] as const))('documents %s with a summary and an example', (_, entry) => {
-    expect(entry.summary, `${entry.name} has no JSDoc summary`).not.toBe('');
-    expect(entry.tags, `${entry.name} has no @example`).toContain('example');
+  it.each(exported.map((entry) => [entry.name, entry] as const))('documents %s with a summary and an example that imports it from its entry', (exportName, entry) => {
+    expect(entry.summary, `${exportName} has no JSDoc summary`).not.toBe('');
+    expect(entry.tags, `${exportName} has no @example`).toContain('example');
+    const imports = entry.examples.join('\n');
+    expect(imports, `${exportName}'s example does not import it from ${specifier}`).toMatch(
+      new RegExp(`import (type )?\\{[^}]*\\b(type )?${exportName}\\b[^}]*\\} from '${specifier}'`),
+    );
   });
 
   it('exports at run time exactly the values its types declare', () => {
     const values = exported.filter((entry) => entry.isValue).map((entry) => entry.name);
-    expect(values).toContain('crisisMachine');
-    expect(Object.keys(api).sort()).toEqual(values.sort());
+    expect(Object.keys(runtime).sort()).toEqual(values.sort());
+  });
+});
+
+describe('the entries by purpose', () => {
+  it('share one set of classes and one registry of compiled machines', () => {
+    const runtime = server.createIncidentRuntime({ playbooks: [main.crisisMachine] });
+    const refused = runtime.safeDecide('not json', { type: 'x' }, { now: 0 });
+    expect(refused.success ? undefined : refused.error).toBeInstanceOf(main.IncidentError);
+    const machine = authoring.compilePlaybook(main.defaultPlaybook);
+    expect(visualize.toMermaid(machine)).toBe(visualize.toMermaid(main.crisisMachine));
   });
 });

@@ -40,7 +40,7 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
 }
 
 /**
- * Like {@link compilePlaybook} but never throws, whatever it is given: returns the machine, or
+ * Like {@link authoring!compilePlaybook} but never throws, whatever it is given: returns the machine, or
  * the {@link PlaybookDefinitionError} with every issue. The definition is checked once.
  *
  * @example

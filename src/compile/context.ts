@@ -131,12 +131,10 @@ export interface Deadline {
  *
  * @example
  * ```ts
- * import { createActor } from 'xstate';
- * import { crisisMachine } from 'crisis-playbook';
+ * import { createIncident, crisisMachine, type IncidentInput } from 'crisis-playbook';
  *
- * const actor = createActor(crisisMachine, {
- *   input: { facts: { venue: 'private-group' }, windows: { replyWindow: '12h' } },
- * });
+ * const input: IncidentInput = { facts: { venue: 'private-group' }, windows: { replyWindow: '12h' } };
+ * const incident = createIncident(crisisMachine, { input });
  * ```
  *
  * @category Compiler

@@ -35,7 +35,7 @@ export interface StateMeta {
 }
 
 /**
- * Options of {@link compilePlaybook}.
+ * Options of {@link authoring!compilePlaybook}.
  *
  * @example
  * ```ts
@@ -124,7 +124,7 @@ export type PlaybookStateValue<D extends PlaybookDefinition> =
     };
 
 /**
- * The machine type {@link compilePlaybook} returns for a definition: typed events (from the
+ * The machine type {@link authoring!compilePlaybook} returns for a definition: typed events (from the
  * definition's `events`), context, input, output, guards and delays.
  *
  * @example
@@ -154,7 +154,7 @@ export type PlaybookMachine<D extends PlaybookDefinition, G extends string = nev
 >;
 
 /**
- * The result of {@link safeCompilePlaybook}.
+ * The result of {@link authoring!safeCompilePlaybook}.
  *
  * @example
  * ```ts

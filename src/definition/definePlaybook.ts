@@ -3,7 +3,7 @@ import type { PlaybookDefinition } from './types.js';
 /**
  * Declares a playbook definition while keeping its literal types (rung ids, event types,
  * payload fields), so that the compiled machine's events and rungs are typed.
- * It returns the definition unchanged; validation happens in {@link compilePlaybook}.
+ * It returns the definition unchanged; validation happens in {@link authoring!compilePlaybook}.
  *
  * @example
  * ```ts

@@ -113,9 +113,10 @@ type Targeted = { readonly target?: string };
  * ```ts
  * import { createActor } from 'xstate';
  * import { defaultPlaybook } from 'crisis-playbook';
- * import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
+ * import { compilePlaybook, extendPlaybook, PlaybookBuilder } from 'crisis-playbook/authoring';
  *
- * const playbook = extendPlaybook(defaultPlaybook)
+ * const builder: PlaybookBuilder<typeof defaultPlaybook> = extendPlaybook(defaultPlaybook);
+ * const playbook = builder
  *   .rename({ id: 'acme', version: '1.0.0' })
  *   .addEvents({ 'statement.published': { description: 'The holding statement is out.' } })
  *   .insertRung(

@@ -24,7 +24,7 @@ export type ParsePlaybookResult =
   | { readonly success: false; readonly error: PlaybookDefinitionError };
 
 /**
- * Options of {@link parsePlaybook}: names of guards and actions implemented in code (given to
+ * Options of {@link authoring!parsePlaybook}: names of guards and actions implemented in code (given to
  * `compilePlaybook`), so that references to them are not reported as unknown.
  *
  * @example

@@ -128,7 +128,7 @@ const track = z.strictObject({
 });
 
 /**
- * Zod schema of a {@link PlaybookDefinition}: the shape of the data. Cross-references (targets,
+ * Zod schema of a {@link index!PlaybookDefinition}: the shape of the data. Cross-references (targets,
  * events, guards, windows, reachability) are checked by {@link safeParsePlaybook}.
  *
  * @example

@@ -50,7 +50,7 @@ export type Condition =
 /**
  * One field of an event payload, described as data so that a playbook stays plain JSON.
  * `personal: true` marks a field that can carry personal data (a name, a phone number, free
- * text): {@link createRedactor} and the inspector helpers replace its value with
+ * text): {@link visualize!createRedactor} and the inspector helpers replace its value with
  * `"[redacted]"` wherever it appears (in events, and in the context and output fields the
  * built-in actions copy it into). For an event described with a zod `schema`, mark the field
  * with zod metadata instead: `z.string().meta({ personal: true })`.
@@ -291,7 +291,7 @@ export interface TrackSpec {
 
 /**
  * A whole playbook as plain data: the ladder, the side tracks, the events, the named guards
- * and the waiting windows. {@link compilePlaybook} turns it into an XState machine.
+ * and the waiting windows. {@link authoring!compilePlaybook} turns it into an XState machine.
  *
  * @example
  * ```ts
@@ -304,7 +304,7 @@ export interface TrackSpec {
  * @category Playbook definition
  */
 export interface PlaybookDefinition {
-  /** Lets editors find the JSON Schema ({@link playbookJsonSchema}); ignored by the compiler. */
+  /** Lets editors find the JSON Schema ({@link authoring!playbookJsonSchema}); ignored by the compiler. */
   readonly $schema?: string;
   readonly id: string;
   readonly version: string;

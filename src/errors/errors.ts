@@ -66,7 +66,7 @@ export class EventValidationError extends CrisisPlaybookError<EventIssueCode> {
 }
 
 /**
- * Thrown by {@link createIncident} when the incident's input is invalid (unknown facts, a
+ * Thrown by {@link index!createIncident} when the incident's input is invalid (unknown facts, a
  * waiting window that is not a positive duration within the limit). The issues carry zod's
  * codes.
  *
@@ -138,7 +138,7 @@ export type PlaybookIssueCode =
   | 'unexpected_error';
 
 /**
- * Thrown by {@link parsePlaybook} and `compilePlaybook` when a playbook definition is invalid.
+ * Thrown by {@link authoring!parsePlaybook} and `compilePlaybook` when a playbook definition is invalid.
  * `issues` lists every problem at once.
  *
  * @example
@@ -163,7 +163,7 @@ export class PlaybookDefinitionError extends CrisisPlaybookError<PlaybookIssueCo
 }
 
 /**
- * The codes of {@link IncidentError}: what went wrong with a stored incident or an event
+ * The codes of {@link index!IncidentError}: what went wrong with a stored incident or an event
  * applied to it.
  *
  * @example
@@ -195,7 +195,7 @@ export type IncidentErrorCode =
   | 'implementation_error';
 
 /**
- * The codes of an {@link IncidentError}'s issues: its own code, or the codes of what was
+ * The codes of an {@link index!IncidentError}'s issues: its own code, or the codes of what was
  * refused (a document's shape, an event's, an input's).
  *
  * @example
@@ -238,7 +238,7 @@ export class IncidentError extends CrisisPlaybookError<IncidentIssueCode> {
   }
 }
 
-/** An {@link IncidentError} with one issue of the same code. */
+/** An {@link index!IncidentError} with one issue of the same code. */
 export function incidentError(code: IncidentErrorCode, message: string, path: readonly (string | number)[] = []): IncidentError {
   return new IncidentError(code, [{ code, path, message }]);
 }

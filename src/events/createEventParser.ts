@@ -26,9 +26,9 @@ export type ParseEventResult<E> =
  *
  * @example
  * ```ts
- * import { createEventParser, defaultPlaybook } from 'crisis-playbook';
+ * import { createEventParser, defaultPlaybook, type CrisisEvent, type EventParser } from 'crisis-playbook';
  *
- * const parser = createEventParser(defaultPlaybook);
+ * const parser: EventParser<CrisisEvent> = createEventParser(defaultPlaybook);
  * const event = parser.parse(JSON.parse('{"type":"contact.received","channel":"phone"}'));
  * ```
  *

@@ -45,7 +45,7 @@ export interface Refusal {
 export type SendResult = { readonly success: true } | { readonly success: false; readonly error: IncidentError };
 
 /**
- * Options of {@link createIncident}: XState's actor options that make sense for an incident,
+ * Options of {@link index!createIncident}: XState's actor options that make sense for an incident,
  * and `onRefused`.
  *
  * @example
@@ -81,7 +81,7 @@ export interface IncidentOptions<M extends AnyStateMachine> {
 /**
  * A live incident: an XState `Actor` (start it, subscribe to it, inspect it, `waitFor` it)
  * whose `send` checks every event first, so that no input can harm it, with `safeSend` to
- * learn why an event was refused. See {@link createIncident}.
+ * learn why an event was refused. See {@link index!createIncident}.
  *
  * @example
  * ```ts
@@ -100,7 +100,7 @@ export type IncidentActor<M extends AnyStateMachine> = Actor<M> & {
   safeSend(event: unknown): SendResult;
 };
 
-/** The class behind {@link IncidentActor}; created by {@link createIncident} and `restore`. */
+/** The class behind {@link IncidentActor}; created by {@link index!createIncident} and `restore`. */
 export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #onRefused: ((refusal: Refusal) => void) | undefined;
   readonly #parse: (input: unknown) => { success: true; data: unknown } | { success: false; error: { issues: IncidentError['issues'] } };
@@ -191,7 +191,7 @@ export function createIncident<M extends AnyStateMachine>(machine: M, options: I
 }
 
 /**
- * Like {@link createIncident}, but returns `{ success: false, error }` instead of throwing for
+ * Like {@link index!createIncident}, but returns `{ success: false, error }` instead of throwing for
  * invalid input (`InputValidationError`) or a clock outside the processable times
  * (`IncidentError`, `invalid_time`).
  *

@@ -57,7 +57,7 @@ export interface IncidentRuntime {
   open(options: DecideOptions & { readonly input?: unknown; readonly playbook?: string }): Decision;
   /** Like `open`, but returns the error instead of throwing. */
   safeOpen(options: DecideOptions & { readonly input?: unknown; readonly playbook?: string }): DecideResult;
-  /** Applies an event (unknown input, validated) to a stored incident. Throws {@link IncidentError}. */
+  /** Applies an event (unknown input, validated) to a stored incident. Throws {@link index!IncidentError}. */
   decide(stored: unknown, event: unknown, options: DecideOptions): Decision;
   /** Like `decide`, but returns the error instead of throwing. */
   safeDecide(stored: unknown, event: unknown, options: DecideOptions): DecideResult;
@@ -74,7 +74,7 @@ export interface IncidentRuntime {
   /** Like `serialize`, but returns the error instead of throwing. */
   safeSerialize(snapshot: AnyMachineSnapshot): SafeResult<StoredIncident, IncidentError>;
   /**
-   * A live incident for a stored one (see {@link createIncident}): deadlines that fell due
+   * A live incident for a stored one (see {@link index!createIncident}): deadlines that fell due
    * before `now` (default: the time of `clock`, else the current time) are applied first
    * (exactly once), the others fire after their remaining time, however long. Started.
    */
@@ -85,7 +85,7 @@ export interface IncidentRuntime {
 
 /**
  * Options of `restore` and {@link restoreIncident}: when (`now`), and the options of
- * {@link createIncident} except `input` (the stored incident has its own).
+ * {@link index!createIncident} except `input` (the stored incident has its own).
  *
  * @example
  * ```ts
@@ -296,7 +296,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 }
 
 /**
- * The result of `run`, or the {@link IncidentError} it threw. Anything else can only come from
+ * The result of `run`, or the {@link index!IncidentError} it threw. Anything else can only come from
  * code the app gave (a guard, an action or a delay through `provide`): it is reported as
  * `implementation_error` rather than thrown.
  */

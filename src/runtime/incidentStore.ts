@@ -25,7 +25,7 @@ export interface VersionedIncident {
 /**
  * Where incidents live. `save` succeeds only when `expectedVersion` is the version currently
  * stored, so two writers racing on one incident cannot overwrite each other: the loser gets an
- * {@link IncidentError} with code `stale_version`, reloads and tries again
+ * {@link index!IncidentError} with code `stale_version`, reloads and tries again
  * ({@link updateIncident} does this). Implement it over your database with a compare-and-set:
  * `UPDATE incidents SET document = $1, version = version + 1 WHERE id = $2 AND version = $3`,
  * and treat "0 rows updated" as `stale_version`.

@@ -29,7 +29,7 @@ function depthOf(value: unknown, seen = new Set<unknown>()): number {
  */
 export interface IncidentInspectorOptions {
   /**
-   * The machine to inspect, built by {@link compilePlaybook}: the depth limit is set so that
+   * The machine to inspect, built by {@link authoring!compilePlaybook}: the depth limit is set so that
    * its whole definition is sent, and its playbook decides what is redacted.
    *
    * @defaultValue crisisMachine, the default playbook
@@ -37,7 +37,7 @@ export interface IncidentInspectorOptions {
   readonly machine?: AnyStateMachine;
   /**
    * Redact personal data, and anything the playbook does not vouch for, in events,
-   * contexts, outputs and errors before they leave the process (see {@link createRedactor}).
+   * contexts, outputs and errors before they leave the process (see {@link visualize!createRedactor}).
    *
    * @defaultValue true
    */
@@ -80,7 +80,7 @@ function redactInspection(inspection: unknown, redactor: Redactor, machineId: st
  * or `createInspector` for an incident: a `serializationDepthLimit` deep enough for the whole
  * machine definition (the inspector's default of 10 cuts off advice and conditions), and
  * `sanitizeContext`, `sanitizeEvent` and `serialize` functions that redact, as the machine's
- * playbook decides ({@link createRedactor}), every event (with `xstate.init` and its input),
+ * playbook decides ({@link visualize!createRedactor}), every event (with `xstate.init` and its input),
  * context, `output` and `error` before anything leaves the process. Without `machine`, the
  * default playbook's {@link crisisMachine} is assumed. Keep the returned `serialize`: it is what
  * redacts `snapshot.output` and `snapshot.error`.
@@ -202,8 +202,8 @@ function plainSnapshot(snapshot: unknown) {
  * Records the actor, event and snapshot stream of an incident (for example on a server) so
  * that it can be replayed into an inspector later with {@link replayInspection}. Unless
  * `redact: false`, each record is redacted as the playbook of its actor's machine decides
- * ({@link createRedactor}): events (with `xstate.init` and its input), contexts, outputs and
- * errors. An actor whose machine was not built by {@link compilePlaybook} is redacted with
+ * ({@link visualize!createRedactor}): events (with `xstate.init` and its input), contexts, outputs and
+ * errors. An actor whose machine was not built by {@link authoring!compilePlaybook} is redacted with
  * the rules of `machine` (default: the default playbook's {@link crisisMachine}), so its
  * unknown context keys and event types do not pass.
  *

@@ -66,7 +66,7 @@ export interface RedactedSnapshot {
 /**
  * Redacts the events, contexts, outputs and snapshots of incidents of one playbook, as the
  * playbook decides: what it marks personal is replaced with `"[redacted]"`, and so is
- * anything it does not vouch for. See {@link createRedactor}.
+ * anything it does not vouch for. See {@link visualize!createRedactor}.
  *
  * @example
  * ```ts
@@ -433,7 +433,7 @@ export function definitionOf(source: PlaybookDefinition | AnyStateMachine): Play
 
 /**
  * Creates the {@link Redactor} of a playbook (a definition, or a machine built by
- * {@link compilePlaybook}). It is an allow-list, decided by the playbook rather than by key
+ * {@link authoring!compilePlaybook}). It is an allow-list, decided by the playbook rather than by key
  * names: payload fields marked `personal: true` (or, in a zod `schema`, with
  * `.meta({ personal: true })`), the `by` and `note` every event may carry, and the context
  * and output fields the built-in actions copy from personal fields (`replyPhone`,
