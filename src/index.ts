@@ -20,8 +20,8 @@ export { recommend } from './advice/recommend.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 
 // Events: facts and parsing.
-export { incidentFactsSchema, venues } from './events/facts.js';
-export type { IncidentFacts } from './events/facts.js';
+export { incidentFactsSchema, venues } from './definition/facts.js';
+export type { IncidentFacts } from './definition/facts.js';
 export { createEventParser } from './events/createEventParser.js';
 export type { EventParser, ParseEventResult } from './events/createEventParser.js';
 

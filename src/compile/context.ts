@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { incidentFactsSchema, type IncidentFacts } from '../events/facts.js';
+import { incidentFactsSchema, type IncidentFacts } from '../definition/facts.js';
 import { toMilliseconds, type Duration } from '../definition/durations.js';
 import type { PlaybookDefinition, WindowOf } from '../definition/types.js';
 import { InputValidationError } from '../errors/errors.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Duration } from './durations.js';
-import type { IncidentFacts } from '../events/facts.js';
+import type { IncidentFacts } from './facts.js';
 
 /**
  * A JSON value that a condition compares against.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { incidentFactsSchema } from './facts.js';
+import { incidentFactsSchema } from '../definition/facts.js';
 import type { PayloadField, PlaybookDefinition } from '../definition/types.js';
 import { isCleanText, isProcessableTime, limitMessages, limits } from '../limits.js';
 

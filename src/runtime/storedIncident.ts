@@ -2,7 +2,7 @@ import type { IncidentIssueCode } from '../errors/errors.js';
 import { z } from 'zod';
 import type { IncidentContext, IncidentOutput } from '../compile/context.js';
 import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
-import { incidentFactsSchema } from '../events/facts.js';
+import { incidentFactsSchema } from '../definition/facts.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
 

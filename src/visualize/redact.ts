@@ -4,7 +4,7 @@ import { compiledPlaybookOf } from '../compile/registry.js';
 import { toMilliseconds } from '../definition/durations.js';
 import type { PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 import { createEventSchemas } from '../events/eventSchemas.js';
-import { incidentFactsSchema } from '../events/facts.js';
+import { incidentFactsSchema } from '../definition/facts.js';
 
 /** What every redacted value is replaced with. */
 const REDACTED = '[redacted]';
