@@ -138,3 +138,35 @@ describe('bad input to decide', () => {
     expect(before).toEqual(copy);
   });
 });
+
+describe('stored checks follow the rule that a rung overrides a shared transition', () => {
+  // In this playbook, monitoring handles contact.received itself (it stays), overriding the
+  // transition every rung shares (to phoneCall).
+  const playbook = extendPlaybook(defaultPlaybook)
+    .rename({ id: 'overriding', version: '1.0.0' })
+    .addTransitions('monitoring', [{ event: 'contact.received', description: 'Log it; no call from here.' }])
+    .build();
+  const runtime = createIncidentRuntime({ playbooks: [compilePlaybook(playbook)] });
+  const t = Date.parse('2026-04-06T19:00:00.000Z');
+
+  function atMonitoring() {
+    let { incident } = runtime.open({ now: t });
+    incident = runtime.decide(incident, { type: 'assessment.complete' }, { now: t + 1000 }).incident;
+    return runtime.decide(incident, { type: 'message.ignored' }, { now: t + 2000 }).incident;
+  }
+
+  it('accepts what the playbook did: a stay on contact.received', () => {
+    const next = runtime.decide(atMonitoring(), { type: 'contact.received', channel: 'email' }, { now: t + 3000 });
+    expect(next.rung).toBe('monitoring');
+    expect(() => runtime.parse(JSON.stringify(next.incident))).not.toThrow();
+  });
+
+  it('refuses a move by the overridden shared transition, which this rung never takes', () => {
+    const forged = JSON.parse(JSON.stringify(atMonitoring())) as { snapshot: { value: { active: { ladder: string } }; context: { timeline: object[] } } };
+    forged.snapshot.context.timeline.push({ at: '2026-04-06T19:00:03.000Z', type: 'contact.received', from: 'monitoring', to: 'phoneCall' });
+    forged.snapshot.value.active.ladder = 'phoneCall';
+    expect(() => runtime.parse(forged)).toThrow(expect.objectContaining({ code: 'invalid_document' }));
+    // The same move is one the default playbook has, where monitoring does not override it.
+    expect(() => parseStoredIncident(JSON.parse(JSON.stringify(forged).replace('"overriding"', '"crisis"')))).not.toThrow();
+  });
+});
