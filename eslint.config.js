@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import { layerRules } from './scripts/layers.js';
 
 export default tseslint.config(
-  { ignores: ['.scratch/', 'dist/', 'docs/api/', 'node_modules/', 'coverage/', 'examples/*/dist/', 'examples/*/node_modules/'] },
+  { ignores: ['.scratch/', '.guides/', 'dist/', 'docs/api/', 'node_modules/', 'coverage/', 'examples/*/dist/', 'examples/*/node_modules/'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

@@ -199,7 +199,7 @@ describe('the CLI', () => {
       expect(stdout).toContain('Rung: directMessage');
     });
 
-    it('prints one JSON line per recorded step with --json', async () => {
+    it('prints one JSON line per recorded event with --json', async () => {
       const { stdout } = await run(['walk', '--file', file('json-walk.json'), '--json'], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
       const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { rung: string });
       expect(steps.map((s) => s.rung)).toEqual(['gatheringInfo', 'requestingAccess']);
@@ -270,14 +270,14 @@ describe('walk in a real terminal', () => {
     expect(done.snapshot.context.timeline.map((e) => e.type)).toEqual(referenceCase.map((e) => e.type));
   }, 60_000);
 
-  it('stops on Ctrl-C without losing a recorded step, and has no colour with NO_COLOR', async () => {
+  it('stops on Ctrl-C without losing a recorded event, and has no colour with NO_COLOR', async () => {
     const path = file('ctrl-c.json');
     const session = terminal(path, { NO_COLOR: '1' });
     await session.answer([...assessment, 'assessment.complete', '']);
     session.write('\u0003');
     const code = await session.closed;
     expect(code).toBe(130);
-    expect(session.output()).toContain(`Interrupted. Every recorded step is saved in ${path}.`);
+    expect(session.output()).toContain(`Interrupted. Every recorded event is saved in ${path}.`);
     expect(session.output()).not.toMatch(/\u001b\[1m/);
     const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { value: { active: { ladder: string } } } };
     expect(saved.snapshot.value.active.ladder).toBe('requestingAccess');

@@ -12,7 +12,7 @@ import { walk } from './walk.js';
 const usage = `Usage: crisis-playbook <command> [options]
 
 Commands:
-  walk      Walk a responder through a live incident, saving after every step
+  walk      Walk a responder through a live incident, saving after every event
   replay    Feed a scripted case (JSON array or JSON Lines of events) and print the path
   status    Where a saved incident stands: rung, tracks, deadlines, advice
   diagram   The playbook as a Mermaid diagram, with an incident's state highlighted
@@ -26,15 +26,15 @@ const help: Record<string, string> = {
 
 Asks the assessment questions, then at each rung shows where the incident stands, the top
 recommendations and why, and a menu of what can happen now. The incident file is saved after
-every step; running walk again on the same file resumes where it was and applies any waiting
-window that ran out meanwhile. Several sessions may walk one file at once: each step is
+every event; running walk again on the same file resumes where it was and applies any waiting
+window that ran out meanwhile. Several sessions may walk one file at once: each event is
 applied to the file's newest state, under a lock. Answer "q" (or press Ctrl-C) to stop.
 
 Options:
   --file <path>       incident file (default: incident.json)
   --playbook <path>   a custom playbook (JSON) instead of the default one
   --by <name>         who records the events (kept in the timeline)
-  --json              one JSON line per recorded step on stdout (prompts go to stderr)
+  --json              one JSON line per recorded event on stdout (prompts go to stderr)
   -h, --help          show this help`,
   replay: `Usage: crisis-playbook replay <events.json|events.jsonl> [--playbook custom.json] [--json]
 

@@ -24,7 +24,7 @@ const factQuestions: [keyof IncidentFacts, string][] = [
   ['insiderInVenue', 'Is anyone else in the organisation a member of that group?'],
 ];
 
-/** Guides a responder through an incident, saving the incident file after every step. */
+/** Guides a responder through an incident, saving the incident file after every event. */
 export async function walk(options: WalkOptions): Promise<number> {
   const out = writerFor(options.json ? process.stderr : process.stdout);
   const say = (line = '') => out.line(line);
@@ -136,7 +136,7 @@ export async function walk(options: WalkOptions): Promise<number> {
         say(`Resumed ${options.file}.`);
       }
     } else {
-      say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every step.`));
+      say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every event.`));
       say('First, what do you know? Answer what you can; Enter skips a question.');
       const facts = await askFacts();
       if (Object.keys(facts).length > 0) await record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
@@ -179,7 +179,7 @@ export async function walk(options: WalkOptions): Promise<number> {
   } catch (error) {
     if (error instanceof EndOfInput) {
       say();
-      say(interrupted ? `Interrupted. Every recorded step is saved in ${options.file}.` : `End of input. The incident is saved in ${options.file}.`);
+      say(interrupted ? `Interrupted. Every recorded event is saved in ${options.file}.` : `End of input. The incident is saved in ${options.file}.`);
       return interrupted ? 130 : 0;
     }
     throw error;

@@ -12,7 +12,7 @@ export interface ActionArgs {
 
 /**
  * Parameters of the `appendTimeline` action, filled in by the compiler: the rung before and
- * after a ladder transition, and the window for a timeout. Track transitions leave them out
+ * after a ladder transition, and the window that ran out. Track transitions leave them out
  * (the rung does not change).
  *
  * @example

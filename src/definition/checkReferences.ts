@@ -115,16 +115,16 @@ export function checkReferences(definition: PlaybookDefinition, options: ParsePl
       add('final_with_transitions', path, `Final rung ${quote(rung.id)} cannot have transitions`);
     }
     rung.on?.forEach((transition, at) => checkTransition(transition, [...path, 'on', at], rungIds, 'rung'));
-    rung.after?.forEach((timeout, at) => {
-      const timeoutPath: Path = [...path, 'after', at];
-      if (!windowNames.has(timeout.window)) {
-        add('unknown_window', [...timeoutPath, 'window'], `Unknown window ${quote(timeout.window)}; expected one of ${list(windowNames)}`);
+    rung.after?.forEach((after, at) => {
+      const afterPath: Path = [...path, 'after', at];
+      if (!windowNames.has(after.window)) {
+        add('unknown_window', [...afterPath, 'window'], `Unknown window ${quote(after.window)}; expected one of ${list(windowNames)}`);
       }
-      if (!rungIds.has(timeout.target)) {
-        add('unknown_rung', [...timeoutPath, 'target'], `Unknown rung ${quote(timeout.target)}; expected one of ${list(rungIds)}`);
+      if (!rungIds.has(after.target)) {
+        add('unknown_rung', [...afterPath, 'target'], `Unknown rung ${quote(after.target)}; expected one of ${list(rungIds)}`);
       }
-      if (timeout.guard !== undefined) checkCondition(timeout.guard, [...timeoutPath, 'guard']);
-      checkActions(timeout.actions, [...timeoutPath, 'actions']);
+      if (after.guard !== undefined) checkCondition(after.guard, [...afterPath, 'guard']);
+      checkActions(after.actions, [...afterPath, 'actions']);
     });
     checkAdvice(rung.advice, [...path, 'advice']);
   });

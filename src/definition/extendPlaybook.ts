@@ -268,7 +268,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
 
   /**
    * Inserts a rung. `{ before: X }`: everything that led to X from elsewhere (other rungs,
-   * timeouts, transitions from every rung, the start) now leads to the new rung, whose own transitions
+   * windows running out, transitions from every rung, the start) now leads to the new rung, whose own transitions
    * usually lead on to X. `{ after: X }`: everything that left X now leads to the new rung.
    */
   insertRung<const R extends RungSpec>(

@@ -81,7 +81,7 @@ const transition = z.strictObject({
   description: text(500).optional(),
 });
 
-const timeout = z.strictObject({
+const after = z.strictObject({
   window: id,
   target: id,
   guard: conditionSchema.optional(),
@@ -107,7 +107,7 @@ const rung = z.strictObject({
   tags,
   advice: z.array(advice),
   on: z.array(transition).optional(),
-  after: z.array(timeout).optional(),
+  after: z.array(after).optional(),
 });
 
 const trackState = z.strictObject({
