@@ -1,7 +1,8 @@
 import type { CrisisEvent } from 'crisis-playbook';
 
 /**
- * The reference case of DOMAIN.md: a friend of a consultant calls on a holiday evening.
+ * The reference case the default playbook was written for (docs/concepts.md, "The reference
+ * case"): a friend of a consultant calls on a holiday evening.
  * The responder saw nothing, does not know the person and is not connected to them; the posts
  * are in a private group she is not in, but a colleague is.
  */

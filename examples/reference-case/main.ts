@@ -1,5 +1,6 @@
-// Replays the reference case of DOMAIN.md through the default playbook and prints, after
-// each event, where the incident stands, the top recommendation and why.
+// Replays the reference case (docs/concepts.md, "The reference case") through the default
+// playbook and prints, after each event, where the incident stands, the top recommendation
+// and why.
 import { createIncident, crisisMachine, currentRung, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from './events.js';
 

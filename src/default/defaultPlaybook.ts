@@ -4,9 +4,10 @@ const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'othe
 const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
 
 /**
- * The default crisis playbook of DOMAIN.md as plain data: gather information → request
- * access → private message → intermediary → phone call → resolution, with the community
- * and safety side tracks. Compiled into {@link crisisMachine}.
+ * The default crisis playbook as plain data: gather information → request access → private
+ * message → intermediary → phone call → resolution, with the community and safety side
+ * tracks (see "The default playbook" in the concepts guide). Compiled into
+ * {@link crisisMachine}.
  *
  * @example
  * ```ts

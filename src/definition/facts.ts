@@ -43,7 +43,9 @@ export const incidentFactsSchema = z.strictObject({
 });
 
 /**
- * What the responder has learned about the incident (see DOMAIN.md, "Gather information").
+ * What the responder has learned about the incident: the answers to the questions of the
+ * default playbook's first rung, "Gather information" (see "The default playbook" in the
+ * concepts guide).
  *
  * @example
  * ```ts
