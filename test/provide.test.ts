@@ -9,6 +9,8 @@ import {
   type IncidentContext,
   type PayloadField,
   type PlaybookDefinition,
+  type RungSpec,
+  type TransitionSpec,
 } from 'crisis-playbook';
 import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
 import { rungTransitions } from '../src/definition/graph.js';
@@ -45,7 +47,7 @@ describe('guards given through provide', () => {
       const value = (name: string) => assignment[name] === true;
       const machine = crisisMachine.provide({ guards: Object.fromEntries(guardNames.map((name) => [name, () => value(name)])) as never });
       let checked = 0;
-      for (const rung of defaultPlaybook.ladder.rungs.filter((candidate) => !candidate.final)) {
+      for (const rung of (defaultPlaybook.ladder.rungs as readonly RungSpec[]).filter((candidate) => !candidate.final)) {
         const transitions = rungTransitions(defaultPlaybook, rung);
         for (const type of new Set(transitions.map((t) => t.event))) {
           // What the definition says, read with the provided guards.
@@ -93,9 +95,9 @@ describe('actions given through provide', () => {
     const calls: string[] = [];
     const machine = crisisMachine.provide({ actions: Object.fromEntries(actionNames.map((name) => [name, () => calls.push(name)])) as never });
     const places = [
-      ...defaultPlaybook.ladder.rungs.filter((rung) => !rung.final).map((rung) => ({ rung: rung.id, transitions: rungTransitions(defaultPlaybook, rung), tracks: { community: 'quiet', safety: 'none' } })),
+      ...(defaultPlaybook.ladder.rungs as readonly RungSpec[]).filter((rung) => !rung.final).map((rung) => ({ rung: rung.id, transitions: rungTransitions(defaultPlaybook, rung), tracks: { community: 'quiet', safety: 'none' } })),
       ...defaultPlaybook.tracks.flatMap((track) =>
-        track.states.map((state) => ({ rung: 'monitoring', transitions: [...(state.on ?? [])], tracks: { community: 'quiet', safety: 'none', [track.id]: state.id } })),
+        track.states.map((state) => ({ rung: 'monitoring', transitions: [...(state.on ?? [])] as TransitionSpec[], tracks: { community: 'quiet', safety: 'none', [track.id]: state.id } })),
       ),
     ];
     let checked = 0;
@@ -116,7 +118,7 @@ describe('actions given through provide', () => {
 
   it('replace the built-in one, so an app can record a threat its own way', () => {
     const machine = crisisMachine.provide({
-      actions: { recordThreat: assign(({ context }) => ({ threats: [...context.threats, { kind: 'logged-elsewhere', at: '2026-04-06T19:00:00.000Z' }] })) },
+      actions: { recordThreat: assign(({ context }: { context: IncidentContext }) => ({ threats: [...context.threats, { kind: 'logged-elsewhere', at: '2026-04-06T19:00:00.000Z' }] })) as never },
     });
     const actor = createActor(machine).start();
     actor.send({ type: 'threat.reported', kind: 'visit' });
