@@ -17,6 +17,7 @@ export type { IncidentActor, IncidentOptions, Refusal, SendResult } from './runt
 export { currentRung, currentTracks } from './advice/currentRung.js';
 export type { RungIn } from './advice/currentRung.js';
 export { recommend } from './advice/recommend.js';
+export { availableEvents } from './advice/availableEvents.js';
 export type { Reason, Recommendation } from './advice/recommend.js';
 
 // Events: facts and parsing.

@@ -10,7 +10,7 @@ describe('crisisGuards', () => {
     expect(Object.keys(crisisGuards).sort()).toEqual(Object.keys(defaultPlaybook.guards).sort());
   });
 
-  it('answer the routing questions of DOMAIN.md', () => {
+  it('answer the routing questions of the default playbook', () => {
     expect(crisisGuards.isPosterKnown({ context: { facts: { knowsPoster: true } }, event })).toBe(true);
     expect(crisisGuards.isPosterKnown({ context: { facts: {} }, event })).toBe(false);
     expect(crisisGuards.arePostsOutOfSight({ context: { facts: outOfSightFacts }, event })).toBe(true);

@@ -32,7 +32,7 @@ export function startIncident(events: CrisisEvent[] = [], options: ActorOptions<
   return actor;
 }
 
-/** The rung after each event of the reference case of DOMAIN.md. */
+/** The rung after each event of the reference case (docs/concepts.md). */
 export const referenceRungs = [
   'gatheringInfo',
   'requestingAccess',

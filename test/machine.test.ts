@@ -10,7 +10,7 @@ function allNodes(node: AnyStateNode): AnyStateNode[] {
 describe('the compiled default playbook', () => {
   const nodes = allNodes(crisisMachine.root);
 
-  it('has the rungs and side tracks of DOMAIN.md', () => {
+  it('has the rungs and side tracks of the default playbook', () => {
     const active = crisisMachine.root.states.active!;
     expect(Object.keys(active.states)).toEqual(['ladder', 'community', 'safety']);
     expect(Object.keys(active.states.ladder!.states)).toEqual([

@@ -61,3 +61,25 @@ describe('recommend', () => {
     expect(() => recommend(other.getSnapshot())).toThrow(/compiled by crisis-playbook/);
   });
 });
+
+describe('availableEvents', () => {
+  it('lists what the rung and the side tracks handle where the incident stands, each once', async () => {
+    const { availableEvents, createIncident, crisisMachine } = await import('crisis-playbook');
+    const incident = createIncident(crisisMachine).start();
+    expect(availableEvents(incident.getSnapshot())).toEqual(['assessment.complete', 'contact.received', 'facts.update', 'incident.closed', 'community.supported', 'threat.reported']);
+    incident.send({ type: 'assessment.complete' });
+    incident.send({ type: 'community.supported' });
+    expect(availableEvents(incident.getSnapshot())).toEqual([
+      'message.sent',
+      'message.replied',
+      'message.ignored',
+      'contact.received',
+      'facts.update',
+      'incident.closed',
+      'community.supported',
+      'threat.reported',
+    ]);
+    incident.send({ type: 'incident.closed', reason: 'Done' });
+    expect(availableEvents(incident.getSnapshot())).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { currentRung, currentTracks, recommend } from 'crisis-playbook';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { referenceRungs, startIncident } from './helpers.js';
 
-describe('the reference case of DOMAIN.md', () => {
+describe('the reference case', () => {
   it('climbs the ladder rung by rung, runs both side tracks and ends resolved', () => {
     const actor = startIncident();
     const rungs: string[] = [];

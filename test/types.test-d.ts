@@ -6,7 +6,7 @@ import { compilePlaybook } from 'crisis-playbook/authoring';
 const actor = createActor(crisisMachine);
 
 describe('events of the default playbook', () => {
-  it('accept every event of DOMAIN.md with its payload', () => {
+  it('accept every event of the default playbook with its payload', () => {
     actor.send({ type: 'facts.update', facts: { venue: 'private-group', insiderInVenue: true } });
     actor.send({ type: 'assessment.complete', by: 'Ana', note: 'Done' });
     actor.send({ type: 'message.replied', phone: '+44 20 7946 0000' });

@@ -1,19 +1,11 @@
-import { currentRung, currentTracks, type PlaybookDefinition, recommend, type Recommendation } from '../index.js';
+import { availableEvents, currentRung, currentTracks, recommend, type Recommendation } from '../index.js';
 import { type StoredIncident } from '../server.js';
 import type { LoadedPlaybook } from './io.js';
 import { style, type Writer } from './terminal.js';
 
-/** The events that do something where the incident stands, in the order of the definition. */
-export function availableEvents(definition: PlaybookDefinition, stored: StoredIncident): string[] {
-  const { value } = stored.snapshot;
-  if (typeof value === 'string') return [];
-  const rung = definition.ladder.rungs.find((r) => r.id === value.active.ladder);
-  const own = (rung?.on ?? []).map((t) => t.event);
-  const shared = (definition.ladder.fromEveryRung ?? []).map((t) => t.event);
-  const tracks = definition.tracks.flatMap((track) =>
-    (track.states.find((s) => s.id === value.active[track.id])?.on ?? []).map((t) => t.event),
-  );
-  return [...new Set([...own, ...shared, ...tracks])];
+/** The events that do something where the incident stands, in the order of the playbook. */
+export function availableEventsOf(loaded: LoadedPlaybook, stored: StoredIncident): string[] {
+  return availableEvents(snapshotOf(loaded, stored));
 }
 
 export function snapshotOf(loaded: LoadedPlaybook, stored: StoredIncident) {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
 import { type StoredIncident } from '../server.js';
-import { availableEvents, printStatus, statusOf } from './describe.js';
+import { availableEventsOf, printStatus, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
 import { loadPlaybook, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
@@ -151,7 +151,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       if (stored.snapshot.status !== 'active') break;
       say();
       printStatus(statusOf(loaded, stored), out);
-      const events = availableEvents(definition, stored);
+      const events = availableEventsOf(loaded, stored);
       say(style.bold('What happened?'));
       const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false);
       if (type === 'q' || type === undefined) {

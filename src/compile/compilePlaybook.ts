@@ -7,7 +7,7 @@ import { PlaybookDefinitionError } from '../errors/errors.js';
 /**
  * Compiles a playbook definition into an XState v5 machine: named guards, named actions,
  * named delays, a `description`, `meta` (advice) and `tags` on every state. The ladder and the
- * side tracks are parallel regions of `active`; final rungs are final states of the machine,
+ * side tracks run in parallel inside `active`; final rungs are final states of the machine,
  * so the actor is done when one is reached. Guards and actions are resolved by name when they
  * run, so `machine.provide({ guards, actions, delays })` reaches every transition and the
  * advice. Throws {@link PlaybookDefinitionError} listing every problem when the definition is

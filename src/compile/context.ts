@@ -100,8 +100,8 @@ export interface IncidentContext {
    */
   readonly deadlines: readonly Deadline[];
   /**
-   * ISO 8601 time the incident was opened. Incidents stored by versions before 0.2 do not
-   * have it.
+   * ISO 8601 time the incident was opened. Incidents stored by earlier development versions of the
+   * library do not have it.
    */
   readonly openedAt?: string;
 }

@@ -16,7 +16,7 @@ const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
  * console.log(defaultPlaybook.ladder.rungs.map((rung) => rung.id).join(' → '));
  * ```
  *
- * @category Playbook definition
+ * @category Default playbook
  */
 export const defaultPlaybook = definePlaybook({
   id: 'crisis',
@@ -187,7 +187,7 @@ export const defaultPlaybook = definePlaybook({
           {
             title: 'Ask to join the group, then wait for the answer',
             detail:
-              'Request membership of the group to read the posts yourself. Whatever the answer (or none within the access window), the next step is a private message.',
+              'Request membership of the group to read the posts yourself. Whatever the answer (or none within the access window), message the person privately next.',
             priority: 20,
             because: ['arePostsOutOfSight'],
           },
@@ -470,6 +470,6 @@ export const defaultPlaybook = definePlaybook({
  * type DefaultRung = RungOf<DefaultPlaybook>;
  * ```
  *
- * @category Playbook definition
+ * @category Default playbook
  */
 export type DefaultPlaybook = typeof defaultPlaybook;

@@ -3,8 +3,8 @@ import type { AfterSpec, PlaybookDefinition, RungSpec, TrackSpec, TransitionSpec
 /**
  * The graph of a playbook definition, computed in one place: which transitions each rung
  * responds to, where they lead, which rungs and track states can be reached, and which part
- * of the incident records each event in the timeline. The compiler, validation, diagrams and
- * the command line all read the definition through it.
+ * of the incident records each event in the timeline. The compiler, validation and diagrams
+ * read the definition through it (and the compiled machine's layout carries it on).
  */
 
 /** The region of the incident a transition belongs to: the ladder, or a side track by id. */
@@ -108,18 +108,4 @@ export function recordingRegions(definition: PlaybookDefinition): Map<string, Re
     }
   }
   return new Map([...shared].map((event) => [event, first.get(event)!]));
-}
-
-/**
- * The events that can do something where an incident stands: those its rung responds to,
- * then those its side tracks' states respond to, each once, in the order of the definition.
- */
-export function eventsAt(definition: PlaybookDefinition, rung: string, tracks: Readonly<Record<string, string>>): string[] {
-  const spec = definition.ladder.rungs.find((candidate) => candidate.id === rung);
-  const events = spec ? rungTransitions(definition, spec).map((transition) => transition.event) : [];
-  for (const track of definition.tracks) {
-    const state = track.states.find((candidate) => candidate.id === tracks[track.id]);
-    for (const transition of state?.on ?? []) events.push(transition.event);
-  }
-  return [...new Set(events)];
 }

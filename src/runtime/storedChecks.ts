@@ -51,7 +51,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     const regions = value.active;
     const expected = ['ladder', ...layout.tracks.keys()];
     if (canonical(Object.keys(regions).sort()) !== canonical([...expected].sort())) {
-      add(['value', 'active'], `Expected the regions ${quote(expected)}; received ${quote(Object.keys(regions))}`);
+      add(['value', 'active'], `Expected the ladder and the side tracks ${quote(expected)}; received ${quote(Object.keys(regions))}`);
     }
     const ladder = regions.ladder;
     if (ladder === undefined || !layout.rungs.has(ladder)) {
@@ -61,7 +61,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
       const state = regions[track];
       if (state !== undefined && !states.has(state)) add(['value', 'active', track], `Unknown state ${quote(state)} of track "${track}"`);
     }
-    if (status !== 'active') add(['status'], 'An incident with open regions must be "active"');
+    if (status !== 'active') add(['status'], 'An incident whose ladder is on an open rung must be "active"');
   }
 
   // Replay the timeline. Track states are followed as sets: a guarded move may or may not

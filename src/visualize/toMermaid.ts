@@ -41,7 +41,7 @@ function label(event: string, guard: Condition | undefined): string {
 /**
  * A Mermaid `stateDiagram-v2` of a playbook (a definition or a compiled machine): the rungs with
  * their titles, transitions labelled with the event and the guard, waiting windows as
- * `after <window>`, final rungs, and the side tracks as concurrent regions. Given a snapshot,
+ * `after <window>`, final rungs, and the side tracks drawn beside the ladder. Given a snapshot,
  * the current rung and track states are highlighted.
  *
  * @example
