@@ -2,7 +2,7 @@
 
 export { definePlaybook } from './definition/definePlaybook.js';
 export { extendPlaybook, PlaybookBuilder } from './definition/extendPlaybook.js';
-export type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs } from './definition/extendPlaybook.js';
+export type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs } from './definition/builderTypes.js';
 export { parsePlaybook, safeParsePlaybook } from './definition/parsePlaybook.js';
 export type { ParsePlaybookOptions, ParsePlaybookResult } from './definition/parsePlaybook.js';
 export { conditionSchema, playbookDefinitionSchema } from './definition/schema.js';

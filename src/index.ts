@@ -40,24 +40,16 @@ export type {
   AfterSpec,
   Condition,
   ConditionValue,
-  EventMetadata,
-  EventOf,
-  EventPayloadOf,
-  EventSpec,
-  FieldType,
-  GuardOf,
   GuardSpec,
-  PayloadField,
-  PayloadOf,
   PlaybookDefinition,
-  RungOf,
   RungSpec,
   TrackSpec,
   TrackStateSpec,
   TransitionSpec,
-  WindowOf,
   WindowSpec,
 } from './definition/types.js';
+export type { EventMetadata, EventSpec, PayloadField } from './definition/eventSpec.js';
+export type { EventOf, EventPayloadOf, FieldType, GuardOf, PayloadOf, RungOf, WindowOf } from './definition/typesOf.js';
 export type {
   CompileOptions,
   CompileResult,

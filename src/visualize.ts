@@ -3,7 +3,9 @@
 
 export { toMermaid } from './visualize/toMermaid.js';
 export type { MermaidOptions } from './visualize/toMermaid.js';
-export { createInspectionRecorder, incidentInspectorOptions, parseInspectionRecords, replayInspection } from './visualize/inspection.js';
-export type { IncidentInspectorOptions, InspectionRecord, InspectionRecorder, InspectorLike } from './visualize/inspection.js';
+export { incidentInspectorOptions } from './visualize/incidentInspectorOptions.js';
+export type { IncidentInspectorOptions } from './visualize/incidentInspectorOptions.js';
+export { createInspectionRecorder, parseInspectionRecords, replayInspection } from './visualize/inspectionRecording.js';
+export type { InspectionRecord, InspectionRecorder, InspectorLike } from './visualize/inspectionRecording.js';
 export { createRedactor } from './visualize/redact.js';
 export type { RedactedEvent, RedactedSnapshot, Redactor } from './visualize/redact.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { incidentFactsSchema, type IncidentFacts } from '../definition/facts.js';
 import { toMilliseconds, type Duration } from '../definition/durations.js';
-import type { PlaybookDefinition, WindowOf } from '../definition/types.js';
+import type { PlaybookDefinition } from '../definition/types.js';
+import type { WindowOf } from '../definition/typesOf.js';
 import { InputValidationError } from '../errors/errors.js';
 import { fromZodIssues } from '../errors/issues.js';
 import { limitMessages, limits } from '../limits.js';

@@ -1,7 +1,8 @@
 import { and, not, or, type AnyEventObject } from 'xstate';
 import type { IncidentContext } from './context.js';
 import { conditionText, evaluateCondition, type ConditionScope } from '../definition/conditions.js';
-import type { Condition, GuardOf, PlaybookDefinition } from '../definition/types.js';
+import type { Condition, PlaybookDefinition } from '../definition/types.js';
+import type { GuardOf } from '../definition/typesOf.js';
 
 /**
  * The arguments XState passes to a guard of a compiled playbook.

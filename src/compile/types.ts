@@ -4,7 +4,8 @@ import type { TimelineParams } from './actions.js';
 import type { IncidentContext, IncidentInput, IncidentOutput } from './context.js';
 import type { GuardPredicate } from './guards.js';
 import type { builtinActionNames } from '../definition/builtins.js';
-import type { AdviceSpec, Condition, EventOf, GuardOf, GuardSpec, PlaybookDefinition, WindowOf } from '../definition/types.js';
+import type { AdviceSpec, Condition, GuardSpec, PlaybookDefinition } from '../definition/types.js';
+import type { EventOf, GuardOf, WindowOf } from '../definition/typesOf.js';
 import type { PlaybookDefinitionError } from '../errors/errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { compileValidPlaybook } from '../compile/buildMachine.js';
 import { compileGuards } from '../compile/guards.js';
 import { defaultPlaybook, type DefaultPlaybook } from './defaultPlaybook.js';
-import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/types.js';
+import type { EventOf, GuardOf, RungOf, WindowOf } from '../definition/typesOf.js';
 
 /**
  * The default crisis playbook compiled into an XState v5 machine. Create an actor with the

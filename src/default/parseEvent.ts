@@ -1,6 +1,6 @@
 import { defaultPlaybook, type DefaultPlaybook } from './defaultPlaybook.js';
 import { createEventParser, type ParseEventResult } from '../events/createEventParser.js';
-import type { EventOf } from '../definition/types.js';
+import type { EventOf } from '../definition/typesOf.js';
 
 const defaultParser = createEventParser(defaultPlaybook);
 

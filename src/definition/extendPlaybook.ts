@@ -1,106 +1,14 @@
 import type { Duration } from './durations.js';
-import type {
-  AdviceSpec,
-  EventSpec,
-  GuardSpec,
-  PlaybookDefinition,
-  RungOf,
-  RungSpec,
-  TrackSpec,
-  TransitionSpec,
-  WindowSpec,
-} from './types.js';
+import type { EventSpec } from './eventSpec.js';
+import type { AdviceSpec, GuardSpec, PlaybookDefinition, RungSpec, TrackSpec, WindowSpec } from './types.js';
+import type { RungOf } from './typesOf.js';
+import type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs } from './builderTypes.js';
+import * as edits from './definitionEdits.js';
 import { describeError } from './readDefinition.js';
 import { quote } from '../quote.js';
 import { safeParsePlaybook, type ParsePlaybookOptions } from './parsePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
 import { type Issue } from '../errors/issues.js';
-
-/**
- * The union of a definition's rung specs.
- *
- * @example
- * ```ts
- * import type { defaultPlaybook } from 'crisis-playbook';
- * import type { RungSpecOf } from 'crisis-playbook/authoring';
- *
- * type Final = Extract<RungSpecOf<typeof defaultPlaybook>, { final: true }>['id']; // 'resolved' | 'closed'
- * ```
- *
- * @category Playbook definition
- */
-export type RungSpecOf<D extends PlaybookDefinition> = D['ladder']['rungs'][number];
-
-/**
- * A definition whose rungs are `R`: the type {@link PlaybookBuilder} gives after a rung is
- * inserted, replaced or removed.
- *
- * @example
- * ```ts
- * import type { defaultPlaybook, RungOf } from 'crisis-playbook';
- * import type { RungSpecOf, WithRungs } from 'crisis-playbook/authoring';
- *
- * type WithoutMonitoring = WithRungs<typeof defaultPlaybook, Exclude<RungSpecOf<typeof defaultPlaybook>, { id: 'monitoring' }>>;
- * const rung: RungOf<WithoutMonitoring> = 'phoneCall';
- * ```
- *
- * @category Playbook definition
- */
-export type WithRungs<D extends PlaybookDefinition, R> = Omit<D, 'ladder'> & {
-  readonly ladder: Omit<D['ladder'], 'rungs'> & { readonly rungs: readonly R[] };
-};
-
-/**
- * A transition whose event and target belong to the definition `D`: what
- * {@link PlaybookBuilder.addTransitions} accepts, so that a misspelling does not compile. (Guard
- * names may also be guards given in code, so they are checked by `build()`.)
- *
- * @example
- * ```ts
- * import type { defaultPlaybook } from 'crisis-playbook';
- * import type { TransitionOf } from 'crisis-playbook/authoring';
- *
- * const call: TransitionOf<typeof defaultPlaybook> = { event: 'contact.received', target: 'phoneCall', guard: 'isPosterKnown' };
- * ```
- */
-export type TransitionOf<D extends PlaybookDefinition> = Omit<TransitionSpec, 'event' | 'target'> & {
-  readonly event: keyof D['events'] & string;
-  readonly target?: RungOf<D>;
-};
-
-/**
- * Where {@link PlaybookBuilder.insertRung} puts a rung: before or after an existing one.
- *
- * @example
- * ```ts
- * import type { CrisisRung } from 'crisis-playbook';
- * import type { InsertPosition } from 'crisis-playbook/authoring';
- *
- * const beforeTheCall: InsertPosition<CrisisRung> = { before: 'phoneCall' };
- * ```
- *
- * @category Playbook definition
- */
-export type InsertPosition<Id extends string> = { readonly before: Id } | { readonly after: Id };
-
-/**
- * The result of {@link PlaybookBuilder.safeBuild}: the definition, or every issue found.
- *
- * @example
- * ```ts
- * import { defaultPlaybook } from 'crisis-playbook';
- * import { type BuildResult, extendPlaybook } from 'crisis-playbook/authoring';
- *
- * const result: BuildResult<typeof defaultPlaybook> = extendPlaybook(defaultPlaybook).safeBuild();
- * ```
- *
- * @category Playbook definition
- */
-export type BuildResult<D extends PlaybookDefinition> =
-  | { readonly success: true; readonly data: D }
-  | { readonly success: false; readonly error: PlaybookDefinitionError };
-
-type Targeted = { readonly target?: string };
 
 /**
  * Edits a playbook definition step by step: insert, replace and remove rungs, add events,
@@ -174,10 +82,6 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return { code, path: ['operations', this.#operations, field], message };
   }
 
-  #hasRung(id: string): boolean {
-    return this.#definition.ladder.rungs.some((rung) => rung.id === id);
-  }
-
   #missingRung(id: string, field: string, operation: string): Issue<PlaybookIssueCode> {
     const rungs = this.#definition.ladder.rungs;
     const known = `${rungs.slice(0, 10).map((rung) => quote(rung.id)).join(', ')}${rungs.length > 10 ? ` and ${rungs.length - 10} more` : ''}`;
@@ -200,11 +104,9 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     entries: Readonly<Record<string, unknown>>,
     operation: string,
   ): PlaybookBuilder<N> {
-    const existing = this.#definition[section];
-    const issues = Object.keys(entries)
-      .filter((name) => Object.hasOwn(existing, name))
-      .map((name) => this.#issue('duplicate_id', section, `${operation}: ${quote(name)} is already declared in ${section}`));
-    return this.#next<N>({ ...this.#definition, [section]: { ...existing, ...entries } }, issues);
+    const { definition, taken } = edits.withNamed(this.#definition, section, entries);
+    const issues = taken.map((name) => this.#issue('duplicate_id', section, `${operation}: ${quote(name)} is already declared in ${section}`));
+    return this.#next<N>(definition, issues);
   }
 
   /** Declares new events. Their payloads are data (`payload`) or, in TypeScript, a zod `schema`. */
@@ -231,38 +133,18 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   /** Changes the default length of an existing waiting window. */
   setWindow(name: keyof D['windows'] & string, duration: Duration): PlaybookBuilder<D> {
     return this.#attempt('setWindow', () => {
-      const window = Object.hasOwn(this.#definition.windows, name) ? this.#definition.windows[name] : undefined;
-      if (!window) {
-        return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}`)]);
-      }
-      return this.#next({ ...this.#definition, windows: { ...this.#definition.windows, [name]: { ...window, duration } } });
+      const definition = edits.withWindowDuration(this.#definition, name, duration);
+      if (!definition) return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}`)]);
+      return this.#next(definition);
     });
   }
 
   /** Replaces the advice of a rung, or of a track state given as `track.state`. */
   setAdvice(state: RungOf<D> | `${D['tracks'][number]['id']}.${string}`, advice: readonly AdviceSpec[]): PlaybookBuilder<D> {
     return this.#attempt('setAdvice', () => {
-      const definition = this.#definition;
-      if (this.#hasRung(state)) {
-        return this.#next({
-          ...definition,
-          ladder: {
-            ...definition.ladder,
-            rungs: definition.ladder.rungs.map((rung) => (rung.id === state ? { ...rung, advice } : rung)),
-          },
-        });
-      }
-      const [trackId, stateId] = state.split('.');
-      const track = definition.tracks.find((t) => t.id === trackId);
-      if (!track || !track.states.some((s) => s.id === stateId)) {
-        return this.#next(definition, [this.#missingRung(state, 'state', 'setAdvice')]);
-      }
-      return this.#next({
-        ...definition,
-        tracks: definition.tracks.map((t) =>
-          t === track ? { ...t, states: t.states.map((s) => (s.id === stateId ? { ...s, advice } : s)) } : t,
-        ),
-      });
+      const definition = edits.withAdvice(this.#definition, state, advice);
+      if (!definition) return this.#next(this.#definition, [this.#missingRung(state, 'state', 'setAdvice')]);
+      return this.#next(definition);
     });
   }
 
@@ -279,26 +161,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
       const anchor = 'before' in position ? position.before : position.after;
       const field = 'before' in position ? 'before' : 'after';
       const issues: Issue<PlaybookIssueCode>[] = [];
-      if (!this.#hasRung(anchor)) issues.push(this.#missingRung(anchor, field, 'insertRung'));
-      if (this.#hasRung(rung.id)) issues.push(this.#issue('duplicate_id', 'rung', `insertRung: rung ${quote(rung.id)} already exists`));
+      if (!edits.hasRung(this.#definition, anchor)) issues.push(this.#missingRung(anchor, field, 'insertRung'));
+      if (edits.hasRung(this.#definition, rung.id)) issues.push(this.#issue('duplicate_id', 'rung', `insertRung: rung ${quote(rung.id)} already exists`));
       if (issues.length > 0) return this.#next(this.#definition, issues);
-
-      const { ladder } = this.#definition;
-      const index = ladder.rungs.findIndex((r) => r.id === anchor);
-      const rungs = [...ladder.rungs];
-      rungs.splice('before' in position ? index : index + 1, 0, rung);
-      const definition = { ...this.#definition, ladder: { ...ladder, rungs } };
-      const retarget = <T extends Targeted>(t: T, source: string | null): T =>
-        'before' in position
-          ? t.target === anchor && source !== rung.id && source !== anchor
-            ? { ...t, target: rung.id }
-            : t
-          : source === anchor && t.target !== undefined && t.target !== anchor
-            ? { ...t, target: rung.id }
-            : t;
-      const moved = mapTargets(definition, retarget);
-      const initial = 'before' in position && ladder.initial === anchor ? rung.id : moved.ladder.initial;
-      return this.#next({ ...moved, ladder: { ...moved.ladder, initial } });
+      return this.#next(edits.withRungInserted(this.#definition, position, anchor, rung));
     });
   }
 
@@ -308,11 +174,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    */
   addRung<const R extends RungSpec>(rung: R): PlaybookBuilder<WithRungs<D, RungSpecOf<D> | R>> {
     return this.#attempt('addRung', () => {
-      if (this.#hasRung(rung.id)) {
+      if (edits.hasRung(this.#definition, rung.id)) {
         return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `addRung: rung ${quote(rung.id)} already exists`)]);
       }
-      const { ladder } = this.#definition;
-      return this.#next({ ...this.#definition, ladder: { ...ladder, rungs: [...ladder.rungs, rung] } });
+      return this.#next(edits.withRungAppended(this.#definition, rung));
     });
   }
 
@@ -325,20 +190,11 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     rung: R,
   ): PlaybookBuilder<WithRungs<D, Exclude<RungSpecOf<D>, { readonly id: Id }> | R>> {
     return this.#attempt('replaceRung', () => {
-      if (!this.#hasRung(id)) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'replaceRung')]);
-      if (rung.id !== id && this.#hasRung(rung.id)) {
+      if (!edits.hasRung(this.#definition, id)) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'replaceRung')]);
+      if (rung.id !== id && edits.hasRung(this.#definition, rung.id)) {
         return this.#next(this.#definition, [this.#issue('duplicate_id', 'rung', `replaceRung: rung ${quote(rung.id)} already exists`)]);
       }
-      const { ladder } = this.#definition;
-      const definition = {
-        ...this.#definition,
-        ladder: {
-          ...ladder,
-          initial: ladder.initial === id ? rung.id : ladder.initial,
-          rungs: ladder.rungs.map((r) => (r.id === id ? rung : r)),
-        },
-      };
-      return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target: rung.id } : t)));
+      return this.#next(edits.withRungReplaced(this.#definition, id, rung));
     });
   }
 
@@ -354,39 +210,20 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return this.#attempt('removeRung', () => {
       const rung = this.#definition.ladder.rungs.find((r) => r.id === id);
       if (!rung) return this.#next(this.#definition, [this.#missingRung(id, 'id', 'removeRung')]);
-      const led = [
-        ...new Set([...(rung.on ?? []), ...(rung.after ?? [])].flatMap((t) => (t.target && t.target !== id ? [t.target] : []))),
-      ];
+      const led = edits.targetsOf(rung, id);
       const target = options.rerouteTo ?? (led.length === 1 ? led[0] : undefined);
       const removed = new Set([...this.#removed, id]);
       if (target === undefined) {
-        return this.#next(
-          this.#definition,
-          [
-            this.#issue(
-              'ambiguous_removal',
-              'id',
-              led.length === 0
-                ? `removeRung: rung ${quote(id)} leads nowhere; give rerouteTo`
-                : `removeRung: rung ${quote(id)} leads to ${led.map((t) => quote(t)).join(', ')}; give rerouteTo with one of them`,
-            ),
-          ],
-          removed,
-        );
+        const message =
+          led.length === 0
+            ? `removeRung: rung ${quote(id)} leads nowhere; give rerouteTo`
+            : `removeRung: rung ${quote(id)} leads to ${led.map((t) => quote(t)).join(', ')}; give rerouteTo with one of them`;
+        return this.#next(this.#definition, [this.#issue('ambiguous_removal', 'id', message)], removed);
       }
-      if (target === id || !this.#hasRung(target)) {
+      if (target === id || !edits.hasRung(this.#definition, target)) {
         return this.#next(this.#definition, [this.#missingRung(target, 'rerouteTo', 'removeRung')], removed);
       }
-      const { ladder } = this.#definition;
-      const definition = {
-        ...this.#definition,
-        ladder: {
-          ...ladder,
-          initial: ladder.initial === id ? target : ladder.initial,
-          rungs: ladder.rungs.filter((r) => r.id !== id),
-        },
-      };
-      return this.#next(mapTargets(definition, (t) => (t.target === id ? { ...t, target } : t)), [], removed);
+      return this.#next(edits.withRungRemoved(this.#definition, id, target), [], removed);
     });
   }
 
@@ -396,21 +233,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
    */
   addTransitions(rung: RungOf<D> | 'everyRung', transitions: readonly TransitionOf<D>[]): PlaybookBuilder<D> {
     return this.#attempt('addTransitions', () => {
-      const { ladder } = this.#definition;
-      if (rung === 'everyRung') {
-        return this.#next({
-          ...this.#definition,
-          ladder: { ...ladder, fromEveryRung: [...(ladder.fromEveryRung ?? []), ...transitions] },
-        });
-      }
-      if (!this.#hasRung(rung)) return this.#next(this.#definition, [this.#missingRung(rung, 'rung', 'addTransitions')]);
-      return this.#next({
-        ...this.#definition,
-        ladder: {
-          ...ladder,
-          rungs: ladder.rungs.map((r) => (r.id === rung ? { ...r, on: [...(r.on ?? []), ...transitions] } : r)),
-        },
-      });
+      if (rung === 'everyRung') return this.#next(edits.withEveryRungTransitions(this.#definition, transitions));
+      const definition = edits.withTransitions(this.#definition, rung, transitions);
+      if (!definition) return this.#next(this.#definition, [this.#missingRung(rung, 'rung', 'addTransitions')]);
+      return this.#next(definition);
     });
   }
 
@@ -422,7 +248,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
       const issues = this.#definition.tracks.some((t) => t.id === track.id)
         ? [this.#issue('duplicate_id', 'track', `addTrack: track ${quote(track.id)} already exists`)]
         : [];
-      return this.#next({ ...this.#definition, tracks: [...this.#definition.tracks, track] }, issues);
+      return this.#next(edits.withTrack(this.#definition, track), issues);
     });
   }
 
@@ -444,37 +270,11 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     const validation = safeParsePlaybook(this.#definition, options);
     const issues = [
       ...this.#issues,
-      ...(validation.success ? [] : validation.error.issues.map((issue) => this.#explainRemoved(issue))),
+      ...(validation.success ? [] : validation.error.issues.map((issue) => edits.explainRemoved(issue, this.#removed))),
     ];
     if (issues.length > 0 || !validation.success) return { success: false, error: new PlaybookDefinitionError(issues) };
     return { success: true, data: validation.data as D };
   }
-
-  #explainRemoved(issue: Issue<PlaybookIssueCode>): Issue<PlaybookIssueCode> {
-    if (issue.code !== 'unknown_rung') return issue;
-    const id = [...this.#removed].find((removed) => issue.message.startsWith(`Unknown rung ${quote(removed)}`));
-    return id === undefined ? issue : { ...issue, code: 'removed_rung_referenced', message: `Rung ${quote(id)} was removed but is still referenced` };
-  }
-}
-
-/** Applies `map` to every targeted transition of the ladder, with the rung it starts from. */
-function mapTargets(
-  definition: PlaybookDefinition,
-  map: <T extends Targeted>(transition: T, source: string | null) => T,
-): PlaybookDefinition {
-  const { ladder } = definition;
-  return {
-    ...definition,
-    ladder: {
-      ...ladder,
-      ...(ladder.fromEveryRung ? { fromEveryRung: ladder.fromEveryRung.map((t) => map(t, null)) } : {}),
-      rungs: ladder.rungs.map((rung) => ({
-        ...rung,
-        ...(rung.on ? { on: rung.on.map((t) => map(t, rung.id)) } : {}),
-        ...(rung.after ? { after: rung.after.map((t) => map(t, rung.id)) } : {}),
-      })),
-    },
-  };
 }
 
 /**

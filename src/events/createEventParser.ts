@@ -1,5 +1,6 @@
 import { createEventSchemas } from './eventSchemas.js';
-import type { EventOf, PlaybookDefinition } from '../definition/types.js';
+import type { PlaybookDefinition } from '../definition/types.js';
+import type { EventOf } from '../definition/typesOf.js';
 import { EventValidationError, type EventIssueCode } from '../errors/errors.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { quote } from '../quote.js';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { incidentFactsSchema } from '../definition/facts.js';
-import type { PayloadField, PlaybookDefinition } from '../definition/types.js';
+import type { PayloadField } from '../definition/eventSpec.js';
+import type { PlaybookDefinition } from '../definition/types.js';
 import { isCleanText, isProcessableTime, limitMessages, limits } from '../limits.js';
 
 /** Free text of at most `max` characters, without control characters other than tab and line breaks. */

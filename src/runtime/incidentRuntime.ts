@@ -10,8 +10,9 @@ import { IncidentError, incidentError, type SafeResult } from '../errors/errors.
 import type { Issue } from '../errors/issues.js';
 import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
+import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
-import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
+import { createEnvelopeReader, type IncidentMigration, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
@@ -141,10 +142,6 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   }
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 
-  function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
-    return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
-  }
-
   /** The stored form of a snapshot: plain JSON, within the size limit, signed when signing. */
   function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
     const { id, version } = playbookMeta(machine);
@@ -171,23 +168,6 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     known?: { readonly changed: true },
   ): Decision {
     return decisionOf(before, serializeWith(machine, snapshot), snapshot, added, known);
-  }
-
-  function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSnapshot; added: TimelineEntry[] } {
-    let snapshot = snapshotOf(loaded);
-    const start = (snapshot.context as IncidentContext).timeline.length;
-    // Each deadline leaves the context when its rung is left, so none can fire twice; the
-    // bound only guards against a playbook whose windows keep re-arming themselves.
-    for (let step = 0; step < 1_000 && snapshot.status !== 'done'; step++) {
-      const due = [...(snapshot.context as IncidentContext).deadlines]
-        .filter((d) => Date.parse(d.due) <= now)
-        .sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
-      if (!due) break;
-      const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
-      if (type === undefined) break;
-      [snapshot] = withNow(Date.parse(due.due), () => transition(loaded.machine, snapshot, { type }));
-    }
-    return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
   }
 
   const runtime: IncidentRuntime = {
@@ -285,10 +265,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       // XState does not re-arm `after` timers for a restored actor (statelyai/xstate#5331):
       // schedule each pending deadline for its remaining time, under the id XState cancels
       // when the rung is left. The incident's clock waits in steps when that is very long.
-      for (const deadline of stored.snapshot.context.deadlines) {
-        const type = loaded.layout.windows.get(deadline.rung)?.get(deadline.window)?.eventType;
-        if (type !== undefined) actor.system.scheduler.schedule(actor, actor, { type }, Math.max(0, Date.parse(deadline.due) - time), type);
-      }
+      rearmDeadlines(actor, loaded, stored.snapshot.context.deadlines, time);
       return actor;
     },
   };

@@ -1,0 +1,41 @@
+import { transition, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
+import { withNow } from '../compile/clock.js';
+import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
+import type { Loaded } from './envelope.js';
+
+/** The snapshot of a stored incident, resolved on its machine. */
+export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
+  return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
+}
+
+/**
+ * Applies the deadlines of a stored incident that fell due by `now`, earliest first, each at
+ * the time it fell due: the snapshot after them, and the timeline entries they added.
+ */
+export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSnapshot; added: TimelineEntry[] } {
+  let snapshot = snapshotOf(loaded);
+  const start = (snapshot.context as IncidentContext).timeline.length;
+  // Each deadline leaves the context when its rung is left, so none can fire twice; the
+  // bound only guards against a playbook whose windows keep re-arming themselves.
+  for (let step = 0; step < 1_000 && snapshot.status !== 'done'; step++) {
+    const due = [...(snapshot.context as IncidentContext).deadlines]
+      .filter((d) => Date.parse(d.due) <= now)
+      .sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
+    if (!due) break;
+    const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
+    if (type === undefined) break;
+    [snapshot] = withNow(Date.parse(due.due), () => transition(loaded.machine, snapshot, { type }));
+  }
+  return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
+}
+
+/**
+ * Schedules each pending deadline of a restored actor for its remaining time after `now`,
+ * under the id XState cancels when the rung is left.
+ */
+export function rearmDeadlines(actor: AnyActorRef, loaded: Loaded, deadlines: readonly Deadline[], now: number): void {
+  for (const deadline of deadlines) {
+    const type = loaded.layout.windows.get(deadline.rung)?.get(deadline.window)?.eventType;
+    if (type !== undefined) actor.system.scheduler.schedule(actor, actor, { type }, Math.max(0, Date.parse(deadline.due) - now), type);
+  }
+}
