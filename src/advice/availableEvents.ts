@@ -1,6 +1,6 @@
 import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { currentRung, currentTracks } from './currentRung.js';
-import { layoutOf } from '../compile/layout.js';
+import { openRegions } from '../compile/layout.js';
 
 /**
  * The events that can do something where an incident stands: those its rung handles, then
@@ -22,10 +22,8 @@ import { layoutOf } from '../compile/layout.js';
  */
 export function availableEvents(snapshot: AnyMachineSnapshot): string[] {
   if (snapshot.status !== 'active') return [];
-  const layout = layoutOf(snapshot.machine as AnyStateMachine);
-  const events = [...(layout.rungs.get(currentRung(snapshot))?.keys() ?? [])];
-  for (const [track, state] of Object.entries(currentTracks(snapshot))) {
-    events.push(...(layout.tracks.get(track)?.get(state)?.keys() ?? []));
-  }
-  return [...new Set(events)];
+  const regions = openRegions(snapshot.machine as AnyStateMachine);
+  const nodes = [regions.ladder?.states[currentRung(snapshot)], ...Object.entries(currentTracks(snapshot)).map(([track, state]) => regions[track]?.states[state])];
+  // XState's own events (a window running out) are not for people to send.
+  return [...new Set(nodes.flatMap((node) => (node?.ownEvents ?? []).filter((event) => !event.startsWith('xstate.'))))];
 }

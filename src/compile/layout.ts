@@ -120,3 +120,8 @@ export function placeOf(node: AnyStateNode): { readonly track: string | null; re
   if (region.parent.key !== regionIds.open || region.parent.parent?.parent !== undefined) return undefined;
   return { track: region.key === regionIds.ladder ? null : region.key, state: node.key };
 }
+
+/** The regions of `active` by id (the ladder and each side track), as XState state nodes. */
+export function openRegions(machine: AnyStateMachine): Readonly<Record<string, AnyStateNode | undefined>> {
+  return machine.root.states[regionIds.open]?.states ?? {};
+}
