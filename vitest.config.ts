@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { 'crisis-playbook': fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    // The subpath first: an alias also matches the specifiers that start with it and a slash.
+    alias: [
+      { find: 'crisis-playbook/postgres', replacement: fileURLToPath(new URL('./src/postgres/index.ts', import.meta.url)) },
+      { find: 'crisis-playbook', replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
   },
   test: {
     include: ['test/**/*.test.ts'],

@@ -2,7 +2,9 @@
 // (exports with `types` first, sideEffects, files, bin), the files `npm pack` would ship, the ESM
 // and CJS builds exporting the same names with xstate and zod left external, then publint and
 // `attw --pack .`. Extra tsup entries and a `bin` are allowed: the checks follow the entry points
-// that package.json declares and never list dist/ exactly.
+// that package.json declares and never list dist/ exactly. Each subpath export (`./postgres`)
+// gets the same checks as the main entry, and must import the main entry by the package's name
+// (one copy of its classes) rather than bundle it.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
@@ -26,6 +28,7 @@ interface PackageJson {
   readonly files?: string[];
   readonly bin?: string | Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
+  readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   readonly dependencies?: Record<string, string>;
 }
 
@@ -35,6 +38,8 @@ const alwaysShipped = /^(package\.json|README(\.md)?|LICEN[SC]E(\.md)?|CHANGELOG
 const allowedFiles = new Set(['dist', 'schema']);
 /** Peer dependencies that the build must import, not bundle. */
 const externals = ['xstate', 'zod'];
+/** Optional peer dependencies: drivers that only a subpath entry loads, when asked to. */
+const optionalPeers = ['pg', '@electric-sql/pglite'];
 
 const problems: string[] = [];
 let notes: string[] = [];
@@ -90,6 +95,8 @@ function packagesImportedBy(entry: string): Set<string> {
 
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 const binTargets = typeof pkg.bin === 'string' ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {});
+/** The entry points of the exports map: "." and the subpaths, without ./package.json. */
+const entryKeys = Object.keys(pkg.exports ?? {}).filter((key) => key !== './package.json');
 
 if (!existsSync(join(root, 'dist'))) {
   console.error('✘ dist/ is missing: run `npm run build` before `npm run check:package`.');
@@ -105,25 +112,32 @@ step('package.json: exports, sideEffects, files, bin', () => {
     problems.push(`exports["."] should be an object with "import" and "require" conditions, found ${JSON.stringify(main)}`);
     return;
   }
-  check(Object.keys(main).join() === 'import,require', `exports["."] should have exactly "import" then "require", found ${Object.keys(main).join(', ')}`);
   const expected = { import: { types: '.d.ts', default: '.js' }, require: { types: '.d.cts', default: '.cjs' } } as const;
-  for (const condition of ['import', 'require'] as const) {
-    const entry = main[condition];
-    if (typeof entry !== 'object') {
-      problems.push(`exports["."].${condition} should be { types, default }, found ${JSON.stringify(entry)}`);
+  for (const key of entryKeys) {
+    const entryPoint = pkg.exports?.[key];
+    if (typeof entryPoint !== 'object') {
+      problems.push(`exports["${key}"] should be an object with "import" and "require" conditions, found ${JSON.stringify(entryPoint)}`);
       continue;
     }
-    check(Object.keys(entry).join() === 'types,default', `exports["."].${condition} should list "types" first, then "default", found ${Object.keys(entry).join(', ')}`);
-    for (const key of ['types', 'default'] as const) {
-      const target = entry[key];
-      const extension = expected[condition][key];
-      if (typeof target !== 'string') {
-        problems.push(`exports["."].${condition}.${key} should be a path`);
+    check(Object.keys(entryPoint).join() === 'import,require', `exports["${key}"] should have exactly "import" then "require", found ${Object.keys(entryPoint).join(', ')}`);
+    for (const condition of ['import', 'require'] as const) {
+      const entry = entryPoint[condition];
+      if (typeof entry !== 'object') {
+        problems.push(`exports["${key}"].${condition} should be { types, default }, found ${JSON.stringify(entry)}`);
         continue;
       }
-      const hasExtension = target.endsWith(extension) && !(extension === '.d.ts' && target.endsWith('.d.cts'));
-      check(target.startsWith('./dist/') && hasExtension, `exports["."].${condition}.${key} should be ./dist/*${extension}, found ${target}`);
-      check(existsSync(join(root, target)), `exports["."].${condition}.${key}: ${target} does not exist (build first)`);
+      check(Object.keys(entry).join() === 'types,default', `exports["${key}"].${condition} should list "types" first, then "default", found ${Object.keys(entry).join(', ')}`);
+      for (const field of ['types', 'default'] as const) {
+        const target = entry[field];
+        const extension = expected[condition][field];
+        if (typeof target !== 'string') {
+          problems.push(`exports["${key}"].${condition}.${field} should be a path`);
+          continue;
+        }
+        const hasExtension = target.endsWith(extension) && !(extension === '.d.ts' && target.endsWith('.d.cts'));
+        check(target.startsWith('./dist/') && hasExtension, `exports["${key}"].${condition}.${field} should be ./dist/*${extension}, found ${target}`);
+        check(existsSync(join(root, target)), `exports["${key}"].${condition}.${field}: ${target} does not exist (build first)`);
+      }
     }
   }
   check(pkg.exports?.['./package.json'] === './package.json', 'exports should expose "./package.json"');
@@ -145,6 +159,11 @@ step('package.json: exports, sideEffects, files, bin', () => {
     check(pkg.peerDependencies?.[name] !== undefined, `${name} should be a peer dependency`);
     check(pkg.dependencies?.[name] === undefined, `${name} should not be a dependency (it is a peer dependency)`);
   }
+  for (const name of optionalPeers) {
+    check(pkg.peerDependencies?.[name] !== undefined, `${name} should be a peer dependency`);
+    check(pkg.peerDependenciesMeta?.[name]?.optional === true, `${name} should be an optional peer dependency (peerDependenciesMeta)`);
+    check(pkg.dependencies?.[name] === undefined, `${name} should not be a dependency (it is an optional peer dependency)`);
+  }
 });
 
 step('packed files (npm pack --dry-run)', () => {
@@ -155,9 +174,11 @@ step('packed files (npm pack --dry-run)', () => {
   const unexpected = [...paths].filter((path) => !alwaysShipped.test(path) && !(path.includes('/') && allowedFiles.has(path.split('/')[0]!)));
   const listed = unexpected.slice(0, 8).join(', ') + (unexpected.length > 8 ? `, … (${unexpected.length - 8} more)` : '');
   check(unexpected.length === 0, `the package would ship ${unexpected.length} file(s) outside ${[...allowedFiles].join('/ and ')}/: ${listed}`);
-  const main = pkg.exports?.['.'] as Record<string, Conditions>;
   const entryPoints = [
-    ...['import', 'require'].flatMap((condition) => [main[condition]?.['types'], main[condition]?.['default']]),
+    ...entryKeys.flatMap((key) => {
+      const entry = pkg.exports?.[key] as Record<string, Conditions>;
+      return ['import', 'require'].flatMap((condition) => [entry[condition]?.['types'], entry[condition]?.['default']]);
+    }),
     pkg.main,
     pkg.module,
     pkg.types,
@@ -173,36 +194,39 @@ step('packed files (npm pack --dry-run)', () => {
 });
 
 step('ESM and CJS builds: same exports, xstate and zod external', () => {
-  const main = pkg.exports?.['.'] as Record<string, Conditions>;
-  const esm = main['import']?.['default'] as string;
-  const cjs = main['require']?.['default'] as string;
-  // A fresh plain `node`, without tsx's loader, loads both builds and lists their exports.
-  const script = `
-    import { createRequire } from 'node:module';
-    const esm = Object.keys(await import(${JSON.stringify(`./${relative(esm)}`)})).sort();
-    const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(`./${relative(cjs)}`)})).sort();
-    console.log(JSON.stringify({ esm, cjs }));`;
-  const result = spawn(process.execPath, ['--input-type=module', '--eval', script]);
-  if (result.status !== 0) throw new Error(`loading the builds failed:\n${result.stderr}`);
-  const names = JSON.parse(result.stdout) as { esm: string[]; cjs: string[] };
-  const missingInCjs = names.esm.filter((name) => !names.cjs.includes(name));
-  const missingInEsm = names.cjs.filter((name) => !names.esm.includes(name));
-  check(missingInCjs.length === 0, `exported by ${esm} but not ${cjs}: ${missingInCjs.join(', ')}`);
-  check(missingInEsm.length === 0, `exported by ${cjs} but not ${esm}: ${missingInEsm.join(', ')}`);
-  for (const name of ['crisisMachine', 'defaultPlaybook', 'extendPlaybook', 'compilePlaybook', 'decide']) {
-    check(names.esm.includes(name), `${name} is not exported`);
-  }
-  // Walk the import graph of each build (tsup may split shared code into chunks once there is
-  // a second entry): the only packages imported are the declared peers and dependencies, and
-  // xstate and zod are imported, not bundled.
   const allowed = new Set([...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.dependencies ?? {})]);
-  for (const entry of [esm, cjs]) {
-    const imported = packagesImportedBy(join(root, entry));
-    for (const name of externals) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
-    const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name));
-    check(undeclared.length === 0, `${entry} imports undeclared packages: ${undeclared.join(', ')}`);
+  for (const key of entryKeys) {
+    const entryPoint = pkg.exports?.[key] as Record<string, Conditions>;
+    const esm = entryPoint['import']?.['default'] as string;
+    const cjs = entryPoint['require']?.['default'] as string;
+    // A fresh plain `node`, without tsx's loader, loads both builds and lists their exports.
+    const script = `
+      import { createRequire } from 'node:module';
+      const esm = Object.keys(await import(${JSON.stringify(`./${relative(esm)}`)})).sort();
+      const cjs = Object.keys(createRequire(import.meta.url)(${JSON.stringify(`./${relative(cjs)}`)})).sort();
+      console.log(JSON.stringify({ esm, cjs }));`;
+    const result = spawn(process.execPath, ['--input-type=module', '--eval', script]);
+    if (result.status !== 0) throw new Error(`loading the builds of exports["${key}"] failed:\n${result.stderr}`);
+    const names = JSON.parse(result.stdout) as { esm: string[]; cjs: string[] };
+    const missingInCjs = names.esm.filter((name) => !names.cjs.includes(name));
+    const missingInEsm = names.cjs.filter((name) => !names.esm.includes(name));
+    check(missingInCjs.length === 0, `exported by ${esm} but not ${cjs}: ${missingInCjs.join(', ')}`);
+    check(missingInEsm.length === 0, `exported by ${cjs} but not ${esm}: ${missingInEsm.join(', ')}`);
+    const expectedNames =
+      key === '.' ? ['crisisMachine', 'defaultPlaybook', 'extendPlaybook', 'compilePlaybook', 'decide'] : key === './postgres' ? ['createPostgresIncidentStore', 'createDeadlineWorker'] : [];
+    for (const name of expectedNames) check(names.esm.includes(name), `${name} is not exported by exports["${key}"]`);
+    // Walk the import graph of each build (tsup may split shared code into chunks once there is
+    // a second entry): the only packages imported are the declared peers and dependencies, and
+    // xstate and zod are imported, not bundled; a subpath imports the main entry by name.
+    for (const entry of [esm, cjs]) {
+      const imported = packagesImportedBy(join(root, entry));
+      const required = key === '.' ? externals : [pkg.name];
+      for (const name of required) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
+      const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name) && !(key !== '.' && name === pkg.name));
+      check(undeclared.length === 0, `${entry} imports undeclared packages: ${undeclared.join(', ')}`);
+    }
+    note(`exports["${key}"]: ${names.esm.length} named exports in both builds`);
   }
-  note(`${names.esm.length} named exports in both builds`);
 });
 
 function tool(title: string, command: string, args: string[]): void {

@@ -60,7 +60,7 @@ describe('the examples in JSDoc, the README and docs/', () => {
       noEmit: true,
       skipLibCheck: true,
       types: ['node'],
-      paths: { 'crisis-playbook': [join(root, 'src/index.ts')] },
+      paths: { 'crisis-playbook': [join(root, 'src/index.ts')], 'crisis-playbook/postgres': [join(root, 'src/postgres/index.ts')] },
     };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);
