@@ -237,10 +237,10 @@ async function inTransaction<T>(connection: PostgresQueryable, run: (tx: Postgre
  * @category Postgres
  */
 export function fromPg(client: PgPoolLike | PgClientLike): PostgresClient {
+  if (isObject(client) && (client as Partial<Adapted>)[adapted]) return client as unknown as PostgresClient;
   if (!isObject(client) || !hasFunctions(client, 'query', 'connect')) {
     throw new TypeError(`fromPg: expected a pg Pool or Client (with query() and connect()); received ${describe(client)}`);
   }
-  if ((client as Partial<Adapted>)[adapted]) return client as unknown as PostgresClient;
   return typeof (client as Partial<PgPoolLike>).totalCount === 'number' ? fromPgPool(client as PgPoolLike) : fromPgClient(client as PgClientLike);
 }
 
@@ -343,19 +343,19 @@ function fromPgClient(client: PgClientLike): PostgresClient {
  * @category Postgres
  */
 export function fromPGlite(db: PGliteLike): PostgresClient {
+  if (isObject(db) && (db as Partial<Adapted>)[adapted]) return db as unknown as PostgresClient;
   if (!isObject(db) || !hasFunctions(db, 'query', 'transaction', 'listen', 'exec')) {
     throw new TypeError(`fromPGlite: expected a PGlite instance (with query(), transaction(), listen() and exec()); received ${describe(db)}`);
   }
-  if ((db as Partial<Adapted>)[adapted]) return db as unknown as PostgresClient;
   const open = () => {
     if (db.closed) throw new PostgresStoreError('connection_failed', 'The PGlite database is closed: create a new PGlite instance');
   };
   return mark({
-    query(text, params) {
+    async query(text, params) {
       open();
       return db.query(text, params as unknown[] | undefined);
     },
-    transaction(run) {
+    async transaction(run) {
       open();
       return db.transaction((tx) => run({ query: (text, params) => tx.query(text, params as unknown[] | undefined) }));
     },
