@@ -307,13 +307,10 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
      RETURNING version${notify ? notifying.replace('$9', '$8') : ''}`;
 
   const updateSql = (notify: boolean) =>
-    `WITH updated AS (
-       UPDATE ${t} SET document = $2::jsonb, version = version + 1, playbook_id = $4, playbook_version = $5, status = $6, rung = $7,
-         next_due = $8::timestamptz, updated_at = now(), retry_at = NULL, failures = 0, last_error = NULL
-       WHERE id = $1 AND version = $3
-       RETURNING version${notify ? notifying : ''}
-     )
-     SELECT (SELECT version FROM updated) AS saved, (SELECT version FROM ${t} WHERE id = $1) AS current`;
+    `UPDATE ${t} SET document = $2::jsonb, version = version + 1, playbook_id = $4, playbook_version = $5, status = $6, rung = $7,
+       next_due = $8::timestamptz, updated_at = now(), retry_at = NULL, failures = 0, last_error = NULL
+     WHERE id = $1 AND version = $3
+     RETURNING version${notify ? notifying : ''}`;
   const sql = { insert: insertSql(false), insertNotify: insertSql(true), update: updateSql(false), updateNotify: updateSql(true) };
 
   const list = async (condition: string, order: string, params: unknown[], limit: number) =>
@@ -345,7 +342,7 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       const params = [id, columns.json, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
       const rows = await run(client, notify ? sql.insertNotify : sql.insert, notify ? [...params, String(columns.nextDue)] : params);
       if (rows.length === 0) throw new IncidentError('already_exists', [{ code: 'already_exists', path: ['id'], message: `An incident with id ${JSON.stringify(id.slice(0, 120))} already exists` }]);
-      return { incident: JSON.parse(columns.json) as StoredIncident, version: 1 };
+      return { incident, version: 1 };
     },
 
     async save(id, incident, expectedVersion): Promise<VersionedIncident> {
@@ -358,12 +355,13 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       const columns = columnsOf(incident);
       const notify = notifyFor(columns.nextDue);
       const params = [id, columns.json, expectedVersion, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
-      const [row] = await run<{ saved: number | null; current: number | null }>(client, notify ? sql.updateNotify : sql.update, notify ? [...params, String(columns.nextDue)] : params);
-      if (row?.saved !== null && row?.saved !== undefined) return { incident: JSON.parse(columns.json) as StoredIncident, version: Number(row.saved) };
-      if (row?.current === null || row?.current === undefined) {
-        throw new IncidentError('not_found', [{ code: 'not_found', path: ['id'], message: `No incident with id ${quoted}` }]);
-      }
-      const current = Number(row.current);
+      const [saved] = await run<{ version: number }>(client, notify ? sql.updateNotify : sql.update, notify ? [...params, String(columns.nextDue)] : params);
+      // The caller's document is returned as it is: nothing of it is shared with the table.
+      if (saved) return { incident, version: Number(saved.version) };
+      // Nothing updated: an unknown id, or another writer got there first.
+      const [row] = await run<{ version: number }>(client, `SELECT version FROM ${t} WHERE id = $1`, [id]);
+      if (!row) throw new IncidentError('not_found', [{ code: 'not_found', path: ['id'], message: `No incident with id ${quoted}` }]);
+      const current = Number(row.version);
       throw new IncidentError('stale_version', [
         {
           code: 'stale_version',
