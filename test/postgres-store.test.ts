@@ -244,6 +244,26 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     expect(decideDue(loaded.incident, { now: t0 + 30 * HOUR }).step).toBe('directMessage');
   });
 
+  it('archives finished incidents with the SQL of docs/postgres.md', async () => {
+    const docs = readFileSync(fileURLToPath(new URL('../docs/postgres.md', import.meta.url)), 'utf8');
+    const sql = [...docs.matchAll(/```sql\n([\s\S]*?)\n```/g)].map((match) => match[1]!).find((block) => block.includes('_archive'))!;
+    const live = await db.store('arch');
+    await live.create('open', waitingIncident(t0, false));
+    await live.create('old', decide(waitingIncident(t0, false), { type: 'incident.closed', reason: 'Over' }, { now: t0 + HOUR }).incident);
+    await live.create('recent', decide(waitingIncident(t0, false), { type: 'incident.closed', reason: 'Over' }, { now: t0 + HOUR }).incident);
+    await db.connection.query(`UPDATE "${db.schema}"."arch" SET updated_at = now() - interval '100 days' WHERE id IN ('old', 'open')`);
+    const statements = sql
+      .replaceAll('public.crisis_incidents_archive', `"${db.schema}"."arch_archive"`)
+      .replaceAll('public.crisis_incidents', `"${db.schema}"."arch"`)
+      .split(/;\n\n/);
+    for (const statement of statements) await db.connection.query(statement);
+    expect((await live.openByPlaybook('crisis')).map((s) => s.id)).toEqual(['open']);
+    expect(await live.load('old')).toBeUndefined();
+    expect((await live.load('recent'))!.version).toBe(1);
+    const archived = await db.connection.query<{ id: string; status: string }>(`SELECT id, status FROM "${db.schema}"."arch_archive"`);
+    expect(archived.rows).toEqual([{ id: 'old', status: 'done' }]);
+  });
+
   it('applies the shipped SQL the same way as migrate()', async () => {
     const sql = postgresSchemaSql({ schema: db.schema, table: 'from_sql' });
     if (db.connection.kind === 'pglite') {
@@ -327,6 +347,11 @@ describe('the crisis-playbook/postgres entry', () => {
       expect(entry.summary, `${entry.name} has no JSDoc summary`).not.toBe('');
       expect(entry.tags, `${entry.name} has no @example`).toContain('example');
     }
+  });
+
+  it('is documented with the SQL that postgresSchemaSql() gives', () => {
+    const docs = readFileSync(fileURLToPath(new URL('../docs/postgres.md', import.meta.url)), 'utf8');
+    expect(docs).toContain(`\`\`\`sql\n${postgresSchemaSql().trimEnd()}\n\`\`\``);
   });
 
   it('exports at run time exactly the values its types declare', () => {
