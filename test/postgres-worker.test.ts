@@ -3,7 +3,7 @@ import { createIncidentRuntime, crisisMachine, decide, IncidentError, MemoryInci
 import { createDeadlineWorker, createPostgresIncidentStore, PostgresStoreError, type AppliedDeadlines, type InvalidIncident, type PostgresIncidentStore } from 'crisis-playbook/postgres';
 import { outOfSightFacts } from './helpers.js';
 import { corruptions, edited } from './support/corruptions.js';
-import { backends, openDatabase, type Database } from './support/postgres.js';
+import { backends, databaseUrl, openDatabase, uniqueSchema, type Database } from './support/postgres.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
 const HOUR = 3_600_000;
@@ -218,7 +218,7 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     const decisions: { id: string; at: number }[] = [];
     const worker = createDeadlineWorker({ store, runtime, pollIntervalMs: 60_000, onDecision: ({ id }) => void decisions.push({ id, at: Date.now() }), ...silent });
     const deaf = createDeadlineWorker({ store: await freshStore(), runtime, pollIntervalMs: 60_000, listen: false, ...silent });
-    await worker.start();
+    await Promise.all([worker.start(), worker.start()]); // one start
     await deaf.start();
     try {
       expect(worker.running).toBe(true);
@@ -288,5 +288,49 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     expect(() => createDeadlineWorker({ store, runtime, batchSize: 0 })).toThrow(/"batchSize" must be an integer from 1 to 1000/);
     expect(() => createDeadlineWorker({ store, runtime, pollIntervalMs: 1 })).toThrow(/"pollIntervalMs" must be a number from 10/);
     await expect(createDeadlineWorker({ store, runtime, now: () => Number.NaN }).sweep()).rejects.toThrow(/"now" must return epoch milliseconds or a Date/);
+  });
+});
+
+if (!databaseUrl) console.warn('postgres-worker: DATABASE_URL is not set, so the single pg.Client test did not run (it needs a server); CI sets it.');
+
+describe.runIf(databaseUrl)('a single pg.Client', () => {
+  it('carries the store and a listening worker on one connection, its transactions one at a time', async () => {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    const schema = uniqueSchema('client');
+    const decisions: { id: string; at: number }[] = [];
+    try {
+      const store = createPostgresIncidentStore({ client, schema });
+      await store.migrate();
+      for (let index = 0; index < 5; index++) await store.create(`c-${index}`, waitingIncident(t0, false));
+      const worker = createDeadlineWorker({ store, runtime, pollIntervalMs: 60_000, onDecision: ({ id }) => void decisions.push({ id, at: Date.now() }), ...silent });
+      await worker.start();
+      // Writers and a sweep at once, all on the one connection.
+      const sweeper = createDeadlineWorker({ store, runtime, now: () => t0 + 25 * HOUR, ...silent });
+      await Promise.all([
+        sweeper.sweep(),
+        ...Array.from({ length: 15 }, (_, index) =>
+          updateIncident(store, `c-${index % 5}`, (incident) => decide(incident, { type: 'community.supported', by: `w${index}` }, { now: t0 + 26 * HOUR }).incident, {
+            attempts: 50,
+            backoff: { initialMs: 1, maxMs: 5 },
+          }),
+        ),
+      ]);
+      for (let index = 0; index < 5; index++) {
+        const { incident, version } = (await store.load(`c-${index}`))!;
+        expect(incident.snapshot.context.timeline.filter((entry) => entry.by?.startsWith('w'))).toHaveLength(3);
+        expect(elapsed(incident)).toHaveLength(1);
+        expect(version).toBe(5);
+      }
+      const now = Date.now();
+      await store.create('soon', waitingIncident(now, false, { replyWindow: 300 }));
+      await until(() => decisions.some((decision) => decision.id === 'soon'), 5_000);
+      expect(decisions.find((decision) => decision.id === 'soon')!.at).toBeLessThan(now + 300 + 1_000);
+      await worker.stop();
+    } finally {
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await client.end();
+    }
   });
 });

@@ -281,9 +281,15 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
       const connect = async () => {
         const next = await pool.connect();
         next.on('notification', onNotification);
+        try {
+          await next.query(`LISTEN ${quoteChannel(channel)}`);
+        } catch (error) {
+          next.removeListener('notification', onNotification);
+          next.release(true);
+          throw error;
+        }
         next.on('error', onError);
         connection = next;
-        await next.query(`LISTEN ${quoteChannel(channel)}`);
         if (stopped) await unlisten();
       };
       const unlisten = async () => {

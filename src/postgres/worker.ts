@@ -366,6 +366,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
   }
 
   let running = false;
+  let starting: Promise<void> | undefined;
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   /** The earliest due time heard of through NOTIFY since the last look at the table. */
@@ -426,21 +427,31 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
       return { ...stats };
     },
     sweep,
-    async start() {
-      if (running) return;
-      await checkTable(client, names);
-      running = true;
-      if (options.listen !== false && client.listen) {
+    start() {
+      // A second start() while running or starting is the same start.
+      starting ??= (async () => {
         try {
-          unlisten = await client.listen(names.channel, onNotify);
+          await checkTable(client, names);
+          if (options.listen !== false && client.listen) {
+            try {
+              unlisten = await client.listen(names.channel, onNotify);
+            } catch (error) {
+              // Without LISTEN the worker still polls.
+              report(translateError(error, t));
+            }
+          }
+          running = true;
+          loop = run();
         } catch (error) {
-          // Without LISTEN the worker still polls.
-          report(translateError(error, t));
+          starting = undefined;
+          throw error;
         }
-      }
-      loop = run();
+      })();
+      return starting;
     },
     async stop() {
+      await starting?.catch(() => undefined);
+      starting = undefined;
       running = false;
       sleeping?.wake();
       await loop;
