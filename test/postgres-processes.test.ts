@@ -1,5 +1,5 @@
 // Across processes, on a real PostgreSQL server (DATABASE_URL): 4 deadline worker processes and
-// 4 writer processes over 500 incidents whose windows (0.5 to 2.5 s) fall due during the test;
+// 4 writer processes over 500 incidents whose windows (0.3 to 1.5 s) fall due during the test;
 // one worker is killed with SIGKILL in the middle of a transaction. Every deadline must be
 // applied exactly once, no writer's update lost, and every final document must equal a
 // single-process replay of the same inputs.
@@ -89,31 +89,16 @@ describe.runIf(databaseUrl)(`4 worker and 4 writer processes on ${databaseUrl ? 
     await store.migrate();
     await db.query(`CREATE TABLE "${schema}".applied_log (id text NOT NULL, version integer NOT NULL, entries integer NOT NULL, worker text NOT NULL)`);
     const env = { DATABASE_URL: databaseUrl!, SCHEMA: schema };
+    const go = join(work, 'go');
+    const random = sequence(11);
 
     const workers = Array.from({ length: WORKERS }, (_, index) =>
       start(`cp-worker-${index + 1}`, 'pg-process-worker.ts', { ...env, WORKER_NAME: `cp-worker-${index + 1}`, SLOW_MS: index === 0 ? '8' : '0' }),
     );
     children.push(...workers);
-    await until('the workers to start', () => workers.every((worker) => worker.stdout.includes('ready')) || (workers.some((w) => w.process.exitCode !== null) && Promise.reject(new Error(workers.map((w) => w.stderr).join('\n')))), 60_000);
-
-    // The inputs: 500 incidents opened now, with windows of 0.5 to 2.5 s; half wait for access
-    // first, a third have a colleague in the venue (the reply window then leads to intermediary).
-    const random = sequence(11);
-    const opened = Date.now();
-    const inputs = new Map<string, unknown>();
-    for (let index = 0; index < INCIDENTS; index++) {
-      const window = () => 500 + Math.floor(random() * 2_000);
-      const input = {
-        facts: index % 2 === 0 ? { venue: 'private-group', memberOfVenue: false, witnessed: false, connectedToPoster: false, knowsPoster: false, insiderInVenue: index % 3 === 0 } : { insiderInVenue: index % 3 === 0 },
-        windows: { accessWindow: window(), replyWindow: window(), intermediaryWindow: window() },
-      };
-      const id = `p-${String(index).padStart(3, '0')}`;
-      inputs.set(id, input);
-      const incident = decide(openIncident({ now: opened, input }).incident, { type: 'assessment.complete' }, { now: opened }).incident;
-      await store.create(id, incident);
-    }
 
     // 1,500 events in all, each incident's three spread over the four writers, so that they race.
+    // Each writer gets its list now and starts writing once the incidents exist.
     const kinds = (n: number, by: string): CrisisEvent =>
       n % 3 === 0 ? { type: 'community.supported', by } : n % 3 === 1 ? { type: 'threat.reported', kind: 'visit', by } : { type: 'facts.update', facts: { insiderInVenue: n % 2 === 0 }, by };
     const assignments: Assignment[][] = Array.from({ length: WRITERS }, () => []);
@@ -127,9 +112,32 @@ describe.runIf(databaseUrl)(`4 worker and 4 writer processes on ${databaseUrl ? 
     const writers = assignments.map((list, index) => {
       const file = join(work, `writer-${index}.json`);
       writeFileSync(file, JSON.stringify(list));
-      return start(`cp-writer-${index + 1}`, 'pg-process-writer.ts', { ...env, ASSIGNMENTS: file, PACE_MS: '6' });
+      return start(`cp-writer-${index + 1}`, 'pg-process-writer.ts', { ...env, ASSIGNMENTS: file, PACE_MS: '3', GO: go });
     });
     children.push(...writers);
+
+    // Workers and writers start together; the writers wait for the incidents.
+    const failed = () => children.some((child) => child.process.exitCode !== null) && Promise.reject(new Error(children.map((child) => `${child.name}: ${child.stderr}`).join('\n')));
+    await until('the workers to start', () => workers.every((worker) => worker.stdout.includes('ready')) || failed(), 60_000);
+    await until('the writers to start', () => writers.every((writer) => writer.stderr.includes('ready')) || failed(), 60_000);
+
+    // The inputs: 500 incidents opened now, with windows of 0.3 to 1.5 s; half wait for access
+    // first, a third have a colleague in the venue (the reply window then leads to intermediary).
+    const opened = Date.now();
+    const inputs = new Map<string, unknown>();
+    for (let index = 0; index < INCIDENTS; index++) {
+      const window = () => 300 + Math.floor(random() * 1_200);
+      const input = {
+        facts: index % 2 === 0 ? { venue: 'private-group', memberOfVenue: false, witnessed: false, connectedToPoster: false, knowsPoster: false, insiderInVenue: index % 3 === 0 } : { insiderInVenue: index % 3 === 0 },
+        windows: { accessWindow: window(), replyWindow: window(), intermediaryWindow: window() },
+      };
+      const id = `p-${String(index).padStart(3, '0')}`;
+      inputs.set(id, input);
+      const incident = decide(openIncident({ now: opened, input }).incident, { type: 'assessment.complete' }, { now: opened }).incident;
+      await store.create(id, incident);
+    }
+
+    writeFileSync(go, '');
 
     // Kill worker 1 while a transaction of its is open: it has claimed rows and not committed.
     const victim = workers[0]!;

@@ -266,23 +266,17 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
 
   it('applies the shipped SQL the same way as migrate()', async () => {
     const sql = postgresSchemaSql({ schema: db.schema, table: 'from_sql' });
-    if (db.connection.kind === 'pglite') {
-      const { PGlite } = await import('@electric-sql/pglite');
-      // The embedded connection is a fresh instance here: run the script through exec.
-      const embedded = await PGlite.create();
-      await embedded.exec(sql);
-      await embedded.exec(sql); // idempotent
-      const check = createPostgresIncidentStore({ client: embedded, schema: db.schema, table: 'from_sql' });
-      await expect(check.check()).resolves.toBeUndefined();
-      await embedded.close();
-    } else {
-      const pg = (await import('pg')).default;
-      const pool = new pg.Pool({ connectionString: databaseUrl });
-      await pool.query(sql);
-      await pool.query(sql);
-      await expect(createPostgresIncidentStore({ client: pool, schema: db.schema, table: 'from_sql' }).check()).resolves.toBeUndefined();
-      await pool.end();
-    }
+    // psql and pg run the script as it is; PGlite's query() takes one statement at a time.
+    const run = async () => {
+      if (db.connection.kind === 'pg') await db.connection.query(sql);
+      else for (const statement of sql.split(/;\n/).filter((text) => text.trim() !== '')) await db.connection.query(statement);
+    };
+    await run();
+    await run(); // idempotent
+    const fromSql = createPostgresIncidentStore({ client: db.connection, schema: db.schema, table: 'from_sql' });
+    await expect(fromSql.check()).resolves.toBeUndefined();
+    await fromSql.create('inc-1', waitingIncident(t0, false));
+    expect((await fromSql.load('inc-1'))!.version).toBe(1);
   });
 });
 

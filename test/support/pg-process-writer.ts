@@ -1,6 +1,6 @@
 // One writer process of test/postgres-processes.test.ts: applies its events in order through
 // updateIncident, each decided at the time of its own attempt, and prints what it saved.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { decide, updateIncident, type CrisisEvent, type Decision } from 'crisis-playbook';
 import { connectPostgres, createPostgresIncidentStore } from 'crisis-playbook/postgres';
 
@@ -24,6 +24,10 @@ const paceMs = Number(process.env['PACE_MS'] ?? 10);
 
 const connection = await connectPostgres({ connectionString: env('DATABASE_URL'), max: 2 });
 const store = createPostgresIncidentStore({ client: connection, schema, table: 'incidents' });
+// Started with the workers; writes once the test has created the incidents.
+console.error('ready');
+const go = env('GO');
+while (!existsSync(go)) await new Promise((resolve) => setTimeout(resolve, 5));
 const log: WriterLog[] = [];
 for (const { id, event } of assignments) {
   let now = 0;
