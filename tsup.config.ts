@@ -30,4 +30,17 @@ export default defineConfig([
     external: ['xstate', 'zod'],
     tsconfig: 'tsconfig.build.json',
   },
+  {
+    // crisis-playbook/postgres imports the main and server entries by the package's name and
+    // leaves them external, so that every entry shares one copy of their classes (IncidentError). The
+    // drivers are optional peers, loaded only by connectPostgres.
+    entry: { postgres: 'src/postgres/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: { compilerOptions: { paths: { 'crisis-playbook': ['./src/index.ts'], 'crisis-playbook/server': ['./src/server.ts'] } } },
+    clean: false,
+    sourcemap: true,
+    target: 'node20',
+    external: ['crisis-playbook', 'xstate', 'zod', 'pg', '@electric-sql/pglite'],
+    tsconfig: 'tsconfig.build.json',
+  },
 ]);

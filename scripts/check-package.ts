@@ -26,6 +26,7 @@ interface PackageJson {
   readonly files?: string[];
   readonly bin?: string | Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
+  readonly peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   readonly dependencies?: Record<string, string>;
 }
 
@@ -39,7 +40,15 @@ const requiredNames: Record<string, string[]> = {
   './server': ['createIncidentRuntime', 'decide', 'MemoryIncidentStore'],
   './authoring': ['compilePlaybook', 'extendPlaybook', 'safeParsePlaybook', 'playbookJsonSchema'],
   './visualize': ['toMermaid', 'createInspectionRecorder', 'createRedactor'],
+  './postgres': ['createPostgresIncidentStore', 'createDeadlineWorker', 'connectPostgres'],
 };
+/** Optional peer dependencies: drivers that only the postgres entry loads, when asked to. */
+const optionalPeers = ['pg', '@electric-sql/pglite'];
+/**
+ * Entries built on their own, which import the main entry by the package's name (one copy of its
+ * classes) instead of sharing chunks with it.
+ */
+const selfImporting = new Set(['./postgres']);
 /** Peer dependencies that the build must import, not bundle. */
 const externals = ['xstate', 'zod'];
 
@@ -154,6 +163,11 @@ step('package.json: exports, sideEffects, files, bin', () => {
     check(pkg.peerDependencies?.[name] !== undefined, `${name} should be a peer dependency`);
     check(pkg.dependencies?.[name] === undefined, `${name} should not be a dependency (it is a peer dependency)`);
   }
+  for (const name of optionalPeers) {
+    check(pkg.peerDependencies?.[name] !== undefined, `${name} should be a peer dependency`);
+    check(pkg.peerDependenciesMeta?.[name]?.optional === true, `${name} should be an optional peer dependency (peerDependenciesMeta)`);
+    check(pkg.dependencies?.[name] === undefined, `${name} should not be a dependency (it is an optional peer dependency)`);
+  }
 });
 
 /** The entry points of package.json that lead to JavaScript: `[subpath, { import, require }]`. */
@@ -233,11 +247,14 @@ step('ESM and CJS builds: same exports per entry, shared classes, xstate and zod
   // imported are the declared peers and dependencies, and xstate and zod are imported, not
   // bundled.
   const allowed = new Set([...Object.keys(pkg.peerDependencies ?? {}), ...Object.keys(pkg.dependencies ?? {})]);
-  for (const entry of entries.flatMap(({ esm, cjs }) => [esm, cjs])) {
-    const imported = packagesImportedBy(join(root, entry));
-    for (const name of externals) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
-    const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name));
-    check(undeclared.length === 0, `${entry} imports undeclared packages: ${undeclared.join(', ')}`);
+  for (const { name: key, esm, cjs } of entries) {
+    for (const entry of [esm, cjs]) {
+      const imported = packagesImportedBy(join(root, entry));
+      const required = selfImporting.has(key) ? [pkg.name] : externals;
+      for (const name of required) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
+      const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name) && !(selfImporting.has(key) && name === pkg.name));
+      check(undeclared.length === 0, `${entry} imports undeclared packages: ${undeclared.join(', ')}`);
+    }
   }
 });
 

@@ -5,7 +5,8 @@
 // runs each on Node 20, 22 and 24. Every app replays the reference case through the default
 // playbook (outcome `resolved`) and builds, compiles and runs a custom playbook. When the
 // package declares commands (`bin`), each runs with `--help` on every Node, and the package's
-// own command replays the reference case.
+// own command replays the reference case. A fourth app imports `crisis-playbook/postgres` with
+// PGlite, from its ESM and its CommonJS build, and checks that both share the main entry's classes.
 //
 // Environment: CONSUMER_NODES=20,22 picks the Node majors; CONSUMER_PEERS=lowest installs the
 // lowest xstate and zod the peer ranges allow, CONSUMER_PEERS="xstate@5.30.0 zod@4.1.0" chosen
@@ -206,6 +207,10 @@ console.log('CONSUMER-OK');
 const customTs = `import { createActor } from 'xstate';
 import { currentRung, defaultPlaybook, type EventOf, type RungOf } from 'crisis-playbook';
 import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
+import type { DeadlineWorker, PostgresIncidentStore } from 'crisis-playbook/postgres';
+
+/** The subpath's declarations are checked here too, with the main entry's. */
+export type PostgresTypes = [PostgresIncidentStore, DeadlineWorker];
 
 export const legalPlaybook = extendPlaybook(defaultPlaybook)
   .rename({ id: 'consumer-legal', version: '1.0.0' })
@@ -307,6 +312,51 @@ console.log('entries: server and visualize work with the main entry');
 console.log('CONSUMER-OK');
 `;
 
+/** The app of `crisis-playbook/postgres`: a store and a deadline worker on PGlite, ESM and CJS. */
+const postgresTs = `import { createRequire } from 'node:module';
+import { PGlite } from '@electric-sql/pglite';
+import { crisisMachine, IncidentError } from 'crisis-playbook';
+import { createIncidentRuntime, decide, openIncident, type StoredIncident } from 'crisis-playbook/server';
+import { createDeadlineWorker, createPostgresIncidentStore, PostgresStoreError, type AppliedDeadlines } from 'crisis-playbook/postgres';
+
+const loaded = import.meta.resolve('crisis-playbook/postgres');
+console.log(\`esm-postgres on node \${process.version}: crisis-playbook/postgres from \${loaded.slice(loaded.lastIndexOf('/crisis-playbook/') + 1)}\`);
+if (!loaded.endsWith('/node_modules/crisis-playbook/dist/postgres.js')) throw new Error(\`expected the ESM build, got \${loaded}\`);
+
+const db = await PGlite.create();
+const store = createPostgresIncidentStore({ client: db });
+const missing = await store.load('inc-1').catch((error: unknown) => error);
+if (!(missing instanceof PostgresStoreError) || missing.code !== 'missing_table') throw new Error(\`expected missing_table, got \${String(missing)}\`);
+await store.migrate();
+
+const now = Date.parse('2026-04-06T19:00:00Z');
+const waiting: StoredIncident = decide(openIncident({ now }).incident, { type: 'assessment.complete' }, { now }).incident;
+await store.create('inc-1', waiting);
+const taken = await store.create('inc-1', waiting).catch((error: unknown) => error);
+// The subpath uses the main entry's classes: one IncidentError.
+if (!(taken instanceof IncidentError) || taken.code !== 'already_exists') throw new Error(\`expected an IncidentError already_exists, got \${String(taken)}\`);
+
+const worker = createDeadlineWorker({ store, runtime: createIncidentRuntime({ playbooks: [crisisMachine] }), now: () => now + 25 * 3_600_000 });
+const { applied } = await worker.sweep();
+const first: AppliedDeadlines | undefined = applied[0];
+if (first?.decision.rung !== 'monitoring' || first.version !== 2) throw new Error(\`expected the reply window applied, got \${JSON.stringify(first)}\`);
+console.log(\`postgres: deadline applied, \${first.id} on \${first.decision.rung} at version \${first.version}\`);
+
+// The CommonJS build, through require, shares the CommonJS main entry's classes.
+const require = createRequire(import.meta.url);
+const cjs = require('crisis-playbook/postgres') as typeof import('crisis-playbook/postgres');
+const cjsMain = require('crisis-playbook') as typeof import('crisis-playbook');
+if (!require.resolve('crisis-playbook/postgres').endsWith('/node_modules/crisis-playbook/dist/postgres.cjs')) throw new Error('expected the CommonJS build');
+const cjsStore = cjs.createPostgresIncidentStore({ client: db, table: 'cjs_incidents' });
+await cjsStore.migrate();
+await cjsStore.create('inc-1', waiting);
+const cjsTaken = await cjsStore.create('inc-1', waiting).catch((error: unknown) => error);
+if (!(cjsTaken instanceof cjsMain.IncidentError)) throw new Error('the CommonJS build does not share the CommonJS main entry\\'s IncidentError');
+console.log('postgres (cjs): already_exists is an IncidentError of the main entry');
+await db.close();
+console.log('CONSUMER-OK');
+`;
+
 const strictChecks = { strict: true, skipLibCheck: false, types: ['node'], target: 'ES2022', lib: ['ES2022'] };
 
 const apps: App[] = [
@@ -352,6 +402,30 @@ const apps: App[] = [
       'src/main.ts': mainTs('esm-bundler', ''),
     },
     start: ['--import', 'tsx', 'src/main.ts'],
+  },
+  {
+    name: 'esm-postgres',
+    description: 'ESM TypeScript (NodeNext) importing crisis-playbook/postgres with PGlite, and requiring its CommonJS build',
+    dependencies: [...tsDependencies, `@electric-sql/pglite@${pkg.devDependencies['@electric-sql/pglite']}`],
+    files: {
+      'package.json': json({ name: 'consumer-esm-postgres', private: true, type: 'module' }),
+      'tsconfig.json': json({
+        compilerOptions: {
+          ...strictChecks,
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          verbatimModuleSyntax: true,
+          rootDir: 'src',
+          outDir: 'build',
+          // PGlite's own declarations need the DOM and Emscripten types; the other TypeScript
+          // apps check crisis-playbook/postgres's declarations with skipLibCheck off.
+          skipLibCheck: true,
+        },
+        include: ['src'],
+      }),
+      'src/main.ts': postgresTs,
+    },
+    start: ['build/main.js'],
   },
   {
     name: 'cjs',
@@ -506,7 +580,7 @@ async function main(): Promise<void> {
       const complete = result.ok && result.stdout.includes('CONSUMER-OK');
       const detail = result.ok ? `the app exited 0 without printing CONSUMER-OK\n${tail(result.output)}` : `exit ${result.code}\n${tail(result.output)}`;
       record(app.name, column, result, complete ? undefined : { node: binary.version, step: `run (${app.start.join(' ')})`, detail });
-      for (const line of result.stdout.split('\n').filter((text) => /^(final output|custom playbook):| crisis-playbook from /.test(text))) console.log(`    ${line}`);
+      for (const line of result.stdout.split('\n').filter((text) => /^(final output|custom playbook|postgres( \(cjs\))?):| crisis-playbook(\/postgres)? from /.test(text))) console.log(`    ${line}`);
     }
     for (const command of bins) {
       if (ready[cjsIndex]) await runCommand(command, cjsDir, binary);

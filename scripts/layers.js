@@ -43,6 +43,14 @@ function rulesFor(index) {
 export const layerRules = [
   ...layers.map((_, index) => rulesFor(index)),
   {
+    // crisis-playbook/postgres is built on its own and uses the library as an app does: by the
+    // package's name (one copy of its classes), never by reaching into the layers.
+    files: ['src/postgres/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../*', '!../postgres'], message: 'crisis-playbook/postgres imports the library by its entries (crisis-playbook, crisis-playbook/server).' }] }],
+    },
+  },
+  {
     // The command line uses the library as an app does: through its entries (and the shared ground).
     files: ['src/cli/**', 'src/cli.ts'],
     rules: {

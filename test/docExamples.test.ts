@@ -60,7 +60,10 @@ describe('the examples in JSDoc, the README and docs/', () => {
       noEmit: true,
       skipLibCheck: true,
       types: ['node'],
-      paths: Object.fromEntries(['', '/server', '/authoring', '/visualize'].map((sub) => [`crisis-playbook${sub}`, [join(root, `src/${sub === '' ? 'index' : sub.slice(1)}.ts`)]])),
+      paths: {
+        ...Object.fromEntries(['', '/server', '/authoring', '/visualize'].map((sub) => [`crisis-playbook${sub}`, [join(root, `src/${sub === '' ? 'index' : sub.slice(1)}.ts`)]])),
+        'crisis-playbook/postgres': [join(root, 'src/postgres/index.ts')],
+      },
     };
     const host = ts.createCompilerHost(options);
     const readFile = host.readFile.bind(host);

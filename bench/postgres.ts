@@ -1,0 +1,185 @@
+// `npm run bench:postgres`: what crisis-playbook/postgres costs on top of the database. Against
+// the server of DATABASE_URL when it is set, else the embedded PGlite. Prints, in one run and in
+// paired rounds (library and baseline alternating):
+// - events decided and saved per second (updateIncident: load, decide, save) with 1, 2 and 4
+//   concurrent clients, against raw `SELECT document, version …; UPDATE … WHERE version = $n`
+//   round trips on the same table with the same documents;
+// - the store alone (load and save the same document, no decide) against the same round trips;
+// - deadline applications per second with 1, 2 and 4 deadline workers (in this process),
+//   against the same raw round trip.
+// See docs/performance.md.
+import { cpus, loadavg } from 'node:os';
+import { isDeepStrictEqual } from 'node:util';
+import { crisisMachine } from 'crisis-playbook';
+import { createIncidentRuntime, decide, type StoredIncident, updateIncident } from 'crisis-playbook/server';
+import { connectPostgres, createDeadlineWorker, createPostgresIncidentStore, type PostgresConnection } from 'crisis-playbook/postgres';
+import { serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+
+const url = process.env['DATABASE_URL'] || undefined;
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const ROUND_MS = Number(process.env['BENCH_ROUND_MS'] ?? 1_000);
+const INCIDENTS = 2_000;
+const DUE_INCIDENTS = url ? 2_000 : 1_000;
+const CONCURRENCY = [1, 2, 4];
+const TARGET = 1.5;
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')} /s`;
+
+const connection: PostgresConnection = await connectPostgres({ connectionString: url, max: 8 });
+const schema = `cp_bench_${process.pid}`;
+const table = `"${schema}"."incidents"`;
+const store = createPostgresIncidentStore({ client: connection, schema, table: 'incidents', notifyWithinMs: false });
+const dueStore = createPostgresIncidentStore({ client: connection, schema, table: 'due', notifyWithinMs: false });
+const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+
+/** The 20-entry incident of `npm run bench`, waiting on the intermediary. */
+const base = JSON.parse(storedIncident(twentyEvents)) as StoredIncident;
+const baseJson = JSON.stringify(base);
+const ids = Array.from({ length: INCIDENTS }, (_, index) => `inc-${String(index).padStart(5, '0')}`);
+
+/** Runs `operation` from `clients` concurrent loops for `ms`, each on its own share of the ids; operations per second. */
+async function throughput(clients: number, ms: number, operation: (id: string) => Promise<unknown>): Promise<number> {
+  const end = performance.now() + ms;
+  const started = performance.now();
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, client) => {
+      const mine = ids.filter((_, index) => index % clients === client);
+      for (let index = 0; performance.now() < end; index++) {
+        await operation(mine[index % mine.length]!);
+        done++;
+      }
+    }),
+  );
+  return (done * 1000) / (performance.now() - started);
+}
+
+/** The library: load, decide an event (validated, as from the network), save with optimistic concurrency. */
+let eventIndex = 0;
+const library = (id: string) =>
+  updateIncident(store, id, (incident) => decide(incident, JSON.parse(JSON.stringify(serverEvents[eventIndex++ % serverEvents.length])), { now: serverNow }).incident);
+
+/** The store alone: load and save the same document through the store, without deciding. */
+const storeOnly = async (id: string) => {
+  const current = (await store.load(id))!;
+  await store.save(id, current.incident, current.version);
+};
+
+/** The baseline: the same two statements by hand, writing back the same document. */
+const raw = async (id: string) => {
+  const { rows } = await connection.query<{ document: unknown; version: number }>(`SELECT document, version FROM ${table} WHERE id = $1`, [id]);
+  const row = rows[0]!;
+  const updated = await connection.query(`UPDATE ${table} SET document = $2::jsonb, version = version + 1 WHERE id = $1 AND version = $3 RETURNING version`, [
+    id,
+    JSON.stringify(row.document),
+    row.version,
+  ]);
+  if (updated.rows.length !== 1) throw new Error('raw update lost a race');
+};
+
+/** Every incident back to the 20-entry document, so that each round sees the same documents. */
+const reset = () => connection.query(`UPDATE ${table} SET document = $1::jsonb`, [baseJson]);
+
+interface Pair {
+  readonly library: number;
+  readonly raw: number;
+  /** How much longer an operation of the library takes than a raw round trip. */
+  readonly cost: number;
+}
+
+async function paired(clients: number, operation: (id: string) => Promise<unknown> = library): Promise<Pair> {
+  const rounds = { library: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['library', 'raw'] as const) : (['raw', 'library'] as const);
+    for (const side of order) {
+      await reset();
+      rounds[side].push(await throughput(clients, ROUND_MS, side === 'library' ? operation : raw));
+    }
+  }
+  return { library: median(rounds.library), raw: median(rounds.raw), cost: median(rounds.raw.map((value, round) => value / rounds.library[round]!)) };
+}
+
+/** Puts back DUE_INCIDENTS incidents whose intermediary window has run out, in one statement. */
+async function refillDue(): Promise<void> {
+  const due = base.snapshot.context.deadlines[0]!.due;
+  await connection.query(`TRUNCATE "${schema}"."due"`);
+  await connection.query(
+    `INSERT INTO "${schema}"."due" (id, document, version, playbook_id, playbook_version, status, rung, next_due)
+     SELECT 'due-' || g, $1::jsonb, 1, $2, $3, 'active', 'intermediary', $4::timestamptz FROM generate_series(1, $5::int) AS g`,
+    [baseJson, base.playbook.id, base.playbook.version, due, DUE_INCIDENTS],
+  );
+}
+
+async function deadlines(workers: number): Promise<number> {
+  const later = Date.parse(base.snapshot.context.deadlines[0]!.due) + 1000;
+  const pool = Array.from({ length: workers }, () => createDeadlineWorker({ store: dueStore, runtime, batchSize: 50, now: () => later, onError: () => undefined }));
+  await refillDue();
+  const started = performance.now();
+  await Promise.all(pool.map(async (worker) => {
+    while ((await worker.sweep()).claimed > 0);
+  }));
+  const seconds = (performance.now() - started) / 1000;
+  const applied = pool.reduce((sum, worker) => sum + worker.stats.deadlines, 0);
+  if (applied !== DUE_INCIDENTS) throw new Error(`expected ${DUE_INCIDENTS} deadlines applied, got ${applied}`);
+  return applied / seconds;
+}
+
+try {
+  await store.migrate();
+  await dueStore.migrate();
+  await connection.query(`TRUNCATE ${table}`);
+  for (let from = 0; from < ids.length; from += 500) {
+    await connection.query(
+      `INSERT INTO ${table} (id, document, version, playbook_id, playbook_version, status, rung, next_due)
+       SELECT id, $2::jsonb, 1, $3, $4, 'active', 'intermediary', $5::timestamptz FROM unnest($1::text[]) AS id`,
+      [ids.slice(from, from + 500), baseJson, base.playbook.id, base.playbook.version, base.snapshot.context.deadlines[0]!.due],
+    );
+  }
+  // The library's store and the raw statements agree on what is stored.
+  const check = await store.load(ids[0]!);
+  if (!isDeepStrictEqual(runtime.parse(check!.incident), runtime.parse(base))) throw new Error('the stored document differs from the one written');
+
+  const version = (await connection.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v.split(' on ')[0];
+  console.log(`crisis-playbook/postgres on ${connection.kind === 'pg' ? `a server (${version})` : `PGlite (${version})`}; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`documents: the 20-entry incident (${baseJson.length.toLocaleString('en-US')} B of JSON); ${ROUNDS} paired rounds of ${ROUND_MS} ms; medians\n`);
+
+  // Warm up both paths (JIT, prepared plans, the pool's connections).
+  await throughput(4, 500, library);
+  await throughput(4, 500, raw);
+  await throughput(4, 500, storeOnly);
+
+  const rows: string[][] = [];
+  const raws = new Map<number, number>();
+  for (const clients of CONCURRENCY) {
+    const pair = await paired(clients);
+    raws.set(clients, pair.raw);
+    rows.push([`events decided and saved, ${clients} client${clients > 1 ? 's' : ''}`, rate(pair.library), rate(pair.raw), `${pair.cost.toFixed(2)}×`, `≤ ${TARGET}×`, pair.cost <= TARGET ? 'PASS' : 'FAIL']);
+  }
+  for (const clients of CONCURRENCY) {
+    const pair = await paired(clients, storeOnly);
+    rows.push([`store load + save, no decide, ${clients} client${clients > 1 ? 's' : ''}`, rate(pair.library), rate(pair.raw), `${pair.cost.toFixed(2)}×`, '–', 'info']);
+  }
+  for (const workers of CONCURRENCY) {
+    const values: number[] = [];
+    for (let round = 0; round < 3; round++) values.push(await deadlines(workers));
+    const applied = median(values);
+    const rawRate = raws.get(workers)!;
+    rows.push([`deadlines applied, ${workers} worker${workers > 1 ? 's' : ''}`, rate(applied), rate(rawRate), `${(rawRate / applied).toFixed(2)}×`, '–', 'info']);
+  }
+
+  const header = ['measure', 'library', 'raw round trip', 'cost', 'target', 'result'];
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' | ')} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((width, column) => (column === 0 ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`);
+  for (const row of rows) console.log(line(row));
+  console.log('\ncost: raw round trips per second over the library\'s, same concurrency (1.00× = free). A sweep claims and saves up to 50 incidents in one transaction.');
+} finally {
+  await connection.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await connection.close();
+}
