@@ -60,6 +60,5 @@ export type {
   StateMeta,
 } from './compile/types.js';
 export type { GuardArgs, GuardPredicate } from './compile/guards.js';
-export type { TimelineParams } from './compile/actions.js';
-export type { DeadlineParams } from './compile/deadlines.js';
+export type { ApplyActionsParams, TimelineParams } from './compile/actions.js';
 export type { Deadline, IncidentContext, IncidentInput, IncidentOutput, ThreatRecord, TimelineEntry } from './compile/context.js';

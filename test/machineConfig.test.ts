@@ -15,7 +15,7 @@ const tiny: PlaybookDefinition = {
   ladder: {
     initial: 'call',
     description: 'The ladder.',
-    fromEveryRung: [{ event: 'case.closed', target: 'closed' }],
+    fromEveryRung: [{ event: 'case.closed', target: 'closed', actions: ['recordClosure'] }],
     rungs: [
       {
         id: 'call',
@@ -39,7 +39,7 @@ const tiny: PlaybookDefinition = {
       description: 'Notes.',
       initial: 'none',
       states: [
-        { id: 'none', title: 'None', description: 'None.', advice: [], on: [{ event: 'note.added', target: 'some' }, { event: 'case.closed' }] },
+        { id: 'none', title: 'None', description: 'None.', advice: [], on: [{ event: 'note.added', target: 'some' }, { event: 'case.closed', actions: ['recordSupport'] }] },
         { id: 'some', title: 'Some', description: 'Some.', advice: [] },
       ],
     },
@@ -49,9 +49,10 @@ const tiny: PlaybookDefinition = {
 describe('the machine config of a definition', () => {
   it('is plain JSON, built step by step from the definition', () => {
     const config = JSON.parse(JSON.stringify(machineConfig(tiny))) as Record<string, unknown>;
-    const timeline = (from?: string, to?: string, window?: string) => ({
+    // One assign per transition: the entry, the built-in actions' effects and the deadlines.
+    const timeline = (from?: string, to?: string, window?: string, more: Record<string, unknown> = {}) => ({
       type: 'appendTimeline',
-      params: from === undefined ? {} : { from, to, ...(window ? { window } : {}) },
+      params: from === undefined ? {} : { from, to, ...(window ? { window } : {}), ...more },
     });
     expect(config).toEqual({
       id: 'tiny',
@@ -76,25 +77,30 @@ describe('the machine config of a definition', () => {
                   description: 'Call them.',
                   tags: [],
                   meta: { title: 'Call', advice: [] },
-                  entry: [{ type: 'recordDeadlines', params: { rung: 'call', windows: ['wait'] } }],
-                  exit: [{ type: 'clearDeadlines', params: { rung: 'call' } }],
                   after: {
                     wait: [
-                      { target: 'watch', guard: 'isEventValid', actions: [timeline('call', 'watch', 'wait')] },
+                      { target: 'watch', guard: 'isEventValid', actions: [timeline('call', 'watch', 'wait', { leave: 'call' })] },
                       { actions: [{ type: 'clearDeadlines', params: { rung: 'call', window: 'wait' } }] },
                     ],
                   },
                   on: {
                     // The guard shows as the named guard; the rung's own case.closed overrides the shared one.
-                    'call.done': [{ target: 'watch', guard: { type: 'isCalm' }, actions: [timeline('call', 'watch')] }],
-                    'case.closed': [{ target: 'watch', guard: 'isEventValid', actions: [timeline('call', 'watch')], description: 'Overrides the shared move.' }],
+                    'call.done': [{ target: 'watch', guard: { type: 'isCalm' }, actions: [timeline('call', 'watch', undefined, { leave: 'call' })] }],
+                    'case.closed': [
+                      { target: 'watch', guard: 'isEventValid', actions: [timeline('call', 'watch', undefined, { leave: 'call' })], description: 'Overrides the shared move.' },
+                    ],
                   },
                 },
                 watch: {
                   description: 'Watch.',
                   tags: [],
                   meta: { title: 'Watch', advice: [] },
-                  on: { 'case.closed': [{ target: '#tiny.closed', guard: 'isEventValid', actions: [timeline('watch', 'closed')] }] },
+                  // The built-in action is named (for the inspector and provide) and applied by the one assign.
+                  on: {
+                    'case.closed': [
+                      { target: '#tiny.closed', guard: 'isEventValid', actions: ['recordClosure', timeline('watch', 'closed', undefined, { actions: ['recordClosure'] })] },
+                    ],
+                  },
                 },
               },
             },
@@ -111,7 +117,8 @@ describe('the machine config of a definition', () => {
                   meta: { title: 'None', advice: [] },
                   on: {
                     'note.added': [{ target: 'some', guard: 'isEventValid', actions: [timeline()] }],
-                    'case.closed': [{ guard: 'isEventValid', actions: [] }],
+                    // Another region records it: the built-in action is applied without an entry.
+                    'case.closed': [{ guard: 'isEventValid', actions: ['recordSupport', { type: 'applyActions', params: { actions: ['recordSupport'] } }] }],
                   },
                 },
                 some: { description: 'Some.', tags: [], meta: { title: 'Some', advice: [] }, on: {} },

@@ -1,13 +1,14 @@
 import { setup, type UnknownAction } from 'xstate';
-import { createBuiltinActions } from './actions.js';
+import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
 import { createContext, createInputSchema, toOutput, type IncidentContext } from './context.js';
-import { createDeadlineActions } from './deadlines.js';
+import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
+import { rungWindows } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { createEventParser } from '../events/createEventParser.js';
 import { limits } from '../limits.js';
@@ -28,11 +29,11 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   // that several guards asking cost one parse, and an app that mutates and resends the same
   // object is checked again.
   const known = new WeakMap<object, { json: string; valid: boolean }>();
-  const trusted = new WeakSet<object>();
+  const trusted: CompiledPlaybook['trusted'] = { event: undefined };
   const isEventValid = ({ context, event }: GuardArgs): boolean => {
     // A full timeline takes nothing more, not even a window running out (its deadline is dropped).
     if ((context.timeline?.length ?? 0) >= limits.timelineEntries) return false;
-    if (trusted.has(event) || !declared.has(event.type)) return true;
+    if (event === trusted.event || !declared.has(event.type)) return true;
     let json: string;
     try {
       json = JSON.stringify(event);
@@ -56,18 +57,29 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     ]),
   );
   const inputSchema = createInputSchema(definition);
+  const windowLength = createWindowLength(defaultWindows);
+  const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
+  const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
     guards: { isEventValid, matches, ...namedGuards(definition), ...options.guards } as never,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
-      ...createBuiltinActions(definition.ladder.initial),
-      ...createDeadlineActions(defaultWindows),
+      ...createBuiltinActions(definition.ladder.initial, windowLength),
       ...(options.actions as Record<string, UnknownAction> | undefined),
     } as never,
     delays: delays as never,
   }).createMachine({
     ...machineConfig(definition),
-    context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => createContext(inputSchema, input, self.system),
+    context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => {
+      const context = createContext(inputSchema, input, self.system);
+      if (initialWindows.length === 0) return context;
+      // The first rung's windows start when the incident is opened.
+      const args = { context, event: { type: 'xstate.init' }, self, system: self.system };
+      const deadlines = nextDeadlines([], { enter: initialWindows }, definition.ladder.initial, Date.parse(context.openedAt!), (window) =>
+        windowLength(window, context, args),
+      );
+      return { ...context, deadlines };
+    },
     output: ({ context }: { context: IncidentContext }) => toOutput(context),
   } as never) as unknown as PlaybookMachine<D, G>;
   register(machine, { definition, parser: parser as unknown as CompiledPlaybook['parser'], delays, defaultWindows, trusted });

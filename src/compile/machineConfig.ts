@@ -1,3 +1,4 @@
+import { isBuiltinAction, type TimelineParams } from './actions.js';
 import { transitionGuard } from './guards.js';
 import { regionIds } from './layout.js';
 import { destinationOf, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
@@ -9,6 +10,9 @@ import type { AfterSpec, AdviceSpec, PlaybookDefinition, TransitionSpec } from '
  * config can be checked as JSON. The ladder and the side tracks are parallel regions of
  * `active`; final rungs are final states at the root; every transition names its guard and
  * its actions, and records itself in the timeline (`appendTimeline`) in exactly one region.
+ * Each transition runs one `assign`: `appendTimeline` also applies the built-in actions and keeps
+ * the deadlines (XState rebuilds the snapshot for every `assign`, so one per transition is what a
+ * hand-written machine pays). The initial rung's deadlines are set with the context.
  */
 export function machineConfig(definition: PlaybookDefinition) {
   const { id, ladder } = definition;
@@ -31,16 +35,42 @@ export function machineConfig(definition: PlaybookDefinition) {
     return [...list, ...stays];
   };
 
+  // The windows each open rung starts when it is entered.
+  const windowsOf = new Map(
+    ladder.rungs.filter((rung) => !rung.final).map((rung) => [rung.id, [...new Set(rungWindows(rung).map((after) => after.window))]]),
+  );
+  /**
+   * The actions of a transition: its named actions, then one `assign` that does all it records
+   * (`appendTimeline`: the timeline entry, the built-in actions' effects, the deadlines), or only
+   * applies the built-in actions when another region records the event (`applyActions`).
+   */
+  const actionsOf = (names: readonly string[], record: TimelineParams | undefined) => {
+    const builtins = names.filter(isBuiltinAction);
+    const folded = builtins.length > 0 ? { actions: builtins } : {};
+    return [
+      ...names,
+      ...(record !== undefined
+        ? [{ type: 'appendTimeline', params: { ...record, ...folded } }]
+        : builtins.length > 0
+          ? [{ type: 'applyActions', params: { actions: builtins } }]
+          : []),
+    ];
+  };
+  /** The deadline part of a ladder move from `from` to `to`: windows end when their rung is left or re-entered. */
+  const deadlinesOf = (from: string, to: string | undefined, reenter: boolean): Pick<TimelineParams, 'leave' | 'enter'> => {
+    if (to === undefined || (to === from && !reenter)) return {};
+    const enter = windowsOf.get(to) ?? [];
+    return { ...(windowsOf.get(from)?.length ? { leave: from } : {}), ...(enter.length > 0 ? { enter } : {}) };
+  };
+
   const transition = (spec: TransitionSpec, region: Region, from: string | undefined, to: string | undefined) => ({
     ...(to !== undefined ? { target: region === regionIds.ladder ? rungTarget(to) : to } : {}),
     ...(spec.reenter && to !== undefined ? { reenter: true } : {}),
     guard: transitionGuard(spec.guard),
-    actions: [
-      ...(spec.actions ?? []),
-      ...(records(region, spec.event)
-        ? [{ type: 'appendTimeline', params: from === undefined ? {} : { from, to: to ?? from } }]
-        : []),
-    ],
+    actions: actionsOf(
+      spec.actions ?? [],
+      records(region, spec.event) ? (from === undefined ? {} : { from, to: to ?? from, ...deadlinesOf(from, to, spec.reenter === true) }) : undefined,
+    ),
     ...(spec.description ? { description: spec.description } : {}),
   });
   const onConfig = (region: Region, from: string, list: readonly TransitionSpec[], ladderState: boolean) =>
@@ -58,7 +88,7 @@ export function machineConfig(definition: PlaybookDefinition) {
           ...specs.map((spec) => ({
             target: rungTarget(spec.target),
             guard: transitionGuard(spec.guard),
-            actions: [...(spec.actions ?? []), { type: 'appendTimeline', params: { from: rung, to: spec.target, window } }],
+            actions: actionsOf(spec.actions ?? [], { from: rung, to: spec.target, window, ...deadlinesOf(rung, spec.target, false) }),
             ...(spec.description ? { description: spec.description } : {}),
           })),
           // When no move applies (its condition fails, or the timeline is full), the window is over all the same.
@@ -79,14 +109,8 @@ export function machineConfig(definition: PlaybookDefinition) {
             description: rung.description,
             tags: [...(rung.tags ?? [])],
             meta: meta(rung.title, rung.advice),
-            // Deadlines as data: recorded with their due times on entry, dropped on exit.
-            ...(windows.length > 0
-              ? {
-                  entry: [{ type: 'recordDeadlines', params: { rung: rung.id, windows: [...new Set(windows.map((after) => after.window))] } }],
-                  exit: [{ type: 'clearDeadlines', params: { rung: rung.id } }],
-                  after: afterConfig(rung.id, windows),
-                }
-              : {}),
+            // Deadlines as data: each move onto and off the rung records and drops them (see `appendTimeline`).
+            ...(windows.length > 0 ? { after: afterConfig(rung.id, windows) } : {}),
             on: onConfig(regionIds.ladder, rung.id, rungTransitions(definition, rung), true),
           },
         ];

@@ -10,11 +10,8 @@ export interface CompiledPlaybook {
   readonly delays: Readonly<Record<string, unknown>>;
   /** Each window's default length in milliseconds. */
   readonly defaultWindows: Readonly<Record<string, number>>;
-  /**
-   * Events the library parsed itself and froze (see {@link trustEvent}): `isEventValid` lets
-   * them through without parsing them again.
-   */
-  readonly trusted: WeakSet<object>;
+  /** The event being processed that the library parsed itself (see {@link withTrustedEvent}). */
+  readonly trusted: { event: object | undefined };
 }
 
 // Keyed by the machine's config, which `machine.provide(...)` keeps: a provided machine is
@@ -32,22 +29,18 @@ export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefine
   return config !== null && typeof config === 'object' ? compiled.get(config) : undefined;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key in value) deepFreeze((value as Record<string, unknown>)[key]);
-  }
-  return value;
-}
-
 /**
- * Marks an event that `compiled.parser` has just produced as valid, so that the machine's
- * guards do not parse it again. Only for the parser's own output: it is a fresh object that no
- * caller holds, and it is frozen here, so it can never change into something else afterwards.
+ * Runs `run` (which must process `event` synchronously, like `Actor.send` on an idle actor or
+ * XState's `transition`) with `event` trusted: the machine's `isEventValid` lets exactly this
+ * object through without parsing it again. Only for an event `compiled.parser` has just
+ * produced; the trust ends when `run` returns, so an event queued for later is parsed again.
  */
-export function trustEvent<E extends { readonly type: string }>(info: CompiledPlaybook, event: E): E {
-  // A payload given as a zod schema may hand back objects of the caller's (`z.any()`, say):
-  // those events are neither frozen nor trusted, and the guards check them again.
-  if (info.definition.events[event.type]?.schema === undefined) info.trusted.add(deepFreeze(event));
-  return event;
+export function withTrustedEvent<T>(info: CompiledPlaybook, event: object, run: () => T): T {
+  const previous = info.trusted.event;
+  info.trusted.event = event;
+  try {
+    return run();
+  } finally {
+    info.trusted.event = previous;
+  }
 }

@@ -1,6 +1,5 @@
 import type { EventObject, StateMachine, StateSchema, UnknownAction } from 'xstate';
-import type { DeadlineParams } from './deadlines.js';
-import type { TimelineParams } from './actions.js';
+import type { ApplyActionsParams, TimelineParams } from './actions.js';
 import type { IncidentContext, IncidentInput, IncidentOutput } from './context.js';
 import type { GuardPredicate } from './guards.js';
 import type { builtinActionNames } from '../definition/builtins.js';
@@ -79,7 +78,7 @@ export interface CompileOptions<G extends string = string, A extends string = st
  */
 export type PlaybookAction =
   | { type: 'appendTimeline'; params: TimelineParams }
-  | { type: 'recordDeadlines'; params: DeadlineParams }
+  | { type: 'applyActions'; params: ApplyActionsParams }
   | { type: 'clearDeadlines'; params: { rung: string; window?: string } }
   | { type: (typeof builtinActionNames)[number]; params: undefined }
   | { type: string & {}; params: undefined };

@@ -1,7 +1,7 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
-import { compiledPlaybookOf } from '../compile/registry.js';
+import { compiledPlaybookOf, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
@@ -103,7 +103,7 @@ export type IncidentActor<M extends AnyStateMachine> = Actor<M> & {
 /** The class behind {@link IncidentActor}; created by {@link index!createIncident} and `restore`. */
 export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #onRefused: ((refusal: Refusal) => void) | undefined;
-  readonly #parse: (input: unknown) => { success: true; data: unknown } | { success: false; error: { issues: IncidentError['issues'] } };
+  readonly #compiled: CompiledPlaybook;
 
   constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
@@ -111,7 +111,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const { onRefused, clock, ...actorOptions } = options;
     super(machine, { ...actorOptions, clock: createSteppingClock(clock as TimerClock | undefined) } as ActorOptions<M>);
     this.#onRefused = onRefused;
-    this.#parse = compiled.parser.safeParse;
+    this.#compiled = compiled;
   }
 
   /**
@@ -136,18 +136,40 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     if (snapshot.status !== 'active') {
       return incidentError('incident_finished', `The incident is ${snapshot.status === 'done' ? 'finished' : snapshot.status}; it accepts no more events`);
     }
-    const parsed = this.#parse(input);
+    const parsed = this.#compiled.parser.safeParse(input);
     if (!parsed.success) return new IncidentError('invalid_event', parsed.error.issues);
+    // The parsed copy, not the object the app still holds: what was checked is what is sent.
     const event = parsed.data as EventFromLogic<M>;
-    if ((snapshot.context as IncidentContext).timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
+    const timeline = (snapshot.context as IncidentContext).timeline;
+    if (timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
     const time = now(this.system as never);
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
-    if (!snapshot.can(event as never)) {
-      return incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
+    const notApplicable = () =>
+      incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
+    if (!this.#isIdle()) {
+      // The event will wait in the mailbox behind the one being processed (or until `start`):
+      // answer from the snapshot as it is now, as XState's `can` does.
+      if (!snapshot.can(event as never)) return notApplicable();
+      super.send(event);
+      return undefined;
     }
-    // The parsed copy, not the object the app still holds: what was checked is what is sent.
-    super.send(event);
-    return undefined;
+    // Processed at once, so the guards may take the event as checked; and every event a
+    // playbook takes adds one timeline entry, so whether it was taken shows in the timeline,
+    // without working the transition out twice.
+    withTrustedEvent(this.#compiled, event, () => super.send(event));
+    const after = this.getSnapshot() as AnyMachineSnapshot;
+    // An action or guard given in code that throws stops the actor with an error: XState reports that.
+    return after.status === 'error' || (after.context as IncidentContext).timeline !== timeline ? undefined : notApplicable();
+  }
+
+  /**
+   * Whether an event sent now is processed before `send` returns: the actor is running and not
+   * already processing an event (an app may send from a subscription or an action). Read from
+   * XState's mailbox; if its shape is not the one expected, the answer is "no", which is safe.
+   */
+  #isIdle(): boolean {
+    const internals = this as unknown as { _processingStatus?: unknown; mailbox?: { _current?: unknown } };
+    return internals._processingStatus === 1 && internals.mailbox !== undefined && internals.mailbox._current === null;
   }
 }
 
