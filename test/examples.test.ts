@@ -1,15 +1,16 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { backends, openDatabase } from './support/postgres.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 
-async function runExample(name: string, args: string[] = []) {
-  return run(tsx, [`examples/${name}/main.ts`, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+async function runExample(name: string, args: string[] = [], env: Record<string, string> = {}) {
+  return run(tsx, [`examples/${name}/main.ts`, ...args], { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
 }
 
 describe('examples', () => {
@@ -65,22 +66,63 @@ describe('examples', () => {
     expect(stdout).toContain("closeReason: 'Parents were answered at the meeting'");
   }, 30_000);
 
-  it('http-server serves decisions over HTTP and maps bad input to clear errors', async () => {
-    const { stdout, stderr } = await runExample('http-server');
-    expect(stderr).toBe('');
-    const statuses = [...stdout.matchAll(/^POST (\S+) .* → (\d+)$/gm)].map((m) => [m[1], m[2]]);
-    expect(statuses).toEqual([
-      ['/incidents/inc-1', '200'],
-      ['/incidents/inc-1/events', '200'],
-      ['/incidents/inc-1/events', '200'],
-      ['/incidents/inc-1/events', '409'],
-      ['/incidents/inc-1/events', '422'],
-      ['/incidents/inc-1/events', '200'],
-    ]);
-    expect(stdout).toContain('"error":"event_not_applicable"');
-    expect(stdout).toContain('received \\"hug\\"');
-    expect(stdout).toContain('stored version 4, timeline 3 entries');
-  }, 30_000);
+  it.each(backends)('http-server serves an incident over HTTP on $name, applies its window with the worker, and maps bad input to clear errors', async (backend) => {
+    // On a server, the example works in a schema of its own, dropped afterwards.
+    const db = backend.url ? await openDatabase(backend, 'example') : undefined;
+    try {
+      const env: Record<string, string> = db ? { DATABASE_URL: backend.url!, DATABASE_SCHEMA: db.schema } : { DATABASE_URL: '' };
+      const { stdout, stderr } = await runExample('http-server', [], env);
+      expect(stderr).toBe('');
+      expect(stdout).toContain(db ? 'incidents in a PostgreSQL server' : 'incidents in PGlite (in memory)');
+      const calls = [...stdout.matchAll(/^(GET|POST) \/incidents\/([\w-]+)(\/events)?(?: .*)? → (\d+)$/gm)].map((m) => [m[1], m[2], m[3] ?? '', m[4]]);
+      const id = calls[0]?.[1];
+      expect(id).toMatch(/^demo-[a-z0-9]+$/);
+      expect(calls).toEqual([
+        ['POST', id, '', '201'],
+        ['POST', id, '/events', '200'],
+        ['POST', id, '/events', '200'],
+        ['POST', id, '/events', '409'],
+        ['POST', id, '/events', '422'],
+        ['POST', id, '/events', '200'],
+        ['GET', id, '', '200'],
+        ['GET', 'nobody', '', '404'],
+      ]);
+      expect(stdout).toContain('"error":"event_not_applicable"');
+      expect(stdout).toContain('received \\"hug\\"');
+      expect(stdout).toContain(`worker: ${id} replyWindow ran out → monitoring`);
+      expect(stdout).toMatch(new RegExp(`^GET /incidents/${id} → 200\\n  \\{"rung":"monitoring","tracks":\\{[^}]*\\},"deadlines":\\[\\]\\}$`, 'm'));
+      expect(stdout).toContain('stored version 5, timeline: assessment.complete, access.requested, access.denied "Merci 🙏 Zoë", window.elapsed');
+      expect(stdout).toContain('"error":"not_found"');
+    } finally {
+      await db?.close();
+    }
+  }, 60_000);
+
+  it('http-server --serve (npm run example:server) keeps listening until SIGTERM, then stops the server, the worker and the database', async () => {
+    const child = spawn(tsx, ['examples/http-server/main.ts', '--serve'], { cwd: root, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', PORT: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let url: string | undefined;
+      while (!(url = /^Incident API on (http:\/\/127\.0\.0\.1:\d+), incidents in PGlite \(in memory\)\. Try:$/m.exec(stdout)?.[1])) {
+        expect(child.exitCode, stderr).toBeNull();
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(stdout).toContain(`curl -X POST ${url}/incidents/inc-1 -H 'content-type: application/json'`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect((await fetch(`${url}/incidents/inc-1`, { method: 'POST' })).status).toBe(201);
+      expect((await fetch(`${url}/incidents/inc-1`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(stdout).toMatch(/\nstopped\n$/);
+      expect(stderr).toBe('');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 
   it('inspector-node streams the reference case through the inspector relay', async () => {
     const { stdout } = await runExample('inspector-node', ['--once']);
