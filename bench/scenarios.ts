@@ -1,8 +1,8 @@
 // The workloads every measurement of the benchmark shares, for crisis-playbook and for the
 // hand-written baseline alike.
-import { createActor } from 'xstate';
-import { type CrisisEvent, crisisMachine } from 'crisis-playbook';
-import { decide, openIncident } from 'crisis-playbook/server';
+import { createActor, SimulatedClock } from 'xstate';
+import { createIncident, type CrisisEvent, crisisMachine } from 'crisis-playbook';
+import { decide, openIncident, serializeIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 
@@ -70,10 +70,13 @@ export function barePersisted(events: readonly CrisisEvent[]): string {
   return text;
 }
 
-/** A started live incident of either machine after `events`. */
+/**
+ * A started live incident of either machine after `events`: for the library, `createIncident`
+ * (every event checked, as an app should run it); for the baseline, `createActor`.
+ */
 export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEvent[]) {
   if (kind === 'library') {
-    const actor = createActor(crisisMachine).start();
+    const actor = createIncident(crisisMachine).start();
     for (const event of events) actor.send(event);
     return actor;
   }
@@ -101,4 +104,38 @@ export function assertSameMachine(): void {
       throw new Error(`The bare machine diverges from crisis-playbook on ${events.map((event) => event.type).join(', ')}`);
     }
   }
+}
+
+/**
+ * `count` events that keep an incident on `directMessage` (the loop, over and over), one
+ * minute apart from `start`, without `at`: as a live app sends them.
+ */
+export function loopEvents(count: number): CrisisEvent[] {
+  return Array.from({ length: count }, (_, index) => {
+    const { at: _at, ...event } = directMessageLoop[index % directMessageLoop.length]!;
+    return event as CrisisEvent;
+  });
+}
+
+/**
+ * Both machines' stored forms with `entries` timeline entries: the incident on `directMessage`
+ * after the first five events of the reference case, then the loop. Built live (a simulated
+ * clock moves one minute per event), since building through `decide` would check the whole
+ * document at every step.
+ */
+export function longIncident(entries: number): { library: string; bare: string } {
+  const clock = new SimulatedClock();
+  clock.set(Date.parse(openedAt));
+  const library = createIncident(crisisMachine, { clock }).start();
+  const bare = createActor(bareMachine).start();
+  const events = [...toDirectMessage.map(({ at: _at, ...event }) => event as CrisisEvent), ...loopEvents(entries - toDirectMessage.length)];
+  for (const event of events) {
+    clock.increment(60_000);
+    library.send(event);
+    bare.send(event as BareEvent);
+  }
+  const texts = { library: JSON.stringify(serializeIncident(library.getSnapshot())), bare: JSON.stringify(bare.getPersistedSnapshot()) };
+  library.stop();
+  bare.stop();
+  return texts;
 }

@@ -114,7 +114,8 @@ describe('a live incident created with createIncident', () => {
     );
     expect(accepted).toBeGreaterThan(0);
     incident.stop();
-  });
+    // The accepted events fill the timeline toward its cap, and each copies it: seconds of work.
+  }, 30_000);
 
   it('throws invalid input at once instead of leaving an actor in an error state', () => {
     expect(() => createIncident(crisisMachine, { input: { windows: { replyWindow: 2 ** 40 } } as never })).toThrow(InputValidationError);
@@ -139,6 +140,40 @@ describe('a live incident created with createIncident', () => {
     expect(result).toMatchObject({ success: false, error: { code: 'timeline_full' } });
     const stored = serializeIncident(incident.getSnapshot());
     expect(parseStoredIncident(JSON.stringify(stored)).snapshot.context.timeline).toHaveLength(limits.timelineEntries);
+    incident.stop();
+  });
+});
+
+describe('a live incident sent events while it is busy', () => {
+  it('checks an event sent from a subscription against the state it was sent in, and applies it after', () => {
+    const refusals: Refusal[] = [];
+    const incident = createIncident(crisisMachine, { onRefused: (refusal) => refusals.push(refusal) }).start();
+    const results: { type: string; success: boolean }[] = [];
+    // Sent while the actor is still processing assessment.complete: XState queues them.
+    const subscription = incident.subscribe((snapshot) => {
+      if (currentRung(snapshot) !== 'directMessage' || results.length > 0) return;
+      for (const type of ['message.sent', 'access.granted', 'community.supported'] as const) results.push({ type, success: incident.safeSend({ type }).success });
+    });
+    incident.send({ type: 'assessment.complete' });
+    subscription.unsubscribe();
+    expect(results).toEqual([
+      { type: 'message.sent', success: true },
+      { type: 'access.granted', success: false },
+      { type: 'community.supported', success: true },
+    ]);
+    expect(refusals.map((refusal) => refusal.error.code)).toEqual(['event_not_applicable']);
+    // Both accepted events were applied, once each, in order.
+    expect(incident.getSnapshot().context.timeline.map((entry) => entry.type)).toEqual(['assessment.complete', 'message.sent', 'community.supported']);
+    incident.stop();
+  });
+
+  it('checks an event sent before start against the initial state, and applies it on start', () => {
+    const incident = createIncident(crisisMachine);
+    expect(incident.safeSend({ type: 'assessment.complete' }).success).toBe(true);
+    expect(incident.safeSend({ type: 'message.sent' })).toMatchObject({ success: false, error: { code: 'event_not_applicable' } });
+    incident.start();
+    expect(currentRung(incident.getSnapshot())).toBe('directMessage');
+    expect(incident.getSnapshot().context.timeline).toHaveLength(1);
     incident.stop();
   });
 });

@@ -58,19 +58,16 @@ describe('the machine config of a definition', () => {
       id: 'tiny',
       description: 'A small playbook.',
       meta: { title: 'Tiny', playbook: { id: 'tiny', version: '1.0.0', title: 'Tiny', initial: 'call', guards: tiny.guards } },
-      tags: ['incident'],
       initial: 'active',
       states: {
         active: {
           type: 'parallel',
           description: 'The incident is open: the ladder and the side tracks run side by side.',
           meta: { title: 'Open incident' },
-          tags: ['open'],
           states: {
             ladder: {
               description: 'The ladder.',
               meta: { title: 'Escalation ladder' },
-              tags: ['ladder'],
               initial: 'call',
               states: {
                 call: {
@@ -107,7 +104,6 @@ describe('the machine config of a definition', () => {
             notes: {
               description: 'Notes.',
               meta: { title: 'Notes' },
-              tags: ['side-track'],
               initial: 'none',
               states: {
                 // case.closed is recorded by the ladder, so the track does not record it too.

@@ -72,23 +72,26 @@ export interface ApplyActionsParams {
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
-// One-entry caches of the time conversions of the last stamp: consecutive events read back the
-// time of the entry before, which is usually the last one made.
-let lastText: string | undefined;
-let lastTime = 0;
+// One-entry caches of the time conversions: consecutive events read back the time of the entry
+// before, which is usually the last one made, and events processed within the same millisecond
+// share their stamp.
+let parsedText: string | undefined;
+let parsedTime = 0;
 function timeOf(iso: string): number {
-  if (iso !== lastText) {
-    lastText = iso;
-    lastTime = Date.parse(iso);
+  if (iso !== parsedText) {
+    parsedTime = Date.parse(iso);
+    parsedText = iso;
   }
-  return lastTime;
+  return parsedTime;
 }
+let formattedTime: number | undefined;
+let formattedText = '';
 function isoOf(time: number): string {
-  if (time !== lastTime || lastText === undefined) {
-    lastTime = time;
-    lastText = new Date(time).toISOString();
+  if (time !== formattedTime) {
+    formattedText = new Date(time).toISOString();
+    formattedTime = time;
   }
-  return lastText;
+  return formattedText;
 }
 
 /**
@@ -109,7 +112,8 @@ export function currentRungOf(context: IncidentContext, initial: string): string
   return context.timeline.at(-1)?.to ?? initial;
 }
 
-type Update = { -readonly [K in keyof IncidentContext]?: IncidentContext[K] };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Update = Partial<Mutable<IncidentContext>>;
 type Effect = (context: IncidentContext, event: AnyEvent, system: SystemWithClock | undefined) => Update;
 
 /** What each built-in action does to the context. Each reads its event defensively, so a custom event reusing an action cannot corrupt the context. */
@@ -142,15 +146,17 @@ const markers = Object.fromEntries(builtinActionNames.map((name) => [name, Objec
   Record<BuiltinActionName, () => undefined>
 >;
 
-/** Applies the built-in actions still implemented by their markers (not replaced through `provide`) to `context`. */
-function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionName[], { event, system, self }: ActionArgs): IncidentContext {
+/** The changes the built-in actions still implemented by their markers (not replaced through `provide`) make to `context`. */
+function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionName[], { event, system, self }: ActionArgs): Update {
   const implementations = (self as Implementations | undefined)?.logic?.implementations?.actions;
-  let next = context;
+  let update: Update | undefined;
   for (const name of names) {
     if (implementations !== undefined && implementations[name] !== markers[name]) continue;
-    next = { ...next, ...effects[name](next, event, system) };
+    // Each action sees the changes of those before it.
+    const changes = effects[name](update === undefined ? context : { ...context, ...update }, event, system);
+    update = update === undefined ? changes : Object.assign(update, changes);
   }
-  return next;
+  return update ?? {};
 }
 
 /** How long a window of the current machine lasts for `context` (see `windowLength`). */
@@ -167,9 +173,10 @@ export function nextDeadlines(
   length: (window: string) => number,
 ): readonly Deadline[] {
   const entering = params.enter !== undefined && params.enter.length > 0;
-  const kept = deadlines.filter((d) => d.rung !== params.leave && !(entering && d.rung === rung));
+  const kept = deadlines.length === 0 ? deadlines : deadlines.filter((d) => d.rung !== params.leave && !(entering && d.rung === rung));
   if (!entering) return kept;
-  return [...kept, ...params.enter!.map((window) => ({ window, rung, due: new Date(start + length(window)).toISOString() }))];
+  const started = params.enter!.map((window): Deadline => ({ window, rung, due: new Date(start + length(window)).toISOString() }));
+  return kept.length === 0 ? started : [...kept, ...started];
 }
 
 /**
@@ -183,31 +190,29 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
   return {
     ...markers,
     appendTimeline: assign((args: ActionArgs, params: TimelineParams) => {
-      const { event, system } = args;
-      const context = params.actions === undefined ? args.context : applyBuiltins(args.context, params.actions, args);
+      const { context, event, system } = args;
+      // The built-in actions never change the timeline, the deadlines or the windows.
+      const update: Update = params.actions === undefined ? {} : applyBuiltins(context, params.actions, args);
       const last = context.timeline.at(-1);
-      const current = last?.to ?? initialRung;
-      const delayed = params.window !== undefined;
+      const current = last === undefined ? initialRung : last.to;
       // The processing time, never earlier than the entry before or the opening (the timeline stays ordered).
-      const floor = last?.at ?? context.openedAt;
+      const floor = last === undefined ? context.openedAt : last.at;
       const time = now(system);
       const at = isoOf(floor === undefined ? time : Math.max(time, timeOf(floor)));
+      const type = params.window === undefined ? event.type : 'window.elapsed';
+      const from = params.from ?? current;
+      const to = params.to ?? current;
       const occurredAt = text(event.at);
+      // Built key by key, in the order of `TimelineEntry`, without throw-away objects.
+      const entry: Mutable<TimelineEntry> = occurredAt === undefined ? { at, type, from, to } : { at, occurredAt, type, from, to };
+      if (params.window !== undefined) entry.window = params.window;
       const by = text(event.by);
+      if (by !== undefined) entry.by = by;
       const note = text(event.note);
-      const entry: TimelineEntry = {
-        at,
-        ...(occurredAt !== undefined ? { occurredAt } : {}),
-        type: delayed ? 'window.elapsed' : event.type,
-        from: params.from ?? current,
-        to: params.to ?? current,
-        ...(delayed ? { window: params.window } : {}),
-        ...(by !== undefined ? { by } : {}),
-        ...(note !== undefined ? { note } : {}),
-      };
-      const update: Update = { ...(context === args.context ? {} : context), timeline: [...context.timeline, entry] };
+      if (note !== undefined) entry.note = note;
+      update.timeline = [...context.timeline, entry];
       if (params.leave !== undefined || params.enter !== undefined) {
-        update.deadlines = nextDeadlines(context.deadlines, params, entry.to, timeOf(at), (window) => windowLength(window, context, args));
+        update.deadlines = nextDeadlines(context.deadlines, params, to, timeOf(at), (window) => windowLength(window, context, args));
       }
       return update;
     }),

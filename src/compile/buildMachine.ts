@@ -8,6 +8,7 @@ import { machineConfig } from './machineConfig.js';
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
+import { fastSchema } from '../definition/fastSchema.js';
 import { rungWindows } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { createEventParser } from '../events/createEventParser.js';
@@ -56,7 +57,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
       ({ context }: { context: IncidentContext }) => context.windows[name] ?? defaultWindows[name]!,
     ]),
   );
-  const inputSchema = createInputSchema(definition);
+  const inputSchema = fastSchema(createInputSchema(definition));
   const windowLength = createWindowLength(defaultWindows);
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];

@@ -204,22 +204,27 @@ export function createInputSchema(definition: PlaybookDefinition) {
  * @category Compiler
  */
 export function createContext(
-  schema: ReturnType<typeof createInputSchema>,
+  schema: { readonly get: () => ReturnType<typeof createInputSchema> },
   input: unknown,
   system?: SystemWithClock,
 ): IncidentContext {
-  let result;
-  try {
-    result = schema.safeParse(input, { reportInput: true });
-  } catch {
-    throw new InputValidationError([{ code: 'invalid_type', path: [], message: `Expected the incident input as an object; received ${quote(input)}` }]);
+  let data: z.output<ReturnType<typeof createInputSchema>>;
+  if (input === undefined) data = undefined; // no facts known yet, the playbook's windows
+  else {
+    let result;
+    try {
+      result = schema.get().safeParse(input, { reportInput: true });
+    } catch {
+      throw new InputValidationError([{ code: 'invalid_type', path: [], message: `Expected the incident input as an object; received ${quote(input)}` }]);
+    }
+    if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
+    data = result.data;
   }
-  if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
-  const windows = Object.fromEntries(
-    Object.entries(result.data?.windows ?? {}).filter((entry): entry is [string, number] => entry[1] !== undefined),
+  const windows = data?.windows === undefined ? {} : Object.fromEntries(
+    Object.entries(data.windows).filter((entry): entry is [string, number] => entry[1] !== undefined),
   );
   return {
-    facts: result.data?.facts ?? {},
+    facts: data?.facts ?? {},
     windows,
     timeline: [],
     threats: [],

@@ -42,7 +42,10 @@ export function scopeOf({ context, event }: GuardArgs): ConditionScope {
   return {
     facts: context.facts,
     event,
-    threats: (context.threats ?? []).map((threat) => threat.kind),
+    // Listed only when a condition asks: most guards never look at the threats.
+    get threats() {
+      return (context.threats ?? []).map((threat) => threat.kind);
+    },
     supporters: context.supporters ?? 0,
   };
 }

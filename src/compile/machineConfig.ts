@@ -12,7 +12,9 @@ import type { AfterSpec, AdviceSpec, PlaybookDefinition, TransitionSpec } from '
  * its actions, and records itself in the timeline (`appendTimeline`) in exactly one region.
  * Each transition runs one `assign`: `appendTimeline` also applies the built-in actions and keeps
  * the deadlines (XState rebuilds the snapshot for every `assign`, so one per transition is what a
- * hand-written machine pays). The initial rung's deadlines are set with the context.
+ * hand-written machine pays). The initial rung's deadlines are set with the context. Only rungs
+ * and track states carry tags (the playbook's): XState rebuilds the set of tags with every
+ * snapshot, so the containers carry none.
  */
 export function machineConfig(definition: PlaybookDefinition) {
   const { id, ladder } = definition;
@@ -123,7 +125,6 @@ export function machineConfig(definition: PlaybookDefinition) {
       {
         description: track.description,
         meta: { title: track.title },
-        tags: ['side-track'],
         initial: track.initial,
         states: Object.fromEntries(
           track.states.map((state) => [
@@ -153,19 +154,16 @@ export function machineConfig(definition: PlaybookDefinition) {
       title: definition.title,
       playbook: { id, version: definition.version, title: definition.title, initial: ladder.initial, guards: definition.guards },
     },
-    tags: ['incident'],
     initial: regionIds.open,
     states: {
       [regionIds.open]: {
         type: 'parallel' as const,
         description: 'The incident is open: the ladder and the side tracks run side by side.',
         meta: { title: 'Open incident' },
-        tags: ['open'],
         states: {
           [regionIds.ladder]: {
             description: ladder.description,
             meta: { title: 'Escalation ladder' },
-            tags: ['ladder'],
             initial: ladder.initial,
             states: rungStates,
           },

@@ -20,6 +20,17 @@ export interface ConditionScope {
  */
 export type GuardLookup = (name: string, scope: ConditionScope) => boolean;
 
+// The keys of the paths conditions read, split once: a playbook has few paths, read on every guard.
+const splitPaths = new Map<string, readonly string[]>();
+function keysOf(path: string): readonly string[] {
+  let keys = splitPaths.get(path);
+  if (keys === undefined) {
+    keys = path.split('.');
+    if (splitPaths.size < 10_000) splitPaths.set(path, keys);
+  }
+  return keys;
+}
+
 /**
  * Reads a dotted path (`facts.venue`) from the scope; own properties only.
  *
@@ -27,7 +38,7 @@ export type GuardLookup = (name: string, scope: ConditionScope) => boolean;
  */
 export function readPath(scope: ConditionScope, path: string): unknown {
   let value: unknown = scope;
-  for (const key of path.split('.')) {
+  for (const key of keysOf(path)) {
     if (value === null || typeof value !== 'object' || !Object.hasOwn(value, key)) return undefined;
     value = (value as Record<string, unknown>)[key];
   }

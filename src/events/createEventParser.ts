@@ -1,4 +1,5 @@
 import { createEventSchemas } from './eventSchemas.js';
+import { fastSchema } from '../definition/fastSchema.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { EventOf } from '../definition/typesOf.js';
 import { EventValidationError, type EventIssueCode } from '../errors/errors.js';
@@ -57,7 +58,7 @@ export interface EventParser<E> {
  * @category Events
  */
 export function createEventParser<const D extends PlaybookDefinition>(definition: D): EventParser<EventOf<D>> {
-  const schemas = createEventSchemas(definition);
+  const schemas = new Map([...createEventSchemas(definition)].map(([type, schema]) => [type, fastSchema(schema)]));
   const types = [...schemas.keys()];
   const expected = `${types.slice(0, 20).map((type) => `"${type}"`).join(', ')}${types.length > 20 ? ` and ${types.length - 20} more` : ''}`;
   const fail = (issues: Issue<EventIssueCode>[]) => ({ success: false, error: new EventValidationError(issues) }) as const;
@@ -92,7 +93,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
         },
       ]);
     }
-    const result = schema.safeParse(input, { reportInput: true });
+    const result = schema.get().safeParse(input, { reportInput: true });
     if (!result.success) return fail(fromZodIssues(result.error.issues));
     return { success: true, data: result.data as EventOf<D> };
   }

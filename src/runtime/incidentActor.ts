@@ -1,7 +1,7 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
-import { compiledPlaybookOf, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
+import { compiledPlaybookOf, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
@@ -144,22 +144,27 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     if (timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
     const time = now(this.system as never);
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
-    const notApplicable = () =>
-      incidentError('event_not_applicable', `${quote(event.type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
     if (!this.#isIdle()) {
       // The event will wait in the mailbox behind the one being processed (or until `start`):
       // answer from the snapshot as it is now, as XState's `can` does.
-      if (!snapshot.can(event as never)) return notApplicable();
+      if (!snapshot.can(event as never)) return notApplicable(event.type, snapshot);
       super.send(event);
       return undefined;
     }
-    // Processed at once, so the guards may take the event as checked; and every event a
-    // playbook takes adds one timeline entry, so whether it was taken shows in the timeline,
-    // without working the transition out twice.
-    withTrustedEvent(this.#compiled, event, () => super.send(event));
+    // Processed at once, so the guards may take the event as checked (see `withTrustedEvent`);
+    // and every event a playbook takes adds one timeline entry, so whether it was taken shows
+    // in the timeline, without working the transition out twice.
+    const trusted = this.#compiled.trusted;
+    const previous = trusted.event;
+    trusted.event = event;
+    try {
+      super.send(event);
+    } finally {
+      trusted.event = previous;
+    }
     const after = this.getSnapshot() as AnyMachineSnapshot;
     // An action or guard given in code that throws stops the actor with an error: XState reports that.
-    return after.status === 'error' || (after.context as IncidentContext).timeline !== timeline ? undefined : notApplicable();
+    return after.status === 'error' || (after.context as IncidentContext).timeline !== timeline ? undefined : notApplicable(event.type, snapshot);
   }
 
   /**
@@ -171,6 +176,10 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const internals = this as unknown as { _processingStatus?: unknown; mailbox?: { _current?: unknown } };
     return internals._processingStatus === 1 && internals.mailbox !== undefined && internals.mailbox._current === null;
   }
+}
+
+function notApplicable(type: string, snapshot: AnyMachineSnapshot): IncidentError {
+  return incidentError('event_not_applicable', `${quote(type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
 }
 
 /**

@@ -12,20 +12,34 @@ const realClock: TimerClock = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
+/** A timer that waits in steps: `current` is the inner timer of the step being waited. */
+class SteppedTimer {
+  current: unknown;
+}
+
+const stepping = new WeakMap<TimerClock, TimerClock & { now(): number }>();
+
 /**
  * A clock whose timers never fire early: a timer longer than JavaScript timers can wait
  * (2^31 - 1 ms, beyond which Node and browsers fire at once) is re-armed in steps until its
  * time has come. A timer due after the latest time an incident can be processed at never
  * fires (as `decideDue` never applies such a deadline). It tells the time of the clock it wraps.
+ * One per inner clock, shared by every incident that runs on it.
  */
 export function createSteppingClock(inner: TimerClock = realClock): TimerClock & { now(): number } {
-  const now = () => inner.now?.() ?? Date.now();
-  return {
+  const known = stepping.get(inner);
+  if (known) return known;
+  // Read at each call: a test may replace Date.now (fake timers) after this clock was made.
+  const now = typeof inner.now === 'function' ? () => inner.now!() : () => Date.now();
+  const clock = {
     now,
-    setTimeout(fn, timeout) {
-      const handle: { current?: unknown } = {};
-      const due = now() + Math.max(0, timeout);
-      if (due > limits.latestTime) return handle;
+    setTimeout(fn: () => void, timeout: number): unknown {
+      const wait = Math.max(0, timeout);
+      const due = now() + wait;
+      if (due > limits.latestTime) return new SteppedTimer();
+      // The usual case: a timer JavaScript can wait for in one go.
+      if (wait <= limits.windowMs) return inner.setTimeout(fn, wait);
+      const handle = new SteppedTimer();
       const arm = () => {
         const remaining = due - now();
         handle.current = remaining > limits.windowMs ? inner.setTimeout(arm, limits.windowMs) : inner.setTimeout(fn, Math.max(0, remaining));
@@ -33,8 +47,10 @@ export function createSteppingClock(inner: TimerClock = realClock): TimerClock &
       arm();
       return handle;
     },
-    clearTimeout(handle) {
-      inner.clearTimeout((handle as { current?: unknown } | undefined)?.current);
+    clearTimeout(handle: unknown): void {
+      inner.clearTimeout(handle instanceof SteppedTimer ? handle.current : handle);
     },
   };
+  stepping.set(inner, clock);
+  return clock;
 }
