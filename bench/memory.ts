@@ -2,8 +2,8 @@
 // bench/memory.ts <library|bare> <count> <live|backfilled>`; prints one JSON line.
 //
 // The incidents live side by side, and the twenty events of `twentyEvents` reach all of them in
-// turn, one minute apart on a simulated clock that every incident shares, so that each event is
-// processed at its own time (a cache of the processing time saves nothing). Each incident gets
+// turn, about one minute apart on a simulated clock that every incident shares; each event is
+// processed at its own millisecond, so that a cache of the processing time saves nothing. Each incident gets
 // its own copy of each event, as if it came from the network; what an incident keeps of them
 // (strings in its timeline) counts, the rest is collected. `live`: the events without `at`, as
 // an app sends them when they happen; `backfilled`: with the `at` they claim (the baseline then
@@ -37,7 +37,10 @@ function run(n: number) {
   const incidents = Array.from({ length: n }, start);
   for (const text of texts) {
     clock.increment(60_000);
-    for (const incident of incidents) incident.send(JSON.parse(text) as BareEvent & never);
+    for (const incident of incidents) {
+      clock.increment(1); // no two events share a millisecond, so no two share a time stamp
+      incident.send(JSON.parse(text) as BareEvent & never);
+    }
   }
   return incidents;
 }

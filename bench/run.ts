@@ -1,6 +1,7 @@
 // `npm run bench`: crisis-playbook against the same machine written by hand in plain XState v5
 // (bench/bareMachine.ts), every ratio measured side by side in one run. Build first (`npm run
-// build`): the library is imported from dist/, as an app would. See docs/performance.md.
+// build`): the library is imported from dist/, as an app would (bench/tsconfig.json has no
+// paths to src/). `npm run bench -- --quick` takes fewer rounds. See docs/performance.md.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -120,6 +121,7 @@ function liveAt(entries: number): { library: Task; bare: Task } {
 async function memoryPerIncident(kind: 'library' | 'bare', count: number, events: 'live' | 'backfilled'): Promise<number> {
   const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memory.ts', kind, String(count), events], {
     cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'bench/tsconfig.json') }, // the built package, as above
   });
   const result = JSON.parse(stdout) as { alive: number; bytesPerIncident: number };
   if (result.alive !== count) throw new Error(`Expected ${count} live incidents of ${kind}; ${result.alive} were`);
