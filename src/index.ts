@@ -18,7 +18,7 @@ export { currentRung, currentTracks } from './advice/currentRung.js';
 export type { RungIn } from './advice/currentRung.js';
 export { recommend } from './advice/recommend.js';
 export { availableEvents } from './advice/availableEvents.js';
-export type { Reason, Recommendation } from './advice/recommend.js';
+export type { NextStep, Reason, Recommendation } from './advice/recommend.js';
 
 // Events: facts and parsing.
 export { incidentFactsSchema, venues } from './definition/facts.js';
@@ -40,6 +40,7 @@ export type {
   AfterSpec,
   Condition,
   ConditionValue,
+  GuardReasonSpec,
   GuardSpec,
   PlaybookDefinition,
   RungSpec,

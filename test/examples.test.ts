@@ -38,13 +38,21 @@ describe('examples', () => {
       'contact.received',
       'call.completed',
     ]);
-    expect(stdout).toContain('rung: requestingAccess | community: quiet | safety: none');
-    expect(stdout).toContain('next: Ask to join the group, then wait for the answer');
-    expect(stdout).toContain('why:  arePostsOutOfSight is true');
-    expect(stdout).toContain('rung: phoneCall | community: supported | safety: threatened');
-    expect(stdout).toContain('next: Call and listen');
+    expect(stdout).toContain('where: Request access | Community quiet | No threats');
+    expect(stdout).toContain('1) Ask to join the group, then wait for the answer');
+    expect(stdout).toContain('why: The posts are in a private group you are not a member of');
+    expect(stdout).toContain('where: Phone call | Community supportive | Threatened');
+    expect(stdout).toContain('1) Call and listen');
+    // The threats and the supporters surface, three at a time, with the count of the rest.
+    expect(stdout).toContain('2) Brief the front desk and plan for a visit');
+    expect(stdout).toContain('3) Keep to the facts for a police report');
+    expect(stdout).toContain('2) Let your supporters speak');
+    expect(stdout).toContain('… and 2 more');
+    expect(stdout).toContain(
+      'if the reply window of 24 hours runs out, or the private message got no answer, then “Go through a colleague”',
+    );
     expect(stdout).toContain('status: done');
-    expect(stdout).toMatch(/outcome: \{\s+outcome: 'resolved',\s+apology: true,/);
+    expect(stdout).toContain('outcome: resolved with an agreement, after an apology, in 12 recorded events; threats recorded: visit, police report.');
     expect(stdout).toContain('2026-04-07T19:10:00Z  call.completed       phoneCall → resolved  (by Ana)');
   }, 30_000);
 

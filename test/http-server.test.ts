@@ -80,7 +80,12 @@ describe.each(backends)('the HTTP example on $name', (backend) => {
         expect(body).toMatchObject({ version: 4, status: 'active', rung: 'requestingAccess', tracks: { community: 'quiet', safety: 'none' } });
         expect(body.deadlines).toEqual([{ window: 'accessWindow', due: expect.any(String) }]);
         expect(body.next[0].title).toBe('Ask to join the group, then wait for the answer');
-        expect(body.next[0].because).toContain('arePostsOutOfSight is true (venue = "private-group", memberOfVenue = false, witnessed = false, connectedToPoster = false)');
+        expect(body.next[0].because).toContain(
+          'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
+        );
+        expect(body.next[0].then).toEqual([
+          'If the access window of 24 hours runs out, or the request to join the group was accepted, or the request to join the group was refused, then “Private message”: message the person privately, asking them to get in touch and giving a number to call',
+        ]);
       }
     }
     const { status, body } = await api('GET', '/incidents/reference');

@@ -1,51 +1,120 @@
 import { describe, expect, it } from 'vitest';
-import { createActor } from 'xstate';
-import { crisisMachine, recommend } from 'crisis-playbook';
+import { createActor, SimulatedClock } from 'xstate';
+import { createIncident, crisisMachine, recommend } from 'crisis-playbook';
+import { referenceCase as referenceCaseEvents } from '../examples/reference-case/events.js';
 import { outOfSightFacts, pathTo, startIncident } from './helpers.js';
 
 describe('recommend', () => {
-  it('explains the assessment with the guard results and the facts they read', () => {
+  it('explains the assessment in sentences from the playbook, with the guards and facts beside them', () => {
     const actor = startIncident([{ type: 'facts.update', facts: { ...outOfSightFacts, insiderInVenue: true } }]);
     const [first, second] = recommend(actor.getSnapshot());
     expect(first!.title).toBe('Do not post back publicly yet');
-    expect(first!.because).toEqual([
-      { kind: 'rung', text: 'The incident is at gatheringInfo (Gather information), where every incident starts' },
-    ]);
+    expect(first!.because).toEqual([{ kind: 'rung', text: 'You are at “Gather information”, where every incident starts.' }]);
     expect(second!.because.slice(1)).toEqual([
       {
         kind: 'guard',
         guard: 'isPosterKnown',
         result: false,
         facts: { knowsPoster: false },
-        text: 'isPosterKnown is false (knowsPoster = false)',
+        text: 'You do not know the person who posted, so you will have to reach them another way.',
       },
       {
         kind: 'guard',
         guard: 'arePostsOutOfSight',
         result: true,
         facts: { venue: 'private-group', memberOfVenue: false, witnessed: false, connectedToPoster: false },
-        text: 'arePostsOutOfSight is true (venue = "private-group", memberOfVenue = false, witnessed = false, connectedToPoster = false)',
+        text: 'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
       },
+    ]);
+    // What comes next, as the facts stand now.
+    expect(first!.next).toEqual([
+      expect.objectContaining({
+        if: 'the facts are gathered and the assessment is complete',
+        then: '“Request access”: ask to join the group so you can read the posts first hand',
+        target: 'requestingAccess',
+        events: ['assessment.complete'],
+      }),
     ]);
   });
 
-  it('says how the incident reached its rung, including a waiting window that ran out', () => {
-    const actor = startIncident([...pathTo.directMessage, { type: 'message.ignored', at: '2026-04-07T12:00:00Z' }]);
-    const [first] = recommend(actor.getSnapshot());
-    expect(first!.because[0]!.text).toBe(
-      'The incident is at monitoring (Monitor), reached from directMessage on message.ignored at 2026-04-07T12:00:00Z',
-    );
-    expect(first!.because[0]!.kind).toBe('rung');
+  it('fills the facts a reason reads into its sentence', () => {
+    const actor = startIncident([{ type: 'facts.update', facts: { ...outOfSightFacts, venue: 'public-group' } }]);
+    const reason = recommend(actor.getSnapshot())[1]!.because.find((item) => item.guard === 'arePostsOutOfSight')!;
+    expect(reason).toMatchObject({ result: false, facts: { venue: 'public-group' } });
+    expect(reason.text).toBe('You can read the posts or know what they say (where they are: public group), so there is no need to ask for access.');
   });
 
-  it('reports unknown facts as unknown', () => {
-    const actor = startIncident(pathTo.directMessage);
+  it('says how the incident reached its rung: the event, or the waiting window that ran out, and the guards that chose it', () => {
+    const ignored = startIncident([...pathTo.directMessage, { type: 'message.ignored', at: '2026-04-07T12:00:00Z' }]);
+    const [first] = recommend(ignored.getSnapshot());
+    expect(first!.because).toEqual([
+      { kind: 'rung', text: 'You are at “Monitor”: the private message got no answer.' },
+      {
+        kind: 'guard',
+        guard: 'hasInsiderInVenue',
+        result: false,
+        facts: { insiderInVenue: undefined },
+        text: 'You have not recorded yet whether a colleague is in the group where the posts are.',
+      },
+    ]);
+    const clock = new SimulatedClock();
+    const waited = createIncident(crisisMachine, { clock }).start();
+    waited.send({ type: 'facts.update', facts: outOfSightFacts });
+    waited.send({ type: 'assessment.complete' });
+    clock.increment(24 * 3_600_000);
+    expect(recommend(waited.getSnapshot())[0]!.because[0]!.text).toBe('You are at “Private message”: the access window of 24 hours ran out.');
+    waited.stop();
+  });
+
+  it('gives the fallback as its own "if …, then …" line, not as the reason for this rung', () => {
+    const actor = startIncident([...pathTo.directMessage, { type: 'facts.update', facts: { insiderInVenue: true } }]);
     const [first] = recommend(actor.getSnapshot());
-    expect(first!.because[1]).toMatchObject({
-      guard: 'hasInsiderInVenue',
-      result: false,
-      text: 'hasInsiderInVenue is false (insiderInVenue = unknown)',
-    });
+    expect(first!.title).toBe('Message the person privately, then wait for the reply');
+    expect(first!.because.map((reason) => reason.guard)).not.toContain('hasInsiderInVenue');
+    expect(first!.next.map((step) => [step.if, step.then, step.target])).toEqual([
+      [
+        'the reply window of 24 hours runs out, or the private message got no answer',
+        '“Go through a colleague”: ask the colleague who is in the group to suggest that the person contact the organisation directly',
+        'intermediary',
+      ],
+      ['the person answered the private message', '“Phone call”: talk it through on the phone', 'phoneCall'],
+    ]);
+    expect(first!.next[0]).toMatchObject({ window: 'replyWindow', events: ['message.ignored'] });
+    expect(first!.next[0]!.because).toEqual([expect.objectContaining({ guard: 'hasInsiderInVenue', result: true })]);
+    // With no one in the group, the same line leads to monitoring, and says why.
+    const alone = startIncident([...pathTo.directMessage, { type: 'facts.update', facts: { insiderInVenue: false } }]);
+    const line = recommend(alone.getSnapshot())[0]!.next[0]!;
+    expect(line.target).toBe('monitoring');
+    expect(line.because.map((reason) => reason.text)).toEqual(['No one else in the organisation is in the group where the posts are.']);
+  });
+
+  it('lists both outcomes of a guard that only the event can answer', () => {
+    const actor = startIncident([{ type: 'contact.received', channel: 'phone' }]);
+    const [first] = recommend(actor.getSnapshot());
+    expect(first!.next.map((step) => [step.if, step.target])).toEqual([
+      ['the conversation happened (the call ended in an agreement)', 'resolved'],
+      ['the conversation happened (the call ended without an agreement)', 'monitoring'],
+    ]);
+  });
+
+  it('writes no identifier meant for code into any reason or next line, on any rung of the reference case', () => {
+    const actor = createIncident(crisisMachine).start();
+    const texts = new Set<string>();
+    for (const event of [...referenceCaseEvents, { type: 'threat.reported', kind: 'legal-action' }, { type: 'threat.reported', kind: 'other' }] as const) {
+      for (const item of recommend(actor.getSnapshot())) {
+        for (const reason of [...item.because, ...item.next.flatMap((step) => step.because)]) texts.add(reason.text);
+        for (const step of item.next) texts.add(step.if).add(step.then);
+      }
+      actor.send(event as never);
+    }
+    expect(texts.size).toBeGreaterThan(20);
+    for (const text of texts) {
+      expect(text, text).not.toMatch(/\b[a-z]+[A-Z][A-Za-z]*\b/); // camelCase names
+      expect(text, text).not.toMatch(/[=<>]/); // comparisons
+      expect(text, text).not.toMatch(/\b[a-z]+\.[a-z]+\b/); // event types
+      expect(text, text).not.toMatch(/\b(?:true|false|undefined|null)\b/);
+      expect(text, text).toMatch(/^[A-Z“a-z]/);
+    }
   });
 
   it('uses guard implementations given through provide', () => {
@@ -81,5 +150,44 @@ describe('availableEvents', () => {
     ]);
     incident.send({ type: 'incident.closed', reason: 'Done' });
     expect(availableEvents(incident.getSnapshot())).toEqual([]);
+  });
+});
+
+describe('reasons in a custom playbook', () => {
+  it('checks the placeholders of a reason', async () => {
+    const { defaultPlaybook } = await import('crisis-playbook');
+    const { safeParsePlaybook } = await import('crisis-playbook/authoring');
+    const guards = {
+      ...defaultPlaybook.guards,
+      isPosterKnown: { ...defaultPlaybook.guards.isPosterKnown, reason: { true: 'Known ({facts.knowsPoster}).', false: 'Not known ({facts.posterName}, {threat}).' } },
+    };
+    const result = safeParsePlaybook({ ...defaultPlaybook, guards });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['unknown_placeholder', 'guards.isPosterKnown.reason.false'],
+      ['unknown_placeholder', 'guards.isPosterKnown.reason.false'],
+    ]);
+    expect(result.error.issues[0]!.message).toMatch(/^Unknown placeholder "\{facts\.posterName\}"; expected one of .*"\{facts\.venue\}"/);
+  });
+
+  it('falls back to the description for a guard without reason, and to its name in words for one given in code only', async () => {
+    const { defaultPlaybook } = await import('crisis-playbook');
+    const { compilePlaybook, extendPlaybook } = await import('crisis-playbook/authoring');
+    const playbook = extendPlaybook(defaultPlaybook)
+      .addGuards({ isLoud: { description: 'The thread is loud.', condition: { path: 'supporters', atLeast: 3 } } })
+      .setAdvice('gatheringInfo', [{ title: 'Check the noise', detail: 'Count the posts.', priority: 50, because: ['isLoud', 'isVip'] }])
+      .build({ guards: ['isVip'] });
+    const machine = compilePlaybook(playbook, { guards: { isVip: () => true } });
+    const incident = createIncident(machine).start();
+    const item = recommend(incident.getSnapshot()).find((candidate) => candidate.title === 'Check the noise')!;
+    expect(item.because.slice(1).map((reason) => [reason.guard, reason.result, reason.text])).toEqual([
+      ['isLoud', false, 'Not so: the thread is loud.'],
+      ['isVip', true, 'is vip: yes'],
+    ]);
+    for (let count = 0; count < 3; count++) incident.send({ type: 'community.supported' } as never);
+    const loud = recommend(incident.getSnapshot()).find((candidate) => candidate.title === 'Check the noise')!;
+    expect(loud.because[1]).toMatchObject({ guard: 'isLoud', result: true, text: 'The thread is loud.', facts: { supporters: 3 } });
+    incident.stop();
   });
 });

@@ -74,6 +74,13 @@ describe('the reference case', () => {
   it('advises on every step, the threats and the supporters while the incident is open', () => {
     const actor = startIncident(referenceCase.slice(0, -1));
     const titles = recommend(actor.getSnapshot()).map((r) => r.title);
-    expect(titles).toEqual(['Call and listen', 'Brief staff and document everything', 'Let your supporters speak']);
+    // The visit and the police report each get their own advice, after the call and before the supporters.
+    expect(titles).toEqual([
+      'Call and listen',
+      'Brief the front desk and plan for a visit',
+      'Keep to the facts for a police report',
+      'Brief staff and document everything',
+      'Let your supporters speak',
+    ]);
   });
 });

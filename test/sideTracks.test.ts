@@ -60,10 +60,16 @@ describe('the safety track', () => {
     expect(first!.because).toContainEqual(
       expect.objectContaining({ kind: 'guard', guard: 'hasViolenceThreat', result: true, facts: { threats: ['visit', 'violence'] } }),
     );
+    // Each kind of threat adds its own advice; the general briefing comes once.
     expect(rest.map((r) => r.title)).toEqual([
       'Message the person privately, then wait for the reply',
+      'Brief the front desk and plan for a visit',
       'Brief staff and document everything',
       'Let your supporters speak',
+    ]);
+    expect(first!.because.map((reason) => reason.text)).toEqual([
+      'Threats were made; each one is recorded and raises the severity.',
+      'Someone threatened violence.',
     ]);
   });
 
@@ -75,8 +81,37 @@ describe('the safety track', () => {
     expect(actor.getSnapshot().hasTag('severity-raised')).toBe(true);
     const brief = recommend(actor.getSnapshot()).find((r) => r.title === 'Brief staff and document everything')!;
     expect(brief.because.map((b) => b.text)).toEqual([
-      'The safety track is "threatened" (Threatened)',
-      'hasThreats is true (threats = ["police-report"])',
+      'Threats were made; each one is recorded and raises the severity.',
+      'Threats recorded so far: police report.',
     ]);
+    expect(brief.because[1]).toMatchObject({ kind: 'guard', guard: 'hasThreats', result: true, facts: { threats: ['police-report'] } });
+    expect(titles).toContain('Keep to the facts for a police report');
+    expect(titles).not.toContain('Brief the front desk and plan for a visit');
+  });
+
+  it('gives each kind of threat its own advice, and several threats combine without repeating', () => {
+    const kinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
+    const titleOf = {
+      visit: 'Brief the front desk and plan for a visit',
+      'police-report': 'Keep to the facts for a police report',
+      'legal-action': 'Prepare for legal action',
+      violence: 'Contact the authorities now',
+      other: 'Take the threat seriously, without escalating',
+    };
+    for (const kind of kinds) {
+      const titles = recommend(startIncident([{ type: 'threat.reported', kind }]).getSnapshot()).map((r) => r.title);
+      // Its own advice and the general briefing, and no other kind's advice.
+      expect(titles, kind).toContain(titleOf[kind]);
+      expect(titles, kind).toContain('Brief staff and document everything');
+      for (const other of kinds) if (other !== kind) expect(titles, `${kind} without ${other}`).not.toContain(titleOf[other]);
+    }
+    const all = recommend(startIncident([...kinds, 'visit' as const].map((kind) => ({ type: 'threat.reported' as const, kind }))).getSnapshot());
+    const titles = all.map((r) => r.title);
+    expect(new Set(titles).size).toBe(titles.length);
+    expect(titles.slice(0, 1)).toEqual(['Contact the authorities now']);
+    for (const kind of kinds) expect(titles).toContain(titleOf[kind]);
+    // No two pieces of advice say the same thing.
+    const details = all.map((r) => r.detail);
+    expect(new Set(details).size).toBe(details.length);
   });
 });

@@ -85,7 +85,11 @@ function view(id: string, { incident, version }: VersionedIncident) {
     rung: currentRung(snapshot),
     tracks: currentTracks(snapshot),
     deadlines: context.deadlines.map(({ window, due }) => ({ window, due })),
-    next: recommend(snapshot).map((item) => ({ title: item.title, because: item.because.map((reason) => reason.text) })),
+    next: recommend(snapshot).map((item) => ({
+      title: item.title,
+      because: item.because.map((reason) => reason.text),
+      then: item.next.map((step) => `If ${step.if}, then ${step.then}`),
+    })),
   };
 }
 

@@ -1,49 +1,30 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { IncidentContext } from '../compile/context.js';
 import type { StateMeta } from '../compile/types.js';
-import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
 import { placeOf } from '../compile/layout.js';
-import { conditionGuardNames, conditionPaths, evaluateCondition, readPath } from '../definition/conditions.js';
-import type { AdviceSpec, Condition, GuardSpec } from '../definition/types.js';
+import { compiledPlaybookOf } from '../compile/registry.js';
+import { conditionGuardNames } from '../definition/conditions.js';
+import type { AdviceSpec } from '../definition/types.js';
+import { nextSteps, type NextStep } from './nextSteps.js';
+import { guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
+
+export type { Reason } from './reasons.js';
+export type { NextStep } from './nextSteps.js';
 
 /**
- * One reason behind a recommendation: where the incident stands, or the result of a named
- * guard together with the facts it looked at.
- *
- * @example
- * ```ts
- * import type { Reason } from 'crisis-playbook';
- *
- * const reason: Reason = {
- *   kind: 'guard',
- *   guard: 'hasInsiderInVenue',
- *   result: true,
- *   facts: { insiderInVenue: true },
- *   text: 'hasInsiderInVenue is true (insiderInVenue = true)',
- * };
- * ```
- *
- * @category Advice
- */
-export interface Reason {
-  readonly kind: 'rung' | 'track' | 'guard';
-  /** A sentence a UI can show as it is. */
-  readonly text: string;
-  readonly guard?: string;
-  readonly result?: boolean;
-  /** The facts the guard looked at (`undefined` when not known yet). */
-  readonly facts?: Readonly<Record<string, unknown>>;
-}
-
-/**
- * One next action for the responder.
+ * One next action for the responder, with the reasons for it written for people, and for
+ * advice on the ladder, the "if …, then …" lines of what comes next.
  *
  * @example
  * ```ts
  * import type { Recommendation } from 'crisis-playbook';
  *
  * function show(r: Recommendation) {
- *   return `${r.title}: ${r.detail} (because ${r.because.map((b) => b.text).join('; ')})`;
+ *   return [
+ *     `${r.title}: ${r.detail}`,
+ *     ...r.because.map((reason) => `  why: ${reason.text}`),
+ *     ...r.next.map((step) => `  if ${step.if}, then ${step.then}`),
+ *   ].join('\n');
  * }
  * ```
  *
@@ -56,114 +37,83 @@ export interface Recommendation {
   readonly priority: number;
   /** Where the advice comes from: a rung of the ladder (`track` is `null`), or a side track's state. */
   readonly source: { readonly track: string | null; readonly state: string };
+  /**
+   * Why this advice, now: where the incident stands and how it got there, then the answers of
+   * the guards behind the advice. Each has a sentence (`text`) and its structured form.
+   */
   readonly because: readonly Reason[];
-}
-
-type PlaybookMeta = NonNullable<StateMeta['playbook']>;
-
-function describeValue(value: unknown): string {
-  return value === undefined ? 'unknown' : JSON.stringify(value);
+  /**
+   * For advice on the ladder: where it goes from this rung, and on what ("if the reply window
+   * runs out, then go through a colleague"). Empty for side tracks and final rungs.
+   */
+  readonly next: readonly NextStep[];
 }
 
 /**
- * The responder's next actions in priority order, across the ladder and the side tracks, each
- * with a title, a detail and `because`: the rung, the tracks and the results of the named
- * guards (with the facts they read) that led to it. A threat of violence puts "contact the
- * authorities" first; supporters speaking up adds "let them, thank them privately".
+ * Everything the responder should do now, in priority order, across the ladder and the side
+ * tracks: each with a title, a detail, the reasons for it (`because`, written for people, with
+ * the guards and facts behind them) and, on the ladder, what comes next (`next`). A threat of
+ * violence puts "contact the authorities" first; each kind of threat adds its own advice;
+ * supporters speaking up adds "let them, thank them privately".
  *
  * Guards are evaluated with the machine's own implementations, so overrides given through
  * `machine.provide({ guards })` are reflected.
  *
  * @example
  * ```ts
- * import { createActor } from 'xstate';
- * import { crisisMachine, recommend } from 'crisis-playbook';
+ * import { createIncident, crisisMachine, recommend } from 'crisis-playbook';
  *
- * const actor = createActor(crisisMachine).start();
- * actor.send({ type: 'threat.reported', kind: 'violence' });
- * const [first] = recommend(actor.getSnapshot());
+ * const incident = createIncident(crisisMachine).start();
+ * incident.send({ type: 'threat.reported', kind: 'violence' });
+ * const [first] = recommend(incident.getSnapshot());
  * console.log(first?.title); // 'Contact the authorities now'
+ * console.log(first?.because.map((reason) => reason.text));
  * ```
  *
  * @category Advice
  */
 export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
   const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;
-  if (playbook === undefined) {
+  const compiled = compiledPlaybookOf(snapshot.machine);
+  if (playbook === undefined || compiled === undefined) {
     throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
   }
   const context = snapshot.context as IncidentContext;
-  const implementations = snapshot.machine.implementations.guards as Record<string, unknown>;
-  const args: GuardArgs = { context, event: { type: 'crisis.recommend' } };
-  // Guards are looked up by name in the machine, as XState does: `provide` reaches advice too.
-  const check = (name: string): boolean => checkGuard(name, args, implementations);
-  const explain = (name: string): Reason => {
-    const result = check(name);
-    const facts = explainFacts(name, playbook, context);
-    const shown = Object.entries(facts).map(([key, value]) => `${key} = ${describeValue(value)}`);
-    return {
-      kind: 'guard',
-      guard: name,
-      result,
-      facts,
-      text: `${name} is ${result}${shown.length > 0 ? ` (${shown.join(', ')})` : ''}`,
-    };
+  const provided = snapshot.machine.implementations.delays as Record<string, unknown>;
+  const scope: ReasonScope = {
+    definition: compiled.definition,
+    context,
+    // Guards are looked up by name in the machine, as XState does: `provide` reaches advice too.
+    guards: snapshot.machine.implementations.guards as Record<string, unknown>,
+    windowLength: (window) => {
+      const delay = provided[window];
+      if (typeof delay === 'number') return delay;
+      return context.windows[window] ?? compiled.defaultWindows[window];
+    },
   };
-  const holds = (condition: Condition): boolean => evaluateCondition(condition, scopeOf(args), (name) => check(name));
 
   const recommendations: Recommendation[] = [];
   const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
   for (const [nodeId, meta] of Object.entries(metas)) {
-    if (!meta?.advice) continue;
+    if (!meta?.advice || meta.advice.length === 0) continue;
     const place = placeOf(snapshot.machine.getStateNodeById(nodeId));
     if (place === undefined) continue;
     const { track, state } = place;
-    const where = whereReason(track, state, meta, context, playbook);
+    const where = track === null ? rungReasons(scope, state) : [trackReason(compiled.definition, track, state)];
+    let next: NextStep[] | undefined;
     for (const advice of meta.advice as readonly AdviceSpec[]) {
-      if (advice.when !== undefined && !holds(advice.when)) continue;
+      if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
       const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
+      next ??= track === null ? nextSteps(scope, state) : [];
       recommendations.push({
         title: advice.title,
         detail: advice.detail,
         priority: advice.priority,
         source: { track, state },
-        because: [where, ...guards.map(explain)],
+        because: [...where, ...guards.filter((name) => !where.some((reason) => reason.guard === name)).map((name) => guardReason(scope, name))],
+        next,
       });
     }
   }
   return recommendations.sort((a, b) => a.priority - b.priority);
-}
-
-function whereReason(
-  track: string | null,
-  state: string,
-  meta: StateMeta,
-  context: IncidentContext,
-  playbook: PlaybookMeta,
-): Reason {
-  if (track !== null) {
-    return { kind: 'track', text: `The ${track} track is "${state}" (${meta.title ?? state})` };
-  }
-  const arrival = [...context.timeline].reverse().find((entry) => entry.to === state && entry.from !== state);
-  const how =
-    arrival === undefined
-      ? state === playbook.initial
-        ? 'where every incident starts'
-        : 'reached directly'
-      : arrival.window !== undefined
-        ? `reached when ${arrival.window} ran out at ${arrival.at}`
-        : `reached from ${arrival.from} on ${arrival.type} at ${arrival.occurredAt ?? arrival.at}`;
-  return { kind: 'rung', text: `The incident is at ${state} (${meta.title ?? state}), ${how}` };
-}
-
-function explainFacts(name: string, playbook: PlaybookMeta, context: IncidentContext): Record<string, unknown> {
-  const guard: GuardSpec | undefined = Object.hasOwn(playbook.guards, name) ? playbook.guards[name] : undefined;
-  if (guard === undefined) return {};
-  const scope = scopeOf({ context, event: { type: 'crisis.recommend' } });
-  const facts: Record<string, unknown> = {};
-  for (const path of conditionPaths(guard.condition, playbook.guards)) {
-    if (path.startsWith('facts.')) facts[path.slice('facts.'.length)] = readPath(scope, path);
-    if (path === 'threats' || path === 'supporters') facts[path] = scope[path];
-  }
-  return facts;
 }

@@ -50,6 +50,9 @@ export function printStatus(status: Status, out: Writer, limit = 3): void {
   if (status.output) out.line(`${style.bold('Outcome:')} ${JSON.stringify(status.output)}`);
   status.recommendations.slice(0, limit).forEach((r, index) => {
     out.line(`${style.bold(`${index + 1}.`)} ${r.title}: ${r.detail}`);
-    for (const reason of r.because) out.line(`   ${style.dim(`because ${reason.text}`)}`);
+    for (const reason of r.because) out.line(`   ${style.dim(`why: ${reason.text}`)}`);
+    for (const step of r.next) out.line(`   ${style.dim(`if ${step.if}, then ${step.then}`)}`);
   });
+  const more = status.recommendations.length - limit;
+  if (more > 0) out.line(style.dim(`… and ${more} more (crisis-playbook status --json lists them all)`));
 }

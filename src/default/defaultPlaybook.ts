@@ -29,7 +29,7 @@ export const defaultPlaybook = definePlaybook({
       description: 'Record what is known about the incident.',
       payload: { facts: { type: 'facts' } },
     },
-    'assessment.complete': { description: 'Done gathering information; route to the next rung.' },
+    'assessment.complete': { description: 'The facts are gathered and the assessment is complete.' },
     'access.requested': { description: 'Asked to join the group where the posts are.' },
     'access.granted': { description: 'The request to join the group was accepted.' },
     'access.denied': { description: 'The request to join the group was refused.' },
@@ -72,6 +72,11 @@ export const defaultPlaybook = definePlaybook({
     isPosterKnown: {
       description: 'The responder knows the upset person.',
       condition: { path: 'facts.knowsPoster', equals: true },
+      reason: {
+        true: 'You know the person who posted, so the quickest way is to call them.',
+        false: 'You do not know the person who posted, so you will have to reach them another way.',
+        unknown: 'You have not recorded yet whether you know the person who posted.',
+      },
     },
     arePostsOutOfSight: {
       description:
@@ -84,26 +89,63 @@ export const defaultPlaybook = definePlaybook({
           { path: 'facts.connectedToPoster', equals: false },
         ],
       },
+      reason: {
+        true: 'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
+        false: 'You can read the posts or know what they say (where they are: {facts.venue}), so there is no need to ask for access.',
+        unknown: 'You have not recorded yet where the posts are and whether you can see them.',
+      },
     },
     hasInsiderInVenue: {
       description: 'Someone else in the organisation is a member of the group.',
       condition: { path: 'facts.insiderInVenue', equals: true },
+      reason: {
+        true: 'A colleague is a member of the group where the posts are: they can pass the word if the person does not answer you.',
+        false: 'No one else in the organisation is in the group where the posts are.',
+        unknown: 'You have not recorded yet whether a colleague is in the group where the posts are.',
+      },
     },
     isAgreementReached: {
       description: 'The call ended in an agreement.',
       condition: { path: 'event.agreement', equals: true },
+      reason: { true: 'The call ended in an agreement.', false: 'The call ended without an agreement.' },
     },
     hasThreats: {
       description: 'At least one threat was made.',
       condition: { path: 'threats', atLeast: 1 },
+      reason: { true: 'Threats recorded so far: {threats}.', false: 'No threats have been made.' },
     },
     hasSupporters: {
       description: 'Supporters spoke up for the organisation at least once.',
       condition: { path: 'supporters', atLeast: 1 },
+      reason: {
+        true: 'Supporters have spoken up for the organisation ({supporters} so far).',
+        false: 'No one has spoken up for the organisation yet.',
+      },
     },
     hasViolenceThreat: {
       description: 'A threat of violence was made.',
       condition: { path: 'threats', includes: 'violence' },
+      reason: { true: 'Someone threatened violence.', false: 'No one has threatened violence.' },
+    },
+    hasVisitThreat: {
+      description: 'Someone threatened to come to the premises.',
+      condition: { path: 'threats', includes: 'visit' },
+      reason: { true: 'Someone threatened to come to the premises.', false: 'No one has threatened to come by.' },
+    },
+    hasPoliceReportThreat: {
+      description: 'Someone threatened to file a police report.',
+      condition: { path: 'threats', includes: 'police-report' },
+      reason: { true: 'Someone threatened to file a police report.', false: 'No one has threatened a police report.' },
+    },
+    hasLegalThreat: {
+      description: 'Someone threatened legal action.',
+      condition: { path: 'threats', includes: 'legal-action' },
+      reason: { true: 'Someone threatened legal action.', false: 'No one has threatened legal action.' },
+    },
+    hasOtherThreat: {
+      description: 'A threat of another kind was made.',
+      condition: { path: 'threats', includes: 'other' },
+      reason: { true: 'A threat of another kind was made.', false: 'No threat of another kind was made.' },
     },
   },
   windows: {
@@ -226,7 +268,6 @@ export const defaultPlaybook = definePlaybook({
             detail:
               'Acknowledge that they are upset, ask them to get in touch, and give a phone number they can call. Keep it short and human; do not argue. No reply within the reply window counts as ignored.',
             priority: 20,
-            because: ['hasInsiderInVenue'],
           },
         ],
         on: [
@@ -432,7 +473,7 @@ export const defaultPlaybook = definePlaybook({
         {
           id: 'threatened',
           title: 'Threatened',
-          description: 'Threats were made: severity is raised and every threat is recorded.',
+          description: 'Threats were made; each one is recorded and raises the severity.',
           tags: ['threatened', 'severity-raised'],
           advice: [
             {
@@ -442,6 +483,38 @@ export const defaultPlaybook = definePlaybook({
               priority: 0,
               when: 'hasViolenceThreat',
               because: ['hasViolenceThreat'],
+            },
+            {
+              title: 'Brief the front desk and plan for a visit',
+              detail:
+                'Tell the people at the entrance who might come and what was said. Agree who greets them, where a calm conversation can happen away from other people, and when to call the police. Do not confront; offer to talk.',
+              priority: 22,
+              when: 'hasVisitThreat',
+              because: ['hasVisitThreat'],
+            },
+            {
+              title: 'Prepare for legal action',
+              detail:
+                'Pass everything to your legal adviser before anything else is said. Pause public replies on the matter until they have reviewed it; keep talking privately only about putting things right.',
+              priority: 23,
+              when: 'hasLegalThreat',
+              because: ['hasLegalThreat'],
+            },
+            {
+              title: 'Keep to the facts for a police report',
+              detail:
+                'A report is theirs to make. Keep your own account factual and dated, keep the records a report would ask for, and tell your legal adviser. Do not mention the report in public.',
+              priority: 24,
+              when: 'hasPoliceReportThreat',
+              because: ['hasPoliceReportThreat'],
+            },
+            {
+              title: 'Take the threat seriously, without escalating',
+              detail:
+                'Ask a colleague to read the threat with you and decide whether anyone needs to be warned. Answer calmly, if at all, and do not threaten back.',
+              priority: 26,
+              when: 'hasOtherThreat',
+              because: ['hasOtherThreat'],
             },
             {
               title: 'Brief staff and document everything',

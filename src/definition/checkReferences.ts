@@ -1,4 +1,5 @@
 import { builtinActionNames } from './builtins.js';
+import { checkTexts } from './checkTexts.js';
 import { conditionGuardNames } from './conditions.js';
 import { toMilliseconds } from './durations.js';
 import { ladderEdges, reachable, trackEdges } from './graph.js';
@@ -193,6 +194,7 @@ function checkLadderGraph(definition: PlaybookDefinition, finalIds: ReadonlySet<
       issues.push({ code: 'trap', path: ['ladder', 'rungs', index], message: `No final rung can be reached from rung ${quote(rung.id)}` });
     }
   });
+  issues.push(...checkTexts(definition));
   return issues;
 }
 

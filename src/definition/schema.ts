@@ -153,7 +153,14 @@ export const playbookDefinitionSchema = z.strictObject({
     description: text(500).optional(),
     payload: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/).max(40), payloadField).optional(),
   })),
-  guards: z.record(id, z.strictObject({ description: text(500), condition: conditionSchema })),
+  guards: z.record(
+    id,
+    z.strictObject({
+      description: text(500),
+      condition: conditionSchema,
+      reason: z.strictObject({ true: text(500), false: text(500), unknown: text(500).optional() }).optional(),
+    }),
+  ),
   windows: z.record(id, z.strictObject({ description: text(500), duration })),
   ladder: z.strictObject({
     initial: id,

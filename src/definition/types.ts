@@ -47,7 +47,36 @@ export type Condition =
   | { readonly path: string; readonly atLeast: number };
 
 /**
- * A named guard: a yes/no question about the incident, written as a {@link Condition}.
+ * The sentences a responder reads for a guard's answer, one per answer. Each may hold
+ * `{path}` placeholders that read the incident as conditions do (`{facts.venue}`,
+ * `{threats}`, `{supporters}`), filled in words: `yes`/`no`, `private group` for
+ * `private-group`, lists as "a visit and a police report", `unknown` when not known.
+ *
+ * @example
+ * ```ts
+ * import type { GuardReasonSpec } from 'crisis-playbook';
+ *
+ * const reason: GuardReasonSpec = {
+ *   true: 'The posts are public ({facts.venue}), so you can read them.',
+ *   false: 'The posts are not public, so you cannot read them yet.',
+ *   unknown: 'You have not recorded yet where the posts are.',
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface GuardReasonSpec {
+  /** Shown when the guard holds. */
+  readonly true: string;
+  /** Shown when it does not. */
+  readonly false: string;
+  /** Shown instead of `false` while a fact the guard reads is not recorded yet. */
+  readonly unknown?: string;
+}
+
+/**
+ * A named guard: a yes/no question about the incident, written as a {@link Condition}, with
+ * the sentences that explain its answer to a person.
  *
  * @example
  * ```ts
@@ -56,6 +85,7 @@ export type Condition =
  * const isPublic: GuardSpec = {
  *   description: 'The posts are public.',
  *   condition: { path: 'facts.venue', in: ['personal-feed', 'public-group'] },
+ *   reason: { true: 'The posts are public, so you can read them.', false: 'The posts are not public.' },
  * };
  * ```
  *
@@ -64,6 +94,11 @@ export type Condition =
 export interface GuardSpec {
   readonly description: string;
   readonly condition: Condition;
+  /**
+   * What a responder reads for each answer (see {@link GuardReasonSpec}). Without it, advice
+   * shows the `description` when the guard holds and "Not so: …" when it does not.
+   */
+  readonly reason?: GuardReasonSpec;
 }
 
 /**

@@ -116,6 +116,7 @@ export type PlaybookIssueCode =
   | 'unknown_guard'
   | 'unknown_window'
   | 'unknown_action'
+  | 'unknown_placeholder'
   | 'invalid_duration'
   | 'invalid_schema'
   | 'conflicting_payload'

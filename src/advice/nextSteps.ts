@@ -1,0 +1,143 @@
+// "If …, then …": where the ladder goes from a rung, and on what, as a responder reads it.
+import { destinationOf, rungTransitions, rungWindows } from '../definition/graph.js';
+import type { AfterSpec, TransitionSpec } from '../definition/types.js';
+import { conditionReasons, eventInWords, holdsNow, readsEvent, windowInWords, type Reason, type ReasonScope } from './reasons.js';
+import { asClause, listInWords } from './wording.js';
+
+/**
+ * One "if …, then …" line of a rung's advice: what moves the ladder on from here, and where it
+ * goes. `if` names the waiting window that can run out and the events that lead the same way;
+ * `then` is the next rung and what it is for; `because` holds the answers of the guards that
+ * chose that rung, as they stand now.
+ *
+ * @example
+ * ```ts
+ * import type { NextStep } from 'crisis-playbook';
+ *
+ * function show(step: NextStep) {
+ *   return `If ${step.if}, then ${step.then}`;
+ * }
+ * ```
+ *
+ * @category Advice
+ */
+export interface NextStep {
+  /** What would happen: "the reply window of 24 hours runs out, or the private message got no answer". */
+  readonly if: string;
+  /** Where the ladder goes and what to do there: "“Go through a colleague”: ask the colleague …". */
+  readonly then: string;
+  /** The rung it goes to. */
+  readonly target: string;
+  /** The waiting window among the causes, if any. */
+  readonly window?: string;
+  /** The event types among the causes. */
+  readonly events: readonly string[];
+  /** The answers of the guards that chose `target`. */
+  readonly because: readonly Reason[];
+}
+
+interface Cause {
+  readonly text: string;
+  readonly event?: string;
+  readonly window?: string;
+  readonly because: readonly Reason[];
+}
+
+/**
+ * The ways the ladder can leave `rung` by its own transitions and windows (not the ones every
+ * rung shares), grouped by where they lead, in the playbook's order. For each event or window
+ * the option that would be taken now is chosen, as the machine would; an option whose guard
+ * reads the event is listed with its guard's words, since only the event can tell.
+ */
+export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
+  const { definition } = scope;
+  const spec = definition.ladder.rungs.find((candidate) => candidate.id === rung);
+  if (spec === undefined || spec.final) return [];
+  const shared = new Set(definition.ladder.fromEveryRung ?? []);
+  const byTarget = new Map<string, Cause[]>();
+  const add = (target: string, cause: Cause) => {
+    const list = byTarget.get(target) ?? [];
+    list.push(cause);
+    byTarget.set(target, list);
+  };
+
+  const events = new Map<string, TransitionSpec[]>();
+  for (const transition of rungTransitions(definition, spec)) {
+    if (shared.has(transition)) continue;
+    events.set(transition.event, [...(events.get(transition.event) ?? []), transition]);
+  }
+  const windows = new Map<string, AfterSpec[]>();
+  for (const after of rungWindows(spec)) windows.set(after.window, [...(windows.get(after.window) ?? []), after]);
+
+  for (const [window, options] of windows) {
+    for (const chosen of choose(scope, options)) {
+      const target = destinationOf(chosen.option, rung);
+      if (target !== undefined && target !== rung) add(target, { text: `${windowInWords(scope, window)} runs out`, window, because: chosen.because });
+    }
+  }
+  for (const [event, options] of events) {
+    for (const chosen of choose(scope, options)) {
+      const target = destinationOf(chosen.option, rung);
+      // Staying, or starting the rung over (a request sent again), is not a way on.
+      if (target === undefined || target === rung) continue;
+      const text = eventInWords(definition, event);
+      const detail = chosen.eventGuard ? ` (${listInWords(chosen.because.map((reason) => asClause(reason.text)))})` : '';
+      add(target, { text: text + detail, event, because: chosen.eventGuard ? [] : chosen.because });
+    }
+  }
+
+  return [...byTarget].map(([target, causes]) => {
+    const targetSpec = definition.ladder.rungs.find((candidate) => candidate.id === target);
+    const window = causes.find((cause) => cause.window !== undefined)?.window;
+    const because = dedupe(causes.flatMap((cause) => cause.because));
+    return {
+      if: causes.map((cause) => cause.text).join(', or '),
+      then: `“${targetSpec?.title ?? target}”${targetSpec ? `: ${asClause(targetSpec.description)}` : ''}`,
+      target,
+      ...(window !== undefined ? { window } : {}),
+      events: causes.flatMap((cause) => (cause.event === undefined ? [] : [cause.event])),
+      because,
+    };
+  });
+}
+
+interface Chosen<T> {
+  readonly option: T;
+  readonly because: Reason[];
+  /** The option's guard reads the event: the guard's words are part of the cause. */
+  readonly eventGuard: boolean;
+}
+
+/** The option taken now among guarded alternatives; every alternative that depends on the event. */
+function choose<T extends TransitionSpec | AfterSpec>(scope: ReasonScope, options: readonly T[]): Chosen<T>[] {
+  const chosen: Chosen<T>[] = [];
+  const failed: Reason[] = [];
+  for (const option of options) {
+    if (option.guard === undefined) {
+      chosen.push({ option, because: [...failed], eventGuard: failed.length > 0 && chosen.length > 0 });
+      break;
+    }
+    if (readsEvent(scope.definition, option.guard)) {
+      chosen.push({ option, because: conditionReasons(scope, option.guard, true), eventGuard: true });
+      failed.push(...conditionReasons(scope, option.guard, false));
+      continue;
+    }
+    const holds = holdsNow(scope, option.guard);
+    if (holds) {
+      chosen.push({ option, because: [...failed, ...conditionReasons(scope, option.guard, true)], eventGuard: false });
+      break;
+    }
+    failed.push(...conditionReasons(scope, option.guard, false));
+  }
+  return chosen;
+}
+
+function dedupe(reasons: readonly Reason[]): Reason[] {
+  const seen = new Set<string>();
+  return reasons.filter((reason) => {
+    const key = reason.guard ?? reason.text;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

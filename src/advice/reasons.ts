@@ -1,0 +1,180 @@
+// The reasons behind advice, as sentences for people: a guard's answer in the playbook's own
+// words, where the incident stands and how it got there.
+import type { IncidentContext, TimelineEntry } from '../compile/context.js';
+import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
+import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
+import { rungTransitions, rungWindows } from '../definition/graph.js';
+import type { AfterSpec, Condition, GuardSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
+import { asClause, durationInWords, fillText, idToWords } from './wording.js';
+
+/**
+ * One reason behind a recommendation, as a sentence a person can read (`text`), with the
+ * structured form beside it for apps: where the incident stands (`rung`, `track`), or a named
+ * guard's answer (`guard`, `result`) and the facts it read (`facts`).
+ *
+ * @example
+ * ```ts
+ * import type { Reason } from 'crisis-playbook';
+ *
+ * const reason: Reason = {
+ *   kind: 'guard',
+ *   guard: 'hasInsiderInVenue',
+ *   result: true,
+ *   facts: { insiderInVenue: true },
+ *   text: 'A colleague is a member of the group where the posts are.',
+ * };
+ * ```
+ *
+ * @category Advice
+ */
+export interface Reason {
+  readonly kind: 'rung' | 'track' | 'guard';
+  /** A sentence a UI can show as it is, written for the responder. */
+  readonly text: string;
+  /** The guard whose answer this is (`kind: 'guard'`). */
+  readonly guard?: string;
+  readonly result?: boolean;
+  /** The facts the guard read, by path below the incident (`undefined` when not known yet). */
+  readonly facts?: Readonly<Record<string, unknown>>;
+}
+
+/** What reasons are worked out from: the playbook, the incident and the machine's guards. */
+export interface ReasonScope {
+  readonly definition: PlaybookDefinition;
+  readonly context: IncidentContext;
+  readonly guards: Readonly<Record<string, unknown>>;
+  readonly windowLength: (window: string) => number | undefined;
+}
+
+const adviceEvent = { type: 'crisis.recommend' } as const;
+
+function argsOf(scope: ReasonScope): GuardArgs {
+  return { context: scope.context, event: adviceEvent };
+}
+
+/** A named guard's answer now, through the machine's implementations (so `provide` counts). */
+export function checkNamed(scope: ReasonScope, name: string): boolean {
+  return checkGuard(name, argsOf(scope), scope.guards);
+}
+
+/** Whether a condition holds now. */
+export function holdsNow(scope: ReasonScope, condition: Condition): boolean {
+  return evaluateCondition(condition, scopeOf(argsOf(scope)), (name) => checkNamed(scope, name));
+}
+
+/** Whether a condition reads the event (its answer cannot be known outside a transition). */
+export function readsEvent(definition: PlaybookDefinition, condition: Condition): boolean {
+  return conditionPaths(condition, definition.guards).some((path) => path === 'event' || path.startsWith('event.'));
+}
+
+function guardSpec(definition: PlaybookDefinition, name: string): GuardSpec | undefined {
+  return Object.hasOwn(definition.guards, name) ? definition.guards[name] : undefined;
+}
+
+/** The facts a guard reads: `facts.*` by name, and `threats` and `supporters`. */
+function factsRead(definition: PlaybookDefinition, name: string, conditionScope: ConditionScope): Record<string, unknown> {
+  const guard = guardSpec(definition, name);
+  if (guard === undefined) return {};
+  const facts: Record<string, unknown> = {};
+  for (const path of conditionPaths(guard.condition, definition.guards)) {
+    if (path.startsWith('facts.')) facts[path.slice('facts.'.length)] = readPath(conditionScope, path);
+    if (path === 'threats' || path === 'supporters') facts[path] = conditionScope[path];
+  }
+  return facts;
+}
+
+/**
+ * A guard's answer as a reason. `result` is given when it is known otherwise (a guard that read
+ * an event, answered by where the incident went); else it is evaluated now.
+ */
+export function guardReason(scope: ReasonScope, name: string, result: boolean = checkNamed(scope, name)): Reason {
+  const conditionScope = scopeOf(argsOf(scope));
+  const facts = factsRead(scope.definition, name, conditionScope);
+  const spec = guardSpec(scope.definition, name);
+  const unknown = Object.values(facts).some((value) => value === undefined);
+  let text: string;
+  if (spec?.reason) {
+    const form = result ? spec.reason.true : unknown && spec.reason.unknown !== undefined ? spec.reason.unknown : spec.reason.false;
+    text = fillText(form, conditionScope);
+  } else if (spec) {
+    text = result ? spec.description : `Not so: ${asClause(spec.description)}.`;
+  } else {
+    // A guard given in code only: the playbook has no words for it.
+    text = `${idToWords(name)}: ${result ? 'yes' : 'no'}`;
+  }
+  return { kind: 'guard', guard: name, result, facts, text };
+}
+
+/** The reasons for a condition's answer: one per named guard in it (comparisons have no words). */
+export function conditionReasons(scope: ReasonScope, condition: Condition, known?: boolean): Reason[] {
+  const names = [...new Set(conditionGuardNames(condition))];
+  // When the answer is known from the outcome, a condition that is a single guard takes it.
+  return names.map((name) => guardReason(scope, name, known !== undefined && typeof condition === 'string' ? known : undefined));
+}
+
+function rungTitle(definition: PlaybookDefinition, id: string): string {
+  return definition.ladder.rungs.find((rung) => rung.id === id)?.title ?? idToWords(id);
+}
+
+/** "the reply window of 24 hours" (the length this incident uses). */
+export function windowInWords(scope: ReasonScope, window: string): string {
+  const ms = scope.windowLength(window);
+  return `the ${idToWords(window)}${ms === undefined ? '' : ` of ${durationInWords(ms)}`}`;
+}
+
+/** What an event means, as a clause: its description, or its type in words. */
+export function eventInWords(definition: PlaybookDefinition, type: string): string {
+  const spec = Object.hasOwn(definition.events, type) ? definition.events[type] : undefined;
+  return spec?.description ? asClause(spec.description) : idToWords(type);
+}
+
+/**
+ * Where the ladder stands and how it got there (the last entry that moved it here), then the
+ * answers of the guards that chose this rung on that move: the ones that sent it elsewhere
+ * first did not hold, the one on the move did.
+ */
+export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
+  const { definition, context } = scope;
+  const title = rungTitle(definition, rung);
+  let arrival: TimelineEntry | undefined;
+  for (let index = context.timeline.length - 1; index >= 0; index--) {
+    const entry = context.timeline[index]!;
+    if (entry.to === rung && entry.from !== rung) {
+      arrival = entry;
+      break;
+    }
+  }
+  if (arrival === undefined) {
+    const how = rung === definition.ladder.initial ? ', where every incident starts.' : '.';
+    return [{ kind: 'rung', text: `You are at “${title}”${how}` }];
+  }
+  const how = arrival.window !== undefined ? `${windowInWords(scope, arrival.window)} ran out` : eventInWords(definition, arrival.type);
+  return [{ kind: 'rung', text: `You are at “${title}”: ${how}.` }, ...choiceReasons(scope, arrival)];
+}
+
+/** The guards' answers on the move `entry` made, read from the rung it left. */
+function choiceReasons(scope: ReasonScope, entry: TimelineEntry): Reason[] {
+  const { definition } = scope;
+  const from = definition.ladder.rungs.find((rung) => rung.id === entry.from);
+  if (from === undefined) return [];
+  const options: readonly (TransitionSpec | AfterSpec)[] =
+    entry.window !== undefined
+      ? rungWindows(from).filter((after) => after.window === entry.window)
+      : rungTransitions(definition, from).filter((transition) => transition.event === entry.type);
+  const reasons: Reason[] = [];
+  for (const option of options) {
+    if (option.guard === undefined) break;
+    // A guard that read the event is answered by where the incident went.
+    const result = readsEvent(definition, option.guard) ? option.target === entry.to : holdsNow(scope, option.guard);
+    if (result && option.target !== entry.to) return []; // the facts changed since: say nothing rather than something wrong
+    reasons.push(...conditionReasons(scope, option.guard, result));
+    if (result) break;
+  }
+  return reasons;
+}
+
+/** Where a side track stands: what its state means, in the playbook's words. */
+export function trackReason(definition: PlaybookDefinition, track: string, state: string): Reason {
+  const stateSpec = definition.tracks.find((candidate) => candidate.id === track)?.states.find((candidate) => candidate.id === state);
+  return { kind: 'track', text: stateSpec?.description ?? `${idToWords(track)}: ${idToWords(state)}.` };
+}
