@@ -18,7 +18,7 @@ export { currentRung, currentTracks } from './advice/currentRung.js';
 export type { RungIn } from './advice/currentRung.js';
 export { recommend } from './advice/recommend.js';
 export { availableEvents } from './advice/availableEvents.js';
-export type { NextStep, Reason, Recommendation } from './advice/recommend.js';
+export type { Draft, NextStep, Reason, Recommendation, RecommendOptions } from './advice/recommend.js';
 
 // Events: facts and parsing.
 export { incidentFactsSchema, venues } from './definition/facts.js';
@@ -40,9 +40,11 @@ export type {
   AfterSpec,
   Condition,
   ConditionValue,
+  DraftSpec,
   GuardReasonSpec,
   GuardSpec,
   PlaybookDefinition,
+  PlaybookTranslations,
   RungSpec,
   TrackSpec,
   TrackStateSpec,

@@ -1,7 +1,7 @@
 // "If …, then …": where the ladder goes from a rung, and on what, as a responder reads it.
 import { destinationOf, rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, TransitionSpec } from '../definition/types.js';
-import { conditionReasons, eventInWords, holdsNow, readsEvent, windowInWords, type Reason, type ReasonScope } from './reasons.js';
+import { conditionReasons, eventInWords, holdsNow, readsEvent, rungTitle, windowInWords, type Reason, type ReasonScope } from './reasons.js';
 import { asClause, listInWords } from './wording.js';
 
 /**
@@ -72,7 +72,7 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
   for (const [window, options] of windows) {
     for (const chosen of choose(scope, options)) {
       const target = destinationOf(chosen.option, rung);
-      if (target !== undefined && target !== rung) add(target, { text: `${windowInWords(scope, window)} runs out`, window, because: chosen.because });
+      if (target !== undefined && target !== rung) add(target, { text: scope.language.phrases.runsOut(windowInWords(scope, window)), window, because: chosen.because });
     }
   }
   for (const [event, options] of events) {
@@ -80,8 +80,8 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
       const target = destinationOf(chosen.option, rung);
       // Staying, or starting the rung over (a request sent again), is not a way on.
       if (target === undefined || target === rung) continue;
-      const text = eventInWords(definition, event);
-      const detail = chosen.eventGuard ? ` (${listInWords(chosen.because.map((reason) => asClause(reason.text)))})` : '';
+      const text = eventInWords(scope, event);
+      const detail = chosen.eventGuard ? ` (${listInWords(chosen.because.map((reason) => asClause(reason.text)), scope.language)})` : '';
       add(target, { text: text + detail, event, because: chosen.eventGuard ? [] : chosen.because });
     }
   }
@@ -91,8 +91,8 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
     const window = causes.find((cause) => cause.window !== undefined)?.window;
     const because = dedupe(causes.flatMap((cause) => cause.because));
     return {
-      if: causes.map((cause) => cause.text).join(', or '),
-      then: `“${targetSpec?.title ?? target}”${targetSpec ? `: ${asClause(targetSpec.description)}` : ''}`,
+      if: causes.map((cause) => cause.text).join(scope.language.phrases.or),
+      then: scope.language.phrases.target(rungTitle(scope, target), targetSpec ? asClause(scope.language.t(targetSpec.description)) : ''),
       target,
       ...(window !== undefined ? { window } : {}),
       events: causes.flatMap((cause) => (cause.event === undefined ? [] : [cause.event])),

@@ -5,7 +5,7 @@ import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
 import { rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, Condition, GuardSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
-import { asClause, durationInWords, fillText, idToWords } from './wording.js';
+import { asClause, durationInWords, fillText, idToWords, type Language } from './wording.js';
 
 /**
  * One reason behind a recommendation, as a sentence a person can read (`text`), with the
@@ -44,6 +44,7 @@ export interface ReasonScope {
   readonly context: IncidentContext;
   readonly guards: Readonly<Record<string, unknown>>;
   readonly windowLength: (window: string) => number | undefined;
+  readonly language: Language;
 }
 
 const adviceEvent = { type: 'crisis.recommend' } as const;
@@ -92,15 +93,16 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
   const facts = factsRead(scope.definition, name, conditionScope);
   const spec = guardSpec(scope.definition, name);
   const unknown = Object.values(facts).some((value) => value === undefined);
+  const { language } = scope;
   let text: string;
   if (spec?.reason) {
     const form = result ? spec.reason.true : unknown && spec.reason.unknown !== undefined ? spec.reason.unknown : spec.reason.false;
-    text = fillText(form, conditionScope);
+    text = fillText(language.t(form), { incident: conditionScope }, language).text;
   } else if (spec) {
-    text = result ? spec.description : `Not so: ${asClause(spec.description)}.`;
+    text = result ? language.t(spec.description) : language.phrases.notSo(asClause(language.t(spec.description)));
   } else {
     // A guard given in code only: the playbook has no words for it.
-    text = `${idToWords(name)}: ${result ? 'yes' : 'no'}`;
+    text = `${idToWords(name, language)}: ${result ? language.phrases.yes : language.phrases.no}`;
   }
   return { kind: 'guard', guard: name, result, facts, text };
 }
@@ -112,20 +114,24 @@ export function conditionReasons(scope: ReasonScope, condition: Condition, known
   return names.map((name) => guardReason(scope, name, known !== undefined && typeof condition === 'string' ? known : undefined));
 }
 
-function rungTitle(definition: PlaybookDefinition, id: string): string {
-  return definition.ladder.rungs.find((rung) => rung.id === id)?.title ?? idToWords(id);
+/** A rung's title in the language. */
+export function rungTitle(scope: ReasonScope, id: string): string {
+  const title = scope.definition.ladder.rungs.find((rung) => rung.id === id)?.title;
+  return title === undefined ? idToWords(id, scope.language) : scope.language.t(title);
 }
 
 /** "the reply window of 24 hours" (the length this incident uses). */
 export function windowInWords(scope: ReasonScope, window: string): string {
+  const { language } = scope;
   const ms = scope.windowLength(window);
-  return `the ${idToWords(window)}${ms === undefined ? '' : ` of ${durationInWords(ms)}`}`;
+  const name = idToWords(window, language);
+  return ms === undefined ? language.phrases.window(name) : language.phrases.windowOf(name, durationInWords(ms, language));
 }
 
 /** What an event means, as a clause: its description, or its type in words. */
-export function eventInWords(definition: PlaybookDefinition, type: string): string {
-  const spec = Object.hasOwn(definition.events, type) ? definition.events[type] : undefined;
-  return spec?.description ? asClause(spec.description) : idToWords(type);
+export function eventInWords(scope: ReasonScope, type: string): string {
+  const spec = Object.hasOwn(scope.definition.events, type) ? scope.definition.events[type] : undefined;
+  return spec?.description ? asClause(scope.language.t(spec.description)) : idToWords(type, scope.language);
 }
 
 /**
@@ -134,8 +140,8 @@ export function eventInWords(definition: PlaybookDefinition, type: string): stri
  * first did not hold, the one on the move did.
  */
 export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
-  const { definition, context } = scope;
-  const title = rungTitle(definition, rung);
+  const { definition, context, language } = scope;
+  const title = rungTitle(scope, rung);
   let arrival: TimelineEntry | undefined;
   for (let index = context.timeline.length - 1; index >= 0; index--) {
     const entry = context.timeline[index]!;
@@ -145,11 +151,10 @@ export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
     }
   }
   if (arrival === undefined) {
-    const how = rung === definition.ladder.initial ? ', where every incident starts.' : '.';
-    return [{ kind: 'rung', text: `You are at “${title}”${how}` }];
+    return [{ kind: 'rung', text: rung === definition.ladder.initial ? language.phrases.startsHere(title) : language.phrases.standsAt(title) }];
   }
-  const how = arrival.window !== undefined ? `${windowInWords(scope, arrival.window)} ran out` : eventInWords(definition, arrival.type);
-  return [{ kind: 'rung', text: `You are at “${title}”: ${how}.` }, ...choiceReasons(scope, arrival)];
+  const how = arrival.window !== undefined ? language.phrases.ranOut(windowInWords(scope, arrival.window)) : eventInWords(scope, arrival.type);
+  return [{ kind: 'rung', text: language.phrases.arrived(title, how) }, ...choiceReasons(scope, arrival)];
 }
 
 /** The guards' answers on the move `entry` made, read from the rung it left. */
@@ -174,7 +179,8 @@ function choiceReasons(scope: ReasonScope, entry: TimelineEntry): Reason[] {
 }
 
 /** Where a side track stands: what its state means, in the playbook's words. */
-export function trackReason(definition: PlaybookDefinition, track: string, state: string): Reason {
+export function trackReason(scope: ReasonScope, track: string, state: string): Reason {
+  const { definition, language } = scope;
   const stateSpec = definition.tracks.find((candidate) => candidate.id === track)?.states.find((candidate) => candidate.id === state);
-  return { kind: 'track', text: stateSpec?.description ?? `${idToWords(track)}: ${idToWords(state)}.` };
+  return { kind: 'track', text: stateSpec ? language.t(stateSpec.description) : `${idToWords(track, language)}: ${idToWords(state, language)}.` };
 }

@@ -7,6 +7,8 @@ import { conditionGuardNames } from '../definition/conditions.js';
 import type { AdviceSpec } from '../definition/types.js';
 import { nextSteps, type NextStep } from './nextSteps.js';
 import { guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
+import { fillText, languageOf } from './wording.js';
+import { scopeOf } from '../compile/guards.js';
 
 export type { Reason } from './reasons.js';
 export type { NextStep } from './nextSteps.js';
@@ -47,6 +49,69 @@ export interface Recommendation {
    * runs out, then go through a colleague"). Empty for side tracks and final rungs.
    */
   readonly next: readonly NextStep[];
+  /** Messages to send, filled in and ready to copy (see {@link Draft}). */
+  readonly drafts: readonly Draft[];
+}
+
+/**
+ * A message ready to copy: a playbook draft with its placeholders filled from the incident and
+ * the values the app gave. `missing` lists the placeholders that had no value (their fallback,
+ * or a `[slot]` for the responder to fill, stands in the text).
+ *
+ * @example
+ * ```ts
+ * import type { Draft } from 'crisis-playbook';
+ *
+ * function copyable(draft: Draft) {
+ *   return draft.missing.length === 0 ? draft.text : `${draft.text}\n(check: ${draft.missing.join(', ')})`;
+ * }
+ * ```
+ *
+ * @category Advice
+ */
+export interface Draft {
+  readonly title: string;
+  readonly text: string;
+  readonly missing: readonly string[];
+}
+
+/**
+ * How {@link recommend} writes: the language, the values drafts are filled with, and whether
+ * personal data the incident recorded may go into them.
+ *
+ * @example
+ * ```ts
+ * import type { RecommendOptions } from 'crisis-playbook';
+ *
+ * const options: RecommendOptions = {
+ *   locale: 'fr',
+ *   values: { organisation: 'La Boutique du coin', phone: '01 23 45 67 89', responder: 'Ana' },
+ * };
+ * ```
+ *
+ * @category Advice
+ */
+export interface RecommendOptions {
+  /**
+   * The language (`'en'`, `'fr'`, or any locale the playbook's `translations` hold). The
+   * library writes its own phrases in English and French; other locales get the playbook's
+   * translations with English phrases around them.
+   *
+   * @defaultValue `'en'` (the playbook's own texts)
+   */
+  readonly locale?: string;
+  /** A translation of the playbook's texts to use instead of `translations[locale]` (English text → translated text). */
+  readonly translations?: Readonly<Record<string, string>>;
+  /** What drafts read as `{values.<name>}`: `organisation`, `phone`, `person`, `responder`, or any name a playbook uses. */
+  readonly values?: Readonly<Record<string, string | number | undefined>>;
+  /**
+   * Fill drafts with what the incident recorded from fields marked personal (the phone number
+   * the person gave, the colleague's name). Off by default: such placeholders are left as
+   * missing.
+   *
+   * @defaultValue false
+   */
+  readonly includePersonal?: boolean;
 }
 
 /**
@@ -72,7 +137,7 @@ export interface Recommendation {
  *
  * @category Advice
  */
-export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
+export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOptions = {}): Recommendation[] {
   const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;
   const compiled = compiledPlaybookOf(snapshot.machine);
   if (playbook === undefined || compiled === undefined) {
@@ -90,6 +155,14 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
       if (typeof delay === 'number') return delay;
       return context.windows[window] ?? compiled.defaultWindows[window];
     },
+    language: languageOf(options.locale, options.translations ?? (options.locale === undefined ? undefined : compiled.definition.translations?.[options.locale])),
+  };
+  const { language } = scope;
+  const textScope = {
+    incident: scopeOf({ context, event: { type: 'crisis.recommend' } }),
+    context: context as unknown as Record<string, unknown>,
+    ...(options.values ? { values: options.values } : {}),
+    ...(options.includePersonal ? { includePersonal: true } : {}),
   };
 
   const recommendations: Recommendation[] = [];
@@ -99,19 +172,26 @@ export function recommend(snapshot: AnyMachineSnapshot): Recommendation[] {
     const place = placeOf(snapshot.machine.getStateNodeById(nodeId));
     if (place === undefined) continue;
     const { track, state } = place;
-    const where = track === null ? rungReasons(scope, state) : [trackReason(compiled.definition, track, state)];
+    const where = track === null ? rungReasons(scope, state) : [trackReason(scope, track, state)];
     let next: NextStep[] | undefined;
     for (const advice of meta.advice as readonly AdviceSpec[]) {
       if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
       const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
       next ??= track === null ? nextSteps(scope, state) : [];
+      const drafts: Draft[] = [];
+      for (const draft of advice.drafts ?? []) {
+        if (draft.when !== undefined && !holdsNow(scope, draft.when)) continue;
+        const filled = fillText(language.t(draft.text), textScope, language, true);
+        drafts.push({ title: language.t(draft.title), text: filled.text, missing: filled.missing });
+      }
       recommendations.push({
-        title: advice.title,
-        detail: advice.detail,
+        title: language.t(advice.title),
+        detail: language.t(advice.detail),
         priority: advice.priority,
         source: { track, state },
         because: [...where, ...guards.filter((name) => !where.some((reason) => reason.guard === name)).map((name) => guardReason(scope, name))],
         next,
+        drafts,
       });
     }
   }

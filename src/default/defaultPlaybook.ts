@@ -192,6 +192,13 @@ export const defaultPlaybook = definePlaybook({
             detail:
               'Learn the facts first: did you see the posts, do you know the person, are you connected, where were they posted, and is anyone in the organisation in that group?',
             priority: 20,
+            drafts: [
+              {
+                title: 'Holding line, if you must answer in public',
+                text: 'Thank you for telling us. We take this seriously and want to understand what happened. Please send us a private message or call {values.phone|us}, so that we can talk it through directly. — {values.organisation|The team}',
+                when: { path: 'facts.venue', in: ['personal-feed', 'public-group'] },
+              },
+            ],
           },
           {
             title: 'Complete the assessment',
@@ -268,6 +275,12 @@ export const defaultPlaybook = definePlaybook({
             detail:
               'Acknowledge that they are upset, ask them to get in touch, and give a phone number they can call. Keep it short and human; do not argue. No reply within the reply window counts as ignored.',
             priority: 20,
+            drafts: [
+              {
+                title: 'Private message',
+                text: 'Hello {values.person|there}, this is {values.responder|[your name]} from {values.organisation|[organisation]}. I have seen that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on {values.phone|[phone number]}, or reply with a number and a good time to call you? Thank you.',
+              },
+            ],
           },
         ],
         on: [
@@ -313,6 +326,12 @@ export const defaultPlaybook = definePlaybook({
             detail:
               'They should not argue in the thread: only suggest, privately or briefly, that the person contact the organisation directly.',
             priority: 20,
+            drafts: [
+              {
+                title: 'Note for your colleague to pass on',
+                text: 'Hi {intermediary|[colleague]}, could you help us? {values.person|The person} who posted about us in the group has not answered our message. Could you suggest to them, privately or in one short comment, that they contact us directly on {values.phone|[phone number]}, so that we can talk it through? Please do not argue or defend us in the thread: just pass the word. Thank you.',
+              },
+            ],
             because: ['hasInsiderInVenue'],
           },
         ],
@@ -345,6 +364,12 @@ export const defaultPlaybook = definePlaybook({
             detail:
               'Let them tell their story before explaining yours. Where the organisation got it wrong, apologise plainly; aim for an agreement you can both keep.',
             priority: 20,
+            drafts: [
+              {
+                title: 'Talking points for the call',
+                text: '1. Thank them for calling and say who you are.\n2. Ask what happened, and listen to the end without interrupting.\n3. Say back what you heard, so they know you understood.\n4. Where the organisation got it wrong, apologise plainly, without a "but".\n5. Give your side briefly, only once they feel heard.\n6. Agree on what happens next, who does it and by when.\n7. Give them a direct number for later: {values.phone|[phone number]}.',
+              },
+            ],
           },
         ],
         on: [
@@ -388,6 +413,12 @@ export const defaultPlaybook = definePlaybook({
             title: 'Keep your word',
             detail: 'Do what was agreed, and thank the people who helped.',
             priority: 20,
+            drafts: [
+              {
+                title: 'Follow-up after the agreement',
+                text: 'Hello {values.person|there}, thank you again for talking it through with me. As agreed, [what was agreed, who does it, and by when]. If anything comes up, you can reach me directly on {values.phone|[phone number]}. — {values.responder|[your name]}, {values.organisation|[organisation]}',
+              },
+            ],
           },
         ],
       },

@@ -5,7 +5,7 @@ import { toMilliseconds } from './durations.js';
 import { ladderEdges, reachable, trackEdges } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
-import type { Condition, PlaybookDefinition, TransitionSpec } from './types.js';
+import type { AdviceSpec, Condition, PlaybookDefinition, TransitionSpec } from './types.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, limitMessages } from '../limits.js';
@@ -60,9 +60,12 @@ export function checkReferences(definition: PlaybookDefinition, options: ParsePl
     if (transition.guard !== undefined) checkCondition(transition.guard, [...path, 'guard']);
     checkActions(transition.actions, [...path, 'actions']);
   };
-  const checkAdvice = (advice: readonly { when?: Condition; because?: readonly string[] }[], path: Path) => {
+  const checkAdvice = (advice: readonly AdviceSpec[], path: Path) => {
     advice.forEach((item, index) => {
       if (item.when !== undefined) checkCondition(item.when, [...path, index, 'when']);
+      item.drafts?.forEach((draft, at) => {
+        if (draft.when !== undefined) checkCondition(draft.when, [...path, index, 'drafts', at, 'when']);
+      });
       item.because?.forEach((name, at) => {
         if (!guardNames.has(name)) {
           add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);

@@ -25,6 +25,8 @@ type Position =
   | 'rung'
   | 'adviceList'
   | 'advice'
+  | 'drafts'
+  | 'draft'
   | 'tracks'
   | 'track'
   | 'condition'
@@ -46,7 +48,9 @@ const grammar: Partial<Record<Position, Position | Partial<Record<string, Positi
   rungs: 'rung',
   rung: { on: 'transitions', after: 'transitions', advice: 'adviceList' },
   adviceList: 'advice',
-  advice: { when: 'condition' },
+  advice: { when: 'condition', drafts: 'drafts' },
+  drafts: 'draft',
+  draft: { when: 'condition' },
   tracks: 'track',
   track: { states: 'rungs' },
   condition: { not: 'condition', all: 'operands', any: 'operands' },

@@ -95,6 +95,7 @@ const advice = z.strictObject({
   priority: z.number().int().min(0).max(1000),
   when: conditionSchema.optional(),
   because: z.array(id).optional(),
+  drafts: z.array(z.strictObject({ title: text(200), text: text(4000), when: conditionSchema.optional() })).max(20).optional(),
 });
 
 const tags = z.array(z.string().regex(/^[a-z][a-z0-9-]*$/).max(40)).optional();
@@ -169,4 +170,5 @@ export const playbookDefinitionSchema = z.strictObject({
     rungs: z.array(rung).min(1),
   }),
   tracks: z.array(track),
+  translations: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/).max(35), z.record(text(4000), text(4000))).optional(),
 });

@@ -194,7 +194,59 @@ export interface AdviceSpec {
   readonly when?: Condition;
   /** Named guards whose current results explain the advice. */
   readonly because?: readonly string[];
+  /** Messages the responder can send, ready to copy (see {@link DraftSpec}). */
+  readonly drafts?: readonly DraftSpec[];
 }
+
+/**
+ * A message a responder can send, as data beside the advice: a holding line, the private
+ * message, a note for a colleague, talking points, a follow-up. `text` may hold placeholders,
+ * `{path}` or `{path|what to write when it is missing}`, that read
+ *
+ * - `values.<name>`: what the app gives `recommend` (`values: { organisation, phone, person, responder }`);
+ * - `facts.<fact>`, `threats`, `supporters`, as reasons do;
+ * - `replyPhone`, `intermediary`: what the incident recorded from personal payload fields —
+ *   filled only when the app asks (`includePersonal: true`), otherwise written as missing.
+ *
+ * A missing value without a `|fallback` is written as `[name]`, a slot for the responder to fill.
+ *
+ * @example
+ * ```ts
+ * import type { DraftSpec } from 'crisis-playbook';
+ *
+ * const holdingLine: DraftSpec = {
+ *   title: 'Holding line for the public thread',
+ *   text: 'Thank you for telling us. Please message us or call {values.phone|our team} so we can talk directly.',
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface DraftSpec {
+  readonly title: string;
+  readonly text: string;
+  /** Offer the draft only when this holds (a public reply is not always wise). */
+  readonly when?: Condition;
+}
+
+/**
+ * The texts of a playbook in other languages, by locale (`fr`, `de-CH`): each maps an English
+ * text of the playbook (a title, a detail, a reason, a draft, a description) to its
+ * translation, as gettext does. `recommend(snapshot, { locale })` uses them; texts without a
+ * translation stay in English, and `missingTranslations` lists them.
+ *
+ * @example
+ * ```ts
+ * import type { PlaybookTranslations } from 'crisis-playbook';
+ *
+ * const translations: PlaybookTranslations = {
+ *   de: { 'Call and listen': 'Anrufen und zuhören' },
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export type PlaybookTranslations = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 /**
  * A rung of the escalation ladder.
@@ -305,4 +357,6 @@ export interface PlaybookDefinition {
     readonly rungs: readonly RungSpec[];
   };
   readonly tracks: readonly TrackSpec[];
+  /** The playbook's texts in other languages (see {@link PlaybookTranslations}). */
+  readonly translations?: PlaybookTranslations;
 }
