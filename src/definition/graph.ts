@@ -1,4 +1,4 @@
-import type { AfterSpec, PlaybookDefinition, RungSpec, TrackSpec, TransitionSpec } from './types.js';
+import type { AfterSpec, PlaybookDefinition, RungSpec, TransitionSpec } from './types.js';
 
 /**
  * The graph of a playbook definition, computed in one place: which transitions each rung
@@ -42,35 +42,62 @@ export function destinationOf(transition: Pick<TransitionSpec, 'target' | 'reent
 export const sharedNode = ' shared';
 
 /**
- * Every rung's outgoing targets (events and windows), with the shared transitions applied as
- * overrides allow. The shared transitions are the edges of one extra node ({@link sharedNode})
- * that each open rung handling none of their events leads to, so that the graph stays as large
- * as the definition; a rung that overrides some gets the others as its own edges.
+ * What the graph needs of a transition: its event, and its target when it leads somewhere.
+ * Validation passes only the parts of a document that are well-formed (a target only when it
+ * names a rung), so the graph of a broken document is that of its well-formed part.
  */
-export function ladderEdges(definition: PlaybookDefinition): Map<string, string[]> {
-  const shared = definition.ladder.fromEveryRung ?? [];
-  const sharedEvents = new Set(shared.map((transition) => transition.event));
+export interface GraphTransition {
+  readonly event?: string;
+  readonly target?: string;
+}
+
+/** What the graph needs of a rung (a {@link RungSpec} is one); a rung without an id is left out. */
+export interface GraphRung {
+  readonly id?: string;
+  readonly final?: boolean;
+  readonly on?: readonly GraphTransition[];
+  readonly after?: readonly { readonly target?: string }[];
+}
+
+/**
+ * Every rung's outgoing targets (events and windows), with the shared transitions applied as
+ * overrides allow (as {@link rungTransitions} does). The shared transitions are the edges of one
+ * extra node ({@link sharedNode}) that each open rung handling none of their events leads to, so
+ * that the graph stays as large as the definition; a rung that overrides some gets the others
+ * as its own edges. Rungs that share an id share their edges.
+ */
+export function ladderEdges(ladder: { readonly fromEveryRung?: readonly GraphTransition[]; readonly rungs: readonly GraphRung[] }): Map<string, string[]> {
+  const shared = ladder.fromEveryRung ?? [];
   const targetsOf = (list: readonly { readonly target?: string }[]) => list.flatMap((t) => (t.target === undefined ? [] : [t.target]));
   const edges = new Map<string, string[]>([[sharedNode, targetsOf(shared)]]);
-  for (const rung of definition.ladder.rungs) {
-    if (rung.final) {
-      edges.set(rung.id, []);
-      continue;
-    }
+  for (const rung of ladder.rungs) {
+    if (rung.id === undefined) continue;
+    let targets = edges.get(rung.id);
+    if (targets === undefined) edges.set(rung.id, (targets = []));
+    if (rung.final) continue;
     const own = rung.on ?? [];
-    const overrides = own.some((transition) => sharedEvents.has(transition.event));
-    edges.set(rung.id, [
+    const handled = new Set(own.map((transition) => transition.event));
+    const isHandled = (transition: GraphTransition) => transition.event !== undefined && handled.has(transition.event);
+    const overrides = shared.some(isHandled);
+    targets.push(
       ...targetsOf(own),
-      ...(overrides ? targetsOf(rungTransitions(definition, rung).slice(own.length)) : [sharedNode]),
-      ...rungWindows(rung).map((after) => after.target),
-    ]);
+      ...(overrides ? targetsOf(shared.filter((transition) => !isHandled(transition))) : [sharedNode]),
+      ...targetsOf(rung.after ?? []),
+    );
   }
   return edges;
 }
 
-/** Every track state's outgoing targets. */
-export function trackEdges(track: TrackSpec): Map<string, string[]> {
-  return new Map(track.states.map((state) => [state.id, (state.on ?? []).flatMap((t) => (t.target === undefined ? [] : [t.target]))]));
+/** Every track state's outgoing targets; states without an id are left out, states that share an id share their edges. */
+export function trackEdges(track: { readonly states: readonly { readonly id?: string; readonly on?: readonly { readonly target?: string }[] }[] }): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const state of track.states) {
+    if (state.id === undefined) continue;
+    let targets = edges.get(state.id);
+    if (targets === undefined) edges.set(state.id, (targets = []));
+    for (const transition of state.on ?? []) if (transition.target !== undefined) targets.push(transition.target);
+  }
+  return edges;
 }
 
 /** Everything reachable from `start` by following `next` (breadth first, each node once). */

@@ -4,7 +4,7 @@ import { playbookDefinitionSchema } from './schema.js';
 import { separateEventSchemas } from './separateSchemas.js';
 import type { PlaybookDefinition } from './types.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
-import { fromZodIssues, type Issue } from '../errors/issues.js';
+import { fromZodIssues, type Issue, sortIssues } from '../errors/issues.js';
 
 /**
  * The result of {@link safeParsePlaybook}: the definition, or every issue found.
@@ -107,16 +107,18 @@ function check(input: unknown, options: ParsePlaybookOptions): ParsePlaybookResu
   // Size, nesting, cycles and unreadable values first, iteratively: zod's recursive schemas
   // would overflow the stack on deep input.
   const read = readDefinition(input);
-  if (!read.complete) return { success: false, error: new PlaybookDefinitionError(read.issues) };
+  if (!read.complete) return { success: false, error: new PlaybookDefinitionError(sortIssues(read.issues)) };
   const { data: json, issues: schemaIssues } = separateEventSchemas(read.value);
   const shape = playbookDefinitionSchema.safeParse(json, { reportInput: true });
   const isAboutCut = aboutCuts(read.cuts);
+  // Every layer, every time: references and the graph are checked on every well-formed part of
+  // the document, whatever its shape problems.
   const issues: Issue<PlaybookIssueCode>[] = [
     ...read.issues,
     ...schemaIssues,
     ...(shape.success ? [] : fromZodIssues(shape.error.issues).filter((issue) => !isAboutCut(issue))),
+    ...checkReferences(read.value, options),
   ];
-  if (shape.success) issues.push(...checkReferences(shape.data as PlaybookDefinition, options));
-  if (issues.length > 0) return { success: false, error: new PlaybookDefinitionError(issues) };
+  if (issues.length > 0) return { success: false, error: new PlaybookDefinitionError(sortIssues(issues)) };
   return { success: true, data: read.value as PlaybookDefinition };
 }
