@@ -8,7 +8,7 @@ import { main } from '../src/cli/main.js';
 
 type Path = (string | number)[];
 type Result = { success: true } | { success: false; error: { issues: readonly Issue[] } };
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- documents are edited freely
+type Json = Record<string, any>; // documents are edited freely
 
 const dir = mkdtempSync(join(tmpdir(), 'crisis-layers-'));
 
