@@ -263,6 +263,47 @@ describe('what follows from another problem is not reported', () => {
     ]);
   });
 
+  it('of an unreachable part of the ladder, only the rungs it is entered by are reported, with how many they lead to', () => {
+    const document = fresh();
+    // A chain a → b → c → d that one typo cuts off, and a loop x ⇄ y that nothing leads into.
+    document.ladder.rungs[5].on = [{ event: 'message.replied', target: 'aa' }];
+    document.ladder.rungs.push(
+      rung('a', [{ event: 'message.sent', target: 'b' }]),
+      rung('b', [{ event: 'message.sent', target: 'c' }]),
+      rung('d', [{ event: 'message.sent', target: 'resolved' }]),
+      rung('c', [{ event: 'message.sent', target: 'd' }]),
+      rung('y', [{ event: 'message.sent', target: 'x' }]),
+      rung('x', [{ event: 'message.sent', target: 'y' }, { event: 'message.ignored', target: 'c' }]),
+    );
+    const result = safeParsePlaybook(document);
+    expect(problems(result)).toEqual([
+      { code: 'unknown_rung', path: ['ladder', 'rungs', 5, 'on', 0, 'target'] },
+      { code: 'unreachable_rung', path: ['ladder', 'rungs', 8] },
+      { code: 'unreachable_rung', path: ['ladder', 'rungs', 12] },
+    ]);
+    if (result.success) return;
+    expect(result.error.issues.slice(1).map((issue) => issue.message)).toEqual([
+      'Rung "a" cannot be reached from "gatheringInfo" (nor can the 3 rungs it leads to)',
+      'Rung "y" cannot be reached from "gatheringInfo" (nor can the rung it leads to)',
+    ]);
+    // Fixed, the chain is reachable; the loop is still reported once.
+    document.ladder.rungs[5].on[0].target = 'a';
+    expect(problems(safeParsePlaybook(document))).toEqual([{ code: 'unreachable_rung', path: ['ladder', 'rungs', 12] }]);
+  });
+
+  it('of an unreachable part of a side track, only the states it is entered by are reported', () => {
+    const document = fresh();
+    document.tracks[0].states.push(
+      { ...state('rallying'), on: [{ event: 'community.supported', target: 'quiet' }, { event: 'threat.reported', target: 'divided' }] },
+      { ...state('divided'), on: [{ event: 'community.supported', target: 'quiet' }] },
+    );
+    const result = safeParsePlaybook(document);
+    expect(problems(result)).toEqual([{ code: 'unreachable_state', path: ['tracks', 0, 'states', 2] }]);
+    if (!result.success) {
+      expect(result.error.issues[0]!.message).toBe('State "rallying" of track "community" cannot be reached from "quiet" (nor can the state it leads to)');
+    }
+  });
+
   it('without a known, open first rung nothing is unreachable, but traps are still found', () => {
     const document = fresh();
     document.ladder.initial = 'gathering';

@@ -1,6 +1,6 @@
 import { builtinActionNames } from './builtins.js';
 import { toMilliseconds } from './durations.js';
-import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges } from './graph.js';
+import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
 import { asDurationShape, asEventType, asId, asList, asRecord, guardNamesIn } from './wellFormed.js';
@@ -216,11 +216,17 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     });
     if (!startKnown) return;
     const edges = trackEdges({ states: nodes });
-    const reached = reachable([initial, ...targetsOfNodesWithoutId(nodes)], (state) => edges.get(state) ?? []);
+    const next = (state: string) => edges.get(state) ?? [];
+    const reached = reachable([initial, ...targetsOfNodesWithoutId(nodes)], next);
+    const entries = unreachableEntries(nodes.flatMap((node) => (node.id === undefined ? [] : [node.id])), reached, next);
     for (const node of nodes) {
-      if (node.id !== undefined && !reached.has(node.id)) {
-        add('unreachable_state', [...path, 'states', node.index], `State ${quote(node.id)} of track ${quote(id ?? String(index))} cannot be reached from ${quote(initial)}`);
-      }
+      const others = node.id === undefined ? undefined : entries.get(node.id);
+      if (others === undefined) continue;
+      add(
+        'unreachable_state',
+        [...path, 'states', node.index],
+        `State ${quote(node.id)} of track ${quote(id ?? String(index))} cannot be reached from ${quote(initial)}${andOthers(others, 'state')}`,
+      );
     }
   });
   return issues;
@@ -298,7 +304,10 @@ function checkLadderGraph(
 ): Issue<PlaybookIssueCode>[] {
   const issues: Issue<PlaybookIssueCode>[] = [];
   const edges = ladderEdges({ fromEveryRung: shared.transitions, rungs: nodes });
-  const fromStart = start === undefined ? undefined : reachable([start, ...targetsOfNodesWithoutId(nodes)], (id) => edges.get(id) ?? []);
+  const next = (id: string) => edges.get(id) ?? [];
+  const fromStart = start === undefined ? undefined : reachable([start, ...targetsOfNodesWithoutId(nodes)], next);
+  const ids = nodes.flatMap((node) => (node.id === undefined ? [] : [node.id]));
+  const entries = fromStart && unreachableEntries([...ids, sharedNode], fromStart, next, (id) => id !== sharedNode);
   const reverse = new Map<string, string[]>();
   for (const [from, targets] of edges) {
     for (const target of targets) {
@@ -316,12 +325,21 @@ function checkLadderGraph(
   for (const node of nodes) {
     if (node.id === undefined) continue;
     if (fromStart !== undefined && !fromStart.has(node.id)) {
-      issues.push({ code: 'unreachable_rung', path: ['ladder', 'rungs', node.index], message: `Rung ${quote(node.id)} cannot be reached from ${quote(start)}` });
+      // Only the rungs the unreachable part is entered by: the others follow from them.
+      const others = entries?.get(node.id);
+      if (others === undefined) continue;
+      const message = `Rung ${quote(node.id)} cannot be reached from ${quote(start)}${andOthers(others, 'rung')}`;
+      issues.push({ code: 'unreachable_rung', path: ['ladder', 'rungs', node.index], message });
     } else if (mayEnd.length > 0 && !node.final && !leadsToFinal.has(node.id)) {
       issues.push({ code: 'trap', path: ['ladder', 'rungs', node.index], message: `No final rung can be reached from rung ${quote(node.id)}` });
     }
   }
   return issues;
+}
+
+/** For the message of an unreachable rung or state: the others it leads to, not reported apart. */
+function andOthers(count: number, noun: string): string {
+  return count === 0 ? '' : ` (nor can the ${count === 1 ? `${noun}` : `${count} ${noun}s`} it leads to)`;
 }
 
 /** Names for a message: the first ten, quoted, and how many more there are. */

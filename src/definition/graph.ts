@@ -116,6 +116,74 @@ export function reachable(start: Iterable<string>, next: (id: string) => readonl
 }
 
 /**
+ * The nodes that cannot be reached (not in `reached`), reduced to their causes: for each part
+ * of the unreachable graph that nothing leads into, its first node in `ids` (the entry), with
+ * how many other nodes among `reportable` it leads to — those are reachable as soon as it is.
+ * Where entries lead to the same nodes, the first entry in `ids` counts them. Linear: a depth
+ * first pass gives an order in which such a part comes before the parts it leads to (as in
+ * Kosaraju's algorithm); then each node not yet covered is an entry and covers what it leads to.
+ */
+export function unreachableEntries(
+  ids: Iterable<string>,
+  reached: ReadonlySet<string>,
+  next: (id: string) => readonly string[],
+  reportable: (id: string) => boolean = () => true,
+): Map<string, number> {
+  const lost = [...new Set(ids)].filter((id) => !reached.has(id));
+  const inLost = new Set(lost);
+  const order = new Map(lost.map((id, index) => [id, index]));
+  const finished: string[] = [];
+  const visited = new Set<string>();
+  for (const root of lost) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const frames: { id: string; edge: number; targets: readonly string[] }[] = [{ id: root, edge: 0, targets: next(root) }];
+    while (frames.length > 0) {
+      const frame = frames.at(-1)!;
+      if (frame.edge < frame.targets.length) {
+        const target = frame.targets[frame.edge++]!;
+        if (inLost.has(target) && !visited.has(target)) {
+          visited.add(target);
+          frames.push({ id: target, edge: 0, targets: next(target) });
+        }
+        continue;
+      }
+      frames.pop();
+      finished.push(frame.id);
+    }
+  }
+  // In reverse finishing order, a node not covered yet enters a part nothing leads into (it is
+  // the first node of that part in `ids`): it covers what it leads to.
+  const entries: string[] = [];
+  let covered = new Set<string>();
+  const cover = (entry: string) => {
+    let count = 0;
+    const queue = [entry];
+    covered.add(entry);
+    for (let at = 0; at < queue.length; at++) {
+      for (const target of next(queue[at]!)) {
+        if (!inLost.has(target) || covered.has(target)) continue;
+        covered.add(target);
+        queue.push(target);
+        if (reportable(target)) count++;
+      }
+    }
+    return count;
+  };
+  for (let index = finished.length - 1; index >= 0; index--) {
+    const node = finished[index]!;
+    if (covered.has(node) || !reportable(node)) continue;
+    entries.push(node);
+    cover(node);
+  }
+  // What each entry leads to, counted in `ids` order where entries lead to the same nodes.
+  covered = new Set();
+  const counts = new Map<string, number>();
+  for (const entry of entries.sort((a, b) => order.get(a)! - order.get(b)!)) counts.set(entry, cover(entry));
+  return counts;
+}
+
+/**
  * For each event that more than one region handles, the region that records it in the
  * timeline (one entry per event): the ladder if it handles the event anywhere, else the first
  * track that does.
