@@ -265,7 +265,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
 
   /**
    * Like {@link PlaybookBuilder.build} but returns the issues instead of throwing, whatever the
-   * definition holds. On success, `data` is the plain copy that {@link safeParsePlaybook} checked.
+   * definition holds: the issues of the operations (under `operations`) and every issue
+   * {@link safeParsePlaybook} finds in the result, sorted by path together
+   * ({@link index!compareIssues}). On success, `data` is the plain copy that
+   * {@link safeParsePlaybook} checked.
    */
   safeBuild(options: ParsePlaybookOptions = {}): BuildResult<D> {
     const validation = safeParsePlaybook(this.#definition, options);

@@ -47,9 +47,14 @@ export interface ParsePlaybookOptions {
 
 /**
  * Checks a playbook definition and returns it, or *every* problem at once: the size and
- * nesting of the document, its shape (zod), then duplicate ids, unknown rungs, states, events,
+ * nesting of the document, its shape (zod), duplicate ids, unknown rungs, states, events,
  * guards, windows and actions, guard cycles and chains that are too long, invalid durations,
  * rungs unreachable from the start and rungs from which no final rung can be reached (traps).
+ * Every layer is checked every time: references and the graph are checked on every part of
+ * the document that has the right shape, whatever is wrong elsewhere; only what follows from
+ * another problem is left out (see "Every problem at once" in the custom playbooks guide).
+ * The issues are sorted by path ({@link index!compareIssues}), the same list as
+ * {@link authoring!safeCompilePlaybook}, `safeBuild` and `crisis-playbook check` give.
  * Never throws, whatever the input (cyclic objects, getters that throw, Proxies, BigInts,
  * functions, huge or deeply nested values), and takes time linear in the size of the input.
  * The document is read once: on success, `data` is a plain copy of what was checked (own
