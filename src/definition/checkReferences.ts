@@ -40,7 +40,7 @@ interface Node extends GraphRung {
  * to are known: when `events`, `guards`, `windows`, the rungs or a track's states are not a
  * record or a list, references to them are not checked (zod reports the cause). Graph problems
  * that follow from another problem are not reported; see the rules in the custom playbooks
- * guide ("What is reported when several things are wrong").
+ * guide ("Every problem at once, in one order").
  */
 export function checkReferences(document: unknown, options: ParsePlaybookOptions): Issue<PlaybookIssueCode>[] {
   const issues: Issue<PlaybookIssueCode>[] = [];
@@ -135,7 +135,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       });
     });
   };
-  /** The well-formed ids of a list of rungs or states, reporting duplicates (and, for rungs, the reserved id). */
+  /** The well-formed ids of a list of rungs or states, reporting duplicates. */
   const collectIds = (items: readonly unknown[], path: Path, duplicate: (id: string) => string) => {
     const ids = new Set<string>();
     items.forEach((item, index) => {
