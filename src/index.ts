@@ -29,7 +29,7 @@ export type { EventParser, ParseEventResult } from './events/createEventParser.j
 // Errors and limits.
 export { CrisisPlaybookError, EventValidationError, IncidentError, InputValidationError, PlaybookDefinitionError } from './errors/errors.js';
 export type { EventIssueCode, IncidentErrorCode, IncidentIssueCode, PlaybookIssueCode, SafeResult } from './errors/errors.js';
-export { formatIssues, formatPath } from './errors/issues.js';
+export { compareIssues, formatIssues, formatPath } from './errors/issues.js';
 export type { Issue, ZodIssueCode } from './errors/issues.js';
 export { limits } from './limits.js';
 

@@ -99,7 +99,34 @@ describe('the CLI', () => {
       expect(json.code).toBe(1);
       const report = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string }[] };
       expect(report.valid).toBe(false);
-      expect(report.issues.map((i) => i.code)).toEqual(['invalid_duration', 'unknown_rung']);
+      // Sorted by path: ladder.initial before windows.replyWindow.duration.
+      expect(report.issues.map((i) => i.code)).toEqual(['unknown_rung', 'invalid_duration']);
+    });
+
+    it('prints every issue of every layer at once, one line each with its path and code, after the count', async () => {
+      // The six mistakes of issue #17: two of shape, an unknown rung, guard and event, a bad duration.
+      const broken = JSON.parse(JSON.stringify(defaultPlaybook)) as Record<string, any>;
+      broken.version = 2;
+      broken.ladder.rungs[0].advice = [{ title: 'Listen', detail: 'First.' }];
+      broken.ladder.rungs[1].on[1].target = 'directMesage';
+      broken.ladder.rungs[2].on[2].guard = 'hasInsider';
+      broken.ladder.rungs[3].on[0].event = 'intermediary.ask';
+      broken.windows.accessWindow.duration = '2 days';
+      const path = file('six-mistakes.json', JSON.stringify(broken));
+      const { code, stdout } = await run(['check', path]);
+      expect(code).toBe(1);
+      const lines = stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe(`${path}: 6 issues`);
+      expect(lines.slice(1).map((line) => [line.split(':')[0], line.match(/\[(\w+)\]$/)?.[1]])).toEqual([
+        ['- ladder.rungs.0.advice.0.priority', 'invalid_type'],
+        ['- ladder.rungs.1.on.1.target', 'unknown_rung'],
+        ['- ladder.rungs.2.on.2.guard', 'unknown_guard'],
+        ['- ladder.rungs.3.on.0.event', 'unknown_event'],
+        ['- version', 'invalid_type'],
+        ['- windows.accessWindow.duration', 'invalid_duration'],
+      ]);
+      const one = await run(['check', file('one-mistake.json', JSON.stringify({ ...defaultPlaybook, version: 2 }))]);
+      expect(one.stdout.split('\n')[0]).toMatch(/one-mistake\.json: 1 issue$/);
     });
   });
 

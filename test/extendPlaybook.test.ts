@@ -110,8 +110,8 @@ describe('removeRung', () => {
     if (!result.success) {
       expect(result.error.issues.map((issue) => issue.code)).toEqual(['removed_rung_referenced', 'removed_rung_referenced']);
       expect(result.error.issues.map((issue) => issue.path.join('.'))).toEqual([
-        'operations.3.after',
         'ladder.rungs.4.on.0.target',
+        'operations.3.after',
       ]);
     }
   });
@@ -250,13 +250,14 @@ describe('validation of an extended playbook', () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.error).toBeInstanceOf(PlaybookDefinitionError);
+    // Sorted by path, the operations' issues among the definition's.
     expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      // Graph checks still run when only an event is wrong.
+      ['unreachable_rung', 'ladder.rungs.8'],
+      ['unknown_event', 'ladder.rungs.8.on.0.event'],
       ['unknown_rung', 'operations.0.before'],
       ['duplicate_id', 'operations.1.events'],
       ['unknown_window', 'operations.2.name'],
-      ['unknown_event', 'ladder.rungs.8.on.0.event'],
-      // Graph checks still run when only an event is wrong.
-      ['unreachable_rung', 'ladder.rungs.8'],
     ]);
     expect(() => extendPlaybook(defaultPlaybook).removeRung('directMessage').build()).toThrow(/ambiguous_removal/);
   });

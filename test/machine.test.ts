@@ -195,12 +195,12 @@ describe('an invalid definition', () => {
     expect(result.success).toBe(false);
     if (result.success) return;
     expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
-      ['unreachable_rung', 'ladder.rungs.7'],
-      ['unreachable_rung', 'ladder.rungs.8'],
       ['trap', 'ladder.rungs.3'],
       ['trap', 'ladder.rungs.5'],
+      ['unreachable_rung', 'ladder.rungs.7'],
+      ['unreachable_rung', 'ladder.rungs.8'],
     ]);
-    expect(result.error.issues[3]!.message).toBe('No final rung can be reached from rung "monitoring"');
+    expect(result.error.issues[1]!.message).toBe('No final rung can be reached from rung "monitoring"');
   });
 
   it('does not compile: compilePlaybook throws a PlaybookDefinitionError listing the issues', () => {

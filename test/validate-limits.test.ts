@@ -101,7 +101,8 @@ describe('a document nested too deep', () => {
     for (const key of at.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
     parent[at.at(-1)!] = nestArrays(depth);
     const result = everySafeForm(document);
-    expect(problems(result)).toEqual([{ code: 'too_deep', path: crossing([...at]) }, ...others]);
+    // Sorted by path: each other issue sits at or before the nested arrays.
+    expect(problems(result)).toEqual([...others, { code: 'too_deep', path: crossing([...at]) }]);
   });
 
   it('(100,000 arrays in a condition list) is reported where the limit is crossed', () => {
@@ -116,8 +117,8 @@ describe('a document nested too deep', () => {
       { code: 'unrecognized_keys', path: [] },
     ]);
     expect(problems(safeParsePlaybook({ ...defaultPlaybook, extra: nestArrays(limits.definitionDepth + 1) }))).toEqual([
-      { code: 'too_deep', path: ['extra', ...Array<number>(limits.definitionDepth).fill(0)] },
       { code: 'unrecognized_keys', path: [] },
+      { code: 'too_deep', path: ['extra', ...Array<number>(limits.definitionDepth).fill(0)] },
     ]);
   });
 });
@@ -265,8 +266,8 @@ describe('values that are not plain data', () => {
     const document: Record<string, unknown> = { ...defaultPlaybook };
     document.self = document;
     expect(problems(everySafeForm(document))).toEqual([
-      { code: 'circular_reference', path: ['self'] },
       { code: 'unrecognized_keys', path: [] },
+      { code: 'circular_reference', path: ['self'] },
     ]);
     const loop: { all: unknown[] } = { all: [] };
     loop.all.push(loop);
@@ -323,8 +324,8 @@ describe('values that are not plain data', () => {
     const result = everySafeForm({ ...defaultPlaybook, $schema: () => 'x', version: 10n, description: Symbol('d') });
     expect(problems(result)).toEqual([
       { code: 'invalid_type', path: ['$schema'] },
-      { code: 'invalid_type', path: ['version'] },
       { code: 'invalid_type', path: ['description'] },
+      { code: 'invalid_type', path: ['version'] },
     ]);
     expect(problems(everySafeForm(() => defaultPlaybook))).toEqual([{ code: 'invalid_type', path: [] }]);
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defaultPlaybook, formatIssues, type PlaybookDefinition, type RungSpec } from 'crisis-playbook';
+import { defaultPlaybook, formatIssues, type Issue, type PlaybookDefinition, type RungSpec } from 'crisis-playbook';
 import { extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 
@@ -271,5 +271,152 @@ describe('safeParsePlaybook, safeCompilePlaybook and safeBuild', () => {
       expect(safeCompilePlaybook(playbook).success).toBe(true);
       expect(extendPlaybook(playbook).safeBuild().success).toBe(true);
     }
+  });
+});
+
+/** A mistake made in one place of a valid playbook, and the issue it must give wherever else the playbook is broken. */
+type Mistake =
+  | 'unknownTarget'
+  | 'unknownEvent'
+  | 'unknownGuard'
+  | 'unknownAction'
+  | 'textNotText'
+  | 'unknownWindow'
+  | 'invalidDuration'
+  | 'adviceNotList'
+  | 'extraKey'
+  | 'emptyTitle'
+  | 'island';
+
+type Path = (string | number)[];
+type Json = Record<string | number, unknown>;
+
+/** Where each kind of mistake can be made in a document: its transitions, `after` moves, windows and rungs. */
+function placesIn(document: Json) {
+  const ladder = document.ladder as { fromEveryRung?: unknown[]; rungs: { on?: unknown[]; after?: unknown[] }[] };
+  const tracks = document.tracks as { states: { on?: unknown[] }[] }[];
+  const transitions: { path: Path; kind: 'rung' | 'state' }[] = [
+    ...(ladder.fromEveryRung ?? []).map((_, at) => ({ path: ['ladder', 'fromEveryRung', at], kind: 'rung' as const })),
+    ...ladder.rungs.flatMap((rung, index) => (rung.on ?? []).map((_, at) => ({ path: ['ladder', 'rungs', index, 'on', at], kind: 'rung' as const }))),
+    ...tracks.flatMap((track, index) =>
+      track.states.flatMap((state, s) => (state.on ?? []).map((_, at) => ({ path: ['tracks', index, 'states', s, 'on', at], kind: 'state' as const }))),
+    ),
+  ];
+  const afters: Path[] = ladder.rungs.flatMap((rung, index) => (rung.after ?? []).map((_, at) => ['ladder', 'rungs', index, 'after', at]));
+  const windows = Object.keys(document.windows as Json);
+  const rungs: Path[] = ladder.rungs.map((_, index) => ['ladder', 'rungs', index]);
+  return { transitions, afters, windows, rungs };
+}
+
+function at(document: Json, path: Path): Json {
+  return path.reduce<Json>((value, key) => value[key] as Json, document);
+}
+
+/**
+ * Makes a mistake in `document` (the `pick`-th place where it can be made; `n` keeps names
+ * apart) and returns where, with the issue it must give.
+ */
+function makeMistake(document: Json, mistake: Mistake, pick: number, n: number): { place: string; expected: Issue } {
+  const places = placesIn(document);
+  const choose = <T>(list: readonly T[]) => list[pick % list.length]!;
+  const expected = (code: string, path: Path) => ({ code, path, message: '' });
+  switch (mistake) {
+    case 'unknownTarget':
+    case 'unknownEvent':
+    case 'unknownGuard':
+    case 'unknownAction':
+    case 'textNotText': {
+      const { path, kind } = choose(places.transitions);
+      const transition = at(document, path);
+      const field = { unknownTarget: 'target', unknownEvent: 'event', unknownGuard: 'guard', unknownAction: 'actions', textNotText: 'description' }[mistake];
+      const place = `${path.join('.')}.${field}`;
+      if (mistake === 'unknownTarget') {
+        transition.target = `nowhere${n}`;
+        return { place, expected: expected(kind === 'rung' ? 'unknown_rung' : 'unknown_state', [...path, 'target']) };
+      }
+      if (mistake === 'unknownEvent') {
+        transition.event = `never.declared${n}`;
+        return { place, expected: expected('unknown_event', [...path, 'event']) };
+      }
+      if (mistake === 'unknownGuard') {
+        transition.guard = `isNowhere${n}`;
+        return { place, expected: expected('unknown_guard', [...path, 'guard']) };
+      }
+      if (mistake === 'unknownAction') {
+        transition.actions = [`doNothing${n}`];
+        return { place, expected: expected('unknown_action', [...path, 'actions', 0]) };
+      }
+      transition.description = 42;
+      return { place, expected: expected('invalid_type', [...path, 'description']) };
+    }
+    case 'unknownWindow': {
+      const path = choose(places.afters);
+      at(document, path).window = `noWindow${n}`;
+      return { place: `${path.join('.')}.window`, expected: expected('unknown_window', [...path, 'window']) };
+    }
+    case 'invalidDuration': {
+      const name = choose(places.windows);
+      at(document, ['windows', name]).duration = '0h';
+      return { place: `windows.${name}`, expected: expected('invalid_duration', ['windows', name, 'duration']) };
+    }
+    case 'adviceNotList':
+    case 'extraKey':
+    case 'emptyTitle': {
+      const path = choose(places.rungs);
+      const rung = at(document, path);
+      if (mistake === 'adviceNotList') rung.advice = 'Be nice.';
+      else if (mistake === 'extraKey') rung[`extra${n}`] = true;
+      else rung.title = '';
+      const issue = { adviceNotList: expected('invalid_type', [...path, 'advice']), extraKey: expected('unrecognized_keys', path), emptyTitle: expected('too_small', [...path, 'title']) }[mistake];
+      return { place: `${path.join('.')}.${mistake}`, expected: issue };
+    }
+    case 'island': {
+      const rungs = (document.ladder as { rungs: { id: string; final?: boolean }[] }).rungs;
+      const final = rungs.find((rung) => rung.final)!.id;
+      const event = Object.keys(document.events as Json)[0]!;
+      rungs.push({ id: `island${n}`, title: 'Island', description: 'Nothing leads here.', advice: [], on: [{ event, target: final }] } as never);
+      return { place: `island${n}`, expected: expected('unreachable_rung', ['ladder', 'rungs', rungs.length - 1]) };
+    }
+  }
+}
+
+const mistake = fc.record({
+  mistake: fc.constantFrom<Mistake>(
+    'unknownTarget',
+    'unknownEvent',
+    'unknownGuard',
+    'unknownAction',
+    'textNotText',
+    'unknownWindow',
+    'invalidDuration',
+    'adviceNotList',
+    'extraKey',
+    'emptyTitle',
+    'island',
+  ),
+  pick: fc.nat(),
+});
+
+describe('a valid playbook with mistakes in two independent places', () => {
+  it('gets both reported in one call, whatever their layers, the same from every safe form', () => {
+    const bases: PlaybookDefinition[] = [defaultPlaybook, jsonPlaybook, acmePlaybook];
+    fc.assert(
+      fc.property(fc.nat(bases.length - 1), mistake, mistake, (base, first, second) => {
+        const document = copy(bases[base]!) as Json;
+        const one = makeMistake(document, first.mistake, first.pick, 1);
+        const two = makeMistake(document, second.mistake, second.pick, 2);
+        fc.pre(one.place !== two.place);
+        const validated = safeParsePlaybook(document);
+        expect(validated.success).toBe(false);
+        if (validated.success) return;
+        const found = validated.error.issues.map(({ code, path }) => ({ code, path }));
+        for (const { expected } of [one, two]) expect(found).toContainEqual({ code: expected.code, path: expected.path });
+        const compiled = safeCompilePlaybook(document as unknown as PlaybookDefinition);
+        const built = extendPlaybook(document as unknown as PlaybookDefinition).safeBuild();
+        expect(compiled.success ? [] : compiled.error.issues).toEqual(validated.error.issues);
+        expect(built.success ? [] : built.error.issues).toEqual(validated.error.issues);
+      }),
+      { numRuns: Math.min(200, runs) },
+    );
   });
 });

@@ -67,7 +67,9 @@ Options:
   -h, --help          show this help`,
   check: `Usage: crisis-playbook check <playbook.json> [--json]
 
-Validates a custom playbook and prints every issue with its path. Exits with 1 if there is any.
+Validates a custom playbook and prints how many issues it has, then every one of them (shape,
+references, graph), one line each with its path and code, sorted by path. Exits with 1 if
+there is any.
 
 Options:
   --json              print { "valid": boolean, "issues": [...] }
@@ -166,7 +168,9 @@ function check(path: string, json: boolean): number {
     out.line(`${path}: valid playbook ${quote(id)} version ${version}: ${ladder.rungs.length} rungs, ${tracks.length} side tracks`);
     return 0;
   }
-  out.line(`${path}: ${result.error.issues.length} issue(s)`);
+  // Every issue of every layer, one line each, in the order of the library (sorted by path).
+  const count = result.error.issues.length;
+  out.line(`${path}: ${count} ${count === 1 ? 'issue' : 'issues'}`);
   for (const issue of result.error.issues) out.line(formatIssues([issue]));
   return 1;
 }

@@ -41,7 +41,8 @@ export function compilePlaybook<const D extends PlaybookDefinition, G extends st
 
 /**
  * Like {@link authoring!compilePlaybook} but never throws, whatever it is given: returns the machine, or
- * the {@link PlaybookDefinitionError} with every issue. The definition is checked once.
+ * the {@link PlaybookDefinitionError} with every issue, the same sorted list as
+ * {@link authoring!safeParsePlaybook} gives. The definition is checked once.
  *
  * @example
  * ```ts

@@ -1,11 +1,10 @@
 import { builtinActionNames } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
-import { conditionGuardNames } from './conditions.js';
 import { toMilliseconds } from './durations.js';
-import { ladderEdges, reachable, trackEdges } from './graph.js';
+import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
-import type { AdviceSpec, Condition, PlaybookDefinition, TransitionSpec } from './types.js';
+import { asDurationShape, asEventType, asId, asList, asRecord, guardNamesIn } from './wellFormed.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, limitMessages } from '../limits.js';
@@ -13,171 +12,308 @@ import { quote } from '../quote.js';
 
 type Path = (string | number)[];
 
+/** What a transition's target names: a rung, a track state, or a rung for an `after` move. */
+type TransitionKind = 'rung' | 'state' | 'after';
+
+/** A transition as the graph sees it, and whether it has a target that leads nowhere known. */
+interface CheckedTransition extends GraphTransition {
+  /** The target is malformed, unknown, or among targets that cannot be known (a malformed list). */
+  readonly dangling: boolean;
+}
+
+/** A rung or track state as the graph sees it, with its index in its list. */
+interface Node extends GraphRung {
+  readonly index: number;
+  readonly on: readonly GraphTransition[];
+  readonly after: readonly GraphTransition[];
+  /** Some way out leads nowhere known: a dangling target, or a malformed list or item of transitions. */
+  readonly open: boolean;
+  /** `final` is there but malformed: the rung may be meant as final. */
+  readonly maybeFinal: boolean;
+}
+
 /**
- * The checks of a well-shaped definition: duplicate and reserved ids, references to rungs,
- * states, events, guards, windows and actions, guard cycles and chains, durations, and the
- * ladder's and tracks' graphs (unreachable rungs and states, traps).
+ * The checks beyond the shape, run on every part of the document that has the right shape
+ * (see {@link asId} and the other readers), whatever is wrong elsewhere: duplicate and reserved
+ * ids, references to rungs, states, events, guards, windows and actions, guard cycles and
+ * chains, durations, and the ladder's and tracks' graphs (unreachable rungs and states,
+ * traps) over their well-formed part. A reference is checked only when the names it can refer
+ * to are known: when `events`, `guards`, `windows`, the rungs or a track's states are not a
+ * record or a list, references to them are not checked (zod reports the cause). Graph problems
+ * that follow from another problem are not reported; see the rules in the custom playbooks
+ * guide ("Every problem at once, in one order").
  */
-export function checkReferences(definition: PlaybookDefinition, options: ParsePlaybookOptions): Issue<PlaybookIssueCode>[] {
+export function checkReferences(document: unknown, options: ParsePlaybookOptions): Issue<PlaybookIssueCode>[] {
   const issues: Issue<PlaybookIssueCode>[] = [];
   const add = (code: PlaybookIssueCode, path: Path, message: string) => issues.push({ code, path, message });
   const list = expectedNames;
+  const root = asRecord(document) ?? {};
+  const events = asRecord(root.events);
+  const guards = asRecord(root.guards);
+  const windows = asRecord(root.windows);
+  const ladder = asRecord(root.ladder);
 
-  const guardNames = new Set([...Object.keys(definition.guards), ...namesIn(options.guards)]);
+  // The names a reference can be checked against; `undefined` when they cannot be known.
+  const guardNames = guards && new Set([...Object.keys(guards), ...namesIn(options.guards)]);
   const actionNames = new Set<string>([...builtinActionNames, ...namesIn(options.actions)]);
-  const eventNames = new Set(Object.keys(definition.events));
-  const windowNames = new Set(Object.keys(definition.windows));
-  const rungs = definition.ladder.rungs;
-  const rungIds = new Set<string>();
-  rungs.forEach((rung, index) => {
-    if (rungIds.has(rung.id)) add('duplicate_id', ['ladder', 'rungs', index, 'id'], `Rung id ${quote(rung.id)} is used twice`);
-    if (rung.id === 'active') add('reserved_id', ['ladder', 'rungs', index, 'id'], 'The rung id "active" is reserved for the open incident');
-    rungIds.add(rung.id);
-  });
-  const finalIds = new Set(rungs.filter((rung) => rung.final).map((rung) => rung.id));
+  const eventNames = events && new Set(Object.keys(events));
+  const windowNames = windows && new Set(Object.keys(windows));
 
-  const checkCondition = (condition: Condition, path: Path) => {
-    for (const name of conditionGuardNames(condition)) {
-      if (!guardNames.has(name)) {
-        add('unknown_guard', path, `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);
-      }
+  const checkGuardNames = (names: readonly string[], path: Path) => {
+    if (guardNames === undefined) return;
+    for (const name of names) {
+      if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);
     }
   };
-  const checkActions = (actions: readonly string[] | undefined, path: Path) => {
-    actions?.forEach((action, index) => {
-      if (!actionNames.has(action)) {
+  const checkCondition = (condition: unknown, path: Path) => checkGuardNames(guardNamesIn(condition), path);
+  const checkActions = (actions: unknown, path: Path) => {
+    asList(actions)?.forEach((item, index) => {
+      const action = asId(item);
+      if (action !== undefined && !actionNames.has(action)) {
         add('unknown_action', [...path, index], `Unknown action ${quote(action)}; expected one of ${list(actionNames)}`);
       }
     });
   };
-  const checkTransition = (transition: TransitionSpec, path: Path, targets: Set<string>, kind: 'rung' | 'state') => {
-    if (!eventNames.has(transition.event)) {
-      add('unknown_event', [...path, 'event'], `Event ${quote(transition.event)} is used but not declared in "events"`);
+  /**
+   * Checks a transition (`kind` says what its target names; `'after'` for an `after` move of a
+   * rung, with a window and a required target) and returns what the graph needs of it.
+   */
+  const checkTransition = (
+    transition: Readonly<Record<string, unknown>>,
+    path: Path,
+    targets: ReadonlySet<string> | undefined,
+    kind: TransitionKind,
+  ): CheckedTransition => {
+    const event = kind === 'after' ? undefined : asEventType(transition.event);
+    if (event !== undefined && eventNames !== undefined && !eventNames.has(event)) {
+      add('unknown_event', [...path, 'event'], `Event ${quote(event)} is used but not declared in "events"`);
     }
-    if (transition.target !== undefined && !targets.has(transition.target)) {
-      add(kind === 'rung' ? 'unknown_rung' : 'unknown_state', [...path, 'target'], `Unknown ${kind} ${quote(transition.target)}; expected one of ${list(targets)}`);
+    if (kind === 'after') {
+      const window = asId(transition.window);
+      if (window !== undefined && windowNames !== undefined && !windowNames.has(window)) {
+        add('unknown_window', [...path, 'window'], `Unknown window ${quote(window)}; expected one of ${list(windowNames)}`);
+      }
     }
-    if (transition.guard !== undefined) checkCondition(transition.guard, [...path, 'guard']);
+    let target = asId(transition.target);
+    if (target !== undefined && targets !== undefined && !targets.has(target)) {
+      const noun = kind === 'state' ? 'state' : 'rung';
+      add(kind === 'state' ? 'unknown_state' : 'unknown_rung', [...path, 'target'], `Unknown ${noun} ${quote(target)}; expected one of ${list(targets)}`);
+      target = undefined;
+    }
+    if (targets === undefined) target = undefined;
+    if (Object.hasOwn(transition, 'guard')) checkCondition(transition.guard, [...path, 'guard']);
     checkActions(transition.actions, [...path, 'actions']);
+    // Without a target, a transition stays; an `after` move needs one.
+    return { event, target, dangling: target === undefined && (kind === 'after' || transition.target !== undefined) };
   };
-  const checkAdvice = (advice: readonly AdviceSpec[], path: Path) => {
-    advice.forEach((item, index) => {
-      if (item.when !== undefined) checkCondition(item.when, [...path, index, 'when']);
-      item.drafts?.forEach((draft, at) => {
-        if (draft.when !== undefined) checkCondition(draft.when, [...path, index, 'drafts', at, 'when']);
+  /** Checks a list of transitions; `open` when the list, an item or a target leads nowhere known. */
+  const checkTransitions = (value: unknown, path: Path, targets: ReadonlySet<string> | undefined, kind: TransitionKind) => {
+    const items = asList(value);
+    let open = value !== undefined && items === undefined;
+    const checked: GraphTransition[] = [];
+    items?.forEach((item, index) => {
+      const transition = asRecord(item);
+      if (transition === undefined) {
+        open = true;
+        return;
+      }
+      const result = checkTransition(transition, [...path, index], targets, kind);
+      open ||= result.dangling;
+      checked.push(result);
+    });
+    return { transitions: checked, open };
+  };
+  const checkAdvice = (value: unknown, path: Path) => {
+    asList(value)?.forEach((entry, index) => {
+      const item = asRecord(entry);
+      if (item === undefined) return;
+      if (Object.hasOwn(item, 'when')) checkCondition(item.when, [...path, index, 'when']);
+      asList(item.drafts)?.forEach((entry, at) => {
+        const draft = asRecord(entry);
+        if (draft !== undefined && Object.hasOwn(draft, 'when')) checkCondition(draft.when, [...path, index, 'drafts', at, 'when']);
       });
-      item.because?.forEach((name, at) => {
-        if (!guardNames.has(name)) {
+      asList(item.because)?.forEach((entry, at) => {
+        const name = asId(entry);
+        if (name !== undefined && guardNames !== undefined && !guardNames.has(name)) {
           add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);
         }
       });
     });
   };
+  /** The well-formed ids of a list of rungs or states, reporting duplicates. */
+  const collectIds = (items: readonly unknown[], path: Path, duplicate: (id: string) => string) => {
+    const ids = new Set<string>();
+    items.forEach((item, index) => {
+      const id = asId(asRecord(item)?.id);
+      if (id === undefined) return;
+      if (ids.has(id)) add('duplicate_id', [...path, index, 'id'], duplicate(id));
+      ids.add(id);
+    });
+    return ids;
+  };
 
   // Guards: references, cycles and chains, in one linear pass over the guards.
-  const chains = guardChains(definition.guards);
-  for (const [name, guard] of Object.entries(definition.guards)) {
-    checkCondition(guard.condition, ['guards', name, 'condition']);
-    const chain = chains.get(name);
-    if (chain === 'cycle') {
-      add('guard_cycle', ['guards', name, 'condition'], `Guard ${quote(name)} refers back to itself`);
-    } else if (chain !== undefined) {
-      add(
-        'guard_chain_too_long',
-        ['guards', name, 'condition'],
-        `Guard ${quote(name)} starts a chain of ${chain.length} named guards (${describeChain(chain)}): ${definitionLimitMessages.guardChain}`,
-      );
+  if (guards !== undefined) {
+    const references = new Map<string, string[]>();
+    for (const [name, guard] of Object.entries(guards)) {
+      const spec = asRecord(guard);
+      const names = spec !== undefined && Object.hasOwn(spec, 'condition') ? guardNamesIn(spec.condition) : [];
+      references.set(name, names);
+      checkGuardNames(names, ['guards', name, 'condition']);
+    }
+    for (const [name, chain] of guardChains(references)) {
+      if (chain === 'cycle') {
+        add('guard_cycle', ['guards', name, 'condition'], `Guard ${quote(name)} refers back to itself`);
+      } else {
+        add(
+          'guard_chain_too_long',
+          ['guards', name, 'condition'],
+          `Guard ${quote(name)} starts a chain of ${chain.length} named guards (${describeChain(chain)}): ${definitionLimitMessages.guardChain}`,
+        );
+      }
     }
   }
-  for (const [name, window] of Object.entries(definition.windows)) {
-    if (toMilliseconds(window.duration) === undefined) {
-      add('invalid_duration', ['windows', name, 'duration'], `Expected ${limitMessages.window}; received ${quote(window.duration)}`);
+  for (const [name, window] of Object.entries(windows ?? {})) {
+    const duration = asDurationShape(asRecord(window)?.duration);
+    if (duration !== undefined && toMilliseconds(duration) === undefined) {
+      add('invalid_duration', ['windows', name, 'duration'], `Expected ${limitMessages.window}; received ${quote(duration)}`);
     }
   }
-  for (const [type, spec] of Object.entries(definition.events)) {
+  for (const [type, spec] of Object.entries(events ?? {})) {
     if (type.startsWith('xstate.')) {
       add('reserved_id', ['events', type], `Event types starting with "xstate." are XState's own; received ${quote(type)}`);
     }
-    if (spec.payload && Object.hasOwn(spec.payload, 'type')) {
+    const payload = asRecord(asRecord(spec)?.payload);
+    if (payload !== undefined && Object.hasOwn(payload, 'type')) {
       add('reserved_field', ['events', type, 'payload', 'type'], 'The payload field "type" is reserved for the event type');
     }
   }
 
   // Ladder.
-  if (!rungIds.has(definition.ladder.initial)) {
-    add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(definition.ladder.initial)}; expected one of ${list(rungIds)}`);
-  } else if (finalIds.has(definition.ladder.initial)) {
-    add('final_initial', ['ladder', 'initial'], `The ladder cannot start on the final rung ${quote(definition.ladder.initial)}`);
-  }
-  if (finalIds.size === 0) add('no_final_rung', ['ladder', 'rungs'], 'Expected at least one rung with "final": true');
-  definition.ladder.fromEveryRung?.forEach((transition, index) =>
-    checkTransition(transition, ['ladder', 'fromEveryRung', index], rungIds, 'rung'),
-  );
-  rungs.forEach((rung, index) => {
-    const path: Path = ['ladder', 'rungs', index];
-    if (rung.final && ((rung.on?.length ?? 0) > 0 || (rung.after?.length ?? 0) > 0)) {
-      add('final_with_transitions', path, `Final rung ${quote(rung.id)} cannot have transitions`);
-    }
-    rung.on?.forEach((transition, at) => checkTransition(transition, [...path, 'on', at], rungIds, 'rung'));
-    rung.after?.forEach((after, at) => {
-      const afterPath: Path = [...path, 'after', at];
-      if (!windowNames.has(after.window)) {
-        add('unknown_window', [...afterPath, 'window'], `Unknown window ${quote(after.window)}; expected one of ${list(windowNames)}`);
-      }
-      if (!rungIds.has(after.target)) {
-        add('unknown_rung', [...afterPath, 'target'], `Unknown rung ${quote(after.target)}; expected one of ${list(rungIds)}`);
-      }
-      if (after.guard !== undefined) checkCondition(after.guard, [...afterPath, 'guard']);
-      checkActions(after.actions, [...afterPath, 'actions']);
-    });
-    checkAdvice(rung.advice, [...path, 'advice']);
-  });
-
-  // Reachability and traps over the ladder, only when its references resolve.
-  const graphBroken = issues.some(
-    (issue) => issue.path[0] === 'ladder' && ['unknown_rung', 'final_initial', 'no_final_rung'].includes(issue.code),
-  );
-  if (!graphBroken) issues.push(...checkLadderGraph(definition, finalIds));
+  if (ladder !== undefined) checkLadder(ladder);
 
   // Side tracks.
   const regionIds = new Set(['ladder']);
-  definition.tracks.forEach((track, index) => {
+  asList(root.tracks)?.forEach((item, index) => {
+    const track = asRecord(item);
+    if (track === undefined) return;
     const path: Path = ['tracks', index];
-    if (regionIds.has(track.id)) add('duplicate_id', [...path, 'id'], `Track id ${quote(track.id)} is used twice (or is "ladder")`);
-    regionIds.add(track.id);
-    const stateIds = new Set<string>();
-    track.states.forEach((state, at) => {
-      if (stateIds.has(state.id)) {
-        add('duplicate_id', [...path, 'states', at, 'id'], `State id ${quote(state.id)} is used twice in track ${quote(track.id)}`);
-      }
-      stateIds.add(state.id);
-    });
-    if (!stateIds.has(track.initial)) {
-      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(track.initial)}; expected one of ${list(stateIds)}`);
-      return;
+    const id = asId(track.id);
+    if (id !== undefined) {
+      if (regionIds.has(id)) add('duplicate_id', [...path, 'id'], `Track id ${quote(id)} is used twice (or is "ladder")`);
+      regionIds.add(id);
     }
-    track.states.forEach((state, at) => {
-      state.on?.forEach((transition, t) =>
-        checkTransition(transition, [...path, 'states', at, 'on', t], stateIds, 'state'),
+    const states = asList(track.states);
+    const stateIds = states && collectIds(states, [...path, 'states'], (state) => `State id ${quote(state)} is used twice in track ${quote(id ?? String(index))}`);
+    const initial = asId(track.initial);
+    const startKnown = initial !== undefined && stateIds !== undefined && stateIds.has(initial);
+    if (initial !== undefined && stateIds !== undefined && !startKnown) {
+      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(initial)}; expected one of ${list(stateIds)}`);
+    }
+    const nodes: Node[] = [];
+    states?.forEach((entry, at) => {
+      const state = asRecord(entry);
+      if (state === undefined) return;
+      const statePath: Path = [...path, 'states', at];
+      const on = checkTransitions(state.on, [...statePath, 'on'], stateIds, 'state');
+      checkAdvice(state.advice, [...statePath, 'advice']);
+      nodes.push({ id: asId(state.id), index: at, on: on.transitions, after: [], open: on.open, maybeFinal: false });
+    });
+    if (!startKnown) return;
+    const edges = trackEdges({ states: nodes });
+    const next = (state: string) => edges.get(state) ?? [];
+    const reached = reachable([initial, ...targetsOfNodesWithoutId(nodes)], next);
+    const entries = unreachableEntries(nodes.flatMap((node) => (node.id === undefined ? [] : [node.id])), reached, next);
+    for (const node of nodes) {
+      const others = node.id === undefined ? undefined : entries.get(node.id);
+      if (others === undefined) continue;
+      add(
+        'unreachable_state',
+        [...path, 'states', node.index],
+        `State ${quote(node.id)} of track ${quote(id ?? String(index))} cannot be reached from ${quote(initial)}${andOthers(others, 'state')}`,
       );
-      checkAdvice(state.advice, [...path, 'states', at, 'advice']);
-    });
-    const edges = trackEdges(track);
-    const reached = reachable([track.initial], (id) => edges.get(id) ?? []);
-    track.states.forEach((state, at) => {
-      if (!reached.has(state.id)) {
-        add('unreachable_state', [...path, 'states', at], `State ${quote(state.id)} of track ${quote(track.id)} cannot be reached from ${quote(track.initial)}`);
-      }
-    });
+    }
   });
+  issues.push(...checkTexts(document));
   return issues;
+
+  function checkLadder(ladder: Readonly<Record<string, unknown>>): void {
+    const rungs = asList(ladder.rungs);
+    const rungIds = rungs && collectIds(rungs, ['ladder', 'rungs'], (id) => `Rung id ${quote(id)} is used twice`);
+    const shared = checkTransitions(ladder.fromEveryRung, ['ladder', 'fromEveryRung'], rungIds, 'rung');
+    const nodes: Node[] = [];
+    rungs?.forEach((entry, index) => {
+      const path: Path = ['ladder', 'rungs', index];
+      const rung = asRecord(entry);
+      if (rung === undefined) {
+        nodes.push({ index, on: [], after: [], open: true, maybeFinal: true });
+        return;
+      }
+      const id = asId(rung.id);
+      if (id === 'active') add('reserved_id', [...path, 'id'], 'The rung id "active" is reserved for the open incident');
+      const final = rung.final === true;
+      if (final && ((asList(rung.on)?.length ?? 0) > 0 || (asList(rung.after)?.length ?? 0) > 0)) {
+        add('final_with_transitions', path, `Final rung ${id === undefined ? index : quote(id)} cannot have transitions`);
+      }
+      const on = checkTransitions(rung.on, [...path, 'on'], rungIds, 'rung');
+      const after = checkTransitions(rung.after, [...path, 'after'], rungIds, 'after');
+      checkAdvice(rung.advice, [...path, 'advice']);
+      nodes.push({
+        id,
+        index,
+        final,
+        on: on.transitions,
+        after: after.transitions,
+        open: on.open || after.open,
+        maybeFinal: rung.final !== undefined && typeof rung.final !== 'boolean',
+      });
+    });
+    const finalIds = new Set(nodes.flatMap((node) => (node.final && node.id !== undefined ? [node.id] : [])));
+    const initial = asId(ladder.initial);
+    let start: string | undefined;
+    if (initial !== undefined && rungIds !== undefined) {
+      if (!rungIds.has(initial)) {
+        add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(initial)}; expected one of ${list(rungIds)}`);
+      } else if (finalIds.has(initial)) {
+        add('final_initial', ['ladder', 'initial'], `The ladder cannot start on the final rung ${quote(initial)}`);
+      } else {
+        start = initial;
+      }
+    }
+    const finalUnknown = nodes.some((node) => node.maybeFinal);
+    if (nodes.length > 0 && finalIds.size === 0 && !finalUnknown) {
+      add('no_final_rung', ['ladder', 'rungs'], 'Expected at least one rung with "final": true');
+    }
+    if (rungs === undefined) return;
+    issues.push(...checkLadderGraph(nodes, shared, start, finalIds));
+  }
 }
 
-/** Rungs that cannot be reached from the first rung, and open rungs from which no final rung can be reached (traps). */
-function checkLadderGraph(definition: PlaybookDefinition, finalIds: ReadonlySet<string>): Issue<PlaybookIssueCode>[] {
+/** What the rungs or states without a well-formed id lead to: they may be reached once their id is fixed. */
+function targetsOfNodesWithoutId(nodes: readonly Node[]): string[] {
+  return nodes.flatMap((node) => (node.id === undefined ? [...node.on, ...node.after].flatMap((t) => (t.target === undefined ? [] : [t.target])) : []));
+}
+
+/**
+ * Rungs that cannot be reached from the first rung, and open rungs from which no final rung
+ * can be reached (traps), over the well-formed part of the ladder: only targets that name a
+ * rung are edges. What follows from another problem is not reported: without a known first
+ * rung that is open (`start`), nothing is unreachable; a rung with a way out that leads nowhere
+ * known (or a `final` that is malformed) might lead to a final rung, and so might every rung
+ * that can reach it; without any final rung (`no_final_rung`), there are no traps.
+ */
+function checkLadderGraph(
+  nodes: readonly Node[],
+  shared: { readonly transitions: readonly GraphTransition[]; readonly open: boolean },
+  start: string | undefined,
+  finalIds: ReadonlySet<string>,
+): Issue<PlaybookIssueCode>[] {
   const issues: Issue<PlaybookIssueCode>[] = [];
-  const edges = ladderEdges(definition);
-  const fromStart = reachable([definition.ladder.initial], (id) => edges.get(id) ?? []);
+  const edges = ladderEdges({ fromEveryRung: shared.transitions, rungs: nodes });
+  const next = (id: string) => edges.get(id) ?? [];
+  const fromStart = start === undefined ? undefined : reachable([start, ...targetsOfNodesWithoutId(nodes)], next);
+  const ids = nodes.flatMap((node) => (node.id === undefined ? [] : [node.id]));
+  const entries = fromStart && unreachableEntries([...ids, sharedNode], fromStart, next, (id) => id !== sharedNode);
   const reverse = new Map<string, string[]>();
   for (const [from, targets] of edges) {
     for (const target of targets) {
@@ -186,19 +322,30 @@ function checkLadderGraph(definition: PlaybookDefinition, finalIds: ReadonlySet<
       else reverse.set(target, [from]);
     }
   }
-  const leadsToFinal = reachable(finalIds, (id) => reverse.get(id) ?? []);
-  definition.ladder.rungs.forEach((rung, index) => {
-    if (!fromStart.has(rung.id)) {
-      issues.push({ code: 'unreachable_rung', path: ['ladder', 'rungs', index], message: `Rung ${quote(rung.id)} cannot be reached from ${quote(definition.ladder.initial)}` });
+  const mayEnd = [
+    ...finalIds,
+    ...nodes.flatMap((node) => (node.id !== undefined && (node.open || node.maybeFinal) ? [node.id] : [])),
+    ...(shared.open ? [sharedNode] : []),
+  ];
+  const leadsToFinal = reachable(mayEnd, (id) => reverse.get(id) ?? []);
+  for (const node of nodes) {
+    if (node.id === undefined) continue;
+    if (fromStart !== undefined && !fromStart.has(node.id)) {
+      // Only the rungs the unreachable part is entered by: the others follow from them.
+      const others = entries?.get(node.id);
+      if (others === undefined) continue;
+      const message = `Rung ${quote(node.id)} cannot be reached from ${quote(start)}${andOthers(others, 'rung')}`;
+      issues.push({ code: 'unreachable_rung', path: ['ladder', 'rungs', node.index], message });
+    } else if (mayEnd.length > 0 && !node.final && !leadsToFinal.has(node.id)) {
+      issues.push({ code: 'trap', path: ['ladder', 'rungs', node.index], message: `No final rung can be reached from rung ${quote(node.id)}` });
     }
-  });
-  definition.ladder.rungs.forEach((rung, index) => {
-    if (fromStart.has(rung.id) && !rung.final && !leadsToFinal.has(rung.id)) {
-      issues.push({ code: 'trap', path: ['ladder', 'rungs', index], message: `No final rung can be reached from rung ${quote(rung.id)}` });
-    }
-  });
-  issues.push(...checkTexts(definition));
+  }
   return issues;
+}
+
+/** For the message of an unreachable rung or state: the others it leads to, not reported apart. */
+function andOthers(count: number, noun: string): string {
+  return count === 0 ? '' : ` (nor can the ${count === 1 ? `${noun}` : `${count} ${noun}s`} it leads to)`;
 }
 
 /** Names for a message: the first ten, quoted, and how many more there are. */

@@ -1,6 +1,6 @@
 import { incidentFactsSchema } from './facts.js';
 import { personalContextPaths, placeholdersOf } from './placeholders.js';
-import type { AdviceSpec, PlaybookDefinition } from './types.js';
+import { asList, asRecord } from './wellFormed.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { quote } from '../quote.js';
@@ -12,30 +12,32 @@ const readable = ['threats', 'supporters', ...Object.keys(incidentFactsSchema.sh
 const draftReadable = [...readable, ...personalContextPaths];
 
 /**
- * The placeholders of the guards' reasons and of the drafts: each must name something an
- * incident records (drafts may also read `values.<name>`, given by the app).
+ * The placeholders of the guards' reasons and of the drafts, wherever they are text: each must
+ * name something an incident records (drafts may also read `values.<name>`, given by the app).
  */
-export function checkTexts(definition: PlaybookDefinition): Issue<PlaybookIssueCode>[] {
+export function checkTexts(document: unknown): Issue<PlaybookIssueCode>[] {
   const issues: Issue<PlaybookIssueCode>[] = [];
-  const check = (text: string, path: Path, allowed: readonly string[], values: boolean) => {
+  const check = (text: unknown, path: Path, allowed: readonly string[], values: boolean) => {
+    if (typeof text !== 'string') return;
     for (const placeholder of placeholdersOf(text)) {
       if (allowed.includes(placeholder) || (values && /^values\.[A-Za-z_$][\w$]*$/.test(placeholder))) continue;
       const expected = [...allowed, ...(values ? ['values.<name>'] : [])].map((item) => `"{${item}}"`).join(', ');
       issues.push({ code: 'unknown_placeholder', path, message: `Unknown placeholder ${quote(`{${placeholder}}`)}; expected one of ${expected}` });
     }
   };
-  for (const [name, guard] of Object.entries(definition.guards)) {
-    if (guard.reason === undefined) continue;
-    for (const form of ['true', 'false', 'unknown'] as const) {
-      const text = guard.reason[form];
-      if (text !== undefined) check(text, ['guards', name, 'reason', form], readable, false);
-    }
+  const root = asRecord(document) ?? {};
+  for (const [name, value] of Object.entries(asRecord(root.guards) ?? {})) {
+    const reason = asRecord(asRecord(value)?.reason);
+    if (reason === undefined) continue;
+    for (const form of ['true', 'false', 'unknown'] as const) check(reason[form], ['guards', name, 'reason', form], readable, false);
   }
-  const checkAdvice = (advice: readonly AdviceSpec[], path: Path) =>
-    advice.forEach((item, index) => item.drafts?.forEach((draft, at) => check(draft.text, [...path, index, 'drafts', at, 'text'], draftReadable, true)));
-  definition.ladder.rungs.forEach((rung, index) => checkAdvice(rung.advice, ['ladder', 'rungs', index, 'advice']));
-  definition.tracks.forEach((track, index) =>
-    track.states.forEach((state, at) => checkAdvice(state.advice, ['tracks', index, 'states', at, 'advice'])),
+  const checkAdvice = (advice: unknown, path: Path) =>
+    asList(advice)?.forEach((item, index) =>
+      asList(asRecord(item)?.drafts)?.forEach((draft, at) => check(asRecord(draft)?.text, [...path, index, 'drafts', at, 'text'], draftReadable, true)),
+    );
+  asList(asRecord(root.ladder)?.rungs)?.forEach((rung, index) => checkAdvice(asRecord(rung)?.advice, ['ladder', 'rungs', index, 'advice']));
+  asList(root.tracks)?.forEach((track, index) =>
+    asList(asRecord(track)?.states)?.forEach((state, at) => checkAdvice(asRecord(state)?.advice, ['tracks', index, 'states', at, 'advice'])),
   );
   return issues;
 }

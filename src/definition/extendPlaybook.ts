@@ -8,6 +8,7 @@ import { describeError } from './readDefinition.js';
 import { quote } from '../quote.js';
 import { safeParsePlaybook, type ParsePlaybookOptions } from './parsePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
+import { sortIssues } from '../errors/issues.js';
 import { type Issue } from '../errors/issues.js';
 
 /**
@@ -264,14 +265,18 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
 
   /**
    * Like {@link PlaybookBuilder.build} but returns the issues instead of throwing, whatever the
-   * definition holds. On success, `data` is the plain copy that {@link safeParsePlaybook} checked.
+   * definition holds: the issues of the operations (under `operations`) and every issue
+   * {@link safeParsePlaybook} finds in the result, sorted by path together
+   * ({@link index!compareIssues}). On success, `data` is the plain copy that
+   * {@link safeParsePlaybook} checked.
    */
   safeBuild(options: ParsePlaybookOptions = {}): BuildResult<D> {
     const validation = safeParsePlaybook(this.#definition, options);
-    const issues = [
+    // One list in the one order: the operations' issues (under `operations`) among the definition's.
+    const issues = sortIssues([
       ...this.#issues,
       ...(validation.success ? [] : validation.error.issues.map((issue) => edits.explainRemoved(issue, this.#removed))),
-    ];
+    ]);
     if (issues.length > 0 || !validation.success) return { success: false, error: new PlaybookDefinitionError(issues) };
     return { success: true, data: validation.data as D };
   }

@@ -1,4 +1,4 @@
-import type { AfterSpec, PlaybookDefinition, RungSpec, TrackSpec, TransitionSpec } from './types.js';
+import type { AfterSpec, PlaybookDefinition, RungSpec, TransitionSpec } from './types.js';
 
 /**
  * The graph of a playbook definition, computed in one place: which transitions each rung
@@ -42,35 +42,62 @@ export function destinationOf(transition: Pick<TransitionSpec, 'target' | 'reent
 export const sharedNode = ' shared';
 
 /**
- * Every rung's outgoing targets (events and windows), with the shared transitions applied as
- * overrides allow. The shared transitions are the edges of one extra node ({@link sharedNode})
- * that each open rung handling none of their events leads to, so that the graph stays as large
- * as the definition; a rung that overrides some gets the others as its own edges.
+ * What the graph needs of a transition: its event, and its target when it leads somewhere.
+ * Validation passes only the parts of a document that are well-formed (a target only when it
+ * names a rung), so the graph of a broken document is that of its well-formed part.
  */
-export function ladderEdges(definition: PlaybookDefinition): Map<string, string[]> {
-  const shared = definition.ladder.fromEveryRung ?? [];
-  const sharedEvents = new Set(shared.map((transition) => transition.event));
+export interface GraphTransition {
+  readonly event?: string;
+  readonly target?: string;
+}
+
+/** What the graph needs of a rung (a {@link RungSpec} is one); a rung without an id is left out. */
+export interface GraphRung {
+  readonly id?: string;
+  readonly final?: boolean;
+  readonly on?: readonly GraphTransition[];
+  readonly after?: readonly { readonly target?: string }[];
+}
+
+/**
+ * Every rung's outgoing targets (events and windows), with the shared transitions applied as
+ * overrides allow (as {@link rungTransitions} does). The shared transitions are the edges of one
+ * extra node ({@link sharedNode}) that each open rung handling none of their events leads to, so
+ * that the graph stays as large as the definition; a rung that overrides some gets the others
+ * as its own edges. Rungs that share an id share their edges.
+ */
+export function ladderEdges(ladder: { readonly fromEveryRung?: readonly GraphTransition[]; readonly rungs: readonly GraphRung[] }): Map<string, string[]> {
+  const shared = ladder.fromEveryRung ?? [];
   const targetsOf = (list: readonly { readonly target?: string }[]) => list.flatMap((t) => (t.target === undefined ? [] : [t.target]));
   const edges = new Map<string, string[]>([[sharedNode, targetsOf(shared)]]);
-  for (const rung of definition.ladder.rungs) {
-    if (rung.final) {
-      edges.set(rung.id, []);
-      continue;
-    }
+  for (const rung of ladder.rungs) {
+    if (rung.id === undefined) continue;
+    let targets = edges.get(rung.id);
+    if (targets === undefined) edges.set(rung.id, (targets = []));
+    if (rung.final) continue;
     const own = rung.on ?? [];
-    const overrides = own.some((transition) => sharedEvents.has(transition.event));
-    edges.set(rung.id, [
+    const handled = new Set(own.map((transition) => transition.event));
+    const isHandled = (transition: GraphTransition) => transition.event !== undefined && handled.has(transition.event);
+    const overrides = shared.some(isHandled);
+    targets.push(
       ...targetsOf(own),
-      ...(overrides ? targetsOf(rungTransitions(definition, rung).slice(own.length)) : [sharedNode]),
-      ...rungWindows(rung).map((after) => after.target),
-    ]);
+      ...(overrides ? targetsOf(shared.filter((transition) => !isHandled(transition))) : [sharedNode]),
+      ...targetsOf(rung.after ?? []),
+    );
   }
   return edges;
 }
 
-/** Every track state's outgoing targets. */
-export function trackEdges(track: TrackSpec): Map<string, string[]> {
-  return new Map(track.states.map((state) => [state.id, (state.on ?? []).flatMap((t) => (t.target === undefined ? [] : [t.target]))]));
+/** Every track state's outgoing targets; states without an id are left out, states that share an id share their edges. */
+export function trackEdges(track: { readonly states: readonly { readonly id?: string; readonly on?: readonly { readonly target?: string }[] }[] }): Map<string, string[]> {
+  const edges = new Map<string, string[]>();
+  for (const state of track.states) {
+    if (state.id === undefined) continue;
+    let targets = edges.get(state.id);
+    if (targets === undefined) edges.set(state.id, (targets = []));
+    for (const transition of state.on ?? []) if (transition.target !== undefined) targets.push(transition.target);
+  }
+  return edges;
 }
 
 /** Everything reachable from `start` by following `next` (breadth first, each node once). */
@@ -86,6 +113,74 @@ export function reachable(start: Iterable<string>, next: (id: string) => readonl
     }
   }
   return seen;
+}
+
+/**
+ * The nodes that cannot be reached (not in `reached`), reduced to their causes: for each part
+ * of the unreachable graph that nothing leads into, its first node in `ids` (the entry), with
+ * how many other nodes among `reportable` it leads to — those are reachable as soon as it is.
+ * Where entries lead to the same nodes, the first entry in `ids` counts them. Linear: a depth
+ * first pass gives an order in which such a part comes before the parts it leads to (as in
+ * Kosaraju's algorithm); then each node not yet covered is an entry and covers what it leads to.
+ */
+export function unreachableEntries(
+  ids: Iterable<string>,
+  reached: ReadonlySet<string>,
+  next: (id: string) => readonly string[],
+  reportable: (id: string) => boolean = () => true,
+): Map<string, number> {
+  const lost = [...new Set(ids)].filter((id) => !reached.has(id));
+  const inLost = new Set(lost);
+  const order = new Map(lost.map((id, index) => [id, index]));
+  const finished: string[] = [];
+  const visited = new Set<string>();
+  for (const root of lost) {
+    if (visited.has(root)) continue;
+    visited.add(root);
+    const frames: { id: string; edge: number; targets: readonly string[] }[] = [{ id: root, edge: 0, targets: next(root) }];
+    while (frames.length > 0) {
+      const frame = frames.at(-1)!;
+      if (frame.edge < frame.targets.length) {
+        const target = frame.targets[frame.edge++]!;
+        if (inLost.has(target) && !visited.has(target)) {
+          visited.add(target);
+          frames.push({ id: target, edge: 0, targets: next(target) });
+        }
+        continue;
+      }
+      frames.pop();
+      finished.push(frame.id);
+    }
+  }
+  // In reverse finishing order, a node not covered yet enters a part nothing leads into (it is
+  // the first node of that part in `ids`): it covers what it leads to.
+  const entries: string[] = [];
+  let covered = new Set<string>();
+  const cover = (entry: string) => {
+    let count = 0;
+    const queue = [entry];
+    covered.add(entry);
+    for (let at = 0; at < queue.length; at++) {
+      for (const target of next(queue[at]!)) {
+        if (!inLost.has(target) || covered.has(target)) continue;
+        covered.add(target);
+        queue.push(target);
+        if (reportable(target)) count++;
+      }
+    }
+    return count;
+  };
+  for (let index = finished.length - 1; index >= 0; index--) {
+    const node = finished[index]!;
+    if (covered.has(node) || !reportable(node)) continue;
+    entries.push(node);
+    cover(node);
+  }
+  // What each entry leads to, counted in `ids` order where entries lead to the same nodes.
+  covered = new Set();
+  const counts = new Map<string, number>();
+  for (const entry of entries.sort((a, b) => order.get(a)! - order.get(b)!)) counts.set(entry, cover(entry));
+  return counts;
 }
 
 /**

@@ -1,5 +1,3 @@
-import { conditionGuardNames } from './conditions.js';
-import type { PlaybookDefinition } from './types.js';
 import { limits } from '../limits.js';
 
 /**
@@ -7,13 +5,14 @@ import { limits } from '../limits.js';
  * strongly connected components, iteratively): `'cycle'` for each guard that refers back to
  * itself, and for each guard where a chain first grows longer than {@link limits.guardChain},
  * the chain (the guard, the guard it refers to, and so on). A guard that refers to a guard on
- * a cycle is not reported: the cycle is.
+ * a cycle is not reported: the cycle is. `references` gives, for each named guard, the names its
+ * condition refers to (names that are not guards are ignored).
  */
-export function guardChains(guards: PlaybookDefinition['guards']): Map<string, 'cycle' | string[]> {
-  const names = Object.keys(guards);
+export function guardChains(references: ReadonlyMap<string, readonly string[]>): Map<string, 'cycle' | string[]> {
+  const names = [...references.keys()];
   const indexOf = new Map(names.map((name, index) => [name, index]));
   const refs = names.map((name) => [
-    ...new Set(conditionGuardNames(guards[name]!.condition).flatMap((ref) => (indexOf.has(ref) ? [indexOf.get(ref)!] : []))),
+    ...new Set(references.get(name)!.flatMap((ref) => (indexOf.has(ref) ? [indexOf.get(ref)!] : []))),
   ]);
   const order = new Array<number>(names.length).fill(-1);
   const low = new Array<number>(names.length).fill(0);

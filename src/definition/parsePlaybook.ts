@@ -4,7 +4,7 @@ import { playbookDefinitionSchema } from './schema.js';
 import { separateEventSchemas } from './separateSchemas.js';
 import type { PlaybookDefinition } from './types.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
-import { fromZodIssues, type Issue } from '../errors/issues.js';
+import { fromZodIssues, type Issue, sortIssues } from '../errors/issues.js';
 
 /**
  * The result of {@link safeParsePlaybook}: the definition, or every issue found.
@@ -47,9 +47,14 @@ export interface ParsePlaybookOptions {
 
 /**
  * Checks a playbook definition and returns it, or *every* problem at once: the size and
- * nesting of the document, its shape (zod), then duplicate ids, unknown rungs, states, events,
+ * nesting of the document, its shape (zod), duplicate ids, unknown rungs, states, events,
  * guards, windows and actions, guard cycles and chains that are too long, invalid durations,
  * rungs unreachable from the start and rungs from which no final rung can be reached (traps).
+ * Every layer is checked every time: references and the graph are checked on every part of
+ * the document that has the right shape, whatever is wrong elsewhere; only what follows from
+ * another problem is left out (see "Every problem at once" in the custom playbooks guide).
+ * The issues are sorted by path ({@link index!compareIssues}), the same list as
+ * {@link authoring!safeCompilePlaybook}, `safeBuild` and `crisis-playbook check` give.
  * Never throws, whatever the input (cyclic objects, getters that throw, Proxies, BigInts,
  * functions, huge or deeply nested values), and takes time linear in the size of the input.
  * The document is read once: on success, `data` is a plain copy of what was checked (own
@@ -107,16 +112,18 @@ function check(input: unknown, options: ParsePlaybookOptions): ParsePlaybookResu
   // Size, nesting, cycles and unreadable values first, iteratively: zod's recursive schemas
   // would overflow the stack on deep input.
   const read = readDefinition(input);
-  if (!read.complete) return { success: false, error: new PlaybookDefinitionError(read.issues) };
+  if (!read.complete) return { success: false, error: new PlaybookDefinitionError(sortIssues(read.issues)) };
   const { data: json, issues: schemaIssues } = separateEventSchemas(read.value);
   const shape = playbookDefinitionSchema.safeParse(json, { reportInput: true });
   const isAboutCut = aboutCuts(read.cuts);
+  // Every layer, every time: references and the graph are checked on every well-formed part of
+  // the document, whatever its shape problems.
   const issues: Issue<PlaybookIssueCode>[] = [
     ...read.issues,
     ...schemaIssues,
     ...(shape.success ? [] : fromZodIssues(shape.error.issues).filter((issue) => !isAboutCut(issue))),
+    ...checkReferences(read.value, options),
   ];
-  if (shape.success) issues.push(...checkReferences(shape.data as PlaybookDefinition, options));
-  if (issues.length > 0) return { success: false, error: new PlaybookDefinitionError(issues) };
+  if (issues.length > 0) return { success: false, error: new PlaybookDefinitionError(sortIssues(issues)) };
   return { success: true, data: read.value as PlaybookDefinition };
 }

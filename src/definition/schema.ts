@@ -2,16 +2,20 @@ import { z } from 'zod';
 import { isCleanText } from '../limits.js';
 import type { Condition } from './types.js';
 
-const id = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'Expected an id of letters, digits, "_" or "-", starting with a letter');
+/** An id of a rung, state, track, guard, window or action (and a guard's name in a condition). */
+export const idPattern = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+/** A dot-namespaced, lower-case event type, such as `access.denied`. */
+export const eventTypePattern = /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/;
+/** The longest event type. */
+export const eventTypeMaxLength = 100;
+/** The longest duration written as text. */
+export const durationTextMaxLength = 40;
+
+const id = z.string().regex(idPattern, 'Expected an id of letters, digits, "_" or "-", starting with a letter');
 const eventType = z
   .string()
-  .regex(
-    /^[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)+$/,
-    'Expected a dot-namespaced, lower-case event type such as "access.denied"',
-  )
-  .max(100);
+  .regex(eventTypePattern, 'Expected a dot-namespaced, lower-case event type such as "access.denied"')
+  .max(eventTypeMaxLength);
 // Titles, descriptions and advice are shown in terminals, inspectors and diagrams: no control characters.
 const text = (max: number) => z.string().min(1).max(max).refine(isCleanText, { message: 'Expected text without control characters other than tab and line breaks' });
 const value = z.union([z.string().max(500), z.number(), z.boolean(), z.null()]);
@@ -50,7 +54,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
 
 const duration = z.union([
   z.number(),
-  z.string().max(40),
+  z.string().max(durationTextMaxLength),
 ]);
 
 // `personal: true`: the field can carry personal data; the redactor replaces its value.

@@ -74,6 +74,48 @@ export function formatPath(path: readonly (string | number)[]): string {
   return path.map((key) => (typeof key === 'number' ? String(key) : oneLine(key.length > 40 ? `${key.slice(0, 40)}…` : key))).join('.');
 }
 
+/**
+ * The order of issues in every list the library returns for a playbook: by path, comparing
+ * the keys one by one (numbers numerically and before names, names by their UTF-16 code
+ * units, a path before the paths under it), then by code. Sorting is stable, so issues with
+ * the same path and code keep the order in which they were found. Use it to merge lists of
+ * issues in the same order.
+ *
+ * @example
+ * ```ts
+ * import { compareIssues, type Issue } from 'crisis-playbook';
+ *
+ * const issues: Issue[] = [
+ *   { code: 'unknown_rung', path: ['ladder', 'rungs', 10, 'on', 0, 'target'], message: 'Unknown rung "x"' },
+ *   { code: 'invalid_duration', path: ['windows', 'replyWindow', 'duration'], message: 'Expected a positive duration' },
+ *   { code: 'trap', path: ['ladder', 'rungs', 9], message: 'No final rung can be reached from rung "y"' },
+ * ];
+ * console.log([...issues].sort(compareIssues).map((issue) => issue.code)); // ['trap', 'unknown_rung', 'invalid_duration']
+ * ```
+ *
+ * @category Errors
+ */
+export function compareIssues(a: Issue, b: Issue): number {
+  const length = Math.min(a.path.length, b.path.length);
+  for (let index = 0; index < length; index++) {
+    const order = compareKeys(a.path[index]!, b.path[index]!);
+    if (order !== 0) return order;
+  }
+  if (a.path.length !== b.path.length) return a.path.length - b.path.length;
+  return a.code < b.code ? -1 : a.code > b.code ? 1 : 0;
+}
+
+/** A sorted copy of issues, in the order of {@link compareIssues}. */
+export function sortIssues<C extends string>(issues: readonly Issue<C>[]): Issue<C>[] {
+  return [...issues].sort(compareIssues);
+}
+
+function compareKeys(a: string | number, b: string | number): number {
+  if (typeof a === 'number') return typeof b === 'number' ? a - b : -1;
+  if (typeof b === 'number') return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Control characters and line breaks escaped, so that text stays on one line. */
 export function oneLine(text: string): string {
   // eslint-disable-next-line no-control-regex -- the point is to find control characters
