@@ -3,7 +3,7 @@ import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { crisisMachine, defaultPlaybook, type PlaybookDefinition } from 'crisis-playbook';
-import { compilePlaybook } from 'crisis-playbook/authoring';
+import { compilePlaybook, definePlaybook } from 'crisis-playbook/authoring';
 import { toMermaid } from 'crisis-playbook/visualize';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 import { diagramFiles, withDiagram } from '../scripts/write-diagrams.js';
@@ -21,23 +21,74 @@ beforeAll(async () => {
 const jsonPlaybook = JSON.parse(readFileSync(new URL('../examples/json-playbook/playbook.json', import.meta.url), 'utf8')) as PlaybookDefinition;
 
 describe('toMermaid', () => {
-  it('draws the rungs, labelled transitions, windows, final rungs and side tracks as regions', () => {
+  it('draws the rungs, labelled transitions, windows, final rungs and the side tracks below the ladder', () => {
     const diagram = toMermaid(defaultPlaybook);
     expect(diagram.startsWith('stateDiagram-v2\n')).toBe(true);
     for (const rung of defaultPlaybook.ladder.rungs) expect(diagram).toContain(`state "${rung.title}" as ${rung.id}`);
     expect(diagram).toContain('gatheringInfo --> requestingAccess : assessment.complete [arePostsOutOfSight]');
-    expect(diagram).toContain('directMessage --> intermediary : after replyWindow [hasInsiderInVenue]');
-    expect(diagram).toContain('monitoring --> phoneCall : contact.received');
+    // The window shares its arrow with the event that leads to the same rung (was a line of its own).
+    expect(diagram).toContain('directMessage --> intermediary : message.ignored [hasInsiderInVenue] /<br>after replyWindow [hasInsiderInVenue]\n');
+    // contact.received is drawn once, from "Any open rung" (was drawn from every open rung).
+    expect(diagram).toContain('_anyOpenRung --> phoneCall : contact.received\n');
     expect(diagram).toContain('resolved --> [*]');
     expect(diagram).toContain('closed --> [*]');
-    expect(diagram.match(/^ {4}--$/gm)).toHaveLength(2);
+    // The side tracks are one state below the ladder (were concurrent regions beside it, `--`),
+    // each track a state of its own with its title.
+    expect(diagram).not.toMatch(/^ *--$/m);
+    expect(diagram).toContain('    state "Side tracks" as _sideTracks {\n      direction LR\n      state "Community" as track_community {');
+    expect(diagram).toContain('      state "Safety" as track_safety {');
+    expect(diagram.indexOf('state "Side tracks"')).toBeGreaterThan(diagram.indexOf('closed --> [*]'));
     expect(diagram).toContain('safety_none --> safety_threatened : threat.reported');
+  });
+
+  it('draws the transitions every open rung shares once, from "Any open rung", unless told to draw them all', () => {
+    const once = toMermaid(defaultPlaybook);
+    expect(once).toContain('state "Any open rung" as _anyOpenRung\n');
+    expect(once.match(/contact\.received/g)).toHaveLength(1);
+    expect(once.match(/incident\.closed/g)).toHaveLength(1);
+    expect(once).toContain('_anyOpenRung --> closed : incident.closed\n');
+    expect(once).toContain('class _anyOpenRung anyOpenRung');
+
+    const each = toMermaid(defaultPlaybook, { fromEveryRung: 'each' });
+    expect(each).not.toContain('_anyOpenRung');
+    expect(each).toContain('monitoring --> phoneCall : contact.received\n');
+    expect(each).toContain('gatheringInfo --> phoneCall : assessment.complete [isPosterKnown] /<br>contact.received\n');
+    // From each of the six open rungs to closed; phoneCall's contact.received stays on phoneCall.
+    expect(each.match(/ --> closed : (.*\/<br>)?incident\.closed$/gm)).toHaveLength(6);
+    expect(each.match(/ --> phoneCall : (.*\/<br>)?contact\.received$/gm)).toHaveLength(5);
+
+    const none = toMermaid(defaultPlaybook, { fromEveryRung: 'none' });
+    expect(none).not.toMatch(/contact\.received|incident\.closed|_anyOpenRung/);
+    expect(() => toMermaid(defaultPlaybook, { fromEveryRung: false as unknown as 'none' })).toThrow('Expected fromEveryRung to be "once", "each" or "none", received false');
+  });
+
+  it('names the rungs that handle a shared event themselves on the shared arrow', () => {
+    const playbook = definePlaybook({
+      ...defaultPlaybook,
+      ladder: {
+        ...defaultPlaybook.ladder,
+        rungs: defaultPlaybook.ladder.rungs.map((rung) => (rung.id === 'phoneCall' ? { ...rung, on: [...(rung.on ?? []), { event: 'incident.closed', target: 'monitoring' }] } : rung)),
+      },
+    });
+    const diagram = toMermaid(playbook);
+    expect(diagram).toContain('_anyOpenRung --> closed : incident.closed (not from Phone call)\n');
+    expect(diagram).toContain('phoneCall --> monitoring : call.completed /<br>incident.closed\n');
+  });
+
+  it('draws one arrow for all the transitions between two states, with their triggers one per line', () => {
+    for (const diagram of [toMermaid(defaultPlaybook), toMermaid(defaultPlaybook, { fromEveryRung: 'each' }), toMermaid(acmePlaybook), toMermaid(jsonPlaybook)]) {
+      const pairs = [...diagram.matchAll(/^ *(\S+) --> (\S+) : /gm)].map(([, from, to]) => `${from} ${to}`);
+      expect(new Set(pairs).size).toBe(pairs.length);
+    }
+    expect(toMermaid(defaultPlaybook)).toContain('requestingAccess --> directMessage : access.granted /<br>access.denied /<br>after accessWindow\n');
   });
 
   it('writes inline conditions out and accepts a compiled machine', () => {
     const diagram = toMermaid(compilePlaybook(acmePlaybook));
     expect(diagram).toContain('holdingStatement --> directMessage : statement.published');
-    expect(diagram).toContain('legalReview --> monitoring : after legalWindow');
+    // The window shares its arrow with legal.silenced, which leads to the same rung (was a line of its own).
+    expect(diagram).toContain('legalReview --> monitoring : legal.silenced /<br>after legalWindow\n');
+    expect(diagram).toContain('_anyOpenRung --> legalReview : threat.reported [isLegalThreat]\n');
     expect(toMermaid(jsonPlaybook)).toContain('[isCallable]');
   });
 
@@ -57,7 +108,16 @@ describe('toMermaid', () => {
       return toMermaid(crisisMachine, { snapshot: actor.getSnapshot() });
     }],
     ['examples/custom-rung', () => toMermaid(acmePlaybook)],
-    ['examples/json-playbook', () => toMermaid(jsonPlaybook, { fromEveryRung: false })],
+    ['examples/json-playbook', () => toMermaid(jsonPlaybook)],
+    ['examples/json-playbook, shared transitions left out', () => toMermaid(jsonPlaybook, { fromEveryRung: 'none' })],
+    ['the default playbook, shared transitions from each rung', () => toMermaid(defaultPlaybook, { fromEveryRung: 'each' })],
+    ['examples/custom-rung, highlighted', () => {
+      const machine = compilePlaybook(acmePlaybook);
+      const actor = createActor(machine).start();
+      const snapshot = actor.getSnapshot();
+      actor.stop();
+      return toMermaid(machine, { snapshot });
+    }],
   ])('produces a diagram the real mermaid parser accepts: %s', async (_, diagram) => {
     await expect(parse(diagram())).resolves.toMatchObject({ diagramType: 'stateDiagram' });
   });
