@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { JSDOM } from 'jsdom';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
@@ -6,7 +7,7 @@ import { crisisMachine, defaultPlaybook, type PlaybookDefinition } from 'crisis-
 import { compilePlaybook, definePlaybook } from 'crisis-playbook/authoring';
 import { toMermaid } from 'crisis-playbook/visualize';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
-import { diagramFiles, withDiagram } from '../scripts/write-diagrams.js';
+import { diagramFiles, diagrams, pngText, sourceHash, sourceHashKey, withDiagrams, withPngText } from '../scripts/write-diagrams.js';
 
 let parse: (text: string) => Promise<unknown>;
 
@@ -129,7 +130,43 @@ describe('toMermaid', () => {
   it.each(diagramFiles)('is embedded up to date in %s (npm run diagrams)', (file) => {
     const text = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
     expect(text).toContain(toMermaid(defaultPlaybook));
-    expect(withDiagram(text)).toBe(text);
+    expect(withDiagrams(text, file)).toBe(text);
+    // The picture is shown above the text.
+    expect(text).toMatch(/!\[The default playbook: [^\]]+\]\((https:\/\/raw\.githubusercontent\.com\/crisis-playbook\/crisis-playbook\/main\/docs\/)?images\/default-playbook\.png\)/);
+  });
+
+  it('shows a highlighted incident in docs/inspector-and-diagrams.md', () => {
+    const text = readFileSync(new URL('../docs/inspector-and-diagrams.md', import.meta.url), 'utf8');
+    expect(text).toContain('](images/default-playbook-highlighted.png)');
+    expect(text).toContain(diagrams.find((diagram) => diagram.name === 'highlighted')!.source());
+    expect(diagrams.find((diagram) => diagram.name === 'highlighted')!.source()).toContain('class directMessage,community_supported,safety_threatened current');
+  });
+
+  it.each(diagrams.map((diagram) => [diagram.image, diagram] as const))('is drawn up to date in %s (npm run diagrams)', (image, diagram) => {
+    const png = readFileSync(new URL(`../${image}`, import.meta.url));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    // The Mermaid text the picture was drawn from, not its pixels: those differ between Chromium builds.
+    expect(pngText(png).get(sourceHashKey)).toBe(sourceHash(diagram.source()));
+  });
+
+  it('reads back the text it writes into a PNG', () => {
+    const png = readFileSync(new URL(`../${diagrams[0]!.image}`, import.meta.url));
+    const withNote = withPngText(png, 'Comment', 'a note');
+    const written = pngText(withNote);
+    expect(written.get('Comment')).toBe('a note');
+    expect(written.get(sourceHashKey)).toMatch(/^[0-9a-f]{64}$/);
+    // Every chunk's CRC is right (zlib's own crc32), and the file still ends with IEND.
+    let offset = 8;
+    const types: string[] = [];
+    while (offset < withNote.length) {
+      const length = withNote.readUInt32BE(offset);
+      types.push(withNote.toString('latin1', offset + 4, offset + 8));
+      expect(withNote.readUInt32BE(offset + 8 + length)).toBe(crc32(withNote.subarray(offset + 4, offset + 8 + length)));
+      offset += 12 + length;
+    }
+    expect(offset).toBe(withNote.length);
+    expect(types.at(-1)).toBe('IEND');
+    expect(types.at(-2)).toBe('tEXt');
   });
 
   it('keeps control characters from a playbook out of the diagram', async () => {

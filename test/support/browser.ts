@@ -20,10 +20,11 @@ export interface BrowserSession {
 }
 
 /**
- * Launches the system's headless Chromium. Throws a message that says how to install it when
+ * Launches the system's headless Chromium (`deviceScaleFactor` device pixels per CSS pixel in
+ * screenshots, 1 unless told), offline, with a fresh user-data directory. Throws a message that says how to install it when
  * it is missing: the browser suites never skip (CI always has Chromium).
  */
-export async function launchBrowser(): Promise<BrowserSession> {
+export async function launchBrowser(options: { readonly deviceScaleFactor?: number } = {}): Promise<BrowserSession> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Chromium not found at ${chromiumPath}: the browser tests need it. Install it with ` +
@@ -38,6 +39,7 @@ export async function launchBrowser(): Promise<BrowserSession> {
       headless: true,
       args,
       viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: options.deviceScaleFactor ?? 1,
       offline: true,
     });
     return {
