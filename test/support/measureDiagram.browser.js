@@ -26,7 +26,12 @@ window.renderAndMeasure = async (source) => {
     if (outer) groups[cluster.dataset.id] = boxOf(outer.getBoundingClientRect());
   }
   const states = {};
-  for (const node of element.querySelectorAll('g.node[data-id]')) states[node.dataset.id] = boxOf(node.getBoundingClientRect());
+  // Mermaid names a state's node `<svg id>-state-<state id>-<n>`.
+  for (const node of element.querySelectorAll(`g.node[id^="${element.id}-state-"]`)) {
+    const id = node.id.slice(`${element.id}-state-`.length).replace(/-\d+$/, '');
+    const shape = node.querySelector('rect, path, circle');
+    states[id] = { ...boxOf(node.getBoundingClientRect()), fill: shape ? getComputedStyle(shape).fill : '' };
+  }
   return {
     svg: host.innerHTML,
     natural: { width: viewBox.width, height: viewBox.height },

@@ -38,8 +38,8 @@ export interface RenderedDiagram {
   readonly labels: readonly RenderedLabel[];
   /** The boxes of the composite states by id (`ladder`, `track_safety`, ...), on the page. */
   readonly groups: Readonly<Record<string, Box>>;
-  /** The boxes of the states by id (`phoneCall`, `safety_none`, ...), on the page. */
-  readonly states: Readonly<Record<string, Box>>;
+  /** The boxes of the states by id (`phoneCall`, `safety_none`, ...), on the page, with their fill colour (`rgb(...)`). */
+  readonly states: Readonly<Record<string, Box & { readonly fill: string }>>;
 }
 
 /** Loads mermaid into a blank page of the given page's width (call once per page). */
