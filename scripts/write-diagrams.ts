@@ -1,24 +1,166 @@
-// Writes the default playbook's Mermaid diagram into README.md and docs/, between the
-// `<!-- diagram:default -->` markers. A test fails when a checked-in copy is stale: run
-// `npm run diagrams` after changing the default playbook or toMermaid.
+// Writes the default playbook's diagram where people read it: the Mermaid text in README.md
+// and docs/ (between `<!-- diagram:<name>:start -->` and `<!-- diagram:<name>:end -->`), and
+// the picture mermaid 11 draws of it in headless Chromium, a PNG under docs/images/ that
+// carries the SHA-256 of its Mermaid text in a tEXt chunk. test/diagrams.test.ts fails when a
+// copy or a picture is stale: run `npm run diagrams` after changing the default playbook or
+// toMermaid (it needs Chromium: see test/support/browser.ts).
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { defaultPlaybook } from 'crisis-playbook';
+import { createActor } from 'xstate';
+import { crisisMachine, defaultPlaybook } from 'crisis-playbook';
 import { toMermaid } from 'crisis-playbook/visualize';
 
 export const diagramFiles = ['README.md', 'docs/inspector-and-diagrams.md'];
-const start = '<!-- diagram:default:start -->';
-const end = '<!-- diagram:default:end -->';
 
-export function withDiagram(text: string): string {
-  const from = text.indexOf(start);
-  const to = text.indexOf(end);
-  if (from === -1 || to === -1) throw new Error(`Missing ${start} … ${end} markers`);
-  return `${text.slice(0, from + start.length)}\n\`\`\`mermaid\n${toMermaid(defaultPlaybook)}\`\`\`\n${text.slice(to)}`;
+/** The reference case half-way: access denied, supporters posting, a threat of a visit. */
+export function referenceCaseSnapshot() {
+  const actor = createActor(crisisMachine).start();
+  actor.send({
+    type: 'facts.update',
+    facts: { witnessed: false, knowsPoster: false, connectedToPoster: false, venue: 'private-group', memberOfVenue: false, insiderInVenue: true },
+  });
+  actor.send({ type: 'assessment.complete' });
+  actor.send({ type: 'access.requested' });
+  actor.send({ type: 'access.denied' });
+  actor.send({ type: 'community.supported' });
+  actor.send({ type: 'threat.reported', kind: 'visit' });
+  const snapshot = actor.getSnapshot();
+  actor.stop();
+  return snapshot;
 }
 
-if (process.argv[1]?.endsWith('write-diagrams.ts')) {
+export interface Diagram {
+  /** The name in the markers: `<!-- diagram:<name>:start -->`. */
+  readonly name: string;
+  readonly alt: string;
+  /** The PNG, from the repository's root. */
+  readonly image: string;
+  readonly source: () => string;
+}
+
+export const diagrams: readonly Diagram[] = [
+  {
+    name: 'default',
+    alt: 'The default playbook: the escalation ladder from Gather information to Resolved or Closed, with the Community and Safety side tracks below it',
+    image: 'docs/images/default-playbook.png',
+    source: () => toMermaid(defaultPlaybook),
+  },
+  {
+    name: 'highlighted',
+    alt: 'The default playbook with an incident highlighted: Private message on the ladder, Community supportive and Threatened on the side tracks',
+    image: 'docs/images/default-playbook-highlighted.png',
+    source: () => toMermaid(crisisMachine, { snapshot: referenceCaseSnapshot() }),
+  },
+];
+
+const repositoryRaw = 'https://raw.githubusercontent.com/crisis-playbook/crisis-playbook/main/';
+
+/** Where `file` finds an image: relative in docs/, absolute in the README (so it shows on npm too). */
+function imageUrl(file: string, image: string): string {
+  if (file === 'README.md') return `${repositoryRaw}${image}`;
+  return image.startsWith('docs/') && file.startsWith('docs/') ? image.slice('docs/'.length) : image;
+}
+
+/** `text` (the contents of `file`) with every diagram it has markers for written in, up to date. */
+export function withDiagrams(text: string, file: string): string {
+  let result = text;
+  let found = 0;
+  for (const diagram of diagrams) {
+    const start = `<!-- diagram:${diagram.name}:start -->`;
+    const end = `<!-- diagram:${diagram.name}:end -->`;
+    const from = result.indexOf(start);
+    const to = result.indexOf(end);
+    if (from === -1 && to === -1) continue;
+    if (from === -1 || to === -1 || to < from) throw new Error(`${file}: expected ${start} … ${end}`);
+    found++;
+    const block = [
+      `![${diagram.alt}](${imageUrl(file, diagram.image)})`,
+      '',
+      '<details><summary>The Mermaid text</summary>',
+      '',
+      '```mermaid',
+      `${diagram.source()}\`\`\``,
+      '',
+      '</details>',
+    ].join('\n');
+    result = `${result.slice(0, from + start.length)}\n${block}\n${result.slice(to)}`;
+  }
+  if (found === 0) throw new Error(`${file}: no <!-- diagram:<name>:start --> … <!-- diagram:<name>:end --> markers`);
+  return result;
+}
+
+/** The key of the PNG tEXt chunk that holds the SHA-256 of the Mermaid text the image shows. */
+export const sourceHashKey = 'crisis-playbook:mermaid-sha256';
+
+export function sourceHash(source: string): string {
+  return createHash('sha256').update(source).digest('hex');
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = crcTable[(c ^ byte) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** The tEXt chunks of a PNG, by keyword. */
+export function pngText(png: Buffer): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (let offset = 8; offset + 8 <= png.length; ) {
+    const length = png.readUInt32BE(offset);
+    const type = png.toString('latin1', offset + 4, offset + 8);
+    if (type === 'tEXt') {
+      const data = png.subarray(offset + 8, offset + 8 + length);
+      const separator = data.indexOf(0);
+      texts.set(data.toString('latin1', 0, separator), data.toString('latin1', separator + 1));
+    }
+    offset += 12 + length;
+  }
+  return texts;
+}
+
+/** A PNG with a tEXt chunk `keyword` = `value` (Latin-1) added before its end. */
+export function withPngText(png: Buffer, keyword: string, value: string): Buffer {
+  const data = Buffer.from(`${keyword}\0${value}`, 'latin1');
+  const chunk = Buffer.alloc(12 + data.length);
+  chunk.writeUInt32BE(data.length, 0);
+  chunk.write('tEXt', 4, 'latin1');
+  data.copy(chunk, 8);
+  chunk.writeUInt32BE(crc32(chunk.subarray(4, 8 + data.length)), 8 + data.length);
+  const end = png.length - 12; // IEND is the last chunk, 12 bytes long
+  if (png.toString('latin1', end + 4, end + 8) !== 'IEND') throw new Error('Expected a PNG that ends with IEND');
+  return Buffer.concat([png.subarray(0, end), chunk, png.subarray(end)]);
+}
+
+async function main(): Promise<void> {
   for (const file of diagramFiles) {
     const url = new URL(`../${file}`, import.meta.url);
-    writeFileSync(url, withDiagram(readFileSync(url, 'utf8')));
+    writeFileSync(url, withDiagrams(readFileSync(url, 'utf8'), file));
+  }
+  // Chromium is loaded only here, so that the tests can import this module without it.
+  const { launchBrowser } = await import('../test/support/browser.js');
+  const { loadMermaid, renderMermaid, mermaidVersion } = await import('../test/support/mermaidPage.js');
+  const session = await launchBrowser({ deviceScaleFactor: 2 });
+  try {
+    const page = await session.newPage({ width: 1280 });
+    await loadMermaid(page);
+    for (const diagram of diagrams) {
+      const source = diagram.source();
+      const rendered = await renderMermaid(page, source);
+      const png = await page.locator('#diagram svg').screenshot({ animations: 'disabled' });
+      let out = withPngText(png, sourceHashKey, sourceHash(source));
+      out = withPngText(out, 'Software', `crisis-playbook npm run diagrams, mermaid ${mermaidVersion}, headless Chromium`);
+      writeFileSync(new URL(`../${diagram.image}`, import.meta.url), out);
+      console.log(`${diagram.image}: ${Math.round(rendered.fitted.width)} × ${Math.round(rendered.fitted.height)} CSS px (natural ${Math.round(rendered.natural.width)} × ${Math.round(rendered.natural.height)}), ${(out.length / 1024).toFixed(0)} KB`);
+    }
+  } finally {
+    await session.close();
   }
 }
+
+if (process.argv[1]?.endsWith('write-diagrams.ts')) await main();

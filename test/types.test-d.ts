@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest';
 import { createActor, createMachine, type SnapshotFrom } from 'xstate';
 import { type CrisisEvent, crisisGuards, crisisMachine, type CrisisRung, currentRung, type defaultPlaybook, type EventOf, type IncidentOutput, parseEvent } from 'crisis-playbook';
 import { compilePlaybook } from 'crisis-playbook/authoring';
+import { type MermaidOptions, toMermaid } from 'crisis-playbook/visualize';
 
 const actor = createActor(crisisMachine);
 
@@ -105,5 +106,14 @@ describe('the machine', () => {
     tiny.send({ type: 'ping.sent' });
     // @ts-expect-error not an event of this playbook
     tiny.send({ type: 'assessment.complete' });
+  });
+});
+
+describe('toMermaid', () => {
+  it('takes how to draw the shared transitions by name, not as a boolean', () => {
+    expectTypeOf<MermaidOptions['fromEveryRung']>().toEqualTypeOf<'once' | 'each' | 'none' | undefined>();
+    toMermaid(crisisMachine, { fromEveryRung: 'each' });
+    // @ts-expect-error -- `true` was the old way of saying 'each'
+    toMermaid(crisisMachine, { fromEveryRung: true });
   });
 });

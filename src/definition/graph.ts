@@ -20,8 +20,12 @@ export function rungTransitions(definition: PlaybookDefinition, rung: RungSpec):
   const own = rung.on ?? [];
   const shared = definition.ladder.fromEveryRung ?? [];
   if (shared.length === 0) return own;
-  const handled = new Set(own.map((transition) => transition.event));
-  return [...own, ...shared.filter((transition) => !handled.has(transition.event))];
+  return [...own, ...shared.filter((transition) => !overridesShared(rung, transition.event))];
+}
+
+/** Whether a rung handles `event` itself, so that its own transitions override the shared ones. */
+export function overridesShared(rung: RungSpec, event: string): boolean {
+  return (rung.on ?? []).some((transition) => transition.event === event);
 }
 
 /** What happens when a rung's windows run out (none for a final rung). */
