@@ -8,6 +8,7 @@ export type { ParsePlaybookOptions, ParsePlaybookResult } from './definition/par
 export { conditionSchema, playbookDefinitionSchema } from './definition/schema.js';
 export { playbookJsonSchema } from './definition/jsonSchema.js';
 export { toMilliseconds } from './definition/durations.js';
+export { missingTranslations, playbookTexts } from './definition/texts.js';
 export { builtinActionNames, builtinGuardNames } from './definition/builtins.js';
 export { compilePlaybook, safeCompilePlaybook } from './compile/compilePlaybook.js';
 export { compileGuards } from './compile/guards.js';

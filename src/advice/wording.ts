@@ -3,6 +3,7 @@
 // its `translations`; the phrases the library adds around them are here.
 import { readPath, type ConditionScope } from '../definition/conditions.js';
 import { personalContextPaths, placeholderPattern } from '../definition/placeholders.js';
+import { idWords } from '../definition/texts.js';
 
 type Unit = 'day' | 'hour' | 'minute' | 'second' | 'millisecond';
 
@@ -86,12 +87,7 @@ export const englishLanguage: Language = { phrases: english, t: (text) => text }
 
 /** `replyWindow` → "reply window", `police-report` → "police report" (then translated by the playbook, if it can). */
 export function idToWords(id: string, language: Language = englishLanguage): string {
-  const words = id
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/[-_.]+/g, ' ')
-    .toLowerCase()
-    .trim();
-  return language.t(words);
+  return language.t(idWords(id));
 }
 
 const units = [
@@ -125,7 +121,7 @@ export function valueInWords(value: unknown, language: Language = englishLanguag
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value === 'boolean') return value ? language.phrases.yes : language.phrases.no;
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'string') return /^[a-z0-9]+(?:-[a-z0-9]+)+$/.test(value) ? idToWords(value, language) : value;
+  if (typeof value === 'string') return /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/.test(value) ? idToWords(value, language) : value;
   if (Array.isArray(value)) {
     const items = value.map((item) => valueInWords(item, language)).filter((item): item is string => item !== undefined);
     return items.length === 0 ? undefined : listInWords([...new Set(items)], language);
@@ -158,8 +154,11 @@ export function fillText(text: string, scope: TextScope, language: Language = en
   const missing: string[] = [];
   const filled = text.replace(placeholderPattern, (_, path: string, fallback: string | undefined) => {
     let value: unknown;
-    if (path.startsWith('values.')) value = scope.values?.[path.slice('values.'.length)];
-    else if (personalContextPaths.includes(path)) value = scope.includePersonal ? scope.context?.[path] : undefined;
+    if (path.startsWith('values.')) {
+      // The app's own values are written as given.
+      const given = scope.values?.[path.slice('values.'.length)];
+      if (given !== undefined && given !== '') return String(given);
+    } else if (personalContextPaths.includes(path)) value = scope.includePersonal ? scope.context?.[path] : undefined;
     else value = readPath(scope.incident, path);
     const words = valueInWords(value, language);
     if (words !== undefined) return words;

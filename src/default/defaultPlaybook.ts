@@ -1,4 +1,5 @@
 import { definePlaybook } from '../definition/definePlaybook.js';
+import { defaultPlaybookFr } from './defaultPlaybookFr.js';
 
 const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
 const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
@@ -562,6 +563,7 @@ export const defaultPlaybook = definePlaybook({
       ],
     },
   ],
+  translations: { fr: defaultPlaybookFr },
 });
 
 /**
