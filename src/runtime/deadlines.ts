@@ -1,7 +1,8 @@
-import { transition, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
+import { pureTransition } from './pureTransition.js';
 
 /** The snapshot of a stored incident, resolved on its machine. */
 export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
@@ -24,7 +25,7 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
     if (!due) break;
     const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
     if (type === undefined) break;
-    [snapshot] = withNow(Date.parse(due.due), () => transition(loaded.machine, snapshot, { type }));
+    snapshot = withNow(Date.parse(due.due), () => pureTransition(loaded.machine, snapshot, { type }));
   }
   return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
 }

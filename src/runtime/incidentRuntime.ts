@@ -1,10 +1,10 @@
 import type { IncidentIssueCode } from '../errors/errors.js';
-import { initialTransition, transition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { initialTransition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { withNow } from '../compile/clock.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { layoutOf } from '../compile/layout.js';
-import { compiledPlaybookOf } from '../compile/registry.js';
+import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
@@ -14,6 +14,7 @@ import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
 import { createEnvelopeReader, type IncidentMigration, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
+import { pureTransition } from './pureTransition.js';
 import { createSigner, type SigningOptions } from './signing.js';
 import { incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { timeOf, type DecideOptions } from './time.js';
@@ -216,7 +217,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       }
       const start = (due.snapshot.context as IncidentContext).timeline.length;
       if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
-      const [next] = withNow(time, () => transition(loaded.machine, due.snapshot, parsed.data));
+      // The event was parsed just now: the machine's guards need not parse it again.
+      const next = withNow(time, () => withTrustedEvent(loaded.info, parsed.data, () => pureTransition(loaded.machine, due.snapshot, parsed.data)));
       const added = (next.context as IncidentContext).timeline.slice(start);
       if (added.length === 0) {
         throw incidentError(
