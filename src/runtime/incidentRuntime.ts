@@ -16,7 +16,7 @@ import { createEnvelopeReader, type IncidentMigration, type Registered } from '.
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type SigningOptions } from './signing.js';
-import { incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { timeOf, type DecideOptions } from './time.js';
 
 /**
@@ -143,21 +143,28 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   }
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 
-  /** The stored form of a snapshot: plain JSON, within the size limit, signed when signing. */
+  /**
+   * The stored form of a snapshot: plain JSON data, within the size limit, signed when
+   * signing. Built directly from the snapshot (its context is immutable, as every XState
+   * context), with no copy; its length is bounded cheaply and only written out when the bound
+   * comes near the limit.
+   */
   function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
-    const json = JSON.stringify({
+    const stored: StoredIncident = {
       format: incidentFormat,
       formatVersion: incidentFormatVersion,
       playbook: { id, version },
       snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
-    });
-    if (json.length > limits.storedDocumentLength) {
-      throw incidentError('too_large', `The incident would take ${json.length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+    };
+    if (jsonLengthBound(stored, limits.storedDocumentLength) > limits.storedDocumentLength) {
+      const length = JSON.stringify(stored).length;
+      if (length > limits.storedDocumentLength) {
+        throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+      }
     }
-    const stored = JSON.parse(json) as StoredIncident;
     return signer ? signer.sign(stored) : stored;
   }
 
@@ -166,7 +173,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     before: StoredIncident,
     snapshot: AnyMachineSnapshot,
     added: TimelineEntry[],
-    known?: { readonly changed: true },
+    known?: { readonly changed: boolean },
   ): Decision {
     return decisionOf(before, serializeWith(machine, snapshot), snapshot, added, known);
   }
@@ -191,7 +198,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         throw new IncidentError('invalid_input', error.issues ?? [{ code: 'invalid_input', path: ['input'], message: String(error.message) }]);
       }
       const stored = serializeWith(entry.machine, snapshot);
-      return { ...decision(entry.machine, stored, snapshot, []), incident: stored };
+      return decisionOf(stored, stored, snapshot, [], { changed: false });
     },
 
     decide(storedInput, eventInput, { now }) {

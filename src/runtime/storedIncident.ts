@@ -180,3 +180,50 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
     : { issues: fromZodIssues(result.error.issues) };
 }
 
+
+/**
+ * An upper bound of `JSON.stringify(value).length` (a string counted as if every character
+ * needed a six-character escape), or `Infinity` once it passes `budget` or for anything that is
+ * not plain JSON data (a `toJSON` method, a class instance, a bigint): a cheap walk that tells
+ * a document well within a size limit without writing it out.
+ */
+export function jsonLengthBound(value: unknown, budget: number): number {
+  let total = 0;
+  const walk = (item: unknown): boolean => {
+    switch (typeof item) {
+      case 'string':
+        total += 2 + 6 * item.length;
+        break;
+      case 'number':
+        total += 24; // "-1.7976931348623157e+308"
+        break;
+      case 'boolean':
+      case 'undefined':
+        total += 5;
+        break;
+      case 'object': {
+        if (item === null) {
+          total += 4;
+          break;
+        }
+        if (Array.isArray(item)) {
+          total += 2 + item.length;
+          for (const element of item) if (!walk(element)) return false;
+          break;
+        }
+        const prototype = Object.getPrototypeOf(item) as unknown;
+        if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in item) return false;
+        total += 2;
+        for (const key in item) {
+          total += 4 + 6 * key.length;
+          if (!walk((item as Record<string, unknown>)[key])) return false;
+        }
+        break;
+      }
+      default:
+        return false;
+    }
+    return total <= budget;
+  };
+  return walk(value) ? total : Infinity;
+}
