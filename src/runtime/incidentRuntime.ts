@@ -12,7 +12,7 @@ import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
-import { createEnvelopeReader, type IncidentMigration, type Registered } from './envelope.js';
+import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type SigningOptions } from './signing.js';
@@ -144,6 +144,23 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 
   /**
+   * `use` on the stored incident `input`. A document whose signature verified is taken as
+   * written (see `checkSigned`); should it make the runtime fail all the same (only a holder
+   * of the key can have written such a document), it is read again with every check, which
+   * refuses it with `invalid_document` and says what is wrong, or else fails as before.
+   */
+  function withLoaded<T>(input: unknown, use: (loaded: Loaded) => T): T {
+    const loaded = parse(input);
+    if (!loaded.trusted) return use(loaded);
+    try {
+      return use(loaded);
+    } catch (error) {
+      if (error instanceof IncidentError) throw error;
+      return use(parse(input, { check: true }));
+    }
+  }
+
+  /**
    * The stored form of a snapshot: plain JSON data, within the size limit, signed when
    * signing. Built directly from the snapshot (its context is immutable, as every XState
    * context), with no copy; its length is bounded cheaply and only written out when the bound
@@ -178,8 +195,46 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     return decisionOf(before, serializeWith(machine, snapshot), snapshot, added, known);
   }
 
+  /** `decideDue` on a stored incident that was read. */
+  function decideDueOn(loaded: Loaded, time: number): Decision {
+    if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
+    const { snapshot, added } = applyDue(loaded, time);
+    return decision(loaded.machine, loaded.stored, snapshot, added);
+  }
+
+  /** `decide` on a stored incident that was read. */
+  function decideOn(loaded: Loaded, eventInput: unknown, time: number): Decision {
+    if (eventInput !== null && typeof eventInput === 'object' && (eventInput as { type?: unknown }).type === 'window.elapsed') {
+      // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
+      return decideDueOn(loaded, time);
+    }
+    if (loaded.stored.snapshot.status === 'done') {
+      throw incidentError('incident_finished', `The incident is finished (${quote(loaded.stored.snapshot.value)}); it accepts no more events`);
+    }
+    const parsed = loaded.info.parser.safeParse(eventInput);
+    if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
+    // What a live actor would have done meanwhile: deadlines that fell due come first.
+    const due = applyDue(loaded, time);
+    if (due.snapshot.status === 'done') {
+      throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
+    }
+    const start = (due.snapshot.context as IncidentContext).timeline.length;
+    if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
+    // The event was parsed just now: the machine's guards need not parse it again.
+    const next = withNow(time, () => withTrustedEvent(loaded.info, parsed.data, () => pureTransition(loaded.machine, due.snapshot, parsed.data)));
+    const added = (next.context as IncidentContext).timeline.slice(start);
+    if (added.length === 0) {
+      throw incidentError(
+        'event_not_applicable',
+        `${quote(parsed.data.type)} does nothing on rung ${quote(currentRung(due.snapshot))}; the incident is unchanged`,
+        ['type'],
+      );
+    }
+    return decision(loaded.machine, loaded.stored, next, [...due.added, ...added], { changed: true });
+  }
+
   const runtime: IncidentRuntime = {
-    parse: (stored) => parse(stored).stored,
+    parse: (stored) => withLoaded(stored, (loaded) => loaded.stored),
 
     serialize(snapshot) {
       const machine = snapshot.machine as AnyStateMachine;
@@ -203,38 +258,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
     decide(storedInput, eventInput, { now }) {
       const time = timeOf(now);
-      const loaded = parse(storedInput);
-      if (
-        eventInput !== null &&
-        typeof eventInput === 'object' &&
-        (eventInput as { type?: unknown }).type === 'window.elapsed'
-      ) {
-        // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
-        return runtime.decideDue(loaded.stored, { now: time });
-      }
-      if (loaded.stored.snapshot.status === 'done') {
-        throw incidentError('incident_finished', `The incident is finished (${quote(loaded.stored.snapshot.value)}); it accepts no more events`);
-      }
-      const parsed = loaded.info.parser.safeParse(eventInput);
-      if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
-      // What a live actor would have done meanwhile: deadlines that fell due come first.
-      const due = applyDue(loaded, time);
-      if (due.snapshot.status === 'done') {
-        throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
-      }
-      const start = (due.snapshot.context as IncidentContext).timeline.length;
-      if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
-      // The event was parsed just now: the machine's guards need not parse it again.
-      const next = withNow(time, () => withTrustedEvent(loaded.info, parsed.data, () => pureTransition(loaded.machine, due.snapshot, parsed.data)));
-      const added = (next.context as IncidentContext).timeline.slice(start);
-      if (added.length === 0) {
-        throw incidentError(
-          'event_not_applicable',
-          `${quote(parsed.data.type)} does nothing on rung ${quote(currentRung(due.snapshot))}; the incident is unchanged`,
-          ['type'],
-        );
-      }
-      return decision(loaded.machine, loaded.stored, next, [...due.added, ...added], { changed: true });
+      return withLoaded(storedInput, (loaded) => decideOn(loaded, eventInput, time));
     },
 
     safeOpen: (options) => safe(() => runtime.open(options)),
@@ -246,18 +270,16 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
     decideDue(storedInput, { now }) {
       const time = timeOf(now);
-      const loaded = parse(storedInput);
-      if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
-      const { snapshot, added } = applyDue(loaded, time);
-      return decision(loaded.machine, loaded.stored, snapshot, added);
+      return withLoaded(storedInput, (loaded) => decideDueOn(loaded, time));
     },
 
     restore(storedInput, { now, ...incidentOptions } = {}) {
       const clockNow = (incidentOptions.clock as { now?: () => number } | undefined)?.now?.();
       const time = timeOf(now ?? clockNow ?? Date.now());
-      const loaded = parse(storedInput);
-      const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
-      const stored = serializeWith(loaded.machine, snapshot);
+      const { loaded, stored } = withLoaded(storedInput, (loaded) => {
+        const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
+        return { loaded, stored: serializeWith(loaded.machine, snapshot) };
+      });
       const actor = new CheckedActor(loaded.machine, {
         ...incidentOptions,
         snapshot: {

@@ -138,11 +138,61 @@ const fastStoredIncidentSchema = fastSchema(storedIncidentSchema);
 
 /** JSON with sorted keys, so that documents compare equal whatever order a database keeps. */
 export function canonical(value: unknown): string {
+  return canonicalData(value) ?? canonicalAny(value);
+}
+
+/** `canonical` by a replacer: any value `JSON.stringify` takes (a `toJSON`, a class instance...). */
+function canonicalAny(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) =>
     v !== null && typeof v === 'object' && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
       : v,
   );
+}
+
+// A key that an object lists first, in numeric order, whatever order it was added in.
+const indexKey = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * `canonical` of plain JSON data, written directly (the same text as {@link canonicalAny}, several
+ * times faster), or `undefined` for anything else: a value with `toJSON`, an object that is
+ * not plain, a key an object would list in numeric order.
+ */
+function canonicalData(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let i = 0; i < value.length; i++) {
+          const item: unknown = value[i];
+          const written = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalData(item);
+          if (written === undefined) return undefined;
+          text += i === 0 ? written : `,${written}`;
+        }
+        return `${text}]`;
+      }
+      const prototype = Object.getPrototypeOf(value) as unknown;
+      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return undefined;
+      const keys = Object.keys(value).sort();
+      let text = '{';
+      for (const key of keys) {
+        const item = (value as Record<string, unknown>)[key];
+        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
+        if (indexKey.test(key) && Number(key) < 4_294_967_295) return undefined;
+        const written = canonicalData(item);
+        if (written === undefined) return undefined;
+        text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${written}`;
+      }
+      return `${text}}`;
+    }
+    default:
+      return undefined;
+  }
 }
 
 /**
