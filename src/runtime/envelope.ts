@@ -4,7 +4,7 @@ import type { MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError } from '../errors/errors.js';
 import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
-import type { Signer } from './signing.js';
+import type { CanonicalTexts, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
 import { checkShape, incidentFormat, incidentFormatVersion, type StoredIncident } from './storedIncident.js';
 
@@ -60,6 +60,8 @@ export interface Loaded extends Registered {
    * again (see `signing.checkSigned`).
    */
   readonly trusted: boolean;
+  /** The canonical texts the signature check wrote, for signing the next document (see `canonical`). */
+  readonly texts?: CanonicalTexts;
 }
 
 /** How to read: `check: true` checks a signed document in full as well. */
@@ -124,7 +126,8 @@ export function createEnvelopeReader(options: {
       );
     }
     // A signed document is checked as it was written, before any migration.
-    const signed = signer !== undefined && !migrated && signer.verify(record);
+    const texts: CanonicalTexts | undefined = signer && !migrated ? new WeakMap() : undefined;
+    const signed = signer !== undefined && !migrated && signer.verify(record, texts);
     const playbook = record.playbook as { id?: unknown; version?: unknown } | undefined;
     const id = typeof playbook?.id === 'string' ? playbook.id : undefined;
     const version = typeof playbook?.version === 'string' ? playbook.version : undefined;
@@ -153,7 +156,7 @@ export function createEnvelopeReader(options: {
       const stored = record as unknown as StoredIncident;
       const entry = id !== undefined && version !== undefined ? lookup(id, version) : undefined;
       if (!entry) throw unknownPlaybook(stored);
-      return { ...entry, stored, trusted: true };
+      return { ...entry, stored, trusted: true, ...(texts ? { texts } : {}) };
     }
     const shape = checkShape(record);
     if (!shape.data) throw new IncidentError('invalid_document', shape.issues);

@@ -15,7 +15,7 @@ import { decisionOf, type DecideResult, type Decision } from './decision.js';
 import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
-import { createSigner, type SigningOptions } from './signing.js';
+import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
 import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { timeOf, type DecideOptions } from './time.js';
 
@@ -166,7 +166,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
    * context), with no copy; its length is bounded cheaply and only written out when the bound
    * comes near the limit.
    */
-  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
@@ -182,24 +182,19 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
       }
     }
-    return signer ? signer.sign(stored) : stored;
+    return signer ? signer.sign(stored, texts) : stored;
   }
 
-  function decision(
-    machine: AnyStateMachine,
-    before: StoredIncident,
-    snapshot: AnyMachineSnapshot,
-    added: TimelineEntry[],
-    known?: { readonly changed: boolean },
-  ): Decision {
-    return decisionOf(before, serializeWith(machine, snapshot), snapshot, added, known);
+  /** The decision after `snapshot` on the stored incident `loaded`. */
+  function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
+    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts), snapshot, added, known);
   }
 
   /** `decideDue` on a stored incident that was read. */
   function decideDueOn(loaded: Loaded, time: number): Decision {
-    if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
+    if (loaded.stored.snapshot.status === 'done') return decision(loaded, snapshotOf(loaded), []);
     const { snapshot, added } = applyDue(loaded, time);
-    return decision(loaded.machine, loaded.stored, snapshot, added);
+    return decision(loaded, snapshot, added);
   }
 
   /** `decide` on a stored incident that was read. */
@@ -230,7 +225,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         ['type'],
       );
     }
-    return decision(loaded.machine, loaded.stored, next, [...due.added, ...added], { changed: true });
+    return decision(loaded, next, [...due.added, ...added], { changed: true });
   }
 
   const runtime: IncidentRuntime = {
@@ -278,7 +273,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       const time = timeOf(now ?? clockNow ?? Date.now());
       const { loaded, stored } = withLoaded(storedInput, (loaded) => {
         const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
-        return { loaded, stored: serializeWith(loaded.machine, snapshot) };
+        return { loaded, stored: serializeWith(loaded.machine, snapshot, loaded.texts) };
       });
       const actor = new CheckedActor(loaded.machine, {
         ...incidentOptions,

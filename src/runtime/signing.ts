@@ -56,14 +56,17 @@ export interface SigningOptions {
 const prefix = 'hmac-sha256.';
 const encoder = new TextEncoder();
 
+/** Canonical texts of parts of a document, shared by a `verify` and the `sign` that follows it (see `canonical`). */
+export type CanonicalTexts = WeakMap<object, string>;
+
 export interface Signer {
-  sign(document: StoredIncident): StoredIncident;
+  sign(document: StoredIncident, texts?: CanonicalTexts): StoredIncident;
   /**
    * Throws `invalid_signature` unless the document is signed by one of the keys (or unsigned
    * and accepted). Whether it can be taken as written without checking it: signed, and
    * `checkSigned` is off.
    */
-  verify(document: Readonly<Record<string, unknown>>): boolean;
+  verify(document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts): boolean;
 }
 
 export function createSigner(options: SigningOptions): Signer {
@@ -77,13 +80,13 @@ export function createSigner(options: SigningOptions): Signer {
     }
     return bytes;
   });
-  const signatureOf = (key: Uint8Array, document: Readonly<Record<string, unknown>>) => {
+  const signatureOf = (key: Uint8Array, document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts) => {
     const { signature: _, ...unsigned } = document;
-    return prefix + toBase64Url(hmacSha256(key, canonical(unsigned)));
+    return prefix + toBase64Url(hmacSha256(key, canonical(unsigned, texts)));
   };
   return {
-    sign: (document) => ({ ...document, signature: signatureOf(keys[0]!, document as unknown as Record<string, unknown>) }),
-    verify(document) {
+    sign: (document, texts) => ({ ...document, signature: signatureOf(keys[0]!, document as unknown as Record<string, unknown>, texts) }),
+    verify(document, texts) {
       const signature = document.signature;
       if (signature === undefined) {
         if (options.acceptUnsigned) return false;
@@ -92,7 +95,7 @@ export function createSigner(options: SigningOptions): Signer {
       let valid = false;
       try {
         // Every key is tried, so the time taken does not tell which key (if any) matched.
-        for (const key of keys) valid = equal(signatureOf(key, document), signature) || valid;
+        for (const key of keys) valid = equal(signatureOf(key, document, texts), signature) || valid;
       } catch {
         valid = false;
       }

@@ -136,9 +136,14 @@ export const storedIncidentSchema = z.strictObject({
 // Compiled by zod (4.5 and later) on the first check, not at import: the same issues, faster.
 const fastStoredIncidentSchema = fastSchema(storedIncidentSchema);
 
-/** JSON with sorted keys, so that documents compare equal whatever order a database keeps. */
-export function canonical(value: unknown): string {
-  return canonicalData(value) ?? canonicalAny(value);
+/**
+ * JSON with sorted keys, so that documents compare equal whatever order a database keeps.
+ * `texts` keeps the text of objects whose values are all primitives (timeline entries,
+ * mostly) for later calls with the same `texts`: only for as long as none of them can change,
+ * such as while one document is read and the next one written.
+ */
+export function canonical(value: unknown, texts?: WeakMap<object, string>): string {
+  return canonicalData(value, texts) ?? canonicalAny(value);
 }
 
 /** `canonical` by a replacer: any value `JSON.stringify` takes (a `toJSON`, a class instance...). */
@@ -152,43 +157,68 @@ function canonicalAny(value: unknown): string {
 
 // A key that an object lists first, in numeric order, whatever order it was added in.
 const indexKey = /^(?:0|[1-9]\d{0,9})$/;
+const quotedKeys = new Map<string, string>();
+
+function quoteKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 1024) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
 
 /**
- * `canonical` of plain JSON data, written directly (the same text as {@link canonicalAny}, several
- * times faster), or `undefined` for anything else: a value with `toJSON`, an object that is
- * not plain, a key an object would list in numeric order.
+ * `canonical` of plain JSON data, written directly (the same text as {@link canonicalAny}, a few
+ * times faster), or `undefined` for anything else: a value with `toJSON`, an object that is not
+ * plain, a key an object would list in numeric order.
  */
-function canonicalData(value: unknown): string | undefined {
+function canonicalData(value: unknown, texts: WeakMap<object, string> | undefined): string | undefined {
   switch (typeof value) {
     case 'string':
-    case 'number':
-    case 'boolean':
       return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
       if (Array.isArray(value)) {
         let text = '[';
         for (let i = 0; i < value.length; i++) {
           const item: unknown = value[i];
-          const written = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalData(item);
+          const written = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalData(item, texts);
           if (written === undefined) return undefined;
           text += i === 0 ? written : `,${written}`;
         }
         return `${text}]`;
       }
+      const known = texts?.get(value);
+      if (known !== undefined) return known;
       const prototype = Object.getPrototypeOf(value) as unknown;
       if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return undefined;
-      const keys = Object.keys(value).sort();
+      let keys = Object.keys(value);
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i - 1]! > keys[i]!) {
+          keys = keys.sort();
+          break;
+        }
+      }
       let text = '{';
+      let leaf = true;
       for (const key of keys) {
         const item = (value as Record<string, unknown>)[key];
         if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-        if (indexKey.test(key) && Number(key) < 4_294_967_295) return undefined;
-        const written = canonicalData(item);
+        const first = key.charCodeAt(0);
+        if (first >= 48 && first <= 57 && indexKey.test(key) && Number(key) < 4_294_967_295) return undefined;
+        if (item !== null && typeof item === 'object') leaf = false;
+        const written = canonicalData(item, texts);
         if (written === undefined) return undefined;
-        text += `${text.length === 1 ? '' : ','}${JSON.stringify(key)}:${written}`;
+        text += `${text.length === 1 ? '' : ','}${quoteKey(key)}:${written}`;
       }
-      return `${text}}`;
+      text += '}';
+      if (leaf) texts?.set(value, text);
+      return text;
     }
     default:
       return undefined;
