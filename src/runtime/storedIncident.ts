@@ -158,6 +158,9 @@ function canonicalAny(value: unknown): string {
 // A key that an object lists first, in numeric order, whatever order it was added in.
 const indexKey = /^(?:0|[1-9]\d{0,9})$/;
 const quotedKeys = new Map<string, string>();
+// What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates.
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 function quoteKey(key: string): string {
   let quoted = quotedKeys.get(key);
@@ -176,7 +179,8 @@ function quoteKey(key: string): string {
 function canonicalData(value: unknown, texts: WeakMap<object, string> | undefined): string | undefined {
   switch (typeof value) {
     case 'string':
-      return JSON.stringify(value);
+      // Most strings need no escape: quoted as they are, without a call into JSON.
+      return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
     case 'number':
       return Number.isFinite(value) ? String(value) : 'null';
     case 'boolean':
