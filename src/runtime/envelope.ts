@@ -150,9 +150,10 @@ export function createEnvelopeReader(options: {
       const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
       return parse(options.migrate(record, reason), true, check);
     }
-    if (signed && !check) {
+    if (signed && !check && hasContainers(record)) {
       // Signed by a holder of the key: this runtime (or one sharing its key) wrote it, after
-      // checking it, so it is taken as written. Only its playbook must be one this runtime has.
+      // checking it, so it is taken as written. Only its playbook must be one this runtime has,
+      // and its parts the kinds of value the runtime reads (else the full checks say what is wrong).
       const stored = record as unknown as StoredIncident;
       const entry = id !== undefined && version !== undefined ? lookup(id, version) : undefined;
       if (!entry) throw unknownPlaybook(stored);
@@ -185,6 +186,25 @@ export function createEnvelopeReader(options: {
   }
 
   return (input, { check = false } = {}) => parse(input, false, check);
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** Whether the parts a decision reads are there with the right kind of value (a few reads, not the shape check). */
+function hasContainers(record: Record<string, unknown>): boolean {
+  const snapshot = record.snapshot;
+  if (!isRecord(snapshot) || (snapshot.status !== 'active' && snapshot.status !== 'done')) return false;
+  if (typeof snapshot.value !== 'string' && !isRecord(snapshot.value)) return false;
+  const context = snapshot.context;
+  return (
+    isRecord(context) &&
+    isRecord(context.facts) &&
+    isRecord(context.windows) &&
+    Array.isArray(context.timeline) &&
+    Array.isArray(context.threats) &&
+    Array.isArray(context.deadlines) &&
+    typeof context.supporters === 'number'
+  );
 }
 
 function countUpTo(text: string, needle: string, max: number): number {

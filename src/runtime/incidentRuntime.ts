@@ -229,7 +229,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   }
 
   const runtime: IncidentRuntime = {
-    parse: (stored) => withLoaded(stored, (loaded) => loaded.stored),
+    // `parse` is the check itself, and a restored actor lives long: both check signed documents too.
+    parse: (stored) => parse(stored, { check: true }).stored,
 
     serialize(snapshot) {
       const machine = snapshot.machine as AnyStateMachine;
@@ -271,10 +272,9 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     restore(storedInput, { now, ...incidentOptions } = {}) {
       const clockNow = (incidentOptions.clock as { now?: () => number } | undefined)?.now?.();
       const time = timeOf(now ?? clockNow ?? Date.now());
-      const { loaded, stored } = withLoaded(storedInput, (loaded) => {
-        const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
-        return { loaded, stored: serializeWith(loaded.machine, snapshot, loaded.texts) };
-      });
+      const loaded = parse(storedInput, { check: true });
+      const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
+      const stored = serializeWith(loaded.machine, snapshot);
       const actor = new CheckedActor(loaded.machine, {
         ...incidentOptions,
         snapshot: {
