@@ -9,6 +9,7 @@ import { compilePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, openIncident, parseStoredIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
 import { withNow } from '../src/compile/clock.js';
+import { parseTime } from '../src/isoTime.js';
 import { pureTransition } from '../src/runtime/pureTransition.js';
 import { createSigner } from '../src/runtime/signing.js';
 import { canonical, jsonLengthBound } from '../src/runtime/storedIncident.js';
@@ -155,6 +156,22 @@ describe('decisions', () => {
     );
     expect(jsonLengthBound({ toJSON: () => 1 }, 1e9)).toBe(Infinity);
     expect(jsonLengthBound('x'.repeat(100), 50)).toBe(Infinity);
+  });
+});
+
+describe('parseTime', () => {
+  it('is Date.parse, for the form the library writes and for anything else', () => {
+    const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const written = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), twoDigits, twoDigits, twoDigits, twoDigits, twoDigits, fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`);
+    const near = written.chain((text) => fc.nat(23).chain((at) => fc.constantFrom(' ', '+', 'x', '0', '/', ':').map((c) => text.slice(0, at) + c + text.slice(at + 1))));
+    fc.assert(
+      fc.property(fc.oneof(written, near, fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string()), (text) => {
+        expect(Object.is(parseTime(text), Date.parse(text))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import type { Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
+import { parseTime } from '../isoTime.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
 export interface PlaybookFacts {
@@ -169,7 +170,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   const tracks = tables.trackInitial.map((initial) => [initial]);
   const upper = tracked.map(() => 0);
   const lower = tracked.map(() => 0);
-  const openedAt = context.openedAt === undefined ? undefined : Date.parse(context.openedAt);
+  const openedAt = context.openedAt === undefined ? undefined : parseTime(context.openedAt);
   // When the current rung may have been entered (its windows start then).
   let entered: number[] | undefined = openedAt === undefined ? undefined : [openedAt];
   let previous = definition.ladder.initial;
@@ -177,7 +178,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   const timeline = context.timeline;
   for (let index = 0; index < timeline.length; index++) {
     const entry = timeline[index]!;
-    const at = Date.parse(entry.at);
+    const at = parseTime(entry.at);
     if (entry.from !== previous) {
       add(['context', 'timeline', index, 'from'], `The timeline is out of order: entry ${index} starts at ${quote(entry.from)} but the one before ended at ${quote(previous)}`);
     }
@@ -338,7 +339,7 @@ function checkDeadlines(context: IncidentContext, current: string | undefined, e
       return add(path, `A deadline for ${quote(deadline)} cannot be pending on rung ${quote(current)}`);
     }
     if (entered === undefined) return;
-    const due = Date.parse(deadline.due);
+    const due = parseTime(deadline.due);
     const length = playbook.windowLength(deadline.window, context);
     const fits = entered.some((start) => (length === undefined ? due > start && due - start <= limits.windowMs : due === start + length));
     if (!fits) {

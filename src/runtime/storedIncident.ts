@@ -6,6 +6,7 @@ import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
+import { parseTime } from '../isoTime.js';
 
 /**
  * The `format` of a stored incident document.
@@ -76,7 +77,7 @@ export interface StoredIncident {
 const iso = z.iso
   .datetime({ offset: true })
   .max(limits.timeLength)
-  .refine((value) => Number.isFinite(Date.parse(value)), { message: 'Expected a valid date and time' });
+  .refine((value) => Number.isFinite(parseTime(value)), { message: 'Expected a valid date and time' });
 const name = z.string().min(1).max(limits.nameLength);
 const kind = textSchema();
 
@@ -279,7 +280,7 @@ export function jsonLengthBound(value: unknown, budget: number): number {
         total += 2 + 6 * item.length;
         break;
       case 'number':
-        total += 24; // "-1.7976931348623157e+308"
+        total += 25; // "-0.0000012345678901234567"
         break;
       case 'boolean':
       case 'undefined':
