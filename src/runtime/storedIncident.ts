@@ -202,12 +202,18 @@ function canonicalData(value: unknown, texts: WeakMap<object, string> | undefine
       if (known !== undefined) return known;
       const prototype = Object.getPrototypeOf(value) as unknown;
       if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return undefined;
-      let keys = Object.keys(value);
-      for (let i = 1; i < keys.length; i++) {
-        if (keys[i - 1]! > keys[i]!) {
-          keys = keys.sort();
-          break;
+      const keys = Object.keys(value);
+      // Insertion sort for the few keys of most objects, often in order already (sort() compares
+      // slowly); sort() for many, whose order an insertion sort would take quadratic time to find.
+      if (keys.length > 16) keys.sort();
+      else for (let i = 1; i < keys.length; i++) {
+        const key = keys[i]!;
+        let j = i - 1;
+        while (j >= 0 && keys[j]! > key) {
+          keys[j + 1] = keys[j]!;
+          j--;
         }
+        keys[j + 1] = key;
       }
       let text = '{';
       let leaf = true;
