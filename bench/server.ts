@@ -1,19 +1,39 @@
-// INTERIM (the server helper replaces this file): server round trips.
-import { decide } from 'crisis-playbook/server';
+// Server round trips: a stored incident arrives as JSON text with an event, the server decides,
+// and the next incident goes back out as JSON text.
+//
+// The library side is what a server runs: `decide` (or a runtime's `decide`) on the parsed
+// document and a fresh event parsed from JSON, then `JSON.stringify` of the new incident. With
+// full validation of an untrusted document that means: format, shape (every field, every
+// limit), consistency with the playbook (the timeline replayed through its moves, the
+// deadlines, the counts), the event parsed and checked, deadlines that fell due applied, the
+// transition, the stored form written, and the decision's rung, tracks and deadlines. With a
+// signed document the signature is verified instead of the shape and consistency checks, and
+// the new document is signed.
+//
+// The baseline (bench/bareMachine.ts) only restores, sends and persists: `createActor` with the
+// persisted snapshot, `send` of the event as parsed (nothing checks it), `getPersistedSnapshot`,
+// `stop`. It checks nothing, applies no due deadline, signs nothing and computes no advice, so
+// the comparison is harsh on the library by design.
+import { crisisMachine, limits, type CrisisEvent } from 'crisis-playbook';
+import { createIncidentRuntime, decide } from 'crisis-playbook/server';
 import { createActor } from 'xstate';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 import { compare, type Comparison, type Task } from './paired.js';
-import { barePersisted, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+import { barePersisted, directMessageLoop, longIncident, openedAt, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
 
-const storedText = storedIncident(twentyEvents);
-const bareText = barePersisted(twentyEvents);
-const eventTexts = serverEvents.map((event) => JSON.stringify(event));
+/** The key the signed round trip uses (any 32 bytes or more). */
+const signingKey = 'bench-signing-key-of-at-least-32-bytes!';
 
-function library(text: string): Task {
+type DecideFn = (stored: unknown, event: unknown, options: { now: string | number }) => { incident: unknown };
+
+/** One library round trip per call: parse the stored text and a fresh event, decide, stringify. */
+function library(text: string, eventTexts: readonly string[], now: string | number, run: DecideFn = decide): Task {
   let round = 0;
-  return { fn: () => JSON.stringify(decide(JSON.parse(text), JSON.parse(eventTexts[round++ % eventTexts.length]!), { now: serverNow }).incident) };
+  return { fn: () => JSON.stringify(run(JSON.parse(text), JSON.parse(eventTexts[round++ % eventTexts.length]!), { now }).incident) };
 }
-function bare(text: string): Task {
+
+/** One baseline round trip per call: restore the persisted snapshot, send a fresh event, persist. */
+function bare(text: string, eventTexts: readonly string[]): Task {
   let round = 0;
   return {
     fn: () => {
@@ -26,11 +46,47 @@ function bare(text: string): Task {
   };
 }
 
-export function serverRoundTrip({ rounds = 9 } = {}): { untrusted: Comparison; signed: Comparison } {
-  const untrusted = compare(library(storedText), bare(bareText), { rounds });
-  return { untrusted, signed: untrusted };
+/** The twenty-event incident as a signing runtime writes it (JSON text), and that runtime's `decide`. */
+function signedIncident(events: readonly CrisisEvent[]): { text: string; decide: DecideFn } {
+  const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: [signingKey] } });
+  let incident: unknown = runtime.open({ now: openedAt }).incident;
+  for (const event of events) incident = runtime.decide(incident, event, { now: event.at ?? openedAt }).incident;
+  return { text: JSON.stringify(incident), decide: (stored, event, options) => runtime.decide(stored, event, options) };
 }
 
+/**
+ * The round trip on the twenty-event incident (bench/scenarios.ts), three events that each
+ * apply on its rung, in turn: `untrusted` with the default runtime (no signing, every check),
+ * `signed` with a signing runtime on a document it signed.
+ */
+export function serverRoundTrip({ rounds = 9 } = {}): { untrusted: Comparison; signed: Comparison } {
+  const eventTexts = serverEvents.map((event) => JSON.stringify(event));
+  const bareText = barePersisted(twentyEvents);
+  const signed = signedIncident(twentyEvents);
+  // Every side must succeed on every event before it is timed.
+  for (const event of serverEvents) signed.decide(JSON.parse(signed.text), event, { now: serverNow });
+  const untrusted = compare(library(storedIncident(twentyEvents), eventTexts, serverNow), bare(bareText, eventTexts), { rounds });
+  const signedComparison = compare(library(signed.text, eventTexts, serverNow, signed.decide), bare(bareText, eventTexts), { rounds });
+  return { untrusted, signed: signedComparison };
+}
+
+/**
+ * The round trip on incidents with `entries` timeline entries (bench/scenarios.ts
+ * `longIncident`: the incident waits on `directMessage`, the loop of events that apply there
+ * over and over): the library decides on a stored incident of that length with full
+ * validation, the baseline restores its persisted snapshot of the same length. The events are
+ * the same loop, fresh from JSON each time, at a time after the last entry. An incident keeps at
+ * most `limits.timelineEntries` (10,000) entries, so at that length both sides start one entry
+ * short and the decision writes the last one.
+ */
 export function decideSeries(lengths: readonly number[], { rounds = 5 } = {}): { entries: number; comparison: Comparison }[] {
-  return lengths.map((entries) => ({ entries, comparison: compare(library(storedText), bare(bareText), { rounds, time: 100 }) }));
+  const eventTexts = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
+  return lengths.map((entries) => {
+    const built = Math.min(entries, limits.timelineEntries - 1);
+    const texts = longIncident(built);
+    // longIncident moves a simulated clock one minute per event from `openedAt`.
+    const now = Date.parse(openedAt) + (built + 1) * 60_000;
+    decide(JSON.parse(texts.library), JSON.parse(eventTexts[0]!), { now });
+    return { entries, comparison: compare(library(texts.library, eventTexts, now), bare(texts.bare, eventTexts), { rounds, time: entries >= 10_000 ? 400 : 150 }) };
+  });
 }

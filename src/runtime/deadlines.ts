@@ -1,7 +1,9 @@
-import { transition, type AnyActorRef, type AnyMachineSnapshot } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
 import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
+import { pureTransition } from './pureTransition.js';
+import { parseTime } from '../isoTime.js';
 
 /** The snapshot of a stored incident, resolved on its machine. */
 export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
@@ -18,13 +20,17 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
   // Each deadline leaves the context when its rung is left, so none can fire twice; the
   // bound only guards against a playbook whose windows keep re-arming themselves.
   for (let step = 0; step < 1_000 && snapshot.status !== 'done'; step++) {
-    const due = [...(snapshot.context as IncidentContext).deadlines]
-      .filter((d) => Date.parse(d.due) <= now)
-      .sort((a, b) => Date.parse(a.due) - Date.parse(b.due))[0];
+    let due: Deadline | undefined;
+    let dueAt = Infinity;
+    // The earliest that fell due (the first of those due at the same time, as a stable sort keeps them).
+    for (const deadline of (snapshot.context as IncidentContext).deadlines) {
+      const at = parseTime(deadline.due);
+      if (at <= now && at < dueAt) [due, dueAt] = [deadline, at];
+    }
     if (!due) break;
     const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
     if (type === undefined) break;
-    [snapshot] = withNow(Date.parse(due.due), () => transition(loaded.machine, snapshot, { type }));
+    snapshot = withNow(dueAt, () => pureTransition(loaded.machine, snapshot, { type }));
   }
   return { snapshot, added: (snapshot.context as IncidentContext).timeline.slice(start) };
 }

@@ -93,27 +93,35 @@ export type DecideResult = SafeResult<Decision, IncidentError>;
 
 /**
  * The decision after `snapshot`: `next` is its stored form. `changed` is known for an applied
- * event (it always adds a timeline entry); otherwise the documents are compared, since a window
- * can run out without moving the rung (only its deadline goes).
+ * event (it always adds a timeline entry) and for a new incident; otherwise the documents are
+ * compared, since a window can run out without moving the rung (only its deadline goes).
+ * `recommendations` are worked out when first read (an enumerable getter, so spreading,
+ * comparing or writing the decision as JSON reads them as before).
  */
 export function decisionOf(
   before: StoredIncident,
   next: StoredIncident,
   snapshot: AnyMachineSnapshot,
   added: readonly TimelineEntry[],
-  known?: { readonly changed: true },
+  known?: { readonly changed: boolean },
 ): Decision {
   const done = snapshot.status === 'done';
   const context = snapshot.context as IncidentContext;
   const changed = known?.changed ?? JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
   const incident = changed ? next : before;
+  let recommendations: readonly Recommendation[] | undefined;
   return {
     incident,
     changed,
     status: done ? 'done' : 'active',
     rung: currentRung(snapshot),
     tracks: currentTracks(snapshot),
-    recommendations: recommend(snapshot),
+    get recommendations() {
+      return (recommendations ??= recommend(snapshot));
+    },
+    set recommendations(value) {
+      recommendations = value;
+    },
     added,
     deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),
     ...(done ? { output: incident.snapshot.output! } : {}),

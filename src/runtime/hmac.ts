@@ -2,7 +2,7 @@
 // the runtime offers it (Node >= 20.16 through `process.getBuiltinModule`), otherwise a small
 // implementation in plain JavaScript so that the runtime also works in browsers and bundlers.
 
-type NodeCrypto = { createHmac(algorithm: string, key: Uint8Array): { update(data: Uint8Array): { digest(): Uint8Array } } };
+type NodeCrypto = { createHmac(algorithm: string, key: Uint8Array): { update(data: string, encoding: 'utf8'): { digest(): Uint8Array } } };
 
 function nodeCrypto(): NodeCrypto | undefined {
   const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -18,8 +18,8 @@ const encoder = new TextEncoder();
 
 /** HMAC-SHA256 of `data` (text, UTF-8) under `key`. */
 export function hmacSha256(key: Uint8Array, data: string, useNative = true): Uint8Array {
+  if (native && useNative) return new Uint8Array(native.createHmac('sha256', key).update(data, 'utf8').digest());
   const bytes = encoder.encode(data);
-  if (native && useNative) return new Uint8Array(native.createHmac('sha256', key).update(bytes).digest());
   const block = 64;
   let k = key.length > block ? sha256(key) : key;
   const padded = new Uint8Array(block);

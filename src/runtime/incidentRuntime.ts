@@ -1,10 +1,10 @@
 import type { IncidentIssueCode } from '../errors/errors.js';
-import { initialTransition, transition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { initialTransition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { withNow } from '../compile/clock.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { layoutOf } from '../compile/layout.js';
-import { compiledPlaybookOf } from '../compile/registry.js';
+import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
@@ -12,10 +12,11 @@ import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
-import { createEnvelopeReader, type IncidentMigration, type Registered } from './envelope.js';
+import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
-import { createSigner, type SigningOptions } from './signing.js';
-import { incidentFormat, incidentFormatVersion, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { pureTransition } from './pureTransition.js';
+import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
+import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { timeOf, type DecideOptions } from './time.js';
 
 /**
@@ -142,36 +143,94 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   }
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 
-  /** The stored form of a snapshot: plain JSON, within the size limit, signed when signing. */
-  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): StoredIncident {
+  /**
+   * `use` on the stored incident `input`. A document whose signature verified is taken as
+   * written (see `checkSigned`); should it make the runtime fail all the same (only a holder
+   * of the key can have written such a document), it is read again with every check, which
+   * refuses it with `invalid_document` and says what is wrong, or else fails as before.
+   */
+  function withLoaded<T>(input: unknown, use: (loaded: Loaded) => T): T {
+    const loaded = parse(input);
+    if (!loaded.trusted) return use(loaded);
+    try {
+      return use(loaded);
+    } catch (error) {
+      if (error instanceof IncidentError) throw error;
+      return use(parse(input, { check: true }));
+    }
+  }
+
+  /**
+   * The stored form of a snapshot: plain JSON data, within the size limit, signed when
+   * signing. Built directly from the snapshot (its context is immutable, as every XState
+   * context), with no copy; its length is bounded cheaply and only written out when the bound
+   * comes near the limit.
+   */
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
-    const json = JSON.stringify({
+    const stored: StoredIncident = {
       format: incidentFormat,
       formatVersion: incidentFormatVersion,
       playbook: { id, version },
       snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
-    });
-    if (json.length > limits.storedDocumentLength) {
-      throw incidentError('too_large', `The incident would take ${json.length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+    };
+    if (jsonLengthBound(stored, limits.storedDocumentLength) > limits.storedDocumentLength) {
+      const length = JSON.stringify(stored).length;
+      if (length > limits.storedDocumentLength) {
+        throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+      }
     }
-    const stored = JSON.parse(json) as StoredIncident;
-    return signer ? signer.sign(stored) : stored;
+    return signer ? signer.sign(stored, texts) : stored;
   }
 
-  function decision(
-    machine: AnyStateMachine,
-    before: StoredIncident,
-    snapshot: AnyMachineSnapshot,
-    added: TimelineEntry[],
-    known?: { readonly changed: true },
-  ): Decision {
-    return decisionOf(before, serializeWith(machine, snapshot), snapshot, added, known);
+  /** The decision after `snapshot` on the stored incident `loaded`. */
+  function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
+    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts), snapshot, added, known);
+  }
+
+  /** `decideDue` on a stored incident that was read. */
+  function decideDueOn(loaded: Loaded, time: number): Decision {
+    if (loaded.stored.snapshot.status === 'done') return decision(loaded, snapshotOf(loaded), []);
+    const { snapshot, added } = applyDue(loaded, time);
+    return decision(loaded, snapshot, added);
+  }
+
+  /** `decide` on a stored incident that was read. */
+  function decideOn(loaded: Loaded, eventInput: unknown, time: number): Decision {
+    if (eventInput !== null && typeof eventInput === 'object' && (eventInput as { type?: unknown }).type === 'window.elapsed') {
+      // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
+      return decideDueOn(loaded, time);
+    }
+    if (loaded.stored.snapshot.status === 'done') {
+      throw incidentError('incident_finished', `The incident is finished (${quote(loaded.stored.snapshot.value)}); it accepts no more events`);
+    }
+    const parsed = loaded.info.parser.safeParse(eventInput);
+    if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
+    // What a live actor would have done meanwhile: deadlines that fell due come first.
+    const due = applyDue(loaded, time);
+    if (due.snapshot.status === 'done') {
+      throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
+    }
+    const start = (due.snapshot.context as IncidentContext).timeline.length;
+    if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
+    // The event was parsed just now: the machine's guards need not parse it again.
+    const next = withNow(time, () => withTrustedEvent(loaded.info, parsed.data, () => pureTransition(loaded.machine, due.snapshot, parsed.data)));
+    const added = (next.context as IncidentContext).timeline.slice(start);
+    if (added.length === 0) {
+      throw incidentError(
+        'event_not_applicable',
+        `${quote(parsed.data.type)} does nothing on rung ${quote(currentRung(due.snapshot))}; the incident is unchanged`,
+        ['type'],
+      );
+    }
+    return decision(loaded, next, [...due.added, ...added], { changed: true });
   }
 
   const runtime: IncidentRuntime = {
-    parse: (stored) => parse(stored).stored,
+    // `parse` is the check itself, and a restored actor lives long: both check signed documents too.
+    parse: (stored) => parse(stored, { check: true }).stored,
 
     serialize(snapshot) {
       const machine = snapshot.machine as AnyStateMachine;
@@ -190,42 +249,12 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         throw new IncidentError('invalid_input', error.issues ?? [{ code: 'invalid_input', path: ['input'], message: String(error.message) }]);
       }
       const stored = serializeWith(entry.machine, snapshot);
-      return { ...decision(entry.machine, stored, snapshot, []), incident: stored };
+      return decisionOf(stored, stored, snapshot, [], { changed: false });
     },
 
     decide(storedInput, eventInput, { now }) {
       const time = timeOf(now);
-      const loaded = parse(storedInput);
-      if (
-        eventInput !== null &&
-        typeof eventInput === 'object' &&
-        (eventInput as { type?: unknown }).type === 'window.elapsed'
-      ) {
-        // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
-        return runtime.decideDue(loaded.stored, { now: time });
-      }
-      if (loaded.stored.snapshot.status === 'done') {
-        throw incidentError('incident_finished', `The incident is finished (${quote(loaded.stored.snapshot.value)}); it accepts no more events`);
-      }
-      const parsed = loaded.info.parser.safeParse(eventInput);
-      if (!parsed.success) throw new IncidentError('invalid_event', parsed.error.issues);
-      // What a live actor would have done meanwhile: deadlines that fell due come first.
-      const due = applyDue(loaded, time);
-      if (due.snapshot.status === 'done') {
-        throw incidentError('incident_finished', 'The incident finished when a waiting window ran out; apply it with decideDue');
-      }
-      const start = (due.snapshot.context as IncidentContext).timeline.length;
-      if (start >= limits.timelineEntries) throw incidentError('timeline_full', limitMessages.timeline);
-      const [next] = withNow(time, () => transition(loaded.machine, due.snapshot, parsed.data));
-      const added = (next.context as IncidentContext).timeline.slice(start);
-      if (added.length === 0) {
-        throw incidentError(
-          'event_not_applicable',
-          `${quote(parsed.data.type)} does nothing on rung ${quote(currentRung(due.snapshot))}; the incident is unchanged`,
-          ['type'],
-        );
-      }
-      return decision(loaded.machine, loaded.stored, next, [...due.added, ...added], { changed: true });
+      return withLoaded(storedInput, (loaded) => decideOn(loaded, eventInput, time));
     },
 
     safeOpen: (options) => safe(() => runtime.open(options)),
@@ -237,16 +266,13 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
     decideDue(storedInput, { now }) {
       const time = timeOf(now);
-      const loaded = parse(storedInput);
-      if (loaded.stored.snapshot.status === 'done') return decision(loaded.machine, loaded.stored, snapshotOf(loaded), []);
-      const { snapshot, added } = applyDue(loaded, time);
-      return decision(loaded.machine, loaded.stored, snapshot, added);
+      return withLoaded(storedInput, (loaded) => decideDueOn(loaded, time));
     },
 
     restore(storedInput, { now, ...incidentOptions } = {}) {
       const clockNow = (incidentOptions.clock as { now?: () => number } | undefined)?.now?.();
       const time = timeOf(now ?? clockNow ?? Date.now());
-      const loaded = parse(storedInput);
+      const loaded = parse(storedInput, { check: true });
       const { snapshot } = loaded.stored.snapshot.status === 'done' ? { snapshot: snapshotOf(loaded) } : applyDue(loaded, time);
       const stored = serializeWith(loaded.machine, snapshot);
       const actor = new CheckedActor(loaded.machine, {

@@ -7,6 +7,10 @@ import { canonical, type StoredIncident } from './storedIncident.js';
  * every document it writes (HMAC-SHA256 over the document's canonical JSON) and refuses any
  * document whose signature does not match, with the code `invalid_signature`.
  *
+ * A document whose signature verifies is read without the shape and consistency checks (the
+ * runtime checked it when it wrote it), which makes reading it several times cheaper; set
+ * `checkSigned` to check it all the same.
+ *
  * @example
  * ```ts
  * import { crisisMachine } from 'crisis-playbook';
@@ -14,6 +18,9 @@ import { canonical, type StoredIncident } from './storedIncident.js';
  *
  * const signing: SigningOptions = { keys: [process.env.INCIDENT_KEY ?? 'a-secret-of-at-least-32-characters!!'] };
  * const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing });
+ *
+ * // Check signed documents in full too (slower), for a key shared with less trusted writers.
+ * const careful = createIncidentRuntime({ playbooks: [crisisMachine], signing: { ...signing, checkSigned: true } });
  * ```
  *
  * @category Server runtime
@@ -33,15 +40,33 @@ export interface SigningOptions {
    * @defaultValue false
    */
   readonly acceptUnsigned?: boolean;
+  /**
+   * Check signed documents in full as well: their shape and their consistency with the
+   * playbook, as unsigned ones are. By default a document whose signature verifies is taken
+   * as written, without those checks: only a holder of one of the keys can have written it, and
+   * the runtime checks everything it writes (see "Signing stored incidents" in docs/server.md).
+   * Turn this on when a key is shared with code you trust less than this runtime, or with
+   * runtimes that have other playbooks under the same ids and versions.
+   *
+   * @defaultValue false
+   */
+  readonly checkSigned?: boolean;
 }
 
 const prefix = 'hmac-sha256.';
 const encoder = new TextEncoder();
 
+/** Canonical texts of parts of a document, shared by a `verify` and the `sign` that follows it (see `canonical`). */
+export type CanonicalTexts = WeakMap<object, string>;
+
 export interface Signer {
-  sign(document: StoredIncident): StoredIncident;
-  /** Throws `invalid_signature` unless the document is signed by one of the keys (or unsigned and accepted). */
-  verify(document: Readonly<Record<string, unknown>>): void;
+  sign(document: StoredIncident, texts?: CanonicalTexts): StoredIncident;
+  /**
+   * Throws `invalid_signature` unless the document is signed by one of the keys (or unsigned
+   * and accepted). Whether it can be taken as written without checking it: signed, and
+   * `checkSigned` is off.
+   */
+  verify(document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts): boolean;
 }
 
 export function createSigner(options: SigningOptions): Signer {
@@ -55,26 +80,27 @@ export function createSigner(options: SigningOptions): Signer {
     }
     return bytes;
   });
-  const signatureOf = (key: Uint8Array, document: Readonly<Record<string, unknown>>) => {
+  const signatureOf = (key: Uint8Array, document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts) => {
     const { signature: _, ...unsigned } = document;
-    return prefix + toBase64Url(hmacSha256(key, canonical(unsigned)));
+    return prefix + toBase64Url(hmacSha256(key, canonical(unsigned, texts)));
   };
   return {
-    sign: (document) => ({ ...document, signature: signatureOf(keys[0]!, document as unknown as Record<string, unknown>) }),
-    verify(document) {
+    sign: (document, texts) => ({ ...document, signature: signatureOf(keys[0]!, document as unknown as Record<string, unknown>, texts) }),
+    verify(document, texts) {
       const signature = document.signature;
       if (signature === undefined) {
-        if (options.acceptUnsigned) return;
+        if (options.acceptUnsigned) return false;
         throw incidentError('invalid_signature', 'The incident is not signed, and this runtime only accepts signed incidents', ['signature']);
       }
       let valid = false;
       try {
         // Every key is tried, so the time taken does not tell which key (if any) matched.
-        for (const key of keys) valid = equal(signatureOf(key, document), signature) || valid;
+        for (const key of keys) valid = equal(signatureOf(key, document, texts), signature) || valid;
       } catch {
         valid = false;
       }
       if (!valid) throw incidentError('invalid_signature', 'The signature does not match the incident: it was changed after it was written, or signed with another key', ['signature']);
+      return options.checkSigned !== true;
     },
   };
 }

@@ -6,6 +6,7 @@ import type { Issue } from '../errors/issues.js';
 import { limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
+import { parseTime } from '../isoTime.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
 export interface PlaybookFacts {
@@ -26,6 +27,103 @@ const tracked = [...Object.keys(counted), ...Object.keys(setters)] as Tracked[];
 
 const destination = (move: Move, from: string) => move.to ?? from;
 
+/** What a list of moves (the ways one state may respond to one event) does: one bit per tracked action. */
+interface Summary {
+  /** Some move runs the action. */
+  readonly any: number;
+  /** There are moves and every one runs the action. */
+  readonly every: number;
+  /** Every move runs the action and one of them is taken whatever the conditions. */
+  readonly surely: number;
+  readonly records: boolean;
+  /** No move, or every one is guarded: the state may stay as it is. */
+  readonly mayStay: boolean;
+}
+
+const noMoves: readonly Move[] = [];
+
+/**
+ * The tables the consistency checks read for a playbook, built once per compiled playbook:
+ * every stored incident of it is checked against the same ones.
+ */
+class PlaybookTables {
+  readonly declared: ReadonlySet<string>;
+  /** The regions an open incident has, sorted, as canonical JSON. */
+  readonly regions: string;
+  readonly trackIds: readonly string[];
+  readonly trackInitial: readonly string[];
+  /** The threat kinds the playbook can record (`undefined`: any text). */
+  readonly threatKinds: ReadonlySet<string> | undefined;
+  readonly #summaries = new WeakMap<readonly Move[], Summary>();
+  /** From → event type (or NUL and the window) → to → the moves that record that step. */
+  readonly #ladder = new Map<string, Map<string, Map<string, readonly Move[]>>>();
+
+  constructor(
+    readonly definition: PlaybookDefinition,
+    readonly layout: MachineLayout,
+  ) {
+    this.declared = new Set(Object.keys(definition.events));
+    this.regions = canonical(['ladder', ...layout.tracks.keys()].sort());
+    this.trackIds = definition.tracks.map((track) => track.id);
+    this.trackInitial = definition.tracks.map((track) => track.initial);
+    this.threatKinds = threatKindsOf(definition, layout);
+  }
+
+  summary(moves: readonly Move[]): Summary {
+    let summary = this.#summaries.get(moves);
+    if (summary === undefined) {
+      let any = 0;
+      let every = 0;
+      let surely = 0;
+      tracked.forEach((action, bit) => {
+        const flag = 1 << bit;
+        if (moves.some((move) => move.actions.has(action))) any |= flag;
+        if (moves.length > 0 && moves.every((move) => move.actions.has(action))) {
+          every |= flag;
+          if (moves.some((move) => !move.guarded)) surely |= flag;
+        }
+      });
+      summary = { any, every, surely, records: moves.some((move) => move.records), mayStay: moves.length === 0 || moves.every((move) => move.guarded) };
+      this.#summaries.set(moves, summary);
+    }
+    return summary;
+  }
+
+  /** The ladder moves from `from` on `type` (or on `window` running out) that record a step to `to`. */
+  ladderMoves(from: string, type: string, window: string | undefined, to: string): readonly Move[] {
+    const all = window !== undefined ? this.layout.windows.get(from)?.get(window)?.moves : this.layout.rungs.get(from)?.get(type);
+    // Only what the playbook has is kept: a document cannot fill the tables with names of its own.
+    if (all === undefined) return noMoves;
+    const key = window === undefined ? type : `\u0000${window}`;
+    let byKey = this.#ladder.get(from);
+    if (byKey === undefined) this.#ladder.set(from, (byKey = new Map()));
+    let byTo = byKey.get(key);
+    if (byTo === undefined) byKey.set(key, (byTo = new Map()));
+    let moves = byTo.get(to);
+    if (moves === undefined) {
+      const found = all.filter((move) => move.records && destination(move, from) === to);
+      moves = found.length === 0 ? noMoves : found;
+      // `to` is a rung of the playbook (checked before), so this stays as small as the playbook.
+      byTo.set(to, moves);
+    }
+    return moves;
+  }
+
+  trackMoves(track: string, state: string, type: string): readonly Move[] {
+    return this.layout.tracks.get(track)?.get(state)?.get(type) ?? noMoves;
+  }
+}
+
+const tablesByLayout = new WeakMap<MachineLayout, PlaybookTables>();
+
+function tablesOf(definition: PlaybookDefinition, layout: MachineLayout): PlaybookTables {
+  const cached = tablesByLayout.get(layout);
+  if (cached?.definition === definition) return cached;
+  const tables = new PlaybookTables(definition, layout);
+  tablesByLayout.set(layout, tables);
+  return tables;
+}
+
 /**
  * Checks a stored incident against the playbook it claims to run on, by replaying its
  * timeline through the compiled machine's moves: each entry is a move the playbook has, in
@@ -37,6 +135,7 @@ const destination = (move: Move, from: string) => move.to ?? from;
  */
 export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookFacts): Issue<IncidentIssueCode>[] {
   const { definition, layout } = playbook;
+  const tables = tablesOf(definition, layout);
   const issues: Issue<IncidentIssueCode>[] = [];
   const add = (path: (string | number)[], message: string) => issues.push({ code: 'invalid_document', path: ['snapshot', ...path], message });
   const { status, value, context, output } = stored.snapshot;
@@ -49,8 +148,8 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     if (status !== 'done') add(['status'], `An incident on the final rung ${quote(value)} must be "done"`);
   } else {
     const regions = value.active;
-    const expected = ['ladder', ...layout.tracks.keys()];
-    if (canonical(Object.keys(regions).sort()) !== canonical([...expected].sort())) {
+    if (canonical(Object.keys(regions).sort()) !== tables.regions) {
+      const expected = ['ladder', ...layout.tracks.keys()];
       add(['value', 'active'], `Expected the ladder and the side tracks ${quote(expected)}; received ${quote(Object.keys(regions))}`);
     }
     const ladder = regions.ladder;
@@ -64,78 +163,116 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     if (status !== 'active') add(['status'], 'An incident whose ladder is on an open rung must be "active"');
   }
 
-  // Replay the timeline. Track states are followed as sets: a guarded move may or may not
-  // have been taken. `upper`/`lower` bound how many times each tracked action can have run.
-  const declared = new Set(Object.keys(definition.events));
-  const tracks = new Map(definition.tracks.map((track) => [track.id, new Set([track.initial])]));
-  const upper = new Map<Tracked, number>(tracked.map((action) => [action, 0]));
-  const lower = new Map<Tracked, number>(tracked.map((action) => [action, 0]));
-  const openedAt = context.openedAt === undefined ? undefined : Date.parse(context.openedAt);
+  // Replay the timeline. Track states are followed as sets (arrays without repeats): a guarded
+  // move may or may not have been taken. `upper`/`lower` bound how many times each tracked
+  // action can have run.
+  const { declared, trackIds } = tables;
+  const tracks = tables.trackInitial.map((initial) => [initial]);
+  const upper = tracked.map(() => 0);
+  const lower = tracked.map(() => 0);
+  const openedAt = context.openedAt === undefined ? undefined : parseTime(context.openedAt);
   // When the current rung may have been entered (its windows start then).
   let entered: number[] | undefined = openedAt === undefined ? undefined : [openedAt];
   let previous = definition.ladder.initial;
   let previousAt = openedAt ?? -Infinity;
-  context.timeline.forEach((entry, index) => {
-    const path = ['context', 'timeline', index];
-    const at = Date.parse(entry.at);
+  const timeline = context.timeline;
+  for (let index = 0; index < timeline.length; index++) {
+    const entry = timeline[index]!;
+    const at = parseTime(entry.at);
     if (entry.from !== previous) {
-      add([...path, 'from'], `The timeline is out of order: entry ${index} starts at ${quote(entry.from)} but the one before ended at ${quote(previous)}`);
+      add(['context', 'timeline', index, 'from'], `The timeline is out of order: entry ${index} starts at ${quote(entry.from)} but the one before ended at ${quote(previous)}`);
     }
     if (at < previousAt) {
-      add([...path, 'at'], index === 0 ? 'The timeline starts before the incident was opened' : `The timeline is out of order: entry ${index} is earlier than the one before`);
+      add(['context', 'timeline', index, 'at'], index === 0 ? 'The timeline starts before the incident was opened' : `The timeline is out of order: entry ${index} is earlier than the one before`);
     }
     previous = entry.to;
     previousAt = at;
-    if (!isRung(entry.from) || !isRung(entry.to)) return add(path, `Unknown rung in ${quote({ from: entry.from, to: entry.to })}`);
+    if (!isRung(entry.from) || !isRung(entry.to)) {
+      add(['context', 'timeline', index], `Unknown rung in ${quote({ from: entry.from, to: entry.to })}`);
+      continue;
+    }
     const elapsed = entry.type === 'window.elapsed';
-    if (!elapsed && !declared.has(entry.type)) return add([...path, 'type'], `Unknown event type ${quote(entry.type)}`);
-    if (elapsed !== (entry.window !== undefined)) return add([...path, 'window'], 'Only a "window.elapsed" entry names a window');
+    if (!elapsed && !declared.has(entry.type)) {
+      add(['context', 'timeline', index, 'type'], `Unknown event type ${quote(entry.type)}`);
+      continue;
+    }
+    if (elapsed !== (entry.window !== undefined)) {
+      add(['context', 'timeline', index, 'window'], 'Only a "window.elapsed" entry names a window');
+      continue;
+    }
 
-    const ladder = (elapsed ? layout.windows.get(entry.from)?.get(entry.window!)?.moves : layout.rungs.get(entry.from)?.get(entry.type) ?? [])
-      ?.filter((move) => move.records && destination(move, entry.from) === entry.to) ?? [];
-    const trackMoves = elapsed ? [] : [...tracks].map(([track, states]) => [...states].map((state) => layout.tracks.get(track)?.get(state)?.get(entry.type) ?? []));
-    const trackRecords = trackMoves.some((perState) => perState.some((moves) => moves.some((move) => move.records)));
+    const ladder = tables.ladderMoves(entry.from, entry.type, elapsed ? entry.window : undefined, entry.to);
+    const ladderSummary = tables.summary(ladder);
+    // Per track, per state it may be in: the moves on this event (none on a window).
+    let trackRecords = false;
+    let anyTrackMoves = false;
+    let upperBits = ladderSummary.any;
+    let lowerBits = ladderSummary.every;
+    const trackMoves: (readonly Move[])[][] = [];
+    for (let t = 0; t < trackIds.length; t++) {
+      const states = tracks[t]!;
+      const perState: (readonly Move[])[] = [];
+      let surelyInEvery = -1;
+      for (const state of states) {
+        const moves = elapsed ? noMoves : tables.trackMoves(trackIds[t]!, state, entry.type);
+        const summary = tables.summary(moves);
+        perState.push(moves);
+        if (moves.length > 0) anyTrackMoves = true;
+        if (summary.records) trackRecords = true;
+        upperBits |= summary.any;
+        surelyInEvery &= summary.surely;
+      }
+      if (states.length > 0) lowerBits |= surelyInEvery;
+      trackMoves.push(perState);
+    }
     if (ladder.length === 0 && !(entry.from === entry.to && trackRecords)) {
-      return add(
-        path,
+      add(
+        ['context', 'timeline', index],
         entry.from === entry.to
           ? `Rung ${quote(entry.from)} does not handle ${quote(entry.window ?? entry.type)}, so it cannot have been recorded there`
           : `The playbook has no move from ${quote(entry.from)} to ${quote(entry.to)} on ${quote(entry.window ?? entry.type)}`,
       );
+      continue;
     }
-    for (const action of tracked) {
-      const anyHas = (moves: readonly Move[]) => moves.some((move) => move.actions.has(action));
-      const surely = (moves: readonly Move[]) => moves.length > 0 && moves.every((move) => move.actions.has(action)) && moves.some((move) => !move.guarded);
-      if (anyHas(ladder) || trackMoves.some((perState) => perState.some(anyHas))) upper.set(action, upper.get(action)! + 1);
-      const ladderSurely = ladder.length > 0 && ladder.every((move) => move.actions.has(action));
-      if (ladderSurely || trackMoves.some((perState) => perState.every(surely))) lower.set(action, lower.get(action)! + 1);
+    for (let bit = 0; bit < tracked.length; bit++) {
+      if (upperBits & (1 << bit)) upper[bit]!++;
+      if (lowerBits & (1 << bit)) lower[bit]!++;
     }
-    [...tracks.keys()].forEach((track, at) => {
-      const next = new Set<string>();
-      [...tracks.get(track)!].forEach((state, s) => {
-        const moves = trackMoves[at]?.[s] ?? [];
-        for (const move of moves) next.add(destination(move, state));
-        if (moves.length === 0 || moves.every((move) => move.guarded)) next.add(state);
-      });
-      tracks.set(track, next);
-    });
+    if (anyTrackMoves) {
+      for (let t = 0; t < trackIds.length; t++) {
+        const states = tracks[t]!;
+        const next: string[] = [];
+        for (let s = 0; s < states.length; s++) {
+          const state = states[s]!;
+          const moves = trackMoves[t]![s]!;
+          for (const move of moves) {
+            const to = destination(move, state);
+            if (!next.includes(to)) next.push(to);
+          }
+          if (tables.summary(moves).mayStay && !next.includes(state)) next.push(state);
+        }
+        tracks[t] = next;
+      }
+    }
     if (entry.from !== entry.to) entered = [at];
     else if (ladder.some((move) => move.reenter)) entered = ladder.every((move) => move.reenter) ? [at] : [...(entered ?? []), at];
-  });
+  }
   if (current !== undefined && previous !== current) {
     add(['context', 'timeline'], `The timeline ends at ${quote(previous)} but the incident is at ${quote(current)}`);
   }
   if (typeof value !== 'string') {
-    for (const [track, possible] of tracks) {
+    trackIds.forEach((track, t) => {
       const state = value.active[track];
-      if (state !== undefined && !possible.has(state)) {
-        add(['value', 'active', track], `Track ${quote(track)} is ${quote(state)}, which its recorded events cannot lead to (expected ${quote([...possible])})`);
+      const possible = tracks[t]!;
+      if (state !== undefined && !possible.includes(state)) {
+        add(['value', 'active', track], `Track ${quote(track)} is ${quote(state)}, which its recorded events cannot lead to (expected ${quote(possible)})`);
       }
-    }
+    });
   }
 
-  checkRecorded(context, upper, lower, add);
-  checkThreatKinds(context, definition, layout, add);
+  const bounds = (counts: number[]) => new Map(tracked.map((action, bit) => [action, counts[bit]!]));
+  checkRecorded(context, bounds(upper), bounds(lower), add);
+  checkThreatKinds(context, tables.threatKinds, add);
   checkDeadlines(context, current, entered, playbook, add);
   for (const window of Object.keys(context.windows)) {
     if (!Object.hasOwn(definition.windows, window)) add(['context', 'windows', window], `Unknown waiting window ${quote(window)}`);
@@ -165,8 +302,8 @@ function checkRecorded(context: IncidentContext, upper: Map<Tracked, number>, lo
   if (context.call === null && lower.get('recordCall')! > 0) add(['context', 'call'], 'The timeline records a call, but the call is missing');
 }
 
-/** The threat kinds the playbook can record: the enum values of the events that record threats (any text when one of them takes free text). */
-function checkThreatKinds(context: IncidentContext, definition: PlaybookDefinition, layout: MachineLayout, add: Add): void {
+/** The threat kinds the playbook can record: the enum values of the events that record threats (`undefined`, any text, when one of them takes free text). */
+function threatKindsOf(definition: PlaybookDefinition, layout: MachineLayout): ReadonlySet<string> | undefined {
   const recording = new Set<string>();
   const collect = (moves: ReadonlyMap<string, readonly Move[]>) => {
     for (const [event, list] of moves) if (list.some((move) => move.actions.has('recordThreat'))) recording.add(event);
@@ -177,10 +314,15 @@ function checkThreatKinds(context: IncidentContext, definition: PlaybookDefiniti
   for (const event of recording) {
     const spec = definition.events[event];
     const field = spec?.payload?.kind;
-    if (spec?.schema || (field && field.type !== 'enum')) return;
+    if (spec?.schema || (field && field.type !== 'enum')) return undefined;
     if (field?.type === 'enum') field.values.forEach((kind) => kinds.add(kind));
     if (!field || field.optional) kinds.add('other');
   }
+  return kinds;
+}
+
+function checkThreatKinds(context: IncidentContext, kinds: ReadonlySet<string> | undefined, add: Add): void {
+  if (kinds === undefined) return;
   context.threats.forEach((threat, index) => {
     if (!kinds.has(threat.kind)) add(['context', 'threats', index, 'kind'], `Unknown threat kind ${quote(threat.kind)}; expected one of ${quote([...kinds])}`);
   });
@@ -197,7 +339,7 @@ function checkDeadlines(context: IncidentContext, current: string | undefined, e
       return add(path, `A deadline for ${quote(deadline)} cannot be pending on rung ${quote(current)}`);
     }
     if (entered === undefined) return;
-    const due = Date.parse(deadline.due);
+    const due = parseTime(deadline.due);
     const length = playbook.windowLength(deadline.window, context);
     const fits = entered.some((start) => (length === undefined ? due > start && due - start <= limits.windowMs : due === start + length));
     if (!fits) {

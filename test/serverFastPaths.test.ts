@@ -1,0 +1,279 @@
+// The fast paths of the server runtime give what the plain ones give: XState's pure transition
+// on a reused actor scope, the stored form built without a JSON copy, lazy recommendations,
+// canonical JSON written directly, and signed documents taken as written.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import { crisisMachine, IncidentError, recommend, venues } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
+import { createIncidentRuntime, decide, openIncident, parseStoredIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
+import { acmePlaybook } from '../examples/custom-rung/playbook.js';
+import { withNow } from '../src/compile/clock.js';
+import { parseTime } from '../src/isoTime.js';
+import { pureTransition } from '../src/runtime/pureTransition.js';
+import { createSigner } from '../src/runtime/signing.js';
+import { canonical, jsonLengthBound } from '../src/runtime/storedIncident.js';
+
+const t0 = Date.parse('2026-04-06T19:00:00.000Z');
+const MINUTE = 60_000;
+const runs = Math.min(Number(process.env.PROPERTY_RUNS ?? 200), 300);
+const key = 'a-test-signing-key-of-at-least-32-bytes';
+
+const meta = fc.record({ by: fc.constantFrom('Ana', 'Ben'), note: fc.string({ maxLength: 12 }) }, { requiredKeys: [] });
+const plain = (type: string) => meta.map((m) => ({ type, ...m }));
+const event = fc.oneof(
+  fc
+    .record({ witnessed: fc.boolean(), knowsPoster: fc.boolean(), venue: fc.constantFrom(...venues), insiderInVenue: fc.boolean(), memberOfVenue: fc.boolean(), connectedToPoster: fc.boolean() }, { requiredKeys: [] })
+    .map((facts) => ({ type: 'facts.update', facts })),
+  fc
+    .constantFrom('assessment.complete', 'access.requested', 'access.granted', 'access.denied', 'message.sent', 'message.ignored', 'intermediary.declined', 'community.supported', 'step.taken')
+    .chain(plain),
+  fc.record({ type: fc.constant('message.replied'), phone: fc.constantFrom('+44 20 7946 0000', '0123') }, { requiredKeys: ['type'] }),
+  fc.record({ type: fc.constant('intermediary.asked'), name: fc.constantFrom('Ben', 'Dee') }, { requiredKeys: ['type'] }),
+  fc.record({ type: fc.constant('contact.received'), channel: fc.constantFrom('phone', 'message', 'email', 'in-person') }),
+  fc.record({ type: fc.constant('call.completed'), apology: fc.boolean(), agreement: fc.boolean() }),
+  fc.record({ type: fc.constant('threat.reported'), kind: fc.constantFrom('visit', 'police-report', 'legal-action', 'violence', 'other') }),
+);
+
+const state = (snapshot: AnyMachineSnapshot) => JSON.stringify({ status: snapshot.status, value: snapshot.value, context: snapshot.context });
+
+describe('pureTransition (an actor scope reused per machine)', () => {
+  // Two playbooks, and a provided machine whose guard counts its calls: every one is reached.
+  const acme = compilePlaybook(acmePlaybook);
+  let calls = 0;
+  const provided = crisisMachine.provide({
+    guards: {
+      isPosterKnown: ({ context }: { context: { facts: { knowsPoster?: boolean } } }) => {
+        calls++;
+        return context.facts.knowsPoster === true;
+      },
+    } as never,
+  });
+  const machines: AnyStateMachine[] = [crisisMachine, acme, provided];
+
+  it('gives the snapshots of transition(), across many calls on three machines interleaved', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(2), event), { maxLength: 40 }), (steps) => {
+        const live = machines.map((machine) => withNow(t0, () => initialTransition(machine)[0]));
+        steps.forEach(([which, next], index) => {
+          const machine = machines[which]!;
+          const at = t0 + (index + 1) * MINUTE;
+          const fast = withNow(at, () => pureTransition(machine, live[which]!, next as never));
+          const plainResult = withNow(at, () => transition(machine, live[which]!, next as never)[0]);
+          expect(state(fast)).toBe(state(plainResult));
+          live[which] = fast;
+        });
+      }),
+      { numRuns: runs },
+    );
+  });
+
+  it('reaches provided guards', () => {
+    const before = calls;
+    const [initial] = withNow(t0, () => initialTransition(provided));
+    const next = withNow(t0, () => pureTransition(provided, initial, { type: 'assessment.complete' }));
+    expect(calls).toBeGreaterThan(before);
+    expect(JSON.stringify(next.value)).toContain('directMessage');
+  });
+
+  it('leaves the machine usable when a guard throws', () => {
+    const throwing = crisisMachine.provide({ guards: { isPosterKnown: () => { throw new Error('boom'); } } as never });
+    const [initial] = withNow(t0, () => initialTransition(throwing));
+    for (let i = 0; i < 3; i++) expect(() => pureTransition(throwing, initial, { type: 'assessment.complete' })).toThrow('boom');
+    const after = pureTransition(throwing, initial, { type: 'community.supported' });
+    expect(JSON.stringify(after.value)).toContain('supported');
+  });
+});
+
+describe('decide against a reference path', () => {
+  /** The reference: every check (parseStoredIncident), then XState's transition(), no fast path. */
+  function reference(stored: StoredIncident, next: object, now: number) {
+    const checked = parseStoredIncident(JSON.parse(JSON.stringify(stored)));
+    const snapshot = crisisMachine.resolveState({ value: checked.snapshot.value, context: checked.snapshot.context });
+    const [after] = withNow(now, () => transition(crisisMachine, snapshot, next as never));
+    return { after, changed: after.context.timeline.length > snapshot.context.timeline.length };
+  }
+
+  it('gives the same incidents, rungs, deadlines and recommendations, signed or not', () => {
+    const signed = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: [key] } });
+    fc.assert(
+      fc.property(fc.array(event, { maxLength: 25 }), (events) => {
+        let incident = openIncident({ now: t0 }).incident;
+        let signedIncident = signed.open({ now: t0 }).incident;
+        events.forEach((next, index) => {
+          const now = t0 + (index + 1) * MINUTE;
+          if (incident.snapshot.status === 'done') return;
+          const { after, changed } = reference(incident, next, now);
+          const outcome = safeDecide(JSON.parse(JSON.stringify(incident)), JSON.parse(JSON.stringify(next)), { now });
+          const fromSigned = signed.safeDecide(JSON.parse(JSON.stringify(signedIncident)), JSON.parse(JSON.stringify(next)), { now });
+          if (!changed) {
+            // Unchanged: an event the rung does not handle, or one the playbook refuses.
+            expect(outcome.success ? 'applied' : outcome.error.code).toMatch(/^(event_not_applicable|invalid_event)$/);
+            expect(fromSigned.success ? 'applied' : fromSigned.error.code).toBe(outcome.success ? 'applied' : outcome.error.code);
+            return;
+          }
+          if (!outcome.success) throw outcome.error;
+          const result = outcome.data;
+          expect(result.changed).toBe(true);
+          // The same data (the reference hands XState the event as sent, decide as parsed: keys may come in another order).
+          expect(JSON.parse(JSON.stringify(result.incident.snapshot.context))).toEqual(JSON.parse(JSON.stringify(after.context)));
+          expect(result.incident.snapshot.value).toEqual(after.value);
+          expect(result.recommendations).toEqual(recommend(after));
+          expect(JSON.parse(JSON.stringify(result)).recommendations).toEqual(JSON.parse(JSON.stringify(recommend(after))));
+          expect(fromSigned.success).toBe(true);
+          if (fromSigned.success) {
+            const { signature, ...unsigned } = fromSigned.data.incident;
+            expect(signature).toMatch(/^hmac-sha256\./);
+            expect(canonical(unsigned)).toBe(canonical(result.incident));
+            signedIncident = fromSigned.data.incident;
+          }
+          incident = result.incident;
+        });
+      }),
+      { numRuns: runs, examples: [], interruptAfterTimeLimit: 20_000 },
+    );
+  }, 60_000);
+});
+
+describe('decisions', () => {
+  it('work out recommendations on first read, visible to spreading and JSON', () => {
+    const opened = openIncident({ now: t0 });
+    const decision = decide(opened.incident, { type: 'assessment.complete' }, { now: t0 + MINUTE });
+    expect(Object.keys(decision)).toContain('recommendations');
+    expect({ ...decision }.recommendations.length).toBeGreaterThan(0);
+    expect(JSON.parse(JSON.stringify(decision)).recommendations).toEqual(JSON.parse(JSON.stringify(decision.recommendations)));
+    expect(decision.recommendations).toBe(decision.recommendations);
+    expect(opened.changed).toBe(false);
+    expect(opened.incident).toEqual(parseStoredIncident(JSON.stringify(opened.incident)));
+  });
+
+  it('bound the length of the stored form from above', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        expect(jsonLengthBound(value, Number.MAX_SAFE_INTEGER)).toBeGreaterThanOrEqual(JSON.stringify(value).length);
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(jsonLengthBound({ toJSON: () => 1 }, 1e9)).toBe(Infinity);
+    expect(jsonLengthBound('x'.repeat(100), 50)).toBe(Infinity);
+  });
+});
+
+describe('parseTime', () => {
+  it('is Date.parse, for the form the library writes and for anything else', () => {
+    const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const written = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), twoDigits, twoDigits, twoDigits, twoDigits, twoDigits, fc.integer({ min: 0, max: 999 }))
+      .map(([y, mo, d, h, mi, s, ms]) => `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}.${String(ms).padStart(3, '0')}Z`);
+    const near = written.chain((text) => fc.nat(23).chain((at) => fc.constantFrom(' ', '+', 'x', '0', '/', ':').map((c) => text.slice(0, at) + c + text.slice(at + 1))));
+    fc.assert(
+      fc.property(fc.oneof(written, near, fc.date({ noInvalidDate: true }).map((date) => date.toISOString()), fc.string()), (text) => {
+        expect(Object.is(parseTime(text), Date.parse(text))).toBe(true);
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+});
+
+describe('canonical JSON', () => {
+  const byReplacer = (value: unknown) =>
+    JSON.stringify(value, (_, v: unknown) =>
+      v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    );
+
+  it('is the text the replacer writes, for any value', () => {
+    const keys = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '2', '01', '-1', '4294967295', '4294967294', '__proto__', 'toJSON'));
+    fc.assert(
+      fc.property(fc.oneof(fc.anything({ key: keys, withNullPrototype: true, withDate: true, withSparseArray: true, withObjectString: true }), fc.dictionary(keys, fc.jsonValue({ maxDepth: 2 }), { minKeys: 10, maxKeys: 40 })), (value) => {
+        const texts = new WeakMap<object, string>();
+        expect(canonical(value)).toBe(byReplacer(value));
+        expect(canonical(value, texts)).toBe(byReplacer(value));
+        expect(canonical(value, texts)).toBe(byReplacer(value));
+      }),
+      { numRuns: 2_000 },
+    );
+  }, 60_000);
+});
+
+describe('signed documents', () => {
+  const signing = { keys: [key] };
+  const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing });
+  const checking = createIncidentRuntime({ playbooks: [crisisMachine], signing: { ...signing, checkSigned: true } });
+  const signer = createSigner(signing);
+  const waiting = () => runtime.decide(runtime.open({ now: t0 }).incident, { type: 'assessment.complete' }, { now: t0 + MINUTE }).incident;
+  /** A document signed with the key after `edit`: what only a holder of the key can write. */
+  const signedAfter = (edit: (document: Record<string, any>) => void) => {
+    const { signature: _, ...document } = JSON.parse(JSON.stringify(waiting())) as Record<string, any>;
+    edit(document);
+    return signer.sign(document as StoredIncident);
+  };
+  const codeOf = (run: () => unknown) => {
+    try {
+      run();
+    } catch (error) {
+      return error instanceof IncidentError ? error.code : `not an IncidentError: ${String(error)}`;
+    }
+    return 'accepted';
+  };
+
+  it('refuse a tampered one, with the checks or without', () => {
+    const text = JSON.stringify(waiting()).replace('"supporters":0', '"supporters":1');
+    for (const reader of [runtime, checking]) {
+      expect(codeOf(() => reader.decide(text, { type: 'message.sent' }, { now: t0 + 2 * MINUTE }))).toBe('invalid_signature');
+      expect(codeOf(() => reader.parse(text))).toBe('invalid_signature');
+    }
+  });
+
+  it('take a valid one as written: the consistency checks are skipped, unless checkSigned', () => {
+    // Consistent in shape, not with its timeline: a supporter no event recorded.
+    const inconsistent = signedAfter((document) => {
+      document.snapshot.context.supporters = 3;
+    });
+    // decide takes it as written; parse (the check itself) and restore check it in full.
+    expect(codeOf(() => runtime.decide(inconsistent, { type: 'message.sent' }, { now: t0 + 2 * MINUTE }))).toBe('accepted');
+    expect(codeOf(() => runtime.decideDue(inconsistent, { now: t0 + 2 * MINUTE }))).toBe('accepted');
+    expect(codeOf(() => runtime.parse(inconsistent))).toBe('invalid_document');
+    expect(codeOf(() => runtime.restore(inconsistent, { now: t0 + 2 * MINUTE }).stop())).toBe('invalid_document');
+    expect(codeOf(() => checking.decide(inconsistent, { type: 'message.sent' }, { now: t0 + 2 * MINUTE }))).toBe('invalid_document');
+    expect(codeOf(() => createIncidentRuntime({ playbooks: [crisisMachine] }).parse({ ...inconsistent, signature: undefined }))).toBe('invalid_document');
+    expect(runtime.decide(inconsistent, { type: 'message.sent' }, { now: t0 + 2 * MINUTE }).incident.snapshot.context.supporters).toBe(3);
+  });
+
+  it('refuse a broken one with an IncidentError, never another error', () => {
+    const broken = [
+      signedAfter((document) => {
+        document.snapshot.context.timeline = 'not a list';
+      }),
+      signedAfter((document) => {
+        delete document.snapshot.context;
+      }),
+      signedAfter((document) => {
+        document.snapshot.value = { nope: 1 };
+      }),
+      signedAfter((document) => {
+        document.snapshot = null;
+      }),
+      signedAfter((document) => {
+        document.playbook = { id: 'crisis', version: 'nope' };
+      }),
+    ];
+    for (const document of broken) {
+      for (const run of [
+        () => runtime.decide(document, { type: 'message.sent' }, { now: t0 + 2 * MINUTE }),
+        () => runtime.decideDue(document, { now: t0 + 400 * 24 * 60 * MINUTE }),
+        () => runtime.restore(document, { now: t0 + 2 * MINUTE }).stop(),
+      ]) {
+        expect(codeOf(run)).toMatch(/^(invalid_document|unknown_playbook|unknown_playbook_version)$/);
+      }
+      const result = runtime.safeDecide(document, { type: 'message.sent' }, { now: t0 + 2 * MINUTE });
+      expect(result.success).toBe(false);
+      if (!result.success) expect(result.error.code).not.toBe('implementation_error');
+    }
+  });
+
+  it('are written signed and read back by the same runtime', () => {
+    let incident: unknown = waiting();
+    for (let i = 0; i < 5; i++) incident = JSON.stringify(runtime.decide(incident, { type: 'message.sent' }, { now: t0 + (i + 2) * MINUTE }).incident);
+    expect(checking.parse(incident).snapshot.context.timeline).toHaveLength(6);
+  });
+});
