@@ -72,13 +72,13 @@ const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times
 /** The review of a finished incident: the figures a team reports on, in a few lines. */
 function reviewLines(summary: IncidentSummary, now: number): string[] {
   const lines: string[] = [];
-  const span = summary.durationMs === null ? '' : ` after ${spoken(summary.durationMs)}`;
+  const span = summary.durationMs === null ? '' : ` after ${spoken(summary.durationMs, true)}`;
   const opened = summary.openedAt === null ? '' : `Opened ${localTime(summary.openedAt, now)}, finished${span}`;
   lines.push(`${opened || 'Finished'} (${summary.events} event${summary.events === 1 ? '' : 's'}${summary.windowsElapsed > 0 ? `, ${summary.windowsElapsed} waiting window(s) ran out` : ''}).`);
   const moment = (label: string, m: IncidentSummary['firstResponse']) =>
-    m ? `${label} after ${spoken(m.afterMs)} (${m.event})` : `no ${label.toLowerCase()}`;
+    m ? `${label} after ${spoken(m.afterMs, true)} (${m.event})` : `no ${label.toLowerCase()}`;
   lines.push(`${moment('First response', summary.firstResponse)}; ${moment('first direct contact', summary.firstDirectContact)}.`);
-  const rungs = Object.entries(summary.timeOnRungs).map(([rung, ms]) => `${rung} ${spoken(ms)}`);
+  const rungs = Object.entries(summary.timeOnRungs).map(([rung, ms]) => `${rung} ${spoken(ms, true)}`);
   if (rungs.length > 0) lines.push(`Time on each rung: ${rungs.join(', ')}.`);
   const threats = Object.entries(summary.threats).map(([kind, n]) => `${words(kind)}${n > 1 ? ` (${times(n)})` : ''}`);
   lines.push(threats.length > 0 ? `Threats: ${listing(threats)}.` : 'No threats.');

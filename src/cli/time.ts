@@ -2,12 +2,15 @@ const minute = 60_000;
 const hour = 60 * minute;
 const day = 24 * hour;
 
-/** A length of time as a person says it: `40 s`, `5 min`, `2 h 30 min`, `23 h`, `3 d 4 h`. */
-export function spoken(ms: number): string {
+/**
+ * A length of time as a person says it: `40 s`, `5 min`, `2 h 30 min`, `23 h`, `3 d 4 h`;
+ * `precise` keeps the minutes up to two days (`14 h 50 min`), for a review.
+ */
+export function spoken(ms: number, precise = false): string {
   const value = Math.abs(ms);
   if (value < minute) return `${Math.floor(value / 1000)} s`;
   if (value < hour) return `${Math.floor(value / minute)} min`;
-  if (value < 10 * hour) {
+  if (value < (precise ? 2 * day : 10 * hour)) {
     const rest = Math.floor((value % hour) / minute);
     return `${Math.floor(value / hour)} h${rest > 0 ? ` ${rest} min` : ''}`;
   }
