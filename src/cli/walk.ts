@@ -236,13 +236,16 @@ export async function walk(options: WalkOptions): Promise<number> {
   }
 }
 
-/** Whether the incident is open on its first rung, never having moved. */
+/**
+ * Whether the incident is where the assessment questions left it: open on its first rung with
+ * nothing recorded but facts (an interrupted walk), so that asking the rest is still in order.
+ */
 function atStart(loaded: LoadedPlaybook, stored: StoredIncident): boolean {
   const initial = loaded.definition.ladder.initial;
   return (
     stored.snapshot.status === 'active' &&
     currentRung(snapshotOf(loaded, stored)) === initial &&
-    stored.snapshot.context.timeline.every((entry) => entry.to === initial)
+    stored.snapshot.context.timeline.every((entry) => entry.type === 'facts.update' && entry.to === initial)
   );
 }
 
