@@ -18,8 +18,12 @@ export {
   safeParseStoredIncident,
   safeRestoreIncident,
   safeSerializeIncident,
+  safeSummarizeIncident,
   serializeIncident,
+  summarizeIncident,
 } from './default/defaultRuntime.js';
+export { aggregateSummaries } from './runtime/summary.js';
+export type { DurationStats, IncidentSummary, SummarizeOptions, SummaryAggregate, SummaryMoment, SummaryOutcome } from './runtime/summary.js';
 export { incidentFormatVersion } from './runtime/storedIncident.js';
 export type { StoredIncident, StoredStateValue } from './runtime/storedIncident.js';
 export { MemoryIncidentStore, updateIncident } from './runtime/incidentStore.js';

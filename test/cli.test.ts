@@ -16,7 +16,8 @@ const file = (name: string, content?: string) => {
   if (content !== undefined) writeFileSync(path, content);
   return path;
 };
-const env = { ...process.env, NO_COLOR: '1', DEBUG: '' };
+// Times are shown in the local time zone: a fixed one, with summer time, for the tests.
+const env = { ...process.env, NO_COLOR: '1', DEBUG: '', TZ: 'Europe/Berlin' };
 
 /** Runs the built CLI with piped stdin; never throws on a non-zero exit. */
 async function run(args: string[], input = '') {
@@ -137,7 +138,10 @@ describe('the CLI', () => {
       const { code, stdout } = await run(['replay', jsonl]);
       expect(code).toBe(0);
       expect(stdout).toContain('Path: gatheringInfo → requestingAccess → directMessage → intermediary → phoneCall → resolved');
-      expect(stdout).toContain('Status: done {"outcome":"resolved","apology":true');
+      expect(stdout).toContain(
+        'Status: done\nOutcome: Resolved: the two sides talked it through and reached an agreement. On the call, the organisation apologised and you reached an agreement.\n',
+      );
+      expect(stdout).not.toContain('{"outcome"');
       const array = await run(['replay', file('case.json', JSON.stringify(referenceCase, null, 2)), '--json']);
       const report = JSON.parse(array.stdout) as { path: string[]; output: { outcome: string }; timeline: unknown[] };
       expect(report.path.at(-1)).toBe('resolved');
@@ -172,7 +176,8 @@ describe('the CLI', () => {
       expect(code).toBe(0);
       expect(stdout).toContain('Rung: directMessage (Private message)');
       expect(stdout).toContain('Tracks: community: quiet, safety: none');
-      expect(stdout).toContain('Deadline: replyWindow was due 2026-04-07T19:00:00.000Z');
+      // In local time (TZ), with the year when it is not this year, and how long ago.
+      expect(stdout).toMatch(/\nDeadline: replyWindow was due Tue,? 7 Apr(?: 2026)?, 21:00 CEST \(\d+ d(?: \d+ h)? ago\)\n/);
       expect(stdout).toContain('1. Message the person privately, then wait for the reply');
       const json = JSON.parse((await run(['status', path, '--json'])).stdout) as { rung: string; deadlines: { overdue: boolean }[] };
       expect(json.rung).toBe('directMessage');
@@ -194,7 +199,11 @@ describe('the CLI', () => {
       const { code, stdout } = await run(['walk', '--file', path, '--by', 'Ana'], referenceAnswers.join('\n') + '\n');
       expect(code).toBe(0);
       expect(stdout).toContain('? Where were the posts made? (Enter to skip) private-group');
-      expect(stdout).toContain('The incident is finished: {"outcome":"resolved","apology":true');
+      expect(stdout).toContain(
+        '\nOutcome: Resolved: the two sides talked it through and reached an agreement. On the call, the organisation apologised and you reached an agreement.\n',
+      );
+      expect(stdout.endsWith('The incident is finished.\n')).toBe(true);
+      expect(stdout).not.toContain('{"outcome"');
       // Only events valid where the incident stands are offered.
       const menus = stdout.split('What happened?').slice(1).map((menu) => menu.split('? Pick')[0]!);
       expect(menus[0]).toContain('assessment.complete');
@@ -231,6 +240,105 @@ describe('the CLI', () => {
       const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { rung: string });
       expect(steps.map((s) => s.rung)).toEqual(['gatheringInfo', 'requestingAccess']);
     });
+  });
+});
+
+describe('walk as a responder would want it', () => {
+  it('shows what each event means beside its id, and asks who and what', async () => {
+    const answers = [...assessment, 'assessment.complete', '', 'contact.received', 'phone', '', 'call.completed', 'y', 'n', ''];
+    const { code, stdout } = await run(['walk', '--file', file('words.json')], answers.join('\n') + '\n');
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      [
+        'What happened?',
+        '   1) assessment.complete  The facts are gathered and the assessment is complete.',
+        '   2) contact.received     The person reached out on their own.',
+        '   3) facts.update         Record what is known about the incident.',
+        '   4) incident.closed      The responder closes the incident.',
+        '   5) community.supported  Supporters spoke up for the organisation.',
+        '   6) threat.reported      A threat was made.',
+        '   7) q                    stop here; walk again to resume',
+      ].join('\n'),
+    );
+    expect(stdout).toContain('? How did the person reach out? phone');
+    expect(stdout).toContain('? Did the organisation apologise? [y/n] y');
+    expect(stdout).toContain('? Did you reach an agreement with the person? [y/n] n');
+  });
+
+  it('takes answers in any case and by an unambiguous start, lists the candidates of an ambiguous one, and suggests the event meant by a typo', async () => {
+    const path = file('answers.json');
+    const answers = ['n', 'n', 'n', 'p', 'Private', 'n', 'y', 'asessment.complete', 'Assessment.Complete', '', 'message', 'access.d', '', 'threat.reported', 'POL', 'They will report us', 'q'];
+    const { code, stdout } = await run(['walk', '--file', path], answers.join('\n') + '\n');
+    expect(code).toBe(0);
+    expect(stdout).toContain('"p" could be personal-feed, public-group or private-group: type more of it, or its number.\n? Where were the posts made? (Enter to skip) Private\n');
+    expect(stdout).toContain('There is no "asessment.complete". Did you mean assessment.complete?\n');
+    expect(stdout).toContain('Please answer with a number from 1 to 9, or one of the names.\n');
+    const saved = JSON.parse(readFileSync(path, 'utf8')) as {
+      snapshot: { context: { facts: { venue: string }; threats: { kind: string }[]; timeline: { type: string }[] } };
+    };
+    expect(saved.snapshot.context.facts.venue).toBe('private-group');
+    expect(saved.snapshot.context.timeline.map((entry) => entry.type)).toEqual(['facts.update', 'assessment.complete', 'access.denied', 'threat.reported']);
+    expect(saved.snapshot.context.threats.map((threat) => threat.kind)).toEqual(['police-report']);
+  });
+
+  it('shows deadlines in local time and how far off they are', async () => {
+    const { stdout } = await run(['walk', '--file', file('times.json')], [...assessment, 'assessment.complete', '', 'q'].join('\n') + '\n');
+    expect(stdout).toMatch(/\nDeadline: accessWindow due \w{3},? \d{1,2} \w{3},? \d\d:\d\d CES?T \((?:in 23 h|in 24 h)\)\n/);
+    expect(stdout).not.toMatch(/due \d{4}-\d\d-\d\dT/);
+  });
+
+  it('asks on resume the assessment questions an interrupted walk left unanswered, and only those', async () => {
+    const path = file('partial.json');
+    // The input ends after three answers: they are kept.
+    const first = await run(['walk', '--file', path], 'n\nn\nn\n');
+    expect(first.stdout).toContain('Kept the 3 answer(s) given so far; walk asks the others when it resumes.');
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { facts: object; timeline: { type: string }[] } } };
+    expect(kept.snapshot.context.facts).toEqual({ witnessed: false, knowsPoster: false, connectedToPoster: false });
+    const second = await run(['walk', '--file', path], 'private\nn\ny\nq\n');
+    expect(second.stdout).toContain(`Resumed ${path}.\n3 of the assessment questions are still unanswered; Enter skips a question.\n`);
+    expect(second.stdout).not.toContain('Did you see the posts yourself?');
+    expect(second.stdout).toContain('? Is anyone else in the organisation a member of that group? [y/n/Enter to skip] y');
+    const done = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { facts: object; timeline: { type: string }[] } } };
+    expect(done.snapshot.context.facts).toEqual({
+      witnessed: false,
+      knowsPoster: false,
+      connectedToPoster: false,
+      venue: 'private-group',
+      memberOfVenue: false,
+      insiderInVenue: true,
+    });
+    expect(done.snapshot.context.timeline.map((entry) => entry.type)).toEqual(['facts.update', 'facts.update']);
+    // Nothing left to ask: a further resume goes straight to the menu.
+    expect((await run(['walk', '--file', path], 'q\n')).stdout).not.toContain('still unanswered');
+  });
+
+  it('status of a finished incident gives the outcome in words and a review with the figures', async () => {
+    let { incident } = openIncident({ now: '2026-04-06T19:00:00Z' });
+    for (const { at, ...event } of referenceCase) incident = decide(incident, event, { now: at! }).incident;
+    const path = file('finished.json', JSON.stringify(incident));
+    const { code, stdout } = await run(['status', path]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/\nReview:\n {3}Opened Mon,? 6 Apr(?: 2026)?, 21:00 CEST, finished after 24 h 10 min \(12 events\)\.\n/);
+    expect(stdout).toContain(
+      [
+        'Outcome: Resolved: the two sides talked it through and reached an agreement. On the call, the organisation apologised and you reached an agreement.',
+        'Review:',
+      ].join('\n'),
+    );
+    expect(stdout).toContain(
+      [
+        '   First response after 20 min (assessment.complete); first direct contact after 2 h 30 min (message.sent).',
+        '   Time on each rung: gatheringInfo 20 min, requestingAccess 1 h 50 min, directMessage 14 h 50 min, intermediary 6 h 30 min, phoneCall 40 min.',
+        '   Threats: visit and police report.',
+        '   Supporters spoke up once.',
+        '1. Keep your word: Do what was agreed, and thank the people who helped.',
+      ].join('\n'),
+    );
+    // The whole review checklist, not the top three.
+    expect(stdout).toContain('7. Keep the record:');
+    const json = JSON.parse((await run(['status', path, '--json'])).stdout) as { output: { outcome: string }; summary: { firstResponse: { afterMs: number } } };
+    expect(json.output.outcome).toBe('resolved');
+    expect(json.summary.firstResponse.afterMs).toBe(20 * 60_000);
   });
 });
 
@@ -295,6 +403,23 @@ describe('walk in a real terminal', () => {
     const done = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { status: string; context: { timeline: { type: string }[] } } };
     expect(done.snapshot.status).toBe('done');
     expect(done.snapshot.context.timeline.map((e) => e.type)).toEqual(referenceCase.map((e) => e.type));
+  }, 60_000);
+
+  it('keeps the assessment answers given before a Ctrl-C, and asks only the others on resume', async () => {
+    const path = file('ctrl-c-questions.json');
+    const session = terminal(path, { NO_COLOR: '1' });
+    await session.answer(['n', 'y']);
+    session.write('\u0003');
+    expect(await session.closed).toBe(130);
+    expect(session.output()).toContain('Kept the 2 answer(s) given so far; walk asks the others when it resumes.');
+    expect(session.output()).toContain(`Interrupted. Every recorded event is saved in ${path}.`);
+    const kept = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { facts: object } } };
+    expect(kept.snapshot.context.facts).toEqual({ witnessed: false, knowsPoster: true });
+    const resumed = await run(['walk', '--file', path], 'n\n\n\n\nq\n');
+    expect(resumed.stdout).toContain('4 of the assessment questions are still unanswered');
+    expect(resumed.stdout).not.toContain('Do you know the upset person?');
+    const done = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { facts: object } } };
+    expect(done.snapshot.context.facts).toEqual({ witnessed: false, knowsPoster: true, connectedToPoster: false });
   }, 60_000);
 
   it('stops on Ctrl-C without losing a recorded event, and has no colour with NO_COLOR', async () => {

@@ -91,7 +91,15 @@ describe.each(backends)('the HTTP example on $name', (backend) => {
     const { status, body } = await api('GET', '/incidents/reference');
     expect(status).toBe(200);
     expect(body).toMatchObject({ id: 'reference', version: 13, status: 'done', rung: 'resolved', tracks: {}, deadlines: [] });
-    expect(body.next.map((item: { title: string }) => item.title)).toEqual(['Keep your word']);
+    expect(body.next.map((item: { title: string }) => item.title)).toEqual([
+      'Keep your word',
+      'Thank the people who helped',
+      'Thank your supporters privately',
+      'Review: what went well',
+      'Review: where it escalated',
+      'Update the playbook',
+      'Keep the record',
+    ]);
     expect(body.timeline.map((entry: TimelineEntry) => entry.type)).toEqual(referenceCase.map((event) => event.type));
     expect(body.timeline.map((entry: TimelineEntry) => entry.to)).toEqual(referenceRungs);
     expect(body.timeline[3]).toMatchObject({ type: 'access.denied', note: 'The group admin refused.' });

@@ -4,7 +4,7 @@ import { safeParsePlaybook } from '../authoring.js';
 import { type StoredIncident } from '../server.js';
 import { toMermaid } from '../visualize.js';
 import { quote } from '../quote.js';
-import { printStatus, snapshotOf, statusOf } from './describe.js';
+import { outcomeOf, printStatus, snapshotOf, statusOf } from './describe.js';
 import { describeIssue, loadPlaybook, readJson, readText, short, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
 import { walk } from './walk.js';
@@ -263,7 +263,8 @@ function replay(path: string, playbookPath: string | undefined, json: boolean): 
     return 0;
   }
   out.line(`${style.bold('Path:')} ${path_.join(' → ')}`);
-  out.line(`${style.bold('Status:')} ${incident.snapshot.status}${incident.snapshot.output ? ` ${JSON.stringify(incident.snapshot.output)}` : ''}`);
+  out.line(`${style.bold('Status:')} ${incident.snapshot.status}`);
+  if (incident.snapshot.status === 'done') out.line(`${style.bold('Outcome:')} ${outcomeOf(loaded, incident)}`);
   out.line(style.bold('Timeline:'));
   for (const entry of timeline as readonly TimelineEntry[]) {
     const move = entry.from === entry.to ? entry.from : `${entry.from} → ${entry.to}`;

@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
-import { type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
+import { currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
 import { type StoredIncident } from '../server.js';
-import { availableEventsOf, printStatus, statusOf } from './describe.js';
+import { either, matchChoice } from './choose.js';
+import { availableEventsOf, printStatus, snapshotOf, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
-import { loadPlaybook, UserError, userErrorOf } from './io.js';
+import { type LoadedPlaybook, loadPlaybook, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
 
 export interface WalkOptions {
@@ -53,14 +54,33 @@ export async function walk(options: WalkOptions): Promise<number> {
     if (!process.stdin.isTTY) out.line(next.value);
     return next.value.trim();
   };
-  const askChoice = async <T extends string>(prompt: string, choices: readonly T[], optional: boolean): Promise<T | undefined> => {
-    choices.forEach((choice, index) => say(`   ${index + 1}) ${choice}`));
+  /**
+   * A numbered menu. The answer is a number, a choice in any case or the unambiguous start of
+   * one; an ambiguous start lists the candidates, a typo gets a "did you mean".
+   */
+  const askChoice = async <T extends string>(
+    prompt: string,
+    choices: readonly T[],
+    optional: boolean,
+    describe: (choice: T) => string | undefined = () => undefined,
+  ): Promise<T | undefined> => {
+    const width = Math.max(...choices.map((choice) => choice.length));
+    choices.forEach((choice, index) => {
+      const description = describe(choice);
+      say(`   ${index + 1}) ${description ? `${choice.padEnd(width)}  ${style.dim(description)}` : choice}`);
+    });
     for (;;) {
       const answer = await ask(`${prompt}${optional ? ' (Enter to skip)' : ''}`);
       if (answer === '' && optional) return undefined;
-      const picked = choices[Number(answer) - 1] ?? choices.find((choice) => choice === answer);
-      if (picked !== undefined) return picked;
-      say(style.warn(`Please answer with a number from 1 to ${choices.length}.`));
+      const match = matchChoice(answer, choices);
+      if (match.kind === 'picked') return match.value;
+      if (match.kind === 'ambiguous') {
+        say(style.warn(`"${answer}" could be ${either(match.candidates)}: type more of it, or its number.`));
+      } else if (match.suggestions.length > 0) {
+        say(style.warn(`There is no "${answer}". Did you mean ${either(match.suggestions)}?`));
+      } else {
+        say(style.warn(`Please answer with a number from 1 to ${choices.length}, or one of the names.`));
+      }
     }
   };
   const askYesNo = async (prompt: string, optional: boolean): Promise<boolean | undefined> => {
@@ -72,27 +92,43 @@ export async function walk(options: WalkOptions): Promise<number> {
       say(style.warn('Please answer y or n.'));
     }
   };
-  const askFacts = async (): Promise<Partial<IncidentFacts>> => {
+  /**
+   * Asks the assessment questions not answered yet. When the input ends (Ctrl-C, end of
+   * input) part way, the answers given so far are recorded before stopping, so a resumed walk
+   * only asks the others.
+   */
+  const askFacts = async (known: Partial<IncidentFacts> = {}, recordPartial = false): Promise<Partial<IncidentFacts>> => {
     const facts: Record<string, unknown> = {};
-    for (const [key, question] of factQuestions) {
-      const answer = key === 'venue' ? await askChoice(question, venues, true) : await askYesNo(question, true);
-      if (answer !== undefined) facts[key] = answer;
+    try {
+      for (const [key, question] of factQuestions) {
+        if (known[key] !== undefined) continue;
+        const answer = key === 'venue' ? await askChoice(question, venues, true) : await askYesNo(question, true);
+        if (answer !== undefined) facts[key] = answer;
+      }
+    } catch (error) {
+      if (error instanceof EndOfInput && recordPartial && Object.keys(facts).length > 0) {
+        await record({ type: 'facts.update', facts: incidentFactsSchema.partial().parse(facts), ...(options.by ? { by: options.by } : {}) });
+        say();
+        say(style.dim(`Kept the ${Object.keys(facts).length} answer(s) given so far; walk asks the others when it resumes.`));
+      }
+      throw error;
     }
     return incidentFactsSchema.partial().parse(facts);
   };
-  const askField = async (name: string, field: PayloadField): Promise<unknown> => {
+  const askField = async (type: string, name: string, field: PayloadField): Promise<unknown> => {
     const optional = field.optional === true;
+    const question = field.question ?? questionFor(definition.events[type]?.description, name);
     switch (field.type) {
       case 'enum':
-        return askChoice(`${name}?`, field.values, optional);
+        return askChoice(question, field.values, optional);
       case 'boolean':
-        return askYesNo(`${name}?`, optional);
+        return askYesNo(question, optional);
       case 'facts':
         return askFacts();
       case 'string': {
         const limit = field.maxLength ?? 2000;
         for (;;) {
-          const answer = await ask(`${name}?${optional ? ' (Enter to skip)' : ''}`);
+          const answer = await ask(`${question}${optional ? ' (Enter to skip)' : ''}`);
           if (answer.length > limit) say(style.warn(`At most ${limit} characters, please.`));
           else if (answer !== '' || optional) return answer === '' ? undefined : answer;
         }
@@ -138,8 +174,18 @@ export async function walk(options: WalkOptions): Promise<number> {
     } else {
       say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every event.`));
       say('First, what do you know? Answer what you can; Enter skips a question.');
-      const facts = await askFacts();
+      const facts = await askFacts({}, true);
       if (Object.keys(facts).length > 0) await record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
+    }
+
+    // Assessment questions left unanswered (an earlier walk was interrupted, or they were skipped).
+    const resumed = file.read().incident;
+    const facts = resumed.snapshot.context.facts;
+    const unanswered = factQuestions.filter(([key]) => facts[key] === undefined).length;
+    if (!created && unanswered > 0 && atStart(loaded, resumed)) {
+      say(`${unanswered} of the assessment questions ${unanswered === 1 ? 'is' : 'are'} still unanswered; Enter skips a question.`);
+      const more = await askFacts(facts, true);
+      if (Object.keys(more).length > 0) await record({ type: 'facts.update', facts: more, ...(options.by ? { by: options.by } : {}) });
     }
 
     let stored: StoredIncident;
@@ -153,7 +199,9 @@ export async function walk(options: WalkOptions): Promise<number> {
       printStatus(statusOf(loaded, stored), out);
       const events = availableEventsOf(loaded, stored);
       say(style.bold('What happened?'));
-      const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false);
+      const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false, (choice) =>
+        choice === 'q' ? 'stop here; walk again to resume' : definition.events[choice]?.description,
+      );
       if (type === 'q' || type === undefined) {
         say(`Stopped. The incident is saved in ${options.file}; run walk again to resume.`);
         return 0;
@@ -161,7 +209,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       const event: Record<string, unknown> = { type };
       const payload = Object.entries(definition.events[type]?.payload ?? {});
       for (const [name, field] of payload) {
-        const value = await askField(name, field);
+        const value = await askField(type, name, field);
         if (value !== undefined) event[name] = value;
       }
       if (!payload.some(([name]) => name === 'note')) {
@@ -173,8 +221,8 @@ export async function walk(options: WalkOptions): Promise<number> {
       if (await record(event)) say(style.dim(`Recorded ${type}; saved.`));
     }
     say();
-    printStatus(statusOf(loaded, stored), out, 1);
-    say(style.bold(`The incident is finished: ${JSON.stringify(stored.snapshot.output)}`));
+    printStatus(statusOf(loaded, stored), out);
+    say(style.bold('The incident is finished.'));
     return 0;
   } catch (error) {
     if (error instanceof EndOfInput) {
@@ -186,4 +234,23 @@ export async function walk(options: WalkOptions): Promise<number> {
   } finally {
     rl.close();
   }
+}
+
+/**
+ * Whether the incident is where the assessment questions left it: open on its first rung with
+ * nothing recorded but facts (an interrupted walk), so that asking the rest is still in order.
+ */
+function atStart(loaded: LoadedPlaybook, stored: StoredIncident): boolean {
+  const initial = loaded.definition.ladder.initial;
+  return (
+    stored.snapshot.status === 'active' &&
+    currentRung(snapshotOf(loaded, stored)) === initial &&
+    stored.snapshot.context.timeline.every((entry) => entry.type === 'facts.update' && entry.to === initial)
+  );
+}
+
+/** A question for a payload field the playbook gives none for: from the event's description and the field's name. */
+function questionFor(description: string | undefined, name: string): string {
+  const field = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return description ? `${description.replace(/\.$/, '')}: what ${field}?` : `What ${field}?`;
 }

@@ -28,45 +28,83 @@ export const defaultPlaybook = definePlaybook({
   events: {
     'facts.update': {
       description: 'Record what is known about the incident.',
-      payload: { facts: { type: 'facts' } },
+      payload: { facts: { type: 'facts', question: 'What do you know about the incident?' } },
     },
     'assessment.complete': { description: 'The facts are gathered and the assessment is complete.' },
     'access.requested': { description: 'Asked to join the group where the posts are.' },
     'access.granted': { description: 'The request to join the group was accepted.' },
     'access.denied': { description: 'The request to join the group was refused.' },
-    'message.sent': { description: 'A private message was sent to the upset person.' },
+    'message.sent': { description: 'A private message was sent to the upset person.', directContact: true },
     'message.ignored': { description: 'The private message got no answer.' },
     'message.replied': {
       description: 'The person answered the private message.',
-      payload: { phone: { type: 'string', optional: true, maxLength: 40, personal: true } },
+      directContact: true,
+      payload: {
+        phone: {
+          type: 'string',
+          optional: true,
+          maxLength: 40,
+          personal: true,
+          question: 'Which phone number did they give you?',
+        },
+      },
     },
     'intermediary.asked': {
       description: 'A colleague in the group was asked to pass the word.',
-      payload: { name: { type: 'string', optional: true, maxLength: 120, personal: true } },
+      payload: {
+        name: {
+          type: 'string',
+          optional: true,
+          maxLength: 120,
+          personal: true,
+          question: 'Which colleague did you ask to pass the word?',
+        },
+      },
     },
     'intermediary.declined': { description: 'The intermediary route failed.' },
     'contact.received': {
       description: 'The person reached out on their own.',
-      payload: { channel: { type: 'enum', values: contactChannels } },
+      directContact: true,
+      payload: { channel: { type: 'enum', values: contactChannels, question: 'How did the person reach out?' } },
     },
     'call.completed': {
       description: 'The conversation happened.',
-      payload: { apology: { type: 'boolean' }, agreement: { type: 'boolean' } },
+      directContact: true,
+      payload: {
+        apology: { type: 'boolean', question: 'Did the organisation apologise?' },
+        agreement: { type: 'boolean', question: 'Did you reach an agreement with the person?' },
+      },
     },
     'community.supported': {
       description: 'Supporters spoke up for the organisation.',
-      payload: { note: { type: 'string', optional: true, maxLength: 2000, personal: true } },
+      payload: {
+        note: {
+          type: 'string',
+          optional: true,
+          maxLength: 2000,
+          personal: true,
+          question: 'What did the supporters say?',
+        },
+      },
     },
     'threat.reported': {
       description: 'A threat was made.',
       payload: {
-        kind: { type: 'enum', values: threatKinds },
-        note: { type: 'string', optional: true, maxLength: 2000, personal: true },
+        kind: { type: 'enum', values: threatKinds, question: 'What did they threaten to do?' },
+        note: {
+          type: 'string',
+          optional: true,
+          maxLength: 2000,
+          personal: true,
+          question: 'What exactly was said, and where?',
+        },
       },
     },
     'incident.closed': {
       description: 'The responder closes the incident.',
-      payload: { reason: { type: 'string', maxLength: 500, personal: true } },
+      payload: {
+        reason: { type: 'string', maxLength: 500, personal: true, question: 'Why are you closing the incident?' },
+      },
     },
   },
   guards: {
@@ -421,6 +459,44 @@ export const defaultPlaybook = definePlaybook({
               },
             ],
           },
+          {
+            title: 'Thank the people who helped',
+            detail:
+              'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.',
+            priority: 21,
+          },
+          {
+            title: 'Thank your supporters privately',
+            detail:
+              'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.',
+            priority: 22,
+            when: 'hasSupporters',
+            because: ['hasSupporters'],
+          },
+          {
+            title: 'Review: what went well',
+            detail:
+              'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.',
+            priority: 30,
+          },
+          {
+            title: 'Review: where it escalated',
+            detail:
+              'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.',
+            priority: 31,
+          },
+          {
+            title: 'Update the playbook',
+            detail:
+              'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.',
+            priority: 32,
+          },
+          {
+            title: 'Keep the record',
+            detail:
+              'Keep the timeline, copies of the posts and notes of the call where only the people who need them can read them, for as long as your policy says; delete personal data you no longer need.',
+            priority: 33,
+          },
         ],
       },
       {
@@ -434,6 +510,38 @@ export const defaultPlaybook = definePlaybook({
             title: 'Keep the record',
             detail: 'Keep the timeline and copies of the posts in case the matter comes back.',
             priority: 20,
+          },
+          {
+            title: 'Thank the people who helped',
+            detail:
+              'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.',
+            priority: 21,
+          },
+          {
+            title: 'Thank your supporters privately',
+            detail:
+              'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.',
+            priority: 22,
+            when: 'hasSupporters',
+            because: ['hasSupporters'],
+          },
+          {
+            title: 'Review: what went well',
+            detail:
+              'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.',
+            priority: 30,
+          },
+          {
+            title: 'Review: where it escalated',
+            detail:
+              'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.',
+            priority: 31,
+          },
+          {
+            title: 'Update the playbook',
+            detail:
+              'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.',
+            priority: 32,
           },
         ],
       },

@@ -5,6 +5,7 @@ import type { DecideResult, Decision } from '../runtime/decision.js';
 import type { IncidentActor } from '../runtime/incidentActor.js';
 import { createIncidentRuntime, type IncidentRuntime, type RestoreOptions } from '../runtime/incidentRuntime.js';
 import type { StoredIncident } from '../runtime/storedIncident.js';
+import type { IncidentSummary, SummarizeOptions } from '../runtime/summary.js';
 import type { DecideOptions } from '../runtime/time.js';
 
 let runtime: IncidentRuntime | undefined;
@@ -231,4 +232,49 @@ export function restoreIncident(stored: unknown, options?: RestoreOptions): Inci
  */
 export function safeRestoreIncident(stored: unknown, options?: RestoreOptions): SafeResult<IncidentActor<AnyStateMachine>, IncidentError> {
   return defaultRuntime().safeRestore(stored, options);
+}
+
+/**
+ * The figures a team reports on after an incident of the default playbook (see
+ * {@link IncidentSummary}): time to the first response and to the first direct contact, time
+ * on each rung, threats, supporters, outcome and the number of events, in milliseconds and
+ * ISO times. The reason for closing is personal data: it is included only with
+ * `includePersonal`. Throws `IncidentError` for a document that fails the runtime's checks;
+ * {@link safeSummarizeIncident} returns it. For custom playbooks, use `summarize` of
+ * {@link createIncidentRuntime}.
+ *
+ * @example
+ * ```ts
+ * import { decide, openIncident, summarizeIncident } from 'crisis-playbook/server';
+ *
+ * let { incident } = openIncident({ now: '2026-04-06T19:00:00Z' });
+ * incident = decide(incident, { type: 'assessment.complete' }, { now: '2026-04-06T19:05:00Z' }).incident;
+ * incident = decide(incident, { type: 'message.sent' }, { now: '2026-04-06T19:20:00Z' }).incident;
+ * incident = decide(incident, { type: 'incident.closed', reason: 'Died down' }, { now: '2026-04-07T09:00:00Z' }).incident;
+ * const summary = summarizeIncident(incident);
+ * console.log(summary.firstResponse?.afterMs, summary.firstDirectContact?.event); // 300000 'message.sent'
+ * console.log(summary.outcome); // { finalRung: 'closed', apology: null, agreement: null }
+ * ```
+ *
+ * @category Server runtime
+ */
+export function summarizeIncident(stored: unknown, options?: SummarizeOptions): IncidentSummary {
+  return defaultRuntime().summarize(stored, options);
+}
+
+/**
+ * Like {@link summarizeIncident}, but returns `{ success: false, error }` instead of throwing.
+ *
+ * @example
+ * ```ts
+ * import { safeSummarizeIncident } from 'crisis-playbook/server';
+ *
+ * const result = safeSummarizeIncident({ format: 'something else' });
+ * if (!result.success) console.log(result.error.code);
+ * ```
+ *
+ * @category Server runtime
+ */
+export function safeSummarizeIncident(stored: unknown, options?: SummarizeOptions): SafeResult<IncidentSummary, IncidentError> {
+  return defaultRuntime().safeSummarize(stored, options);
 }

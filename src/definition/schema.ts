@@ -59,21 +59,25 @@ const duration = z.union([
 
 // `personal: true`: the field can carry personal data; the redactor replaces its value.
 const personal = z.boolean().optional();
+// How a form or the CLI asks for the value.
+const question = text(300).optional();
 const payloadField = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('string'),
     optional: z.boolean().optional(),
     maxLength: z.number().int().positive().max(2000).optional(),
     personal,
+    question,
   }),
-  z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional(), personal }),
+  z.strictObject({ type: z.literal('boolean'), optional: z.boolean().optional(), personal, question }),
   z.strictObject({
     type: z.literal('enum'),
     values: z.array(z.string().min(1).max(100)).min(1),
     optional: z.boolean().optional(),
     personal,
+    question,
   }),
-  z.strictObject({ type: z.literal('facts'), optional: z.boolean().optional(), personal }),
+  z.strictObject({ type: z.literal('facts'), optional: z.boolean().optional(), personal, question }),
 ]);
 
 const transition = z.strictObject({
@@ -156,6 +160,7 @@ export const playbookDefinitionSchema = z.strictObject({
   description: text(2000),
   events: z.record(eventType, z.strictObject({
     description: text(500).optional(),
+    directContact: z.boolean().optional(),
     payload: z.record(z.string().regex(/^[a-z][A-Za-z0-9]*$/).max(40), payloadField).optional(),
   })),
   guards: z.record(

@@ -17,6 +17,7 @@ import { CheckedActor, type IncidentActor, type IncidentOptions } from './incide
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
 import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { summarize, type IncidentSummary, type SummarizeOptions } from './summary.js';
 import { timeOf, type DecideOptions } from './time.js';
 
 /**
@@ -83,6 +84,13 @@ export interface IncidentRuntime {
   restore(stored: unknown, options?: RestoreOptions): IncidentActor<AnyStateMachine>;
   /** Like `restore`, but returns the error instead of throwing. */
   safeRestore(stored: unknown, options?: RestoreOptions): SafeResult<IncidentActor<AnyStateMachine>, IncidentError>;
+  /**
+   * The figures a team reports on (see {@link IncidentSummary}), from the stored incident as it
+   * is: apply waiting windows that ran out with `decideDue` first to count them.
+   */
+  summarize(stored: unknown, options?: SummarizeOptions): IncidentSummary;
+  /** Like `summarize`, but returns the error instead of throwing. */
+  safeSummarize(stored: unknown, options?: SummarizeOptions): SafeResult<IncidentSummary, IncidentError>;
 }
 
 /**
@@ -263,6 +271,13 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     safeParse: (stored) => safe(() => runtime.parse(stored)),
     safeSerialize: (snapshot) => safe(() => runtime.serialize(snapshot)),
     safeRestore: (stored, options) => safe(() => runtime.restore(stored, options)),
+    safeSummarize: (stored, options) => safe(() => runtime.summarize(stored, options)),
+
+    summarize(storedInput, options = {}) {
+      const now = timeOf(options.now ?? Date.now());
+      const loaded = parse(storedInput, { check: true });
+      return summarize(loaded.stored, loaded.info.definition, now, options);
+    },
 
     decideDue(storedInput, { now }) {
       const time = timeOf(now);
