@@ -10,6 +10,7 @@ export default defineConfig([
       server: 'src/server.ts',
       authoring: 'src/authoring.ts',
       visualize: 'src/visualize.ts',
+      fr: 'src/fr.ts',
     },
     format: ['esm', 'cjs'],
     splitting: true,

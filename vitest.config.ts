@@ -9,7 +9,7 @@ if (!server) console.log('PostgreSQL server suites (test/*.server.test.ts) not r
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^crisis-playbook\/(server|authoring|visualize)$/, replacement: fileURLToPath(new URL('./src/$1.ts', import.meta.url)) },
+      { find: /^crisis-playbook\/(server|authoring|visualize|fr)$/, replacement: fileURLToPath(new URL('./src/$1.ts', import.meta.url)) },
       { find: /^crisis-playbook\/postgres$/, replacement: fileURLToPath(new URL('./src/postgres/index.ts', import.meta.url)) },
       { find: /^crisis-playbook$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
     ],

@@ -40,6 +40,7 @@ const requiredNames: Record<string, string[]> = {
   './server': ['createIncidentRuntime', 'decide', 'MemoryIncidentStore'],
   './authoring': ['compilePlaybook', 'extendPlaybook', 'safeParsePlaybook', 'playbookJsonSchema'],
   './visualize': ['toMermaid', 'createInspectionRecorder', 'createRedactor'],
+  './fr': ['defaultPlaybookFr'],
   './postgres': ['createPostgresIncidentStore', 'createDeadlineWorker', 'connectPostgres'],
 };
 /** Optional peer dependencies: drivers that only the postgres entry loads, when asked to. */

@@ -167,6 +167,8 @@ import { createActor } from 'xstate';
 import { crisisMachine, type CrisisRung, currentRung, type IncidentOutput } from 'crisis-playbook';
 import { createIncidentRuntime, decide, openIncident, type StoredIncident } from 'crisis-playbook/server';
 import { toMermaid } from 'crisis-playbook/visualize';
+import { defaultPlaybookFr } from 'crisis-playbook/fr';
+import { recommend } from 'crisis-playbook';
 import { runCustomPlaybook } from './custom${ext}';
 import { referenceCase } from './events${ext}';
 
@@ -197,6 +199,9 @@ if (runtime.parse(stored).snapshot.status !== 'done' || !toMermaid(crisisMachine
   throw new Error('the server and visualize entries do not work with the main entry');
 }
 console.log('entries: server decided the reference case to', stored.snapshot.value, '; visualize drew the diagram');
+const french = recommend(createActor(crisisMachine).start().getSnapshot(), { locale: 'fr', translations: defaultPlaybookFr })[0]?.title;
+if (french !== 'Ne répondez pas encore en public') throw new Error(\`the fr entry: expected French advice, got \${french}\`);
+console.log('entries: fr gave', french);
 // The JSON Schema is exported, and the path the docs give for "$schema" exists.
 const schema = fileURLToPath(import.meta.resolve('crisis-playbook/playbook.schema.json'));
 if (!existsSync(schema) || !existsSync('node_modules/crisis-playbook/schema/playbook.schema.json')) throw new Error('the JSON Schema is not where the docs say');
@@ -263,6 +268,7 @@ const { crisisMachine, currentRung, defaultPlaybook } = require('crisis-playbook
 const { compilePlaybook, extendPlaybook } = require('crisis-playbook/authoring');
 const { createIncidentRuntime, openIncident } = require('crisis-playbook/server');
 const { toMermaid } = require('crisis-playbook/visualize');
+const { defaultPlaybookFr } = require('crisis-playbook/fr');
 const { referenceCase } = require('./events.js');
 
 const loaded = require.resolve('crisis-playbook');
@@ -309,6 +315,7 @@ if (opened.snapshot.status !== 'active' || !toMermaid(crisisMachine).startsWith(
   throw new Error('the server and visualize entries do not work with the main entry');
 }
 console.log('entries: server and visualize work with the main entry');
+if (typeof defaultPlaybookFr['Call and listen'] !== 'string') throw new Error('the fr entry does not load with require');
 console.log('CONSUMER-OK');
 `;
 

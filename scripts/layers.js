@@ -16,7 +16,7 @@ export const layers = [
 ];
 
 const folders = ['definition', 'events', 'compile', 'advice', 'runtime', 'default', 'visualize', 'cli'];
-const entries = ['index', 'server', 'authoring', 'visualize'];
+const entries = ['index', 'server', 'authoring', 'visualize', 'fr'];
 
 function rulesFor(index) {
   const layer = layers[index];

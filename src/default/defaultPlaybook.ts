@@ -1,5 +1,4 @@
 import { definePlaybook } from '../definition/definePlaybook.js';
-import { defaultPlaybookFr } from './defaultPlaybookFr.js';
 
 const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
 const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
@@ -671,7 +670,6 @@ export const defaultPlaybook = definePlaybook({
       ],
     },
   ],
-  translations: { fr: defaultPlaybookFr },
 });
 
 /**

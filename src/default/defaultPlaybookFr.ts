@@ -1,7 +1,22 @@
-// The default playbook's texts in French (`translations.fr`): every text `playbookTexts`
-// lists, keyed by its English form. `missingTranslations(defaultPlaybook, 'fr')` is empty, and a
-// test keeps it so.
-
+/**
+ * The default playbook in French: every text `playbookTexts(defaultPlaybook)` lists, keyed by its
+ * English form, as a playbook's `translations` hold them. Pass it to `recommend` with
+ * `locale: 'fr'` (the library writes its own phrases in French too), or put it in a definition
+ * built on the default playbook (`translations: { fr: defaultPlaybookFr }`).
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, recommend } from 'crisis-playbook';
+ * import { defaultPlaybookFr } from 'crisis-playbook/fr';
+ *
+ * const incident = createIncident(crisisMachine).start();
+ * const [first] = recommend(incident.getSnapshot(), { locale: 'fr', translations: defaultPlaybookFr });
+ * console.log(first?.title); // 'Ne répondez pas encore en public'
+ * incident.stop();
+ * ```
+ *
+ * @category Default playbook
+ */
 export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   // Rungs and their advice.
   'Gather information': 'Recueillir les faits',
@@ -62,6 +77,24 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'The responder closed the incident.': 'La personne chargée de l’incident l’a clôturé.',
   'Keep the record': 'Gardez le dossier',
   'Keep the timeline and copies of the posts in case the matter comes back.': 'Gardez la chronologie et des copies des messages au cas où l’affaire reviendrait.',
+
+  'Thank the people who helped': 'Remerciez les personnes qui ont aidé',
+  'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.':
+    'Remerciez le collègue qui a fait passer le mot et le personnel qui a tenu bon, de vive voix et sans tarder : ils ont porté une part de la charge.',
+  'Thank your supporters privately': 'Remerciez vos soutiens en privé',
+  'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.':
+    'Les personnes qui ont pris votre défense l’ont fait sur leur temps libre. Remerciez-les en privé, pas dans le fil, pour ne pas relancer l’affaire.',
+  'Review: what went well': 'Retour d’expérience : ce qui a marché',
+  'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.':
+    'Dans la semaine, faites le point avec toutes les personnes impliquées : quelle étape a rapproché la personne (le message privé, le collègue, l’appel) et ce que vous referiez.',
+  'Review: where it escalated': 'Retour d’expérience : où cela s’est envenimé',
+  'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.':
+    'Repérez les moments où la situation s’est aggravée ou a stagné (une réponse publique, une réponse lente, une menace) et ce qui les aurait détectés plus tôt. Comparez le délai de première réponse et de premier contact direct avec vos objectifs.',
+  'Update the playbook': 'Mettez à jour le guide',
+  'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.':
+    'Transformez ce que vous avez appris en changements : un délai d’attente trop long ou trop court, un contact qui manquait, une formulation qui a marché. Dites à l’équipe ce qui a changé.',
+  'Keep the timeline, copies of the posts and notes of the call where only the people who need them can read them, for as long as your policy says; delete personal data you no longer need.':
+    'Gardez la chronologie, les copies des messages et les notes de l’appel là où seules les personnes qui en ont besoin peuvent les lire, aussi longtemps que votre politique le prévoit ; supprimez les données personnelles dont vous n’avez plus besoin.',
 
   // Side tracks.
   Community: 'Communauté',
@@ -151,6 +184,18 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'Supporters spoke up for the organisation.': 'Des soutiens ont pris la parole pour l’organisation.',
   'A threat was made.': 'Une menace a été proférée.',
   'The responder closes the incident.': 'La personne chargée de l’incident le clôture.',
+
+  // Questions.
+  'What do you know about the incident?': 'Que savez-vous de l’incident ?',
+  'Which phone number did they give you?': 'Quel numéro de téléphone vous a-t-elle donné ?',
+  'Which colleague did you ask to pass the word?': 'Quel collègue avez-vous sollicité pour faire passer le mot ?',
+  'How did the person reach out?': 'Comment la personne a-t-elle pris contact ?',
+  'Did the organisation apologise?': 'L’organisation s’est-elle excusée ?',
+  'Did you reach an agreement with the person?': 'Êtes-vous parvenu·e à un accord avec la personne ?',
+  'What did the supporters say?': 'Qu’ont dit les soutiens ?',
+  'What did they threaten to do?': 'De quoi a-t-elle menacé ?',
+  'What exactly was said, and where?': 'Qu’a-t-il été dit exactement, et où ?',
+  'Why are you closing the incident?': 'Pourquoi clôturez-vous l’incident ?',
 
   // Words for windows and values.
   'access window': 'délai d’accès',

@@ -64,6 +64,7 @@ export function playbookTexts(definition: PlaybookDefinition): string[] {
   for (const event of Object.values(definition.events)) {
     add(event.description);
     for (const field of Object.values(event.payload ?? {})) {
+      add(field.question);
       if (field.type === 'enum') for (const value of field.values) add(idWords(value));
     }
   }
