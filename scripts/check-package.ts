@@ -43,6 +43,8 @@ const requiredNames: Record<string, string[]> = {
   './fr': ['defaultPlaybookFr'],
   './postgres': ['createPostgresIncidentStore', 'createDeadlineWorker', 'connectPostgres'],
 };
+/** Entries that are data only: they import no package. */
+const dataOnly = new Set(['./fr']);
 /** Optional peer dependencies: drivers that only the postgres entry loads, when asked to. */
 const optionalPeers = ['pg', '@electric-sql/pglite'];
 /**
@@ -251,6 +253,11 @@ step('ESM and CJS builds: same exports per entry, shared classes, xstate and zod
   for (const { name: key, esm, cjs } of entries) {
     for (const entry of [esm, cjs]) {
       const imported = packagesImportedBy(join(root, entry));
+      // A data-only entry (the default playbook in another language) imports nothing at all.
+      if (dataOnly.has(key)) {
+        check(imported.size === 0, `${entry} is data only, yet imports ${[...imported].join(', ')}`);
+        continue;
+      }
       const required = selfImporting.has(key) ? [pkg.name] : externals;
       for (const name of required) check(imported.has(name), `${entry} never imports "${name}": is it bundled instead of external?`);
       const undeclared = [...imported].filter((name) => !allowed.has(name) && !isBuiltin(name) && !(selfImporting.has(key) && name === pkg.name));
