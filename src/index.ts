@@ -16,7 +16,8 @@ export type { IncidentActor, IncidentOptions, Refusal, SendResult } from './runt
 // Advice: where the incident stands and what to do next.
 export { currentRung, currentTracks } from './advice/currentRung.js';
 export type { RungIn } from './advice/currentRung.js';
-export { recommend } from './advice/recommend.js';
+export { currentSeverity, recommend } from './advice/recommend.js';
+export type { Severity } from './advice/severity.js';
 export { availableEvents } from './advice/availableEvents.js';
 export type { Draft, NextStep, Reason, Recommendation, RecommendOptions } from './advice/recommend.js';
 
@@ -46,6 +47,9 @@ export type {
   PlaybookDefinition,
   PlaybookTranslations,
   RungSpec,
+  SeverityLevelSpec,
+  SeverityRuleSpec,
+  SeveritySpec,
   TrackSpec,
   TrackStateSpec,
   TransitionSpec,

@@ -39,7 +39,8 @@ describe('recommend', () => {
 
   it('fills the facts a reason reads into its sentence', () => {
     const actor = startIncident([{ type: 'facts.update', facts: { ...outOfSightFacts, venue: 'public-group' } }]);
-    const reason = recommend(actor.getSnapshot())[1]!.because.find((item) => item.guard === 'arePostsOutOfSight')!;
+    const assess = recommend(actor.getSnapshot()).find((item) => item.title === 'Complete the assessment')!;
+    const reason = assess.because.find((item) => item.guard === 'arePostsOutOfSight')!;
     expect(reason).toMatchObject({ result: false, facts: { venue: 'public-group' } });
     expect(reason.text).toBe('You can read the posts or know what they say (where they are: public group), so there is no need to ask for access.');
   });

@@ -9,7 +9,7 @@ import { asClause, durationInWords, fillText, idToWords, type Language } from '.
 
 /**
  * One reason behind a recommendation, as a sentence a person can read (`text`), with the
- * structured form beside it for apps: where the incident stands (`rung`, `track`), or a named
+ * structured form beside it for apps: where the incident stands (`rung`, `track`, `severity`), or a named
  * guard's answer (`guard`, `result`) and the facts it read (`facts`).
  *
  * @example
@@ -28,7 +28,7 @@ import { asClause, durationInWords, fillText, idToWords, type Language } from '.
  * @category Advice
  */
 export interface Reason {
-  readonly kind: 'rung' | 'track' | 'guard';
+  readonly kind: 'rung' | 'track' | 'severity' | 'guard';
   /** A sentence a UI can show as it is, written for the responder. */
   readonly text: string;
   /** The guard whose answer this is (`kind: 'guard'`). */

@@ -7,7 +7,8 @@ import { conditionGuardNames } from '../definition/conditions.js';
 import type { AdviceSpec } from '../definition/types.js';
 import { nextSteps, type NextStep } from './nextSteps.js';
 import { guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
-import { fillText, languageOf } from './wording.js';
+import { severityIn, type Severity } from './severity.js';
+import { fillText, languageOf, type TextScope } from './wording.js';
 import { scopeOf } from '../compile/guards.js';
 
 export type { Reason } from './reasons.js';
@@ -138,6 +139,86 @@ export interface RecommendOptions {
  * @category Advice
  */
 export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOptions = {}): Recommendation[] {
+  const { scope, textScope } = scopeFor(snapshot, options);
+  const { language } = scope;
+  const recommendations: Recommendation[] = [];
+  const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
+  for (const [nodeId, meta] of Object.entries(metas)) {
+    if (!meta?.advice || meta.advice.length === 0) continue;
+    const place = placeOf(snapshot.machine.getStateNodeById(nodeId));
+    if (place === undefined) continue;
+    const { track, state } = place;
+    const where = track === null ? rungReasons(scope, state) : [trackReason(scope, track, state)];
+    let next: NextStep[] | undefined;
+    for (const advice of meta.advice as readonly AdviceSpec[]) {
+      if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
+      const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
+      next ??= track === null ? nextSteps(scope, state) : [];
+      const drafts = draftsOf(advice, scope, textScope);
+      recommendations.push({
+        title: language.t(advice.title),
+        detail: language.t(advice.detail),
+        priority: advice.priority,
+        source: { track, state },
+        because: [...where, ...guards.filter((name) => !where.some((reason) => reason.guard === name)).map((name) => guardReason(scope, name))],
+        next,
+        drafts,
+      });
+    }
+  }
+  // A level's advice is about the first response: shown until someone responded.
+  const severe = severityIn(scope);
+  for (const advice of severe === undefined || severe.responded ? [] : (severe.spec.advice ?? [])) {
+    if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
+    recommendations.push({
+      title: language.t(advice.title),
+      detail: language.t(advice.detail),
+      priority: advice.priority,
+      source: { track: severityTrack, state: severe!.severity.level },
+      because: [...severe!.severity.because, ...(advice.because ?? []).map((name) => guardReason(scope, name))],
+      next: [],
+      drafts: draftsOf(advice, scope, textScope),
+    });
+  }
+  return recommendations.sort((a, b) => a.priority - b.priority);
+}
+
+/**
+ * How severe the incident is, by its playbook's `severity` rules: the level, the response-time
+ * target and, until someone responds, when the first response is due; `undefined` when the
+ * playbook defines no severity. The default playbook has four levels: low, medium (the posts
+ * are public), high (threats) and critical (a threat of violence).
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, currentSeverity } from 'crisis-playbook';
+ *
+ * const incident = createIncident(crisisMachine).start();
+ * incident.send({ type: 'threat.reported', kind: 'visit' });
+ * console.log(currentSeverity(incident.getSnapshot())?.level); // 'high'
+ * incident.stop();
+ * ```
+ *
+ * @category Advice
+ */
+export function currentSeverity(snapshot: AnyMachineSnapshot, options: Pick<RecommendOptions, 'locale' | 'translations'> = {}): Severity | undefined {
+  return severityIn(scopeFor(snapshot, options).scope)?.severity;
+}
+
+/** `source.track` of the advice of a severity level. */
+const severityTrack = 'severity';
+
+function draftsOf(advice: AdviceSpec, scope: ReasonScope, textScope: TextScope): Draft[] {
+  const drafts: Draft[] = [];
+  for (const draft of advice.drafts ?? []) {
+    if (draft.when !== undefined && !holdsNow(scope, draft.when)) continue;
+    const filled = fillText(scope.language.t(draft.text), textScope, scope.language, true);
+    drafts.push({ title: scope.language.t(draft.title), text: filled.text, missing: filled.missing });
+  }
+  return drafts;
+}
+
+function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
   const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;
   const compiled = compiledPlaybookOf(snapshot.machine);
   if (playbook === undefined || compiled === undefined) {
@@ -157,43 +238,11 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
     },
     language: languageOf(options.locale, options.translations ?? (options.locale === undefined ? undefined : compiled.definition.translations?.[options.locale])),
   };
-  const { language } = scope;
-  const textScope = {
+  const textScope: TextScope = {
     incident: scopeOf({ context, event: { type: 'crisis.recommend' } }),
     context: context as unknown as Record<string, unknown>,
     ...(options.values ? { values: options.values } : {}),
     ...(options.includePersonal ? { includePersonal: true } : {}),
   };
-
-  const recommendations: Recommendation[] = [];
-  const metas = snapshot.getMeta() as Record<string, StateMeta | undefined>;
-  for (const [nodeId, meta] of Object.entries(metas)) {
-    if (!meta?.advice || meta.advice.length === 0) continue;
-    const place = placeOf(snapshot.machine.getStateNodeById(nodeId));
-    if (place === undefined) continue;
-    const { track, state } = place;
-    const where = track === null ? rungReasons(scope, state) : [trackReason(scope, track, state)];
-    let next: NextStep[] | undefined;
-    for (const advice of meta.advice as readonly AdviceSpec[]) {
-      if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
-      const guards = [...new Set([...(advice.when ? conditionGuardNames(advice.when) : []), ...(advice.because ?? [])])];
-      next ??= track === null ? nextSteps(scope, state) : [];
-      const drafts: Draft[] = [];
-      for (const draft of advice.drafts ?? []) {
-        if (draft.when !== undefined && !holdsNow(scope, draft.when)) continue;
-        const filled = fillText(language.t(draft.text), textScope, language, true);
-        drafts.push({ title: language.t(draft.title), text: filled.text, missing: filled.missing });
-      }
-      recommendations.push({
-        title: language.t(advice.title),
-        detail: language.t(advice.detail),
-        priority: advice.priority,
-        source: { track, state },
-        because: [...where, ...guards.filter((name) => !where.some((reason) => reason.guard === name)).map((name) => guardReason(scope, name))],
-        next,
-        drafts,
-      });
-    }
-  }
-  return recommendations.sort((a, b) => a.priority - b.priority);
+  return { scope, textScope };
 }

@@ -18,6 +18,7 @@ export interface Phrases {
   readonly window: (name: string) => string;
   readonly notSo: (clause: string) => string;
   readonly target: (title: string, what: string) => string;
+  readonly severity: (title: string, what: string) => string;
   readonly or: string;
   readonly and: string;
   readonly yes: string;
@@ -37,6 +38,7 @@ const english: Phrases = {
   window: (name) => `the ${name}`,
   notSo: (clause) => `Not so: ${clause}.`,
   target: (title, what) => `“${title}”: ${what}`,
+  severity: (title, what) => `${title}: ${what}.`,
   or: ', or ',
   and: ' and ',
   yes: 'yes',
@@ -56,6 +58,7 @@ const french: Phrases = {
   window: (name) => `le ${name}`,
   notSo: (clause) => `Non : ${clause}.`,
   target: (title, what) => `« ${title} » : ${what}`,
+  severity: (title, what) => `${title} : ${what}.`,
   or: ', ou ',
   and: ' et ',
   yes: 'oui',

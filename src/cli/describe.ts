@@ -1,4 +1,4 @@
-import { availableEvents, currentRung, currentTracks, recommend, type Recommendation } from '../index.js';
+import { availableEvents, currentRung, currentSeverity, currentTracks, recommend, type Recommendation, type Severity } from '../index.js';
 import { type IncidentSummary, type StoredIncident } from '../server.js';
 import { listing } from './choose.js';
 import type { LoadedPlaybook } from './io.js';
@@ -22,6 +22,8 @@ export interface Status {
   readonly tracks: Record<string, string>;
   readonly deadlines: { window: string; due: string; overdue: boolean }[];
   readonly recommendations: Recommendation[];
+  /** How severe the incident is, by the playbook's rules (`currentSeverity`). */
+  readonly severity?: Severity;
   readonly output?: unknown;
   /** The outcome of a finished incident, in words. */
   readonly outcome?: string;
@@ -33,6 +35,7 @@ export interface Status {
 export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = Date.now()): Status {
   const snapshot = snapshotOf(loaded, stored);
   const rung = currentRung(snapshot);
+  const severity = stored.snapshot.status === 'done' ? undefined : currentSeverity(snapshot);
   return {
     playbook: `${stored.playbook.id}@${stored.playbook.version}`,
     status: stored.snapshot.status,
@@ -41,6 +44,7 @@ export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = D
     tracks: currentTracks(snapshot),
     deadlines: stored.snapshot.context.deadlines.map((d) => ({ window: d.window, due: d.due, overdue: Date.parse(d.due) <= now })),
     recommendations: recommend(snapshot),
+    ...(severity ? { severity } : {}),
     ...(stored.snapshot.output ? { output: stored.snapshot.output } : {}),
     ...(stored.snapshot.status === 'done'
       ? { outcome: outcomeOf(loaded, stored), summary: loaded.runtime.summarize(stored, { now, includePersonal: true }) }
@@ -94,6 +98,11 @@ export function printStatus(status: Status, out: Writer, limit = status.status =
   out.line(`${style.bold('Rung:')} ${style.accent(status.rung)} (${status.title})${status.status === 'done' ? ' (finished)' : ''}`);
   const tracks = Object.entries(status.tracks).map(([track, state]) => `${track}: ${state}`);
   if (tracks.length > 0) out.line(`${style.bold('Tracks:')} ${tracks.join(', ')}`);
+  if (status.severity) {
+    const { title, respondBy } = status.severity;
+    const due = respondBy === undefined ? '' : Date.parse(respondBy) <= now ? `, ${style.warn(`first response was due ${when(respondBy, now)}`)}` : `, first response due ${when(respondBy, now)}`;
+    out.line(`${style.bold('Severity:')} ${title}${due}`);
+  }
   for (const deadline of status.deadlines) {
     const due = when(deadline.due, now);
     out.line(`${style.bold('Deadline:')} ${deadline.window} ${deadline.overdue ? style.warn(`was due ${due}`) : `due ${due}`}`);

@@ -670,6 +670,60 @@ export const defaultPlaybook = definePlaybook({
       ],
     },
   ],
+  severity: {
+    levels: [
+      {
+        id: 'low',
+        title: 'Low',
+        description: 'One person is upset, out of public view',
+        respondWithin: '24h',
+      },
+      {
+        id: 'medium',
+        title: 'Medium',
+        description: 'The posts are public, so others can join in',
+        respondWithin: '4h',
+        advice: [
+          {
+            title: 'Acknowledge within four hours',
+            detail: 'Public posts draw others in: a first, calm acknowledgement within four hours keeps the thread from filling the silence. Then move the conversation to a private channel.',
+            priority: 10,
+          },
+        ],
+      },
+      {
+        id: 'high',
+        title: 'High',
+        description: 'Threats were made',
+        respondWithin: '1h',
+        advice: [
+          {
+            title: 'Make the first response within the hour',
+            detail: 'With threats on the table, a quick, calm first step lowers the temperature: get a direct line open within the hour, and tell whoever is on duty.',
+            priority: 5,
+          },
+        ],
+      },
+      {
+        id: 'critical',
+        title: 'Critical',
+        description: 'Someone may be in danger',
+        respondWithin: '15m',
+        advice: [
+          {
+            title: 'Act within 15 minutes',
+            detail: 'Put everything else aside. Safety first: the authorities, the people on site, then the person who threatened, through a direct channel.',
+            priority: 1,
+          },
+        ],
+      },
+    ],
+    rules: [
+      { when: { path: 'facts.venue', in: ['personal-feed', 'public-group'] }, level: 'medium' },
+      { when: 'hasThreats', level: 'high' },
+      { when: 'hasViolenceThreat', level: 'critical' },
+    ],
+  },
 });
 
 /**

@@ -131,6 +131,25 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'Tell the people who might be affected what was threatened, keep screenshots with dates, and record every contact. Keep working the ladder: threats often come just before a call.':
     'Dites aux personnes concernées ce qui a été menacé, gardez des captures d’écran datées et notez chaque contact. Continuez l’échelle : les menaces viennent souvent juste avant un appel.',
 
+  // Severity.
+  Low: 'Faible',
+  'One person is upset, out of public view': 'Une personne est contrariée, hors de la vue du public',
+  Medium: 'Moyenne',
+  'The posts are public, so others can join in': 'Les messages sont publics : d’autres peuvent s’y joindre',
+  'Acknowledge within four hours': 'Accusez réception dans les quatre heures',
+  'Public posts draw others in: a first, calm acknowledgement within four hours keeps the thread from filling the silence. Then move the conversation to a private channel.':
+    'Les messages publics attirent du monde : une première réponse calme dans les quatre heures évite que le fil ne comble le silence. Poursuivez ensuite la conversation en privé.',
+  High: 'Élevée',
+  'Threats were made': 'Des menaces ont été proférées',
+  'Make the first response within the hour': 'Répondez une première fois dans l’heure',
+  'With threats on the table, a quick, calm first step lowers the temperature: get a direct line open within the hour, and tell whoever is on duty.':
+    'Quand il y a des menaces, un premier pas rapide et calme fait baisser la tension : ouvrez une ligne directe dans l’heure, et prévenez la personne de permanence.',
+  Critical: 'Critique',
+  'Someone may be in danger': 'Quelqu’un pourrait être en danger',
+  'Act within 15 minutes': 'Agissez dans les 15 minutes',
+  'Put everything else aside. Safety first: the authorities, the people on site, then the person who threatened, through a direct channel.':
+    'Laissez tout le reste de côté. La sécurité d’abord : les autorités, les personnes sur place, puis l’auteur de la menace, par un canal direct.',
+
   // Guards and their reasons.
   'The responder knows the upset person.': 'La personne chargée de l’incident connaît la personne contrariée.',
   'You know the person who posted, so the quickest way is to call them.': 'Vous connaissez la personne qui a publié : le plus rapide est de l’appeler.',

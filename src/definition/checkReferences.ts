@@ -201,6 +201,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     const id = asId(track.id);
     if (id !== undefined) {
       if (regionIds.has(id)) add('duplicate_id', [...path, 'id'], `Track id ${quote(id)} is used twice (or is "ladder")`);
+      if (id === 'severity') add('reserved_id', [...path, 'id'], 'The track id "severity" is reserved: advice of a severity level comes from it');
       regionIds.add(id);
     }
     const states = asList(track.states);
@@ -234,6 +235,30 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       );
     }
   });
+  // Severity: unique levels, known levels in rules, their conditions and advice, durations.
+  const severity = asRecord(root.severity);
+  if (severity !== undefined) {
+    const levels = asList(severity.levels);
+    const levelIds = levels && collectIds(levels, ['severity', 'levels'], (level) => `Severity level ${quote(level)} is used twice`);
+    levels?.forEach((entry, index) => {
+      const level = asRecord(entry);
+      if (level === undefined) return;
+      const duration = asDurationShape(level.respondWithin);
+      if (duration !== undefined && toMilliseconds(duration) === undefined) {
+        add('invalid_duration', ['severity', 'levels', index, 'respondWithin'], `Expected ${limitMessages.window}; received ${quote(duration)}`);
+      }
+      checkAdvice(level.advice, ['severity', 'levels', index, 'advice']);
+    });
+    asList(severity.rules)?.forEach((entry, index) => {
+      const rule = asRecord(entry);
+      if (rule === undefined) return;
+      if (Object.hasOwn(rule, 'when')) checkCondition(rule.when, ['severity', 'rules', index, 'when']);
+      const level = asId(rule.level);
+      if (level !== undefined && levelIds !== undefined && !levelIds.has(level)) {
+        add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}; expected one of ${list(levelIds)}`);
+      }
+    });
+  }
   issues.push(...checkTexts(document));
   return issues;
 

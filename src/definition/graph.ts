@@ -208,3 +208,12 @@ export function recordingRegions(definition: PlaybookDefinition): Map<string, Re
   }
   return new Map([...shared].map((event) => [event, first.get(event)!]));
 }
+
+/**
+ * The events the ladder handles with a move (a transition with a target, on a rung or from every
+ * rung): what counts as a response to the incident, as against recording facts or reports.
+ */
+export function movingEvents(definition: PlaybookDefinition): string[] {
+  const transitions = [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])];
+  return [...new Set(transitions.filter((transition) => transition.target !== undefined).map((transition) => transition.event))];
+}

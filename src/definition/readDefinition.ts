@@ -27,6 +27,11 @@ type Position =
   | 'advice'
   | 'drafts'
   | 'draft'
+  | 'severity'
+  | 'severityLevels'
+  | 'severityLevel'
+  | 'severityRules'
+  | 'severityRule'
   | 'tracks'
   | 'track'
   | 'condition'
@@ -37,7 +42,7 @@ type Position =
  * one per key (any other key is `plain`). A track state's children are placed like a rung's.
  */
 const grammar: Partial<Record<Position, Position | Partial<Record<string, Position>>>> = {
-  root: { events: 'events', guards: 'guards', ladder: 'ladder', tracks: 'tracks' },
+  root: { events: 'events', guards: 'guards', ladder: 'ladder', tracks: 'tracks', severity: 'severity' },
   events: 'event',
   event: { schema: 'eventSchema' },
   guards: 'guard',
@@ -50,6 +55,11 @@ const grammar: Partial<Record<Position, Position | Partial<Record<string, Positi
   adviceList: 'advice',
   advice: { when: 'condition', drafts: 'drafts' },
   drafts: 'draft',
+  severity: { levels: 'severityLevels', rules: 'severityRules' },
+  severityLevels: 'severityLevel',
+  severityLevel: { advice: 'adviceList' },
+  severityRules: 'severityRule',
+  severityRule: { when: 'condition' },
   draft: { when: 'condition' },
   tracks: 'track',
   track: { states: 'rungs' },

@@ -179,5 +179,11 @@ export const playbookDefinitionSchema = z.strictObject({
     rungs: z.array(rung).min(1),
   }),
   tracks: z.array(track),
+  severity: z
+    .strictObject({
+      levels: z.array(z.strictObject({ id, title: text(200), description: text(1000), respondWithin: duration.optional(), advice: z.array(advice).optional() })).min(1).max(10),
+      rules: z.array(z.strictObject({ when: conditionSchema, level: id })).max(100),
+    })
+    .optional(),
   translations: z.record(z.string().regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/).max(35), z.record(text(4000), text(4000))).optional(),
 });

@@ -55,6 +55,11 @@ export function playbookTexts(definition: PlaybookDefinition): string[] {
       addAdvice(state.advice);
     }
   }
+  for (const level of definition.severity?.levels ?? []) {
+    add(level.title);
+    add(level.description);
+    addAdvice(level.advice ?? []);
+  }
   for (const guard of Object.values(definition.guards)) {
     add(guard.description);
     add(guard.reason?.true);

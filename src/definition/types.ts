@@ -230,6 +230,77 @@ export interface DraftSpec {
 }
 
 /**
+ * One level of severity, from the lowest to the highest in {@link SeveritySpec.levels}: what it
+ * is called, how soon the first response is due, and the advice shown while the incident is at
+ * that level.
+ *
+ * @example
+ * ```ts
+ * import type { SeverityLevelSpec } from 'crisis-playbook';
+ *
+ * const critical: SeverityLevelSpec = {
+ *   id: 'critical',
+ *   title: 'Critical',
+ *   description: 'Someone may be in danger.',
+ *   respondWithin: '15m',
+ *   advice: [{ title: 'Respond within 15 minutes', detail: 'Put everything else aside.', priority: 1 }],
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface SeverityLevelSpec {
+  readonly id: string;
+  readonly title: string;
+  readonly description: string;
+  /** The response-time target: the first response is due this long after the incident opened. */
+  readonly respondWithin?: Duration;
+  /** Advice shown while the incident is at this level and nobody has responded yet (no event has moved the ladder). */
+  readonly advice?: readonly AdviceSpec[];
+}
+
+/**
+ * A rule that raises the severity: when `when` holds, the incident is at least at `level`.
+ *
+ * @example
+ * ```ts
+ * import type { SeverityRuleSpec } from 'crisis-playbook';
+ *
+ * const violence: SeverityRuleSpec = { when: 'hasViolenceThreat', level: 'critical' };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface SeverityRuleSpec {
+  readonly when: Condition;
+  readonly level: string;
+}
+
+/**
+ * How severe an incident is, derived from its tracks and facts by rules: the incident starts at
+ * the first level, and is at the highest level whose rule holds.
+ *
+ * @example
+ * ```ts
+ * import type { SeveritySpec } from 'crisis-playbook';
+ *
+ * const severity: SeveritySpec = {
+ *   levels: [
+ *     { id: 'normal', title: 'Normal', description: 'An upset customer.', respondWithin: '4h' },
+ *     { id: 'high', title: 'High', description: 'Threats were made.', respondWithin: '1h' },
+ *   ],
+ *   rules: [{ when: 'hasThreats', level: 'high' }],
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface SeveritySpec {
+  readonly levels: readonly SeverityLevelSpec[];
+  readonly rules: readonly SeverityRuleSpec[];
+}
+
+/**
  * The texts of a playbook in other languages, by locale (`fr`, `de-CH`): each maps an English
  * text of the playbook (a title, a detail, a reason, a draft, a description) to its
  * translation, as gettext does. `recommend(snapshot, { locale })` uses them; texts without a
@@ -357,6 +428,8 @@ export interface PlaybookDefinition {
     readonly rungs: readonly RungSpec[];
   };
   readonly tracks: readonly TrackSpec[];
+  /** How severe an incident is, by rules (see {@link SeveritySpec}). */
+  readonly severity?: SeveritySpec;
   /** The playbook's texts in other languages (see {@link PlaybookTranslations}). */
   readonly translations?: PlaybookTranslations;
 }

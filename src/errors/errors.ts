@@ -117,6 +117,7 @@ export type PlaybookIssueCode =
   | 'unknown_window'
   | 'unknown_action'
   | 'unknown_placeholder'
+  | 'unknown_level'
   | 'invalid_duration'
   | 'invalid_schema'
   | 'conflicting_payload'

@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { currentRung, currentTracks } from '../advice/currentRung.js';
-import { recommend, type Recommendation } from '../advice/recommend.js';
+import { currentSeverity, recommend, type Recommendation } from '../advice/recommend.js';
+import type { Severity } from '../advice/severity.js';
 import type { IncidentContext, IncidentOutput, TimelineEntry } from '../compile/context.js';
 import type { IncidentError, SafeResult } from '../errors/errors.js';
 import type { StoredIncident } from './storedIncident.js';
@@ -70,6 +71,12 @@ export interface Decision {
   readonly recommendations: readonly Recommendation[];
   /** The timeline entries this decision added. */
   readonly added: readonly TimelineEntry[];
+  /**
+   * How severe the incident is by its playbook's rules, with the response-time target and, until
+   * someone responded, when the first response is due (`undefined` without `severity` rules).
+   * Worked out when first read.
+   */
+  readonly severity: Severity | undefined;
   /** Every deadline now pending: schedule these and drop any others for this incident. */
   readonly deadlines: readonly ScheduledDeadline[];
   readonly output?: IncidentOutput;
@@ -110,6 +117,7 @@ export function decisionOf(
   const changed = known?.changed ?? JSON.stringify(next.snapshot) !== JSON.stringify(before.snapshot);
   const incident = changed ? next : before;
   let recommendations: readonly Recommendation[] | undefined;
+  let severity: Severity | null | undefined;
   return {
     incident,
     changed,
@@ -121,6 +129,13 @@ export function decisionOf(
     },
     set recommendations(value) {
       recommendations = value;
+    },
+    get severity() {
+      if (severity === undefined) severity = currentSeverity(snapshot) ?? null;
+      return severity ?? undefined;
+    },
+    set severity(value) {
+      severity = value ?? null;
     },
     added,
     deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),

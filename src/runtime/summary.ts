@@ -1,4 +1,5 @@
 import type { IncidentContext, TimelineEntry } from '../compile/context.js';
+import { movingEvents } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { StoredIncident } from './storedIncident.js';
 
@@ -212,12 +213,6 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
     events: timeline.length - windowsElapsed,
     windowsElapsed,
   };
-}
-
-/** The events the ladder handles with a move: a transition with a target on a rung or from every rung. */
-function movingEvents(definition: PlaybookDefinition): string[] {
-  const transitions = [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])];
-  return [...new Set(transitions.filter((transition) => transition.target !== undefined).map((transition) => transition.event))];
 }
 
 /**
