@@ -32,10 +32,10 @@ describe('drafts', () => {
     ]);
     const message = seen.find((draft) => draft.title === 'Private message')!;
     expect(message.text).toBe(
-      'Hello Sam, this is Ana from Corner Shop. I have seen that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on +44 20 7946 0000, or reply with a number and a good time to call you? Thank you.',
+      'Hello Sam, this is Ana from Corner Shop. I understand that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on +44 20 7946 0000, or reply with a number and a good time to call you? Thank you.',
     );
     expect(message.missing).toEqual([]);
-    expect(seen.find((draft) => draft.title === 'Talking points for the call')!.text).toMatch(/^1\. Thank them for calling[\s\S]*\n7\. Give them a direct number for later: \+44 20 7946 0000\.$/);
+    expect(seen.find((draft) => draft.title === 'Talking points for the call')!.text).toMatch(/^1\. Thank them for taking the time to talk, and say who you are\.\n[\s\S]*\n7\. Give them a direct number for later: \+44 20 7946 0000\.$/);
   });
 
   it('gives a holding line for the public thread only when the posts are public', () => {
@@ -62,10 +62,10 @@ describe('drafts', () => {
     for (const event of referenceCase.slice(0, 7)) incident.send(event); // up to intermediary.asked { name: 'Ben' }
     expect(incident.getSnapshot().context.intermediary).toBe('Ben');
     const note = (includePersonal: boolean) => recommend(incident.getSnapshot(), { values, includePersonal })[0]!.drafts[0]!;
-    expect(note(false).text).toMatch(/^Hi \[colleague\], could you help us\? Sam who posted/);
+    expect(note(false).text).toMatch(/^Hi \[colleague\], could you help us with the posts about us in the group\? Sam has not answered our message\./);
     expect(note(false).text).not.toContain('Ben');
     expect(note(false).missing).toEqual(['intermediary']);
-    expect(note(true).text).toMatch(/^Hi Ben, could you help us\?/);
+    expect(note(true).text).toMatch(/^Hi Ben, could you help us with the posts about us in the group\?/);
     expect(note(true).missing).toEqual([]);
   });
 

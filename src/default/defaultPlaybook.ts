@@ -137,7 +137,7 @@ export const defaultPlaybook = definePlaybook({
       description: 'Someone else in the organisation is a member of the group.',
       condition: { path: 'facts.insiderInVenue', equals: true },
       reason: {
-        true: 'A colleague is a member of the group where the posts are: they can pass the word if the person does not answer you.',
+        true: 'A colleague is a member of the group where the posts are, so they can pass the word to the person.',
         false: 'No one else in the organisation is in the group where the posts are.',
         unknown: 'You have not recorded yet whether a colleague is in the group where the posts are.',
       },
@@ -156,7 +156,7 @@ export const defaultPlaybook = definePlaybook({
       description: 'Supporters spoke up for the organisation at least once.',
       condition: { path: 'supporters', atLeast: 1 },
       reason: {
-        true: 'Supporters have spoken up for the organisation ({supporters} so far).',
+        true: 'Number of times supporters have spoken up so far: {supporters}.',
         false: 'No one has spoken up for the organisation yet.',
       },
     },
@@ -316,7 +316,7 @@ export const defaultPlaybook = definePlaybook({
             drafts: [
               {
                 title: 'Private message',
-                text: 'Hello {values.person|there}, this is {values.responder|[your name]} from {values.organisation|[organisation]}. I have seen that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on {values.phone|[phone number]}, or reply with a number and a good time to call you? Thank you.',
+                text: 'Hello {values.person|there}, this is {values.responder|[your name]} from {values.organisation|[organisation]}. I understand that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on {values.phone|[phone number]}, or reply with a number and a good time to call you? Thank you.',
               },
             ],
           },
@@ -367,7 +367,7 @@ export const defaultPlaybook = definePlaybook({
             drafts: [
               {
                 title: 'Note for your colleague to pass on',
-                text: 'Hi {intermediary|[colleague]}, could you help us? {values.person|The person} who posted about us in the group has not answered our message. Could you suggest to them, privately or in one short comment, that they contact us directly on {values.phone|[phone number]}, so that we can talk it through? Please do not argue or defend us in the thread: just pass the word. Thank you.',
+                text: 'Hi {intermediary|[colleague]}, could you help us with the posts about us in the group? {values.person|The person who posted them} has not answered our message. Could you suggest to them, privately or in one short comment, that they contact us directly on {values.phone|[phone number]}, so that we can talk it through? Please do not argue or defend us in the thread: just pass the word. Thank you.',
               },
             ],
             because: ['hasInsiderInVenue'],
@@ -405,7 +405,7 @@ export const defaultPlaybook = definePlaybook({
             drafts: [
               {
                 title: 'Talking points for the call',
-                text: '1. Thank them for calling and say who you are.\n2. Ask what happened, and listen to the end without interrupting.\n3. Say back what you heard, so they know you understood.\n4. Where the organisation got it wrong, apologise plainly, without a "but".\n5. Give your side briefly, only once they feel heard.\n6. Agree on what happens next, who does it and by when.\n7. Give them a direct number for later: {values.phone|[phone number]}.',
+                text: '1. Thank them for taking the time to talk, and say who you are.\n2. Ask what happened, and listen to the end without interrupting.\n3. Say back what you heard, so they know you understood.\n4. Where the organisation got it wrong, apologise plainly, without a "but".\n5. Give your side briefly, only once they feel heard.\n6. Agree on what happens next, who does it and by when.\n7. Give them a direct number for later: {values.phone|[phone number]}.',
               },
             ],
           },
@@ -461,7 +461,7 @@ export const defaultPlaybook = definePlaybook({
           {
             title: 'Thank the people who helped',
             detail:
-              'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.',
+              'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.',
             priority: 21,
           },
           {
@@ -513,7 +513,7 @@ export const defaultPlaybook = definePlaybook({
           {
             title: 'Thank the people who helped',
             detail:
-              'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.',
+              'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.',
             priority: 21,
           },
           {

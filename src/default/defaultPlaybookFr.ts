@@ -42,8 +42,8 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'Message the person privately, then wait for the reply': 'Écrivez à la personne en privé, puis attendez sa réponse',
   'Acknowledge that they are upset, ask them to get in touch, and give a phone number they can call. Keep it short and human; do not argue. No reply within the reply window counts as ignored.':
     'Reconnaissez qu’elle est contrariée, proposez-lui de prendre contact et donnez un numéro qu’elle peut appeler. Restez bref et humain ; ne discutez pas. Sans réponse dans le délai de réponse, le message est considéré comme ignoré.',
-  'Hello {values.person|there}, this is {values.responder|[your name]} from {values.organisation|[organisation]}. I have seen that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on {values.phone|[phone number]}, or reply with a number and a good time to call you? Thank you.':
-    'Bonjour {values.person|à vous}, je suis {values.responder|[votre nom]}, de {values.organisation|[organisation]}. J’ai vu que vous étiez contrarié·e par ce qui s’est passé, et j’aimerais l’entendre de vous directement. Pourriez-vous m’appeler au {values.phone|[numéro de téléphone]}, ou me répondre avec un numéro et un moment pour vous rappeler ? Merci.',
+  'Hello {values.person|there}, this is {values.responder|[your name]} from {values.organisation|[organisation]}. I understand that you are upset about what happened, and I would like to hear about it from you directly. Could you call me on {values.phone|[phone number]}, or reply with a number and a good time to call you? Thank you.':
+    'Bonjour {values.person|à vous}, je suis {values.responder|[votre nom]}, de {values.organisation|[organisation]}. Je crois comprendre que vous êtes contrarié·e par ce qui s’est passé, et j’aimerais l’entendre de vous directement. Pourriez-vous m’appeler au {values.phone|[numéro de téléphone]}, ou me répondre avec un numéro et un moment pour vous rappeler ? Merci.',
   'Go through a colleague': 'Passer par un collègue',
   'Ask the colleague who is in the group to suggest that the person contact the organisation directly.':
     'Demander au collègue qui est dans le groupe de suggérer à la personne de contacter directement l’organisation.',
@@ -51,16 +51,16 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'They should not argue in the thread: only suggest, privately or briefly, that the person contact the organisation directly.':
     'Il ne doit pas discuter dans le fil : seulement suggérer, en privé ou brièvement, que la personne contacte directement l’organisation.',
   'Note for your colleague to pass on': 'Mot à transmettre par votre collègue',
-  'Hi {intermediary|[colleague]}, could you help us? {values.person|The person} who posted about us in the group has not answered our message. Could you suggest to them, privately or in one short comment, that they contact us directly on {values.phone|[phone number]}, so that we can talk it through? Please do not argue or defend us in the thread: just pass the word. Thank you.':
-    'Bonjour {intermediary|[collègue]}, pourrais-tu nous aider ? {values.person|La personne} qui a publié à notre sujet dans le groupe n’a pas répondu à notre message. Pourrais-tu lui suggérer, en privé ou en un court commentaire, de nous contacter directement au {values.phone|[numéro de téléphone]}, pour que nous puissions en parler ? Merci de ne pas discuter ni nous défendre dans le fil : fais simplement passer le mot. Merci.',
+  'Hi {intermediary|[colleague]}, could you help us with the posts about us in the group? {values.person|The person who posted them} has not answered our message. Could you suggest to them, privately or in one short comment, that they contact us directly on {values.phone|[phone number]}, so that we can talk it through? Please do not argue or defend us in the thread: just pass the word. Thank you.':
+    'Bonjour {intermediary|[collègue]}, pourrais-tu nous aider pour les messages publiés à notre sujet dans le groupe ? {values.person|La personne qui les a publiés} n’a pas répondu à notre message. Pourrais-tu lui suggérer, en privé ou en un court commentaire, de nous contacter directement au {values.phone|[numéro de téléphone]}, pour que nous puissions en parler ? Merci de ne pas discuter ni nous défendre dans le fil : fais simplement passer le mot. Merci.',
   'Phone call': 'Appel téléphonique',
   'Talk it through on the phone.': 'En parler au téléphone.',
   'Call and listen': 'Appelez et écoutez',
   'Let them tell their story before explaining yours. Where the organisation got it wrong, apologise plainly; aim for an agreement you can both keep.':
     'Laissez la personne raconter avant d’expliquer votre version. Là où l’organisation a eu tort, excusez-vous simplement ; visez un accord que vous pourrez tenir tous les deux.',
   'Talking points for the call': 'Points à aborder pendant l’appel',
-  '1. Thank them for calling and say who you are.\n2. Ask what happened, and listen to the end without interrupting.\n3. Say back what you heard, so they know you understood.\n4. Where the organisation got it wrong, apologise plainly, without a "but".\n5. Give your side briefly, only once they feel heard.\n6. Agree on what happens next, who does it and by when.\n7. Give them a direct number for later: {values.phone|[phone number]}.':
-    '1. Remerciez pour l’appel et dites qui vous êtes.\n2. Demandez ce qui s’est passé et écoutez jusqu’au bout sans interrompre.\n3. Reformulez ce que vous avez entendu, pour montrer que vous avez compris.\n4. Là où l’organisation a eu tort, excusez-vous simplement, sans « mais ».\n5. Donnez votre version brièvement, seulement une fois la personne entendue.\n6. Convenez de la suite : qui fait quoi, et pour quand.\n7. Donnez un numéro direct pour plus tard : {values.phone|[numéro de téléphone]}.',
+  '1. Thank them for taking the time to talk, and say who you are.\n2. Ask what happened, and listen to the end without interrupting.\n3. Say back what you heard, so they know you understood.\n4. Where the organisation got it wrong, apologise plainly, without a "but".\n5. Give your side briefly, only once they feel heard.\n6. Agree on what happens next, who does it and by when.\n7. Give them a direct number for later: {values.phone|[phone number]}.':
+    '1. Remerciez la personne de prendre le temps d’en parler, et dites qui vous êtes.\n2. Demandez ce qui s’est passé et écoutez jusqu’au bout sans interrompre.\n3. Reformulez ce que vous avez entendu, pour montrer que vous avez compris.\n4. Là où l’organisation a eu tort, excusez-vous simplement, sans « mais ».\n5. Donnez votre version brièvement, seulement une fois la personne entendue.\n6. Convenez de la suite : qui fait quoi, et pour quand.\n7. Donnez un numéro direct pour plus tard : {values.phone|[numéro de téléphone]}.',
   Monitor: 'Surveiller',
   'Nothing more to push: watch, document, and stay reachable.': 'Plus rien à pousser : surveiller, documenter et rester joignable.',
   'Watch, document, stay reachable': 'Surveillez, documentez, restez joignable',
@@ -79,8 +79,8 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'Keep the timeline and copies of the posts in case the matter comes back.': 'Gardez la chronologie et des copies des messages au cas où l’affaire reviendrait.',
 
   'Thank the people who helped': 'Remerciez les personnes qui ont aidé',
-  'Thank the colleague who passed the word and the staff who stood by, in person and soon: they carried part of the load.':
-    'Remerciez le collègue qui a fait passer le mot et le personnel qui a tenu bon, de vive voix et sans tarder : ils ont porté une part de la charge.',
+  'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.':
+    'Remerciez les collègues qui ont fait passer le mot ou qui ont tenu bon, de vive voix et sans tarder : ils ont porté une part de la charge.',
   'Thank your supporters privately': 'Remerciez vos soutiens en privé',
   'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.':
     'Les personnes qui ont pris votre défense l’ont fait sur leur temps libre. Remerciez-les en privé, pas dans le fil, pour ne pas relancer l’affaire.',
@@ -164,8 +164,8 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
     'Vous pouvez lire les messages ou savez ce qu’ils disent (où ils sont : {facts.venue}) : inutile de demander l’accès.',
   'You have not recorded yet where the posts are and whether you can see them.': 'Vous n’avez pas encore noté où sont les messages ni si vous pouvez les voir.',
   'Someone else in the organisation is a member of the group.': 'Quelqu’un d’autre dans l’organisation est membre du groupe.',
-  'A colleague is a member of the group where the posts are: they can pass the word if the person does not answer you.':
-    'Un collègue est membre du groupe où sont les messages : il pourra faire passer le mot si la personne ne vous répond pas.',
+  'A colleague is a member of the group where the posts are, so they can pass the word to the person.':
+    'Un collègue est membre du groupe où sont les messages : il peut faire passer le mot à la personne.',
   'No one else in the organisation is in the group where the posts are.': 'Personne d’autre dans l’organisation n’est dans le groupe où sont les messages.',
   'You have not recorded yet whether a colleague is in the group where the posts are.':
     'Vous n’avez pas encore noté si un collègue est dans le groupe où sont les messages.',
@@ -174,7 +174,7 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'At least one threat was made.': 'Au moins une menace a été proférée.',
   'Threats recorded so far: {threats}.': 'Menaces notées jusqu’ici : {threats}.',
   'Supporters spoke up for the organisation at least once.': 'Des soutiens ont pris la parole pour l’organisation au moins une fois.',
-  'Supporters have spoken up for the organisation ({supporters} so far).': 'Des soutiens ont pris la parole pour l’organisation ({supporters} jusqu’ici).',
+  'Number of times supporters have spoken up so far: {supporters}.': 'Nombre de fois où des soutiens ont pris la parole jusqu’ici : {supporters}.',
   'A threat of violence was made.': 'Une menace de violence a été proférée.',
   'Someone threatened violence.': 'Quelqu’un a menacé de violences.',
   'No one has threatened violence.': 'Personne n’a menacé de violences.',
