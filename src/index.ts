@@ -41,6 +41,7 @@ export type {
   Condition,
   ConditionValue,
   DraftSpec,
+  FollowUpSpec,
   GuardReasonSpec,
   GuardSpec,
   PlaybookDefinition,
