@@ -35,7 +35,7 @@ export interface NextStep {
   /** The answers of the guards that chose `target`. */
   readonly because: readonly Reason[];
   /**
-   * When the step is a follow-up the rung sends before it moves on (see {@link FollowUpSpec}):
+   * When the step is a follow-up the rung sends before it moves on (see the rung's `followUps`):
    * which one (`number`, from 1) of at most `max`. `target` is then the rung itself.
    */
   readonly followUp?: { readonly number: number; readonly max: number };
