@@ -42,6 +42,7 @@ export type {
   Condition,
   ConditionValue,
   DraftSpec,
+  FollowUpSpec,
   GuardReasonSpec,
   GuardSpec,
   PlaybookDefinition,

@@ -48,6 +48,8 @@ export const limits = {
   guardChain: 32,
   /** The most characters of a value quoted in a message. */
   quoteLength: 120,
+  /** The most follow-ups a rung can send before it moves on (`followUps.max`). */
+  followUps: 10,
 } as const;
 
 const day = 86_400_000;

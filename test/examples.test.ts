@@ -72,6 +72,10 @@ describe('examples', () => {
     expect(stdout).toMatch(/assessment\.complete\s+→ directMessage/);
     expect(stdout).toMatch(/press\.inquiry\s+→ directMessage \{"community":"quiet","safety":"none","press":"asked"\}\s+next: Refer the journalist/);
     expect(stdout).toContain("closeReason: 'Parents were answered at the meeting'");
+    // Its follow-up: one before giving up on the private message.
+    expect(stdout).toContain('next: If the reply window of 12 hours runs out, then send follow-up 1 of 1: send one short, friendly follow-up message');
+    expect(stdout).toContain('after 12 h: replyWindow ran out → directMessage (follow-up 1 sent)');
+    expect(stdout).toContain('after 24 h: replyWindow ran out → monitoring');
   }, 30_000);
 
   it.each(backends)('http-server serves an incident over HTTP on $name, applies its window with the worker, and maps bad input to clear errors', async (backend) => {

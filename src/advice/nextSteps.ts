@@ -34,6 +34,11 @@ export interface NextStep {
   readonly events: readonly string[];
   /** The answers of the guards that chose `target`. */
   readonly because: readonly Reason[];
+  /**
+   * When the step is a follow-up the rung sends before it moves on (see the rung's `followUps`):
+   * which one (`number`, from 1) of at most `max`. `target` is then the rung itself.
+   */
+  readonly followUp?: { readonly number: number; readonly max: number };
 }
 
 interface Cause {
@@ -69,7 +74,23 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
   const windows = new Map<string, AfterSpec[]>();
   for (const after of rungWindows(spec)) windows.set(after.window, [...(windows.get(after.window) ?? []), after]);
 
+  // While the rung may still send a follow-up, its window running out leads to the follow-up, not on.
+  const followUps = spec.followUps;
+  const sent = scope.context.followUps?.[rung] ?? 0;
+  const followUp =
+    followUps !== undefined && windows.has(followUps.window) && sent < followUps.max
+      ? {
+          if: scope.language.phrases.runsOut(windowInWords(scope, followUps.window)),
+          then: scope.language.phrases.sendFollowUp(sent + 1, followUps.max, followUps.description ? asClause(scope.language.t(followUps.description)) : ''),
+          target: rung,
+          window: followUps.window,
+          events: [],
+          because: [],
+          followUp: { number: sent + 1, max: followUps.max },
+        }
+      : undefined;
   for (const [window, options] of windows) {
+    if (window === followUp?.window) continue;
     for (const chosen of choose(scope, options)) {
       const target = destinationOf(chosen.option, rung);
       if (target !== undefined && target !== rung) add(target, { text: scope.language.phrases.runsOut(windowInWords(scope, window)), window, because: chosen.because });
@@ -86,7 +107,7 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
     }
   }
 
-  return [...byTarget].map(([target, causes]) => {
+  const steps = [...byTarget].map(([target, causes]): NextStep => {
     const targetSpec = definition.ladder.rungs.find((candidate) => candidate.id === target);
     const window = causes.find((cause) => cause.window !== undefined)?.window;
     const because = dedupe(causes.flatMap((cause) => cause.because));
@@ -99,6 +120,7 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
       because,
     };
   });
+  return followUp === undefined ? steps : [followUp, ...steps];
 }
 
 interface Chosen<T> {

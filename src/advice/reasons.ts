@@ -154,7 +154,16 @@ export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
     return [{ kind: 'rung', text: rung === definition.ladder.initial ? language.phrases.startsHere(title) : language.phrases.standsAt(title) }];
   }
   const how = arrival.window !== undefined ? language.phrases.ranOut(windowInWords(scope, arrival.window)) : eventInWords(scope, arrival.type);
-  return [{ kind: 'rung', text: language.phrases.arrived(title, how) }, ...choiceReasons(scope, arrival)];
+  return [{ kind: 'rung', text: language.phrases.arrived(title, how) }, ...followUpReasons(scope, rung), ...choiceReasons(scope, arrival)];
+}
+
+/** The follow-ups the rung sent since it was entered, as a sentence ("… so you sent follow-up 1 of 1 and wait again."). */
+function followUpReasons(scope: ReasonScope, rung: string): Reason[] {
+  const sent = scope.context.followUps?.[rung];
+  const spec = scope.definition.ladder.rungs.find((candidate) => candidate.id === rung)?.followUps;
+  if (sent === undefined || spec === undefined) return [];
+  const window = windowInWords(scope, spec.window);
+  return [{ kind: 'rung', text: scope.language.phrases.followUpsSent(sent, spec.max, window.charAt(0).toUpperCase() + window.slice(1)) }];
 }
 
 /** The guards' answers on the move `entry` made, read from the rung it left. */

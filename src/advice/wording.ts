@@ -14,6 +14,10 @@ export interface Phrases {
   readonly arrived: (title: string, how: string) => string;
   readonly ranOut: (window: string) => string;
   readonly runsOut: (window: string) => string;
+  /** A follow-up a rung sends before it moves on ("send follow-up 1 of 2"), with what to send. */
+  readonly sendFollowUp: (number: number, max: number, what: string) => string;
+  /** Where the rung stands with its follow-ups, as a sentence. */
+  readonly followUpsSent: (sent: number, max: number, window: string) => string;
   readonly windowOf: (name: string, duration: string) => string;
   readonly window: (name: string) => string;
   readonly notSo: (clause: string) => string;
@@ -34,6 +38,8 @@ const english: Phrases = {
   arrived: (title, how) => `You are at “${title}”: ${how}.`,
   ranOut: (window) => `${window} ran out`,
   runsOut: (window) => `${window} runs out`,
+  sendFollowUp: (number, max, what) => `send follow-up ${number} of ${max}${what === '' ? '' : `: ${what}`}`,
+  followUpsSent: (sent, max, window) => `${window} ran out, so you sent follow-up ${sent} of ${max} and wait again.`,
   windowOf: (name, duration) => `the ${name} of ${duration}`,
   window: (name) => `the ${name}`,
   notSo: (clause) => `Not so: ${clause}.`,
@@ -54,6 +60,8 @@ const french: Phrases = {
   arrived: (title, how) => `Vous en êtes à « ${title} » : ${how}.`,
   ranOut: (window) => `${window} est écoulé`,
   runsOut: (window) => `${window} s’écoule`,
+  sendFollowUp: (number, max, what) => `envoyer la relance ${number} sur ${max}${what === '' ? '' : ` : ${what}`}`,
+  followUpsSent: (sent, max, window) => `${window} est écoulé : vous avez envoyé la relance ${sent} sur ${max} et attendez à nouveau.`,
   windowOf: (name, duration) => `le ${name} de ${duration}`,
   window: (name) => `le ${name}`,
   notSo: (clause) => `Non : ${clause}.`,

@@ -24,7 +24,9 @@ export type BuiltinActionName = (typeof builtinActionNames)[number];
  *   on the transition by name, where the inspector shows them and `provide` can replace them:
  *   a replaced one is left to its replacement);
  * - keeps the deadlines: `leave` is the rung whose windows end (it is left or re-entered),
- *   `enter` the windows that start on the rung entered, due one window after this entry.
+ *   `enter` the windows that start on the rung entered, due one window after this entry;
+ * - counts follow-ups: with `followUp`, the entry records follow-up *n* of the rung and
+ *   `context.followUps` counts it; a move to another rung drops the count.
  *
  * @example
  * ```ts
@@ -51,6 +53,8 @@ export interface TimelineParams {
   readonly leave?: string;
   /** The windows that start on `to`. */
   readonly enter?: readonly string[];
+  /** The window ran out and the rung sends a follow-up instead of moving on (see `followUps`). */
+  readonly followUp?: true;
 }
 
 /**
@@ -206,6 +210,11 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       // Built key by key, in the order of `TimelineEntry`, without throw-away objects.
       const entry: Mutable<TimelineEntry> = occurredAt === undefined ? { at, type, from, to } : { at, occurredAt, type, from, to };
       if (params.window !== undefined) entry.window = params.window;
+      if (params.followUp) {
+        const sent = (context.followUps?.[to] ?? 0) + 1;
+        entry.followUp = sent;
+        update.followUps = { [to]: sent };
+      } else if (context.followUps !== undefined && from !== to) update.followUps = undefined;
       const by = text(event.by);
       if (by !== undefined) entry.by = by;
       const note = text(event.note);

@@ -48,6 +48,10 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     return valid;
   };
 
+  /** Whether a rung may still send a follow-up: fewer than `max` were sent, and the timeline has room. */
+  const canFollowUp = ({ context }: { context: IncidentContext }, params: { readonly rung: string; readonly max: number }): boolean =>
+    context.timeline.length < limits.timelineEntries && (context.followUps?.[params.rung] ?? 0) < params.max;
+
   const defaultWindows = Object.fromEntries(
     Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!]),
   );
@@ -62,7 +66,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
-    guards: { isEventValid, matches, ...namedGuards(definition), ...options.guards } as never,
+    guards: { isEventValid, matches, canFollowUp, ...namedGuards(definition), ...options.guards } as never,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
       ...createBuiltinActions(definition.ladder.initial, windowLength),

@@ -41,6 +41,8 @@ export interface TimelineEntry {
   readonly to: string;
   /** The waiting window that ran out, for `window.elapsed` entries. */
   readonly window?: string;
+  /** For a `window.elapsed` entry that sent a follow-up instead of moving on: which one (1, 2, …) on this rung. */
+  readonly followUp?: number;
   readonly by?: string;
   readonly note?: string;
 }
@@ -105,6 +107,11 @@ export interface IncidentContext {
    * library do not have it.
    */
   readonly openedAt?: string;
+  /**
+   * How many follow-ups the current rung sent (see the rung's `followUps`), by rung: set when a
+   * follow-up is recorded, dropped when the ladder leaves the rung. Absent when none was sent.
+   */
+  readonly followUps?: Readonly<Record<string, number>>;
 }
 
 /**

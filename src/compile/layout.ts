@@ -20,6 +20,8 @@ export interface Move {
   readonly records: boolean;
   /** The names of the actions it runs. */
   readonly actions: ReadonlySet<string>;
+  /** Sends a follow-up (a rung's `followUps`): stays, re-entering, while fewer than `max` were sent. */
+  readonly followUp?: { readonly max: number };
 }
 
 /** Every move of a compiled playbook, by state and event type (or window). */
@@ -90,12 +92,14 @@ function toMove(transition: TransitionLike, source: AnyStateNode): Move {
   const actions = new Set(
     transition.actions.map((action) => (typeof action === 'string' ? action : String((action as { type?: unknown }).type))),
   );
+  const followUp = guardName === 'canFollowUp' ? (guard as { params?: { max?: unknown } }).params?.max : undefined;
   return {
     to: target === undefined || (target === source && !transition.reenter) ? undefined : target.key,
     reenter: transition.reenter === true && target === source,
     guarded: guard !== undefined && guardName !== 'isEventValid',
     records: actions.has('appendTimeline'),
     actions,
+    ...(typeof followUp === 'number' ? { followUp: { max: followUp } } : {}),
   };
 }
 

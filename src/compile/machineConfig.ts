@@ -82,11 +82,24 @@ export function machineConfig(definition: PlaybookDefinition) {
         specs.map((spec) => transition(spec, region, ladderState ? from : undefined, destinationOf(spec, from))),
       ]),
     );
+  const followUpsOf = (rung: string) => ladder.rungs.find((spec) => spec.id === rung)?.followUps;
   const afterConfig = (rung: string, windows: readonly AfterSpec[]) =>
     Object.fromEntries(
       groupBy(windows, (after) => after.window).map(([window, specs]) => [
         window,
         [
+          // Follow-ups first: while the rung may send one, it stays (re-entered, its windows restarted) and records it.
+          ...(followUpsOf(rung)?.window === window
+            ? [
+                {
+                  target: rung,
+                  reenter: true,
+                  guard: { type: 'canFollowUp', params: { rung, max: followUpsOf(rung)!.max } },
+                  actions: actionsOf([], { from: rung, to: rung, window, followUp: true, ...deadlinesOf(rung, rung, true) }),
+                  description: followUpsOf(rung)!.description ?? `Send a follow-up (at most ${followUpsOf(rung)!.max}) and wait again.`,
+                },
+              ]
+            : []),
           ...specs.map((spec) => ({
             target: rungTarget(spec.target),
             guard: transitionGuard(spec.guard),

@@ -24,16 +24,16 @@ export const builtinActionNames = [
 
 /**
  * Names of the guards every compiled machine has besides the playbook's own: `isEventValid`
- * (the event matches its schema and the timeline has room) and `matches` (one comparison of a
- * condition, as params).
+ * (the event matches its schema and the timeline has room), `matches` (one comparison of a
+ * condition, as params) and `canFollowUp` (a rung may still send a follow-up, see `followUps`).
  *
  * @example
  * ```ts
  * import { builtinGuardNames } from 'crisis-playbook/authoring';
  *
- * console.log(builtinGuardNames); // ['isEventValid', 'matches']
+ * console.log(builtinGuardNames); // ['isEventValid', 'matches', 'canFollowUp']
  * ```
  *
  * @category Compiler
  */
-export const builtinGuardNames = ['isEventValid', 'matches'] as const;
+export const builtinGuardNames = ['isEventValid', 'matches', 'canFollowUp'] as const;

@@ -262,6 +262,23 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   issues.push(...checkTexts(document));
   return issues;
 
+  /** Follow-ups wait on a window the rung itself has an `after` move for. */
+  function checkFollowUps(rung: Readonly<Record<string, unknown>>, path: Path, id: string | undefined, final: boolean): void {
+    const followUps = asRecord(rung.followUps);
+    if (followUps === undefined) return;
+    const name = id === undefined ? String(path.at(-1)) : quote(id);
+    if (final) {
+      add('final_with_transitions', [...path, 'followUps'], `Final rung ${name} cannot send follow-ups`);
+      return;
+    }
+    const window = asId(followUps.window);
+    if (window === undefined) return;
+    const windows = (asList(rung.after) ?? []).map((after) => asId(asRecord(after)?.window));
+    if (!windows.includes(window)) {
+      add('unknown_window', [...path, 'followUps', 'window'], `Follow-ups wait on the window ${quote(window)}, but rung ${name} has no "after" move on it`);
+    }
+  }
+
   function checkLadder(ladder: Readonly<Record<string, unknown>>): void {
     const rungs = asList(ladder.rungs);
     const rungIds = rungs && collectIds(rungs, ['ladder', 'rungs'], (id) => `Rung id ${quote(id)} is used twice`);
@@ -282,6 +299,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       }
       const on = checkTransitions(rung.on, [...path, 'on'], rungIds, 'rung');
       const after = checkTransitions(rung.after, [...path, 'after'], rungIds, 'after');
+      checkFollowUps(rung, path, id, final);
       checkAdvice(rung.advice, [...path, 'advice']);
       nodes.push({
         id,

@@ -3,7 +3,7 @@ import type { PlaybookIssueCode } from '../errors/errors.js';
 import { quote } from '../quote.js';
 import type { InsertPosition } from './builderTypes.js';
 import type { Duration } from './durations.js';
-import type { AdviceSpec, PlaybookDefinition, RungSpec, TrackSpec, TransitionSpec } from './types.js';
+import type { AdviceSpec, FollowUpSpec, PlaybookDefinition, RungSpec, TrackSpec, TransitionSpec } from './types.js';
 
 // The edits PlaybookBuilder makes, as pure functions: each `with…` returns a new definition (or
 // undefined when what it edits does not exist). The builder checks its arguments and reports issues.
@@ -73,6 +73,17 @@ export function withAdvice(definition: PlaybookDefinition, state: string, advice
       t === track ? { ...t, states: t.states.map((s) => (s.id === stateId ? { ...s, advice } : s)) } : t,
     ),
   };
+}
+
+/** The definition with the follow-ups of the rung `id` set (or removed, with `undefined`); `undefined` when there is no such rung. */
+export function withFollowUps(definition: PlaybookDefinition, id: string, followUps: FollowUpSpec | undefined): PlaybookDefinition | undefined {
+  if (!hasRung(definition, id)) return undefined;
+  const set = (rung: RungSpec): RungSpec => {
+    if (followUps !== undefined) return { ...rung, followUps };
+    const { followUps: _removed, ...rest } = rung;
+    return rest;
+  };
+  return { ...definition, ladder: { ...definition.ladder, rungs: definition.ladder.rungs.map((rung) => (rung.id === id ? set(rung) : rung)) } };
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Duration } from './durations.js';
 import type { EventSpec } from './eventSpec.js';
-import type { AdviceSpec, GuardSpec, PlaybookDefinition, RungSpec, TrackSpec, WindowSpec } from './types.js';
+import type { AdviceSpec, FollowUpSpec, GuardSpec, PlaybookDefinition, RungSpec, TrackSpec, WindowSpec } from './types.js';
 import type { RungOf } from './typesOf.js';
 import type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs } from './builderTypes.js';
 import * as edits from './definitionEdits.js';
@@ -145,6 +145,18 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     return this.#attempt('setAdvice', () => {
       const definition = edits.withAdvice(this.#definition, state, advice);
       if (!definition) return this.#next(this.#definition, [this.#missingRung(state, 'state', 'setAdvice')]);
+      return this.#next(definition);
+    });
+  }
+
+  /**
+   * Sets the follow-ups a rung sends before its window's `after` move (see {@link FollowUpSpec}),
+   * or removes them with `undefined`. The window must be one the rung has an `after` move on.
+   */
+  setFollowUps(rung: RungOf<D>, followUps: FollowUpSpec | undefined): PlaybookBuilder<D> {
+    return this.#attempt('setFollowUps', () => {
+      const definition = edits.withFollowUps(this.#definition, rung, followUps);
+      if (!definition) return this.#next(this.#definition, [this.#missingRung(rung, 'rung', 'setFollowUps')]);
       return this.#next(definition);
     });
   }

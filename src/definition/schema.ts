@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isCleanText } from '../limits.js';
+import { isCleanText, limits } from '../limits.js';
 import type { Condition } from './types.js';
 
 /** An id of a rung, state, track, guard, window or action (and a guard's name in a condition). */
@@ -117,6 +117,9 @@ const rung = z.strictObject({
   advice: z.array(advice),
   on: z.array(transition).optional(),
   after: z.array(after).optional(),
+  followUps: z
+    .strictObject({ window: id, max: z.number().int().min(1).max(limits.followUps), description: text(500).optional() })
+    .optional(),
 });
 
 const trackState = z.strictObject({

@@ -45,6 +45,7 @@ export function playbookTexts(definition: PlaybookDefinition): string[] {
     add(rung.title);
     add(rung.description);
     addAdvice(rung.advice);
+    add(rung.followUps?.description);
   }
   for (const track of definition.tracks) {
     add(track.title);

@@ -169,6 +169,36 @@ export interface AfterSpec {
 }
 
 /**
+ * Follow-ups a rung sends before it gives up: when `window` runs out and fewer than `max`
+ * follow-ups were sent on the rung, the ladder stays on it (re-entering it, so its windows start
+ * again) and records follow-up *n* in the timeline (a `window.elapsed` entry with `followUp: n`)
+ * instead of taking the window's `after` move; once `max` were sent, the window's `after` move
+ * happens as it would without follow-ups. The count is kept in `context.followUps` while the
+ * ladder is on the rung and reset when it leaves it.
+ *
+ * @example
+ * ```ts
+ * import type { FollowUpSpec } from 'crisis-playbook';
+ *
+ * const oneReminder: FollowUpSpec = {
+ *   window: 'replyWindow',
+ *   max: 1,
+ *   description: 'Send one short, friendly follow-up message.',
+ * };
+ * ```
+ *
+ * @category Playbook definition
+ */
+export interface FollowUpSpec {
+  /** The window of the rung (one of its `after` windows) whose running out triggers a follow-up. */
+  readonly window: string;
+  /** How many follow-ups at most (1 to 10). */
+  readonly max: number;
+  /** What to send, as the responder reads it in the "if …, then …" line of the rung. */
+  readonly description?: string;
+}
+
+/**
  * One piece of advice shown to the responder, with the reasons to show it.
  *
  * @example
@@ -347,6 +377,8 @@ export interface RungSpec {
   readonly advice: readonly AdviceSpec[];
   readonly on?: readonly TransitionSpec[];
   readonly after?: readonly AfterSpec[];
+  /** Follow-ups to send before a window's `after` move is taken (see {@link FollowUpSpec}). */
+  readonly followUps?: FollowUpSpec;
 }
 
 /**

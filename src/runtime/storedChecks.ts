@@ -89,24 +89,32 @@ class PlaybookTables {
     return summary;
   }
 
-  /** The ladder moves from `from` on `type` (or on `window` running out) that record a step to `to`. */
-  ladderMoves(from: string, type: string, window: string | undefined, to: string): readonly Move[] {
+  /**
+   * The ladder moves from `from` on `type` (or on `window` running out) that record a step to
+   * `to`: with `followUp`, only the moves that send a follow-up, else only the others.
+   */
+  ladderMoves(from: string, type: string, window: string | undefined, to: string, followUp = false): readonly Move[] {
     const all = window !== undefined ? this.layout.windows.get(from)?.get(window)?.moves : this.layout.rungs.get(from)?.get(type);
     // Only what the playbook has is kept: a document cannot fill the tables with names of its own.
     if (all === undefined) return noMoves;
-    const key = window === undefined ? type : `\u0000${window}`;
+    const key = window === undefined ? type : `${followUp ? '\u0001' : '\u0000'}${window}`;
     let byKey = this.#ladder.get(from);
     if (byKey === undefined) this.#ladder.set(from, (byKey = new Map()));
     let byTo = byKey.get(key);
     if (byTo === undefined) byKey.set(key, (byTo = new Map()));
     let moves = byTo.get(to);
     if (moves === undefined) {
-      const found = all.filter((move) => move.records && destination(move, from) === to);
+      const found = all.filter((move) => move.records && destination(move, from) === to && (move.followUp !== undefined) === followUp);
       moves = found.length === 0 ? noMoves : found;
       // `to` is a rung of the playbook (checked before), so this stays as small as the playbook.
       byTo.set(to, moves);
     }
     return moves;
+  }
+
+  /** How many follow-ups `rung` sends when `window` runs out, if it sends any. */
+  followUpLimit(rung: string, window: string): number | undefined {
+    return this.layout.windows.get(rung)?.get(window)?.moves.find((move) => move.followUp !== undefined)?.followUp!.max;
   }
 
   trackMoves(track: string, state: string, type: string): readonly Move[] {
@@ -173,6 +181,8 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   const openedAt = context.openedAt === undefined ? undefined : parseTime(context.openedAt);
   // When the current rung may have been entered (its windows start then).
   let entered: number[] | undefined = openedAt === undefined ? undefined : [openedAt];
+  // Follow-ups sent on the current rung since it was entered.
+  let followUps = 0;
   let previous = definition.ladder.initial;
   let previousAt = openedAt ?? -Infinity;
   const timeline = context.timeline;
@@ -201,7 +211,25 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
       continue;
     }
 
-    const ladder = tables.ladderMoves(entry.from, entry.type, elapsed ? entry.window : undefined, entry.to);
+    if (entry.followUp !== undefined && !elapsed) {
+      add(['context', 'timeline', index, 'followUp'], 'Only a "window.elapsed" entry counts a follow-up');
+      continue;
+    }
+    const ladder = tables.ladderMoves(entry.from, entry.type, elapsed ? entry.window : undefined, entry.to, entry.followUp !== undefined);
+    if (elapsed && ladder.length > 0) {
+      // A follow-up is the next one of its rung, within its limit; the window's other moves come only after the last one.
+      if (entry.followUp !== undefined) {
+        const max = ladder[0]!.followUp!.max;
+        if (entry.followUp !== followUps + 1 || entry.followUp > max) {
+          add(['context', 'timeline', index, 'followUp'], `Expected follow-up ${followUps + 1} of at most ${max} on rung ${quote(entry.from)}; received ${quote(entry.followUp)}`);
+        }
+        followUps = entry.followUp;
+      } else if ((tables.followUpLimit(entry.from, entry.window!) ?? 0) > followUps) {
+        const max = tables.followUpLimit(entry.from, entry.window!)!;
+        add(['context', 'timeline', index], `Rung ${quote(entry.from)} sends ${max} follow-up(s) before it moves on when ${quote(entry.window)} runs out, but the timeline records ${followUps}`);
+      }
+    }
+    if (entry.from !== entry.to) followUps = 0;
     const ladderSummary = tables.summary(ladder);
     // Per track, per state it may be in: the moves on this event (none on a window).
     let trackRecords = false;
@@ -274,6 +302,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   checkRecorded(context, bounds(upper), bounds(lower), add);
   checkThreatKinds(context, tables.threatKinds, add);
   checkDeadlines(context, current, entered, playbook, add);
+  checkFollowUps(context, typeof value === 'string' ? undefined : current, followUps, add);
   for (const window of Object.keys(context.windows)) {
     if (!Object.hasOwn(definition.windows, window)) add(['context', 'windows', window], `Unknown waiting window ${quote(window)}`);
   }
@@ -326,6 +355,15 @@ function checkThreatKinds(context: IncidentContext, kinds: ReadonlySet<string> |
   context.threats.forEach((threat, index) => {
     if (!kinds.has(threat.kind)) add(['context', 'threats', index, 'kind'], `Unknown threat kind ${quote(threat.kind)}; expected one of ${quote([...kinds])}`);
   });
+}
+
+/** `context.followUps` holds exactly the follow-ups the timeline records on the open rung since it was entered. */
+function checkFollowUps(context: IncidentContext, open: string | undefined, sent: number, add: Add): void {
+  const expected = open !== undefined && sent > 0 ? { [open]: sent } : {};
+  const recorded = context.followUps ?? {};
+  if (canonical(recorded) !== canonical(expected)) {
+    add(['context', 'followUps'], `The timeline records ${quote(expected)} follow-up(s) on the current rung, but followUps is ${quote(recorded)}`);
+  }
 }
 
 function checkDeadlines(context: IncidentContext, current: string | undefined, entered: number[] | undefined, playbook: PlaybookFacts, add: Add): void {

@@ -98,6 +98,7 @@ const contextSchema = z.strictObject({
         from: name,
         to: name,
         window: name.optional(),
+        followUp: z.number().int().min(1).max(limits.followUps).optional(),
         by: bySchema.optional(),
         note: textSchema().optional(),
       }),
@@ -111,6 +112,7 @@ const contextSchema = z.strictObject({
   closeReason: textSchema().nullable(),
   deadlines: z.array(z.strictObject({ window: name, rung: name, due: iso })).max(limits.timelineEntries),
   openedAt: timeSchema.optional(),
+  followUps: z.record(name, z.number().int().min(1).max(limits.followUps)).optional(),
 });
 
 const outputSchema = z.strictObject({

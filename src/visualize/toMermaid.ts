@@ -3,7 +3,7 @@ import { currentRung, currentTracks } from '../advice/currentRung.js';
 import { compiledPlaybookOf } from '../compile/registry.js';
 import { conditionText } from '../definition/conditions.js';
 import { overridesShared, rungTransitions, rungWindows } from '../definition/graph.js';
-import type { Condition, PlaybookDefinition } from '../definition/types.js';
+import type { Condition, PlaybookDefinition, RungSpec } from '../definition/types.js';
 
 /**
  * Options of {@link toMermaid}.
@@ -61,6 +61,13 @@ function trigger(event: string, guard: Condition | undefined): string {
   return text(guard === undefined ? event : `${event} [${conditionText(guard)}]`);
 }
 
+/** The follow-ups a rung sends before its window moves on, for the window's label (` ×1 follow-up`); empty without. */
+function followUpsLabel(rung: RungSpec, window: string): string {
+  const followUps = rung.followUps;
+  if (followUps?.window !== window) return '';
+  return ` ×${followUps.max} follow-up${followUps.max === 1 ? '' : 's'}`;
+}
+
 // Ids Mermaid cannot take as a state id: its keywords, and names its layout looks up on plain objects.
 const reservedIds = new Set(['as', 'class', 'classdef', 'click', 'direction', 'end', 'hide', 'note', 'state', 'style', ...Object.getOwnPropertyNames(Object.prototype).map((name) => name.toLowerCase())]);
 
@@ -86,7 +93,8 @@ function idAllocator(): (preferred: string) => string {
  * A Mermaid `stateDiagram-v2` of a playbook (a definition or a compiled machine), laid out to be
  * read at a glance: the ladder from top to bottom with the rungs' titles, one arrow per pair of
  * rungs labelled with every event and window that leads from one to the other (`event [guard]`,
- * `after <window>`, one per line), the transitions every open rung shares drawn once from an
+ * `after <window>`, with `×n follow-ups` when the rung sends follow-ups first, one per line), the
+ * transitions every open rung shares drawn once from an
  * "Any open rung" state, final rungs, and the side tracks below the ladder. Titles keep their
  * punctuation (escaped as Mermaid needs). Given a snapshot, the current rung and track states
  * are highlighted.
@@ -159,7 +167,7 @@ export function toMermaid(playbook: PlaybookDefinition | AnyStateMachine, option
     for (const t of transitions) {
       if (t.target !== undefined && t.target !== rung.id) arrow(rungId(rung.id), rungId(t.target), trigger(t.event, t.guard));
     }
-    for (const t of rungWindows(rung)) arrow(rungId(rung.id), rungId(t.target), trigger(`after ${t.window}`, t.guard));
+    for (const t of rungWindows(rung)) arrow(rungId(rung.id), rungId(t.target), trigger(`after ${t.window}${followUpsLabel(rung, t.window)}`, t.guard));
   }
   if (openRungs.length > 0) {
     for (const t of sharedDrawnOnce) {
