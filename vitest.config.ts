@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -5,6 +6,16 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // always is on CI (.ci/run); without it they are left out, and this line says so.
 const server = process.env['DATABASE_URL'] !== undefined && process.env['DATABASE_URL'] !== '';
 if (!server) console.log('PostgreSQL server suites (test/*.server.test.ts) not run: DATABASE_URL is not set (CI sets it). PGlite suites run.');
+
+// The browser suites (*.browser.test.ts) drive the system's Chromium. CI always runs them
+// (.ci/run installs Chromium and sets CHROMIUM_PATH; a wrong path fails the suite with what to
+// install). Without CHROMIUM_PATH and without Debian's /usr/bin/chromium they are left out, so
+// that npm test runs on a machine with only Node.js and npm, and this line says so.
+const browser = Boolean(process.env['CHROMIUM_PATH']) || existsSync('/usr/bin/chromium');
+if (!browser) {
+  console.log('Browser suites (test/*.browser.test.ts) not run: no Chromium (apt-get install chromium, or set CHROMIUM_PATH; CI installs it).');
+}
+const excluded = [...(server ? [] : ['test/**/*.server.test.ts']), ...(browser ? [] : ['test/**/*.browser.test.ts'])];
 
 export default defineConfig({
   resolve: {
@@ -16,7 +27,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: server ? configDefaults.exclude : [...configDefaults.exclude, 'test/**/*.server.test.ts'],
+    exclude: [...configDefaults.exclude, ...excluded],
     typecheck: { include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });
