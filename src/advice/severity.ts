@@ -11,11 +11,11 @@ import { asClause } from './wording.js';
  *
  * @example
  * ```ts
- * import { createIncident, crisisMachine, currentSeverity } from 'crisis-playbook';
+ * import { createIncident, crisisMachine, currentSeverity, type Severity } from 'crisis-playbook';
  *
  * const incident = createIncident(crisisMachine).start();
  * incident.send({ type: 'threat.reported', kind: 'violence' });
- * const severity = currentSeverity(incident.getSnapshot());
+ * const severity: Severity | undefined = currentSeverity(incident.getSnapshot());
  * console.log(severity?.level, severity?.respondWithin); // 'critical' 900000
  * incident.stop();
  * ```
