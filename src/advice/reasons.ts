@@ -55,7 +55,13 @@ function argsOf(scope: ReasonScope): GuardArgs {
 
 /** A named guard's answer now, through the machine's implementations (so `provide` counts). */
 export function checkNamed(scope: ReasonScope, name: string): boolean {
-  return checkGuard(name, argsOf(scope), scope.guards);
+  // Advice evaluates guards outside any event: a guard given in code that reads the event may
+  // throw here. Advice never throws for it; the guard counts as not holding.
+  try {
+    return checkGuard(name, argsOf(scope), scope.guards);
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a condition holds now. */
@@ -65,6 +71,8 @@ export function holdsNow(scope: ReasonScope, condition: Condition): boolean {
 
 /** Whether a condition reads the event (its answer cannot be known outside a transition). */
 export function readsEvent(definition: PlaybookDefinition, condition: Condition): boolean {
+  // A guard given only in code may read anything, the event included: only the event can tell.
+  if (conditionGuardNames(condition).some((name) => !Object.hasOwn(definition.guards, name))) return true;
   return conditionPaths(condition, definition.guards).some((path) => path === 'event' || path.startsWith('event.'));
 }
 

@@ -1,6 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { IncidentContext } from '../compile/context.js';
 import type { StateMeta } from '../compile/types.js';
+import { windowLength } from '../compile/deadlines.js';
 import { placeOf } from '../compile/layout.js';
 import { compiledPlaybookOf } from '../compile/registry.js';
 import { conditionGuardNames } from '../definition/conditions.js';
@@ -232,11 +233,16 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
     // Guards are looked up by name in the machine, as XState does: `provide` reaches advice too.
     guards: snapshot.machine.implementations.guards as Record<string, unknown>,
     windowLength: (window) => {
-      const delay = provided[window];
-      if (typeof delay === 'number') return delay;
-      return context.windows[window] ?? compiled.defaultWindows[window];
+      const fallback = context.windows[window] ?? compiled.defaultWindows[window];
+      if (fallback === undefined) return undefined;
+      try {
+        // As the deadlines are kept: a provided delay (a number or a function) when it gives a usable length.
+        return windowLength(provided[window] as Parameters<typeof windowLength>[0], context, { type: 'crisis.recommend' }, fallback);
+      } catch {
+        return fallback;
+      }
     },
-    language: languageOf(options.locale, options.translations ?? (options.locale === undefined ? undefined : compiled.definition.translations?.[options.locale])),
+    language: languageOf(options.locale, options.translations ?? (options.locale === undefined || !Object.hasOwn(compiled.definition.translations ?? {}, options.locale) ? undefined : compiled.definition.translations![options.locale])),
   };
   const textScope: TextScope = {
     incident: scopeOf({ context, event: { type: 'crisis.recommend' } }),

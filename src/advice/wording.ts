@@ -90,7 +90,13 @@ export interface Language {
 export function languageOf(locale: string | undefined, translations: Readonly<Record<string, string>> | undefined): Language {
   const base = locale?.toLowerCase().split('-')[0];
   const phrases = (base !== undefined && Object.hasOwn(phraseLanguages, base) ? phraseLanguages[base] : undefined) ?? english;
-  return { phrases, t: (text) => (translations !== undefined && Object.hasOwn(translations, text) ? translations[text]! : text) };
+  return {
+    phrases,
+    t: (text) => {
+      const translated = translations !== undefined && Object.hasOwn(translations, text) ? translations[text] : undefined;
+      return typeof translated === 'string' ? translated : text;
+    },
+  };
 }
 
 /** The default: English, the playbook's own texts. */
@@ -167,8 +173,9 @@ export function fillText(text: string, scope: TextScope, language: Language = en
     let value: unknown;
     if (path.startsWith('values.')) {
       // The app's own values are written as given.
-      const given = scope.values?.[path.slice('values.'.length)];
-      if (given !== undefined && given !== '') return String(given);
+      const name = path.slice('values.'.length);
+      const given = scope.values !== undefined && Object.hasOwn(scope.values, name) ? scope.values[name] : undefined;
+      if ((typeof given === 'string' && given !== '') || (typeof given === 'number' && Number.isFinite(given))) return String(given);
     } else if (personalContextPaths.includes(path)) value = scope.includePersonal ? scope.context?.[path] : undefined;
     else value = readPath(scope.incident, path);
     const words = valueInWords(value, language);

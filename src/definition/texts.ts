@@ -67,8 +67,9 @@ export function playbookTexts(definition: PlaybookDefinition): string[] {
     add(guard.reason?.false);
     add(guard.reason?.unknown);
   }
-  for (const event of Object.values(definition.events)) {
-    add(event.description);
+  for (const [type, event] of Object.entries(definition.events)) {
+    // An event without a description is written as its type in words.
+    add(event.description ?? idWords(type));
     for (const field of Object.values(event.payload ?? {})) {
       add(field.question);
       if (field.type === 'enum') for (const value of field.values) add(idWords(value));
@@ -95,6 +96,7 @@ export function playbookTexts(definition: PlaybookDefinition): string[] {
  * @category Playbook definition
  */
 export function missingTranslations(definition: PlaybookDefinition, locale: string): string[] {
-  const translation = definition.translations?.[locale] ?? {};
+  const translations = definition.translations ?? {};
+  const translation = Object.hasOwn(translations, locale) ? translations[locale]! : {};
   return playbookTexts(definition).filter((text) => !Object.hasOwn(translation, text));
 }

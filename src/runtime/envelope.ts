@@ -202,7 +202,9 @@ function hasContainers(record: Record<string, unknown>): boolean {
     isRecord(context.windows) &&
     Array.isArray(context.timeline) &&
     Array.isArray(context.threats) &&
+    context.threats.every((threat) => isRecord(threat) && typeof threat.kind === 'string') &&
     Array.isArray(context.deadlines) &&
+    context.deadlines.every((deadline) => isRecord(deadline) && typeof deadline.due === 'string' && !Number.isNaN(Date.parse(deadline.due))) &&
     typeof context.supporters === 'number'
   );
 }

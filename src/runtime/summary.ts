@@ -171,13 +171,14 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
   };
 
   const finals = new Set(definition.ladder.rungs.filter((rung) => rung.final === true).map((rung) => rung.id));
-  const timeOnRungs: Record<string, number> = {};
+  // Maps, not objects: ids and threat kinds are the playbook's or the app's (`constructor`, `__proto__`...).
+  const rungMs = new Map<string, number>();
   let rung = timeline[0]?.from ?? definition.ladder.initial;
   const path = [rung];
   let since = start;
   const spend = (until: number) => {
     if (finals.has(rung)) return;
-    timeOnRungs[rung] = (timeOnRungs[rung] ?? 0) + Math.max(0, until - since);
+    rungMs.set(rung, (rungMs.get(rung) ?? 0) + Math.max(0, until - since));
     since = Math.max(since, until);
   };
   for (const entry of timeline) {
@@ -188,8 +189,10 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
   }
   if (!done) spend(end);
 
-  const threats: Record<string, number> = {};
-  for (const threat of context.threats) threats[threat.kind] = (threats[threat.kind] ?? 0) + 1;
+  const threatCounts = new Map<string, number>();
+  for (const threat of context.threats) threatCounts.set(threat.kind, (threatCounts.get(threat.kind) ?? 0) + 1);
+  const timeOnRungs = Object.fromEntries(rungMs);
+  const threats = Object.fromEntries(threatCounts);
   const windowsElapsed = timeline.filter((entry) => entry.type === elapsed).length;
   return {
     playbook: { id: stored.playbook.id, version: stored.playbook.version },
@@ -295,9 +298,9 @@ export interface SummaryAggregate {
  */
 export function aggregateSummaries(summaries: Iterable<IncidentSummary>): SummaryAggregate {
   const all = [...summaries];
-  const byOutcome: Record<string, number> = {};
-  const threats: Record<string, number> = {};
-  const rungTimes: Record<string, number[]> = {};
+  const byOutcome = new Map<string, number>();
+  const threats = new Map<string, number>();
+  const rungTimes = new Map<string, number[]>();
   const response: number[] = [];
   const contact: number[] = [];
   const finish: number[] = [];
@@ -307,13 +310,13 @@ export function aggregateSummaries(summaries: Iterable<IncidentSummary>): Summar
   let withAgreement = 0;
   for (const summary of all) {
     const outcome = summary.outcome.finalRung ?? 'open';
-    byOutcome[outcome] = (byOutcome[outcome] ?? 0) + 1;
+    byOutcome.set(outcome, (byOutcome.get(outcome) ?? 0) + 1);
     if (summary.firstResponse) response.push(summary.firstResponse.afterMs);
     if (summary.firstDirectContact) contact.push(summary.firstDirectContact.afterMs);
     if (summary.status === 'done' && summary.durationMs !== null) finish.push(summary.durationMs);
-    for (const [rung, ms] of Object.entries(summary.timeOnRungs)) (rungTimes[rung] ??= []).push(ms);
+    for (const [rung, ms] of Object.entries(summary.timeOnRungs)) rungTimes.set(rung, [...(rungTimes.get(rung) ?? []), ms]);
     const kinds = Object.entries(summary.threats);
-    for (const [kind, count] of kinds) threats[kind] = (threats[kind] ?? 0) + count;
+    for (const [kind, count] of kinds) threats.set(kind, (threats.get(kind) ?? 0) + count);
     if (kinds.length > 0) withThreats++;
     if (summary.supporters > 0) withSupporters++;
     if (summary.outcome.apology === true) withApology++;
@@ -321,12 +324,12 @@ export function aggregateSummaries(summaries: Iterable<IncidentSummary>): Summar
   }
   return {
     count: all.length,
-    byOutcome,
+    byOutcome: Object.fromEntries(byOutcome),
     timeToFirstResponse: statsOf(response),
     timeToFirstDirectContact: statsOf(contact),
     timeToFinish: statsOf(finish),
-    timeOnRungs: Object.fromEntries(Object.entries(rungTimes).map(([rung, times]) => [rung, statsOf(times)])),
-    threats,
+    timeOnRungs: Object.fromEntries([...rungTimes].map(([rung, times]) => [rung, statsOf(times)])),
+    threats: Object.fromEntries(threats),
     withThreats,
     withSupporters,
     shareWithSupporters: all.length === 0 ? 0 : withSupporters / all.length,
