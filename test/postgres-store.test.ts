@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CrisisEvent, IncidentError } from 'crisis-playbook';
 import { decide, openIncident, type StoredIncident, updateIncident } from 'crisis-playbook/server';
@@ -15,6 +14,7 @@ import {
   type PostgresIncidentStore,
 } from 'crisis-playbook/postgres';
 import { outOfSightFacts } from './helpers.js';
+import { exportReader } from './support/exports.js';
 import { backends, databaseUrl, openDatabase, type Database } from './support/postgres.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
@@ -323,17 +323,7 @@ describe('connecting', () => {
 
 describe('the crisis-playbook/postgres entry', () => {
   const indexPath = fileURLToPath(new URL('../src/postgres/index.ts', import.meta.url));
-  const program = ts.createProgram([indexPath], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true });
-  const checker = program.getTypeChecker();
-  const exported = checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(indexPath)!)!).map((symbol) => {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    return {
-      name: symbol.getName(),
-      isValue: (target.flags & ts.SymbolFlags.Value) !== 0,
-      summary: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
-      tags: target.getJsDocTags(checker).map((tag) => tag.name),
-    };
-  });
+  const exported = exportReader([indexPath]).exportsOf(indexPath);
 
   it('names each export and documents it with a summary and an example', () => {
     expect(readFileSync(indexPath, 'utf8')).not.toMatch(/export \*/);

@@ -1,29 +1,14 @@
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import * as main from 'crisis-playbook';
 import * as authoring from 'crisis-playbook/authoring';
 import * as server from 'crisis-playbook/server';
 import * as visualize from 'crisis-playbook/visualize';
+import { exportReader } from './support/exports.js';
 
 const entries = { index: main, server, authoring, visualize } as const;
 const paths = Object.keys(entries).map((name) => fileURLToPath(new URL(`../src/${name}.ts`, import.meta.url)));
-const program = ts.createProgram(paths, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, strict: true });
-const checker = program.getTypeChecker();
-
-function exportsOf(path: string) {
-  const moduleSymbol = checker.getSymbolAtLocation(program.getSourceFile(path)!)!;
-  return checker.getExportsOfModule(moduleSymbol).map((symbol) => {
-    const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
-    return {
-      name: symbol.getName(),
-      isValue: (target.flags & ts.SymbolFlags.Value) !== 0,
-      summary: ts.displayPartsToString(target.getDocumentationComment(checker)).trim(),
-      tags: target.getJsDocTags(checker).map((tag) => tag.name),
-      examples: target.getJsDocTags(checker).filter((tag) => tag.name === 'example').map((tag) => ts.displayPartsToString(tag.text)),
-    };
-  });
-}
+const { program, exportsOf } = exportReader(paths);
 
 describe.each(Object.entries(entries).map(([name, runtime], index) => [name, runtime, paths[index]!] as const))('the public API of %s', (name, runtime, path) => {
   const exported = exportsOf(path);

@@ -1,5 +1,5 @@
 // "If …, then …": where the ladder goes from a rung, and on what, as a responder reads it.
-import { destinationOf, rungTransitions, rungWindows } from '../definition/graph.js';
+import { destinationOf, groupBy, rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, TransitionSpec } from '../definition/types.js';
 import { conditionReasons, eventInWords, holdsNow, readsEvent, rungTitle, windowInWords, type Reason, type ReasonScope } from './reasons.js';
 import { asClause, listInWords } from './wording.js';
@@ -66,13 +66,9 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
     byTarget.set(target, list);
   };
 
-  const events = new Map<string, TransitionSpec[]>();
-  for (const transition of rungTransitions(definition, spec)) {
-    if (shared.has(transition)) continue;
-    events.set(transition.event, [...(events.get(transition.event) ?? []), transition]);
-  }
-  const windows = new Map<string, AfterSpec[]>();
-  for (const after of rungWindows(spec)) windows.set(after.window, [...(windows.get(after.window) ?? []), after]);
+  const own = rungTransitions(definition, spec).filter((transition) => !shared.has(transition));
+  const events = new Map(groupBy(own, (transition) => transition.event));
+  const windows = new Map(groupBy(rungWindows(spec), (after) => after.window));
 
   // While the rung may still send a follow-up, its window running out leads to the follow-up, not on.
   const followUps = spec.followUps;

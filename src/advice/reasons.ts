@@ -47,9 +47,10 @@ export interface ReasonScope {
   readonly language: Language;
 }
 
-const adviceEvent = { type: 'crisis.recommend' } as const;
+/** The event advice evaluates guards with: none is being processed. */
+export const adviceEvent = { type: 'crisis.recommend' } as const;
 
-function argsOf(scope: ReasonScope): GuardArgs {
+export function argsOf(scope: ReasonScope): GuardArgs {
   return { context: scope.context, event: adviceEvent };
 }
 

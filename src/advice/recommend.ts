@@ -7,7 +7,7 @@ import { compiledPlaybookOf } from '../compile/registry.js';
 import { conditionGuardNames } from '../definition/conditions.js';
 import type { AdviceSpec } from '../definition/types.js';
 import { nextSteps, type NextStep } from './nextSteps.js';
-import { guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
+import { adviceEvent, argsOf, guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
 import { severityIn, type Severity } from './severity.js';
 import { fillText, languageOf, type TextScope } from './wording.js';
 import { scopeOf } from '../compile/guards.js';
@@ -220,9 +220,8 @@ function draftsOf(advice: AdviceSpec, scope: ReasonScope, textScope: TextScope):
 }
 
 function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
-  const playbook = (snapshot.machine.root.meta as StateMeta | undefined)?.playbook;
   const compiled = compiledPlaybookOf(snapshot.machine);
-  if (playbook === undefined || compiled === undefined) {
+  if (compiled === undefined) {
     throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
   }
   const context = snapshot.context as IncidentContext;
@@ -237,7 +236,7 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
       if (fallback === undefined) return undefined;
       try {
         // As the deadlines are kept: a provided delay (a number or a function) when it gives a usable length.
-        return windowLength(provided[window] as Parameters<typeof windowLength>[0], context, { type: 'crisis.recommend' }, fallback);
+        return windowLength(provided[window] as Parameters<typeof windowLength>[0], context, adviceEvent, fallback);
       } catch {
         return fallback;
       }
@@ -245,7 +244,7 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
     language: languageOf(options.locale, options.translations ?? (options.locale === undefined || !Object.hasOwn(compiled.definition.translations ?? {}, options.locale) ? undefined : compiled.definition.translations![options.locale])),
   };
   const textScope: TextScope = {
-    incident: scopeOf({ context, event: { type: 'crisis.recommend' } }),
+    incident: scopeOf(argsOf(scope)),
     context: context as unknown as Record<string, unknown>,
     ...(options.values ? { values: options.values } : {}),
     ...(options.includePersonal ? { includePersonal: true } : {}),

@@ -55,7 +55,7 @@ export function severityIn(scope: ReasonScope): { readonly severity: Severity; r
   }
   const spec = levels[rank]!;
   const respondWithin = spec.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
-  const moving = new Set(movingEvents(definition));
+  const moving = movingEvents(definition);
   const responded = context.timeline.some((entry) => moving.has(entry.type));
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const respondBy =

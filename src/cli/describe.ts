@@ -1,14 +1,9 @@
-import { availableEvents, currentRung, currentSeverity, currentTracks, recommend, type Recommendation, type Severity } from '../index.js';
+import { currentRung, currentSeverity, currentTracks, recommend, type Recommendation, type Severity } from '../index.js';
 import { type IncidentSummary, type StoredIncident } from '../server.js';
 import { listing } from './choose.js';
 import type { LoadedPlaybook } from './io.js';
 import { style, type Writer } from './terminal.js';
 import { localTime, spoken, when } from './time.js';
-
-/** The events that do something where the incident stands, in the order of the playbook. */
-export function availableEventsOf(loaded: LoadedPlaybook, stored: StoredIncident): string[] {
-  return availableEvents(snapshotOf(loaded, stored));
-}
 
 export function snapshotOf(loaded: LoadedPlaybook, stored: StoredIncident) {
   return loaded.machine.resolveState({ value: stored.snapshot.value as never, context: stored.snapshot.context });

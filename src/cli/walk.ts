@@ -1,8 +1,8 @@
 import { createInterface } from 'node:readline';
-import { currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
+import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
 import { type StoredIncident } from '../server.js';
 import { either, matchChoice } from './choose.js';
-import { availableEventsOf, printStatus, snapshotOf, statusOf } from './describe.js';
+import { printStatus, snapshotOf, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
 import { type LoadedPlaybook, loadPlaybook, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
@@ -97,6 +97,7 @@ export async function walk(options: WalkOptions): Promise<number> {
    * input) part way, the answers given so far are recorded before stopping, so a resumed walk
    * only asks the others.
    */
+  const recordFacts = (facts: Partial<IncidentFacts>) => record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
   const askFacts = async (known: Partial<IncidentFacts> = {}, recordPartial = false): Promise<Partial<IncidentFacts>> => {
     const facts: Record<string, unknown> = {};
     try {
@@ -107,7 +108,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       }
     } catch (error) {
       if (error instanceof EndOfInput && recordPartial && Object.keys(facts).length > 0) {
-        await record({ type: 'facts.update', facts: incidentFactsSchema.partial().parse(facts), ...(options.by ? { by: options.by } : {}) });
+        await recordFacts(incidentFactsSchema.partial().parse(facts));
         say();
         say(style.dim(`Kept the ${Object.keys(facts).length} answer(s) given so far; walk asks the others when it resumes.`));
       }
@@ -175,7 +176,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every event.`));
       say('First, what do you know? Answer what you can; Enter skips a question.');
       const facts = await askFacts({}, true);
-      if (Object.keys(facts).length > 0) await record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
+      if (Object.keys(facts).length > 0) await recordFacts(facts);
     }
 
     // Assessment questions left unanswered (an earlier walk was interrupted, or they were skipped).
@@ -185,7 +186,7 @@ export async function walk(options: WalkOptions): Promise<number> {
     if (!created && unanswered > 0 && atStart(loaded, resumed)) {
       say(`${unanswered} of the assessment questions ${unanswered === 1 ? 'is' : 'are'} still unanswered; Enter skips a question.`);
       const more = await askFacts(facts, true);
-      if (Object.keys(more).length > 0) await record({ type: 'facts.update', facts: more, ...(options.by ? { by: options.by } : {}) });
+      if (Object.keys(more).length > 0) await recordFacts(more);
     }
 
     let stored: StoredIncident;
@@ -197,7 +198,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       if (stored.snapshot.status !== 'active') break;
       say();
       printStatus(statusOf(loaded, stored), out);
-      const events = availableEventsOf(loaded, stored);
+      const events = availableEvents(snapshotOf(loaded, stored));
       say(style.bold('What happened?'));
       const type = await askChoice('Pick a number or type the event (q to stop)', [...events, 'q'] as const, false, (choice) =>
         choice === 'q' ? 'stop here; walk again to resume' : definition.events[choice]?.description,

@@ -107,15 +107,6 @@ export function eventTime(event: AnyEvent, system?: SystemWithClock): string {
   return text(event.at) ?? isoOf(now(system));
 }
 
-/**
- * The rung the ladder is on, read from the timeline (the initial rung before any entry).
- *
- * @category Compiler
- */
-export function currentRungOf(context: IncidentContext, initial: string): string {
-  return context.timeline.at(-1)?.to ?? initial;
-}
-
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Update = Partial<Mutable<IncidentContext>>;
 type Effect = (context: IncidentContext, event: AnyEvent, system: SystemWithClock | undefined) => Update;

@@ -1,8 +1,8 @@
 import { isBuiltinAction, type TimelineParams } from './actions.js';
 import { transitionGuard } from './guards.js';
 import { regionIds } from './layout.js';
-import { destinationOf, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
-import type { AfterSpec, AdviceSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
+import { destinationOf, groupBy, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
+import type { AdviceSpec, AfterSpec, FollowUpSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 
 /**
  * The machine config of a playbook definition: the pure first step of compiling, with no
@@ -82,21 +82,20 @@ export function machineConfig(definition: PlaybookDefinition) {
         specs.map((spec) => transition(spec, region, ladderState ? from : undefined, destinationOf(spec, from))),
       ]),
     );
-  const followUpsOf = (rung: string) => ladder.rungs.find((spec) => spec.id === rung)?.followUps;
-  const afterConfig = (rung: string, windows: readonly AfterSpec[]) =>
+  const afterConfig = (rung: string, windows: readonly AfterSpec[], followUps: FollowUpSpec | undefined) =>
     Object.fromEntries(
       groupBy(windows, (after) => after.window).map(([window, specs]) => [
         window,
         [
           // Follow-ups first: while the rung may send one, it stays (re-entered, its windows restarted) and records it.
-          ...(followUpsOf(rung)?.window === window
+          ...(followUps?.window === window
             ? [
                 {
                   target: rung,
                   reenter: true,
-                  guard: { type: 'canFollowUp', params: { rung, max: followUpsOf(rung)!.max } },
+                  guard: { type: 'canFollowUp', params: { rung, max: followUps.max } },
                   actions: actionsOf([], { from: rung, to: rung, window, followUp: true, ...deadlinesOf(rung, rung, true) }),
-                  description: followUpsOf(rung)!.description ?? `Send a follow-up (at most ${followUpsOf(rung)!.max}) and wait again.`,
+                  description: followUps.description ?? `Send a follow-up (at most ${followUps.max}) and wait again.`,
                 },
               ]
             : []),
@@ -125,7 +124,7 @@ export function machineConfig(definition: PlaybookDefinition) {
             tags: [...(rung.tags ?? [])],
             meta: meta(rung.title, rung.advice),
             // Deadlines as data: each move onto and off the rung records and drops them (see `appendTimeline`).
-            ...(windows.length > 0 ? { after: afterConfig(rung.id, windows) } : {}),
+            ...(windows.length > 0 ? { after: afterConfig(rung.id, windows, rung.followUps) } : {}),
             on: onConfig(regionIds.ladder, rung.id, rungTransitions(definition, rung), true),
           },
         ];
@@ -186,14 +185,4 @@ export function machineConfig(definition: PlaybookDefinition) {
       ...finalStates,
     },
   };
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(key(item));
-    if (group) group.push(item);
-    else groups.set(key(item), [item]);
-  }
-  return [...groups];
 }

@@ -3,6 +3,42 @@ import { definePlaybook } from '../definition/definePlaybook.js';
 const threatKinds = ['visit', 'police-report', 'legal-action', 'violence', 'other'] as const;
 const contactChannels = ['phone', 'message', 'email', 'in-person'] as const;
 
+/** The review after an incident ends, resolved or closed: thanks, what went well, where it escalated, what to change. */
+const reviewChecklist = [
+  {
+    title: 'Thank the people who helped',
+    detail:
+      'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.',
+    priority: 21,
+  },
+  {
+    title: 'Thank your supporters privately',
+    detail:
+      'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.',
+    priority: 22,
+    when: 'hasSupporters',
+    because: ['hasSupporters'],
+  },
+  {
+    title: 'Review: what went well',
+    detail:
+      'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.',
+    priority: 30,
+  },
+  {
+    title: 'Review: where it escalated',
+    detail:
+      'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.',
+    priority: 31,
+  },
+  {
+    title: 'Update the playbook',
+    detail:
+      'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.',
+    priority: 32,
+  },
+] as const;
+
 /**
  * The default crisis playbook as plain data: gather information → request access → private
  * message → intermediary → phone call → resolution, with the community and safety side
@@ -458,38 +494,7 @@ export const defaultPlaybook = definePlaybook({
               },
             ],
           },
-          {
-            title: 'Thank the people who helped',
-            detail:
-              'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.',
-            priority: 21,
-          },
-          {
-            title: 'Thank your supporters privately',
-            detail:
-              'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.',
-            priority: 22,
-            when: 'hasSupporters',
-            because: ['hasSupporters'],
-          },
-          {
-            title: 'Review: what went well',
-            detail:
-              'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.',
-            priority: 30,
-          },
-          {
-            title: 'Review: where it escalated',
-            detail:
-              'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.',
-            priority: 31,
-          },
-          {
-            title: 'Update the playbook',
-            detail:
-              'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.',
-            priority: 32,
-          },
+          ...reviewChecklist,
           {
             title: 'Keep the record',
             detail:
@@ -510,38 +515,7 @@ export const defaultPlaybook = definePlaybook({
             detail: 'Keep the timeline and copies of the posts in case the matter comes back.',
             priority: 20,
           },
-          {
-            title: 'Thank the people who helped',
-            detail:
-              'Thank the colleagues who passed the word or stood by, in person and soon: they carried part of the load.',
-            priority: 21,
-          },
-          {
-            title: 'Thank your supporters privately',
-            detail:
-              'The people who spoke up for you did so on their own time. Thank them privately, not in the thread, so the matter is not stirred up again.',
-            priority: 22,
-            when: 'hasSupporters',
-            because: ['hasSupporters'],
-          },
-          {
-            title: 'Review: what went well',
-            detail:
-              'Within a week, talk it through with everyone involved: which step brought the person closer (the private message, the colleague, the call) and what you would do again.',
-            priority: 30,
-          },
-          {
-            title: 'Review: where it escalated',
-            detail:
-              'Find the moments it got worse or stalled (a public reply, a slow answer, a threat) and what would have caught them earlier. Compare the time to the first response and to the first direct contact with your targets.',
-            priority: 31,
-          },
-          {
-            title: 'Update the playbook',
-            detail:
-              'Turn what you learned into changes: a waiting window that was too long or too short, a contact who was missing, wording that worked. Tell the team what changed.',
-            priority: 32,
-          },
+          ...reviewChecklist,
         ],
       },
     ],

@@ -20,7 +20,8 @@ export function rungTransitions(definition: PlaybookDefinition, rung: RungSpec):
   const own = rung.on ?? [];
   const shared = definition.ladder.fromEveryRung ?? [];
   if (shared.length === 0) return own;
-  return [...own, ...shared.filter((transition) => !overridesShared(rung, transition.event))];
+  const handled = new Set(own.map((transition) => transition.event));
+  return [...own, ...shared.filter((transition) => !handled.has(transition.event))];
 }
 
 /** Whether a rung handles `event` itself, so that its own transitions override the shared ones. */
@@ -209,11 +210,30 @@ export function recordingRegions(definition: PlaybookDefinition): Map<string, Re
   return new Map([...shared].map((event) => [event, first.get(event)!]));
 }
 
+const moving = new WeakMap<PlaybookDefinition, ReadonlySet<string>>();
+
 /**
  * The events the ladder handles with a move (a transition with a target, on a rung or from every
  * rung): what counts as a response to the incident, as against recording facts or reports.
+ * Worked out once per definition.
  */
-export function movingEvents(definition: PlaybookDefinition): string[] {
-  const transitions = [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])];
-  return [...new Set(transitions.filter((transition) => transition.target !== undefined).map((transition) => transition.event))];
+export function movingEvents(definition: PlaybookDefinition): ReadonlySet<string> {
+  let events = moving.get(definition);
+  if (events === undefined) {
+    const transitions = [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])];
+    events = new Set(transitions.filter((transition) => transition.target !== undefined).map((transition) => transition.event));
+    moving.set(definition, events);
+  }
+  return events;
+}
+
+/** `items` in groups by `key`, the groups in the order of their first item. */
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const group = groups.get(key(item));
+    if (group) group.push(item);
+    else groups.set(key(item), [item]);
+  }
+  return [...groups];
 }

@@ -3,6 +3,7 @@ import { incidentFactsSchema } from '../definition/facts.js';
 import type { PayloadField } from '../definition/eventSpec.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { isCleanText, isProcessableTime, limitMessages, limits } from '../limits.js';
+import { parseTime } from '../isoTime.js';
 
 /** Free text of at most `max` characters, without control characters other than tab and line breaks. */
 export function textSchema(max: number = limits.textLength) {
@@ -13,7 +14,7 @@ export function textSchema(max: number = limits.textLength) {
 export const timeSchema = z.iso
   .datetime({ offset: true })
   .max(limits.timeLength)
-  .refine((value) => isProcessableTime(Date.parse(value)), { message: `Expected ${limitMessages.time}` });
+  .refine((value) => isProcessableTime(parseTime(value)), { message: `Expected ${limitMessages.time}` });
 
 /** Who recorded an event: a name on one line. */
 export const bySchema = z

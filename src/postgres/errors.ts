@@ -115,16 +115,21 @@ export function describeConnectionError(error: unknown, connectionString?: strin
  * (see {@link describeConnectionError}), or about the table: missing (run `migrate()`) or of an
  * older shape. Any other error is returned as it is.
  */
+/** The error for a table that does not exist: what to run. */
+export function missingTable(table: string, cause?: unknown): PostgresStoreError {
+  return new PostgresStoreError(
+    'missing_table',
+    `Table ${table} does not exist: run \`await store.migrate()\` (or apply the SQL of postgresSchemaSql()) before using the store`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
 export function translateError(error: unknown, table: string): unknown {
   const connection = describeConnectionError(error);
   if (connection) return connection;
   const code = typeof error === 'object' && error !== null ? (error as DriverError).code : undefined;
   if (code === '42P01' || code === '3F000') {
-    return new PostgresStoreError(
-      'missing_table',
-      `Table ${table} does not exist: run \`await store.migrate()\` (or apply the SQL of postgresSchemaSql()) before using the store`,
-      { cause: error },
-    );
+    return missingTable(table, error);
   }
   if (code === '42703') {
     return new PostgresStoreError(

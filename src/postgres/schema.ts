@@ -1,5 +1,5 @@
 import type { PostgresQueryable } from './client.js';
-import { PostgresStoreError, translateError } from './errors.js';
+import { missingTable, PostgresStoreError, translateError } from './errors.js';
 
 /**
  * Where the incidents live: a schema and a table name, each a lowercase SQL identifier of at
@@ -180,7 +180,7 @@ export async function checkTable(db: PostgresQueryable, names: TableNames): Prom
     throw translateError(error, names.qualified);
   }
   if (found === undefined) {
-    throw new PostgresStoreError('missing_table', `Table ${names.qualified} does not exist: run \`await store.migrate()\` (or apply the SQL of postgresSchemaSql()) before using the store`);
+    throw missingTable(names.qualified);
   }
   if (found > schemaVersion) throw newerSchema(names, found);
   if (found < schemaVersion) {

@@ -127,15 +127,9 @@ export function decisionOf(
     get recommendations() {
       return (recommendations ??= recommend(snapshot));
     },
-    set recommendations(value) {
-      recommendations = value;
-    },
     get severity() {
       if (severity === undefined) severity = currentSeverity(snapshot) ?? null;
       return severity ?? undefined;
-    },
-    set severity(value) {
-      severity = value ?? null;
     },
     added,
     deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),

@@ -1,7 +1,7 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
-import { compiledPlaybookOf, type CompiledPlaybook } from '../compile/registry.js';
+import { compiledPlaybookOf, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
@@ -154,14 +154,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     // Processed at once, so the guards may take the event as checked (see `withTrustedEvent`);
     // and every event a playbook takes adds one timeline entry, so whether it was taken shows
     // in the timeline, without working the transition out twice.
-    const trusted = this.#compiled.trusted;
-    const previous = trusted.event;
-    trusted.event = event;
-    try {
-      super.send(event);
-    } finally {
-      trusted.event = previous;
-    }
+    withTrustedEvent(this.#compiled, event, () => super.send(event));
     const after = this.getSnapshot() as AnyMachineSnapshot;
     // An action or guard given in code that throws stops the actor with an error: XState reports that.
     return after.status === 'error' || (after.context as IncidentContext).timeline !== timeline ? undefined : notApplicable(event.type, snapshot);

@@ -224,9 +224,11 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
           add(['context', 'timeline', index, 'followUp'], `Expected follow-up ${followUps + 1} of at most ${max} on rung ${quote(entry.from)}; received ${quote(entry.followUp)}`);
         }
         followUps = entry.followUp;
-      } else if ((tables.followUpLimit(entry.from, entry.window!) ?? 0) > followUps) {
-        const max = tables.followUpLimit(entry.from, entry.window!)!;
-        add(['context', 'timeline', index], `Rung ${quote(entry.from)} sends ${max} follow-up(s) before it moves on when ${quote(entry.window)} runs out, but the timeline records ${followUps}`);
+      } else {
+        const max = tables.followUpLimit(entry.from, entry.window!) ?? 0;
+        if (max > followUps) {
+          add(['context', 'timeline', index], `Rung ${quote(entry.from)} sends ${max} follow-up(s) before it moves on when ${quote(entry.window)} runs out, but the timeline records ${followUps}`);
+        }
       }
     }
     if (entry.from !== entry.to) followUps = 0;

@@ -1,11 +1,11 @@
 import type { IncidentIssueCode } from '../errors/errors.js';
 import { z } from 'zod';
 import type { IncidentContext, IncidentOutput } from '../compile/context.js';
-import { bySchema, textSchema } from '../events/eventSchemas.js';
+import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
-import { isProcessableTime, limitMessages, limits } from '../limits.js';
+import { limits } from '../limits.js';
 import { parseTime } from '../isoTime.js';
 
 /**
@@ -79,11 +79,6 @@ const iso = z.iso
   .max(limits.timeLength)
   .refine((value) => Number.isFinite(parseTime(value)), { message: 'Expected a valid date and time' });
 const name = z.string().min(1).max(limits.nameLength);
-/** The events' `timeSchema` (the same checks and issues), reading the times the library writes faster. */
-const timeSchema = z.iso
-  .datetime({ offset: true })
-  .max(limits.timeLength)
-  .refine((value) => isProcessableTime(parseTime(value)), { message: `Expected ${limitMessages.time}` });
 const kind = textSchema();
 
 const contextSchema = z.strictObject({

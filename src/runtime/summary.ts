@@ -161,7 +161,7 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
   const finishedAt = done ? (timeline.at(-1)?.at ?? opened) : null;
   const end = Math.max(start, finishedAt !== null ? time(finishedAt) : now);
 
-  const responseEvents = new Set(options.responseEvents ?? movingEvents(definition));
+  const responseEvents = options.responseEvents ? new Set(options.responseEvents) : movingEvents(definition);
   const contactEvents = new Set(
     options.directContactEvents ?? Object.entries(definition.events).filter(([, spec]) => spec.directContact === true).map(([type]) => type),
   );
