@@ -64,20 +64,76 @@ afterAll(async () => {
   await admin.end();
 });
 
+// One process per guide (starting tsx costs about a second, and the guides hold 40-odd blocks):
+// its blocks run one after the other, each its own module, and the runner writes each block's
+// outcome to a file before the next starts. A block's test reads its own outcome, so a failure
+// still names its block; an error thrown later by a timer a block left behind fails the block
+// that is running when it is thrown (its stack names where it came from).
+interface Outcome {
+  readonly index: number;
+  readonly error?: string;
+}
+
+const runs = new Map<string, Promise<{ readonly outcomes: Map<number, Outcome>; readonly exit: string }>>();
+
+function runGuide(guide: string): Promise<{ readonly outcomes: Map<number, Outcome>; readonly exit: string }> {
+  let pending = runs.get(guide);
+  if (pending !== undefined) return pending;
+  const dir = join(work, guide.replace(/[/.]/g, '-'));
+  const mine = runnable.filter((block) => block.guide === guide);
+  for (const block of mine) writeFileSync(join(dir, `block-${block.index}.ts`), block.code);
+  writeFileSync(
+    join(dir, 'run.mjs'),
+    [
+      `import { appendFileSync } from 'node:fs';`,
+      `const indexes = ${JSON.stringify(mine.map((block) => block.index))};`,
+      `let current = indexes[0];`,
+      `const record = (index, error) => appendFileSync('outcomes.jsonl', JSON.stringify(error === undefined ? { index } : { index, error: String(error && error.stack || error) }) + '\\n');`,
+      `process.on('uncaughtException', (error) => { record(current, error); process.exit(1); });`,
+      `process.on('unhandledRejection', (error) => { record(current, error); process.exit(1); });`,
+      `for (const index of indexes) {`,
+      `  current = index;`,
+      `  try { await import(\`./block-\${index}.ts\`); record(index); } catch (error) { record(index, error); }`,
+      `}`,
+      `process.exit(0);`,
+    ].join('\n'),
+  );
+  rmSync(join(dir, 'outcomes.jsonl'), { force: true });
+  pending = run(process.execPath, ['--import', 'tsx', 'run.mjs'], {
+    cwd: dir,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), NO_COLOR: '1', ...(database ? { DATABASE_URL: database } : {}) },
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+  })
+    .then(() => '', (error: { code?: number; signal?: string; stderr?: string }) => `exit ${error.code ?? error.signal}: ${error.stderr ?? ''}`)
+    .then((exit) => {
+      let lines: string[] = [];
+      try {
+        lines = readFileSync(join(dir, 'outcomes.jsonl'), 'utf8').split('\n').filter(Boolean);
+      } catch {
+        // No block finished: the exit says why.
+      }
+      const outcomes = new Map<number, Outcome>();
+      for (const line of lines) {
+        const outcome = JSON.parse(line) as Outcome;
+        // An error (a failed block, or one thrown later by a timer it left behind) wins over success.
+        if (!outcomes.has(outcome.index) || outcome.error !== undefined) outcomes.set(outcome.index, outcome);
+      }
+      return { outcomes, exit };
+    });
+  runs.set(guide, pending);
+  return pending;
+}
+
 describe('the code of the README and the guides', () => {
   it('is found', () => {
     expect(blocks.length).toBeGreaterThan(25);
   });
 
   it.concurrent.each(runnable.map((block) => [`${block.guide} #${block.index + 1}`, block] as const))('runs: %s', async (_, block) => {
-    const dir = join(work, block.guide.replace(/[/.]/g, '-'));
-    writeFileSync(join(dir, `block-${block.index}.ts`), block.code);
-    writeFileSync(join(dir, `run-${block.index}.mjs`), `await import('./block-${block.index}.ts');\nprocess.exit(0);\n`);
-    const result = await run(process.execPath, ['--import', 'tsx', `run-${block.index}.mjs`], {
-      cwd: dir,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.json'), NO_COLOR: '1', ...(database ? { DATABASE_URL: database } : {}) },
-      timeout: 60_000,
-    }).catch((error: { code?: number; stderr?: string }) => error);
-    expect('code' in result && result.code !== 0 ? `exit ${result.code}: ${result.stderr}` : '').toBe('');
-  }, 70_000);
+    const { outcomes, exit } = await runGuide(block.guide);
+    const outcome = outcomes.get(block.index);
+    // A block that never recorded an outcome was cut short: by the process's exit (which says why).
+    expect(outcome === undefined ? `no outcome; ${exit || 'the runner exited early'}` : (outcome.error ?? '')).toBe('');
+  }, 130_000);
 });
