@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -27,6 +28,11 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Vitest's default outside watch mode is one worker fewer than the CPUs: one on a two-core
+    // machine, where most of this suite's time is spent waiting on child processes (the CLI,
+    // the examples, the guides), the database or the browser. One per CPU, and never fewer than
+    // two, lets a waiting file and a busy one share the machine.
+    maxWorkers: Math.max(2, availableParallelism()),
     exclude: [...configDefaults.exclude, ...excluded],
     typecheck: { include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
