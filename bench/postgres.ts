@@ -6,6 +6,8 @@
 //   round trips on the same table with the same documents (the target's baseline), and against
 //   the same round trips writing what the library writes (the decided documents and the
 //   store's columns), which separates what the database does from what the library does;
+// - the same with one client, the library and both baselines interleaved operation by operation
+//   (mean time of an operation), which a drifting machine load affects least;
 // - the store alone (load and save the same document, no decide) against the same round trips;
 // - deadline applications per second with 1, 2 and 4 deadline workers (in this process),
 //   against the same raw round trip.
@@ -25,6 +27,8 @@ const DUE_INCIDENTS = url ? 2_000 : 1_000;
 /** BENCH_CLIENTS=1,4 measures only those concurrencies; BENCH_EVENTS_ONLY=1 only the events. */
 const CONCURRENCY = (process.env['BENCH_CLIENTS'] ?? '1,2,4').split(',').map(Number);
 const EVENTS_ONLY = process.env['BENCH_EVENTS_ONLY'] === '1';
+/** How many operations of each side the interleaved one-client measure times. */
+const INTERLEAVED = Number(process.env['BENCH_INTERLEAVED'] ?? 1_500);
 const TARGET = 1.5;
 
 const median = (values: readonly number[]) => {
@@ -37,7 +41,9 @@ const rate = (value: number) => `${Math.round(value).toLocaleString('en-US')} /s
 const connection: PostgresConnection = await connectPostgres({ connectionString: url, max: 8 });
 const schema = `cp_bench_${process.pid}`;
 const table = `"${schema}"."incidents"`;
-const store = createPostgresIncidentStore({ client: connection, schema, table: 'incidents', notifyWithinMs: false });
+/** BENCH_PREPARED=0: the store runs plain statements (`preparedStatements: false`), to compare. */
+const preparedStatements = process.env['BENCH_PREPARED'] !== '0';
+const store = createPostgresIncidentStore({ client: connection, schema, table: 'incidents', notifyWithinMs: false, preparedStatements });
 const dueStore = createPostgresIncidentStore({ client: connection, schema, table: 'due', notifyWithinMs: false });
 const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
 
@@ -151,6 +157,30 @@ async function paired(clients: number, operation: (id: string) => Promise<unknow
   };
 }
 
+/**
+ * One client, the three sides interleaved operation by operation (in turn first, second and
+ * third), so that every side meets the same moments of a machine whose load drifts: the mean
+ * time of an operation of each side, and the library's over each baseline's.
+ */
+async function interleaved(operations: number): Promise<{ library: number; raw: number; sameWrites: number }> {
+  await reset();
+  const sides = [library, raw, rawSameWrites] as const;
+  const totals = [0, 0, 0];
+  for (let index = 0; index < operations; index++) {
+    for (let turn = 0; turn < sides.length; turn++) {
+      const side = (index + turn) % sides.length;
+      // Each side on ids of its own, each id once: the same documents as in the rounds.
+      const id = ids[(index * sides.length + side) % ids.length]!;
+      const started = performance.now();
+      await sides[side]!(id);
+      totals[side]! += performance.now() - started;
+    }
+    if ((index * sides.length) % ids.length >= ids.length - sides.length) await reset();
+  }
+  const [libraryMs, rawMs, sameMs] = totals.map((total) => total / operations) as [number, number, number];
+  return { library: libraryMs, raw: rawMs, sameWrites: sameMs };
+}
+
 /** Puts back DUE_INCIDENTS incidents whose intermediary window has run out, in one statement. */
 async function refillDue(): Promise<void> {
   const due = base.snapshot.context.deadlines[0]!.due;
@@ -193,6 +223,7 @@ try {
 
   const version = (await connection.query<{ v: string }>('SELECT version() AS v')).rows[0]!.v.split(' on ')[0];
   console.log(`crisis-playbook/postgres on ${connection.kind === 'pg' ? `a server (${version})` : `PGlite (${version})`}; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, load ${loadavg()[0]!.toFixed(1)}`);
+  console.log(`store statements: ${preparedStatements ? 'prepared once per connection (the default)' : 'plain (preparedStatements: false)'}`);
   console.log(`documents: the 20-entry incident (${baseJson.length.toLocaleString('en-US')} B of JSON); ${ROUNDS} paired rounds of ${ROUND_MS} ms; medians\n`);
 
   // Warm up both paths (JIT, prepared plans, the pool's connections).
@@ -217,6 +248,18 @@ try {
       `${pair.costSameWrites!.toFixed(2)}×`,
     ]);
   }
+  const perEvent = await interleaved(INTERLEAVED);
+  const perEventCost = perEvent.library / perEvent.raw;
+  rows.push([
+    `events decided and saved, 1 client, interleaved`,
+    rate(1000 / perEvent.library),
+    rate(1000 / perEvent.raw),
+    `${perEventCost.toFixed(2)}×`,
+    `≤ ${TARGET}×`,
+    perEventCost <= TARGET ? 'PASS' : 'FAIL',
+    rate(1000 / perEvent.sameWrites),
+    `${(perEvent.library / perEvent.sameWrites).toFixed(2)}×`,
+  ]);
   for (const clients of EVENTS_ONLY ? [] : CONCURRENCY) {
     const pair = await paired(clients, storeOnly);
     rows.push([`store load + save, no decide, ${clients} client${clients > 1 ? 's' : ''}`, rate(pair.library), rate(pair.raw), `${pair.cost.toFixed(2)}×`, '–', 'info', '', '']);
