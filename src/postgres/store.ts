@@ -267,7 +267,8 @@ const toSummary = (row: SummaryRow): IncidentSummary => ({
  * status, the rung and `next_due`, the earliest pending deadline (indexed, for the deadline
  * worker). `save` is a compare-and-set on the version: `stale_version` when another writer got
  * there first, `not_found` for an unknown id; `create` gives `already_exists` for a taken id
- * (all {@link IncidentError}s). Works with a `pg` `Pool` or `Client` and with PGlite. Run
+ * (all {@link IncidentError}s). Works with a `pg` `Pool` or `Client` (where `load`, `create`
+ * and `save` are statements prepared once per connection, see `preparedStatements`) and with PGlite. Run
  * `migrate()` once (or apply {@link postgresSchemaSql}) before use.
  *
  * @example
