@@ -234,6 +234,45 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     expect(attempts).toBeGreaterThanOrEqual(writers);
   });
 
+  it('runs load, create and save as statements prepared once per connection on pg, plain ones otherwise', async () => {
+    // A connection of its own, so that pg_prepared_statements (one per session) shows its statements.
+    const pg = backend.url ? (await import('pg')).default : undefined;
+    const own = pg ? new pg.Client({ connectionString: backend.url }) : undefined;
+    await own?.connect();
+    try {
+      const client = own ? fromPg(own) : db.connection;
+      const named = async () =>
+        (await client.query<{ statement: string }>(`SELECT statement FROM pg_prepared_statements WHERE name LIKE 'crisis_playbook_%' AND statement LIKE '%"prepared"%' ORDER BY statement`)).rows.map(
+          (row) => row.statement.replace(/\s+/g, ' ').split(' ').slice(0, 3).join(' '),
+        );
+      await createPostgresIncidentStore({ client: db.connection, schema: db.schema, table: 'prepared' }).migrate();
+      for (const preparedStatements of [false, true]) {
+        const id = `inc-${String(preparedStatements)}`;
+        const store = createPostgresIncidentStore({ client, schema: db.schema, table: 'prepared', preparedStatements });
+        await store.create(id, waitingIncident(t0, false));
+        const loaded = (await store.load(id))!;
+        const next = decide(loaded.incident, { type: 'community.supported', by: 'Ben' }, { now: t0 + HOUR }).incident;
+        expect((await store.save(id, next, loaded.version)).version).toBe(2);
+        // The compare-and-set holds through prepared statements: a second save of version 1 is stale.
+        await expect(store.save(id, next, loaded.version)).rejects.toMatchObject({ code: 'stale_version' });
+        await expect(store.save('inc-nobody', next, 1)).rejects.toMatchObject({ code: 'not_found' });
+        expect((await store.load(id))!.incident).toEqual(next);
+        const table = `"${db.schema}"."prepared"`;
+        expect(await named()).toEqual(preparedStatements && own ? [`INSERT INTO ${table}`, 'SELECT document, version', `UPDATE ${table} SET`] : []);
+      }
+      // A prepared statement whose table went away gives the same clear error, and works again once it is back.
+      const store = createPostgresIncidentStore({ client, schema: db.schema, table: 'prepared' });
+      await client.query(`DROP TABLE "${db.schema}"."prepared"`);
+      await expect(store.load('inc-prepared')).rejects.toMatchObject({ code: 'missing_table' });
+      await store.migrate();
+      await store.create('inc-again', waitingIncident(t0, false));
+      expect((await store.load('inc-again'))!.version).toBe(1);
+      expect(() => createPostgresIncidentStore({ client, preparedStatements: 'yes' as never })).toThrow(/"preparedStatements" must be true or false/);
+    } finally {
+      await own?.end();
+    }
+  });
+
   it('reads documents back so that decisions work on them (jsonb reorders keys)', async () => {
     const incident = waitingIncident(t0, true);
     await store.create('inc-roundtrip', incident);

@@ -175,6 +175,38 @@ export interface PostgresConnection extends PostgresClient {
 const adapted = Symbol.for('crisis-playbook/postgres-client');
 type Adapted = PostgresClient & { readonly [adapted]: true };
 
+/**
+ * How an adapted `pg` pool or client runs a statement it prepares once per connection (a
+ * node-postgres named statement: the server parses and plans it once, and each run sends only
+ * the values). Kept off the public types: the store uses it through {@link preparedQuery}.
+ */
+const preparing = Symbol('crisis-playbook/prepared-query');
+interface Preparing {
+  readonly [preparing]: (name: string, text: string, params: readonly unknown[]) => Promise<PostgresResult<never>>;
+}
+
+/** The names given to prepared statements in this process, by text: one name per text, never reused. */
+const preparedNames = new Map<string, string>();
+
+/**
+ * Runs `text` as a statement prepared once per connection when `db` is an adapted `pg` pool or
+ * client, else as a plain statement (PGlite, a transaction, any other {@link PostgresQueryable}).
+ * For the few fixed statements run on every load and save: each text gets a name of its own.
+ */
+export function preparedQuery<Row>(db: PostgresQueryable, text: string, params: readonly unknown[]): Promise<PostgresResult<Row>> {
+  const prepare = (db as Partial<Preparing>)[preparing];
+  if (!prepare) return db.query<Row>(text, params);
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `crisis_playbook_${preparedNames.size + 1}`;
+    preparedNames.set(text, name);
+  }
+  return prepare(name, text, params) as Promise<PostgresResult<Row>>;
+}
+
+/** A `pg` pool's or client's `query` called with a query config, which any node-postgres `query` takes. */
+type QueryWithConfig = (config: { name: string; text: string; values: readonly unknown[] }) => Promise<PostgresResult<never>>;
+
 function mark<T extends PostgresClient>(client: T): T & Adapted {
   return Object.defineProperty(client, adapted, { value: true }) as T & Adapted;
 }
@@ -245,8 +277,10 @@ export function fromPg(client: PgPoolLike | PgClientLike): PostgresClient {
 }
 
 function fromPgPool(pool: PgPoolLike): PostgresClient {
+  const queryConfig = pool.query.bind(pool) as unknown as QueryWithConfig;
   return mark({
     query: (text, params) => pool.query(text, params),
+    [preparing]: (name: string, text: string, values: readonly unknown[]) => queryConfig({ name, text, values }),
     async transaction(run) {
       const connection = await pool.connect();
       let broken: Error | undefined;
@@ -316,8 +350,10 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
 
 function fromPgClient(client: PgClientLike): PostgresClient {
   const serial = serialQueue();
+  const queryConfig = client.query.bind(client) as unknown as QueryWithConfig;
   return mark({
     query: (text, params) => serial(() => client.query(text, params)),
+    [preparing]: (name: string, text: string, values: readonly unknown[]) => serial(() => queryConfig({ name, text, values })),
     transaction: (run) => serial(() => inTransaction(client, run)),
     async listen(channel, onNotify) {
       const onNotification = (message: { channel: string; payload?: string }) => {

@@ -1,6 +1,6 @@
 import { IncidentError } from 'crisis-playbook';
 import { type IncidentStore, type StoredIncident, type VersionedIncident } from 'crisis-playbook/server';
-import { toPostgresClient, type PGliteLike, type PgClientLike, type PgPoolLike, type PostgresClient, type PostgresQueryable } from './client.js';
+import { preparedQuery, toPostgresClient, type PGliteLike, type PgClientLike, type PgPoolLike, type PostgresClient, type PostgresQueryable } from './client.js';
 import { translateError } from './errors.js';
 import { checkTable, migrateTable, tableNames, type TableNames, type TableOptions } from './schema.js';
 
@@ -28,6 +28,16 @@ export interface PostgresStoreOptions extends TableOptions {
    * @defaultValue 60000
    */
   readonly notifyWithinMs?: number | false;
+  /**
+   * On a `pg` pool or client, `load`, `create` and `save` run as statements prepared once per
+   * connection (the server parses and plans each once, and every call sends only the values).
+   * Set `false` behind a pooler that does not keep prepared statements, such as PgBouncer in
+   * transaction mode before 1.21 (or with `max_prepared_statements = 0`). PGlite and other
+   * clients always run plain statements.
+   *
+   * @defaultValue true
+   */
+  readonly preparedStatements?: boolean;
 }
 
 /**
@@ -257,7 +267,8 @@ const toSummary = (row: SummaryRow): IncidentSummary => ({
  * status, the rung and `next_due`, the earliest pending deadline (indexed, for the deadline
  * worker). `save` is a compare-and-set on the version: `stale_version` when another writer got
  * there first, `not_found` for an unknown id; `create` gives `already_exists` for a taken id
- * (all {@link IncidentError}s). Works with a `pg` `Pool` or `Client` and with PGlite. Run
+ * (all {@link IncidentError}s). Works with a `pg` `Pool` or `Client` (where `load`, `create`
+ * and `save` are statements prepared once per connection, see `preparedStatements`) and with PGlite. Run
  * `migrate()` once (or apply {@link postgresSchemaSql}) before use.
  *
  * @example
@@ -284,14 +295,17 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
   if (notifyWithinMs !== false && (typeof notifyWithinMs !== 'number' || !(notifyWithinMs >= 0))) {
     throw new TypeError(`${where}: "notifyWithinMs" must be a number of milliseconds or false; received ${String(notifyWithinMs)}`);
   }
+  const preparedStatements = options.preparedStatements ?? true;
+  if (typeof preparedStatements !== 'boolean') throw new TypeError(`${where}: "preparedStatements" must be true or false; received ${String(preparedStatements)}`);
   const t = names.qualified;
 
   const notifyFor = (nextDue: number | null) => notifyWithinMs !== false && nextDue !== null && nextDue <= Date.now() + notifyWithinMs;
   const notifying = `, pg_notify('${names.channel}', $9)`;
 
-  async function run<Row>(db: PostgresQueryable, text: string, params: readonly unknown[]): Promise<Row[]> {
+  /** Runs a statement; `prepared` for the fixed statements of every load, create and save. */
+  async function run<Row>(db: PostgresQueryable, text: string, params: readonly unknown[], prepared = false): Promise<Row[]> {
     try {
-      return (await db.query<Row>(text, params)).rows;
+      return (prepared && preparedStatements ? await preparedQuery<Row>(db, text, params) : await db.query<Row>(text, params)).rows;
     } catch (error) {
       if (typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '22P05') {
         // jsonb cannot hold NUL characters (\u0000), which no document of the runtime contains.
@@ -312,7 +326,13 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
        next_due = $8::timestamptz, updated_at = now(), retry_at = NULL, failures = 0, last_error = NULL
      WHERE id = $1 AND version = $3
      RETURNING version${notify ? notifying : ''}`;
-  const sql = { insert: insertSql(false), insertNotify: insertSql(true), update: updateSql(false), updateNotify: updateSql(true) };
+  const sql = {
+    load: `SELECT document, version FROM ${t} WHERE id = $1`,
+    insert: insertSql(false),
+    insertNotify: insertSql(true),
+    update: updateSql(false),
+    updateNotify: updateSql(true),
+  };
 
   const list = async (condition: string, order: string, params: unknown[], limit: number) =>
     (await run<SummaryRow>(client, `SELECT ${summaryColumns} FROM ${t} WHERE ${condition} ORDER BY ${order} LIMIT ${limit}`, params)).map(toSummary);
@@ -329,7 +349,7 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
     async load(id) {
       checkId(id, 'load');
       if (!possibleId(id)) return undefined;
-      const [row] = await run<{ document: unknown; version: number }>(client, `SELECT document, version FROM ${t} WHERE id = $1`, [id]);
+      const [row] = await run<{ document: unknown; version: number }>(client, sql.load, [id], true);
       if (!row) return undefined;
       const incident = (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as StoredIncident;
       return { incident, version: Number(row.version) };
@@ -341,7 +361,7 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       const columns = columnsOf(incident);
       const notify = notifyFor(columns.nextDue);
       const params = [id, columns.json, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
-      const rows = await run(client, notify ? sql.insertNotify : sql.insert, notify ? [...params, String(columns.nextDue)] : params);
+      const rows = await run(client, notify ? sql.insertNotify : sql.insert, notify ? [...params, String(columns.nextDue)] : params, true);
       if (rows.length === 0) throw new IncidentError('already_exists', [{ code: 'already_exists', path: ['id'], message: `An incident with id ${JSON.stringify(id.slice(0, 120))} already exists` }]);
       return { incident, version: 1 };
     },
@@ -356,7 +376,7 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       const columns = columnsOf(incident);
       const notify = notifyFor(columns.nextDue);
       const params = [id, columns.json, expectedVersion, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
-      const [saved] = await run<{ version: number }>(client, notify ? sql.updateNotify : sql.update, notify ? [...params, String(columns.nextDue)] : params);
+      const [saved] = await run<{ version: number }>(client, notify ? sql.updateNotify : sql.update, notify ? [...params, String(columns.nextDue)] : params, true);
       // The caller's document is returned as it is: nothing of it is shared with the table.
       if (saved) return { incident, version: Number(saved.version) };
       // Nothing updated: an unknown id, or another writer got there first.
