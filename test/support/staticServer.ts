@@ -36,7 +36,9 @@ export async function serveStatic(root: string): Promise<StaticServer> {
       response.writeHead(404).end('Not found');
       return;
     }
-    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    // Pages are read afresh, scripts and styles from the cache (mermaid's bundle is 3.5 MB).
+    const cache = extname(file) === '.html' ? 'no-store' : 'max-age=3600';
+    response.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
