@@ -244,11 +244,25 @@ describe('the responder console in headless Chromium', () => {
         await submit(event.type);
       }
       const step = expected[index]!;
+      const storedBefore = await stored();
       await expect.poll(timelineLength, { message: `after ${event.type}` }).toBe(index + 1);
       expect(await rungOf(), `rung after ${event.type}`).toBe(step.rung);
       expect(await topRecommendation(), `top advice after ${event.type}`).toBe(step.top);
       expect(await highlighted(), `highlighted after ${event.type}`).toEqual(step.highlighted);
 
+      if (event.type === 'access.denied') {
+        // The drafts, filled with the responder's details, copied with their button.
+        await page.getByText('Details for the drafts').click();
+        await page.getByLabel('Your organisation').fill('The Corner Shop');
+        await page.getByLabel('The phone number to give').fill('01 23 45 67 89');
+        const draft = page.getByTestId('draft-text').first();
+        await expect.poll(() => draft.textContent()).toContain('The Corner Shop');
+        expect(await draft.textContent()).toContain('01 23 45 67 89');
+        await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url.slice(0, -1) });
+        await page.getByRole('button', { name: /^Copy the draft/ }).first().click();
+        await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(await draft.textContent());
+        expect(await stored()).toBe(storedBefore);
+      }
       if (event.type === 'message.sent') {
         // Reload in the middle: the same rung and timeline, the reply window re-armed for what is left of it.
         const window = page.getByTestId('window');
@@ -271,7 +285,7 @@ describe('the responder console in headless Chromium', () => {
     }
     expect(await rungOf()).toBe('resolved');
     expect(await topRecommendation()).toBe('Keep your word');
-    expect(await page.getByTestId('outcome').textContent()).toContain('resolved');
+    expect(await page.getByTestId('outcome').textContent()).toBe('Outcome: Resolved, after an apology.');
     expect(await page.getByRole('list', { name: 'Events available now' }).count()).toBe(0);
     // The timeline, newest first, in local time.
     const times = await page.locator('[data-testid=timeline] time').evaluateAll((elements) => elements.map((element) => element.getAttribute('datetime')!));

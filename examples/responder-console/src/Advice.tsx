@@ -4,11 +4,47 @@ import { useState } from 'react';
 import type { AnyMachineSnapshot } from 'xstate';
 import { recommend, type Draft, type Recommendation } from 'crisis-playbook';
 
+const valuesKey = 'crisis-playbook/responder-console/values';
+const valueLabels: Readonly<Record<string, string>> = {
+  organisation: 'Your organisation',
+  responder: 'Your name',
+  phone: 'The phone number to give',
+  person: "The upset person's name",
+};
+
+function savedValues(): Record<string, string> {
+  try {
+    const values = JSON.parse(localStorage.getItem(valuesKey) ?? '{}') as unknown;
+    return values !== null && typeof values === 'object' ? (values as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
 export function Advice({ snapshot }: { snapshot: AnyMachineSnapshot }) {
-  const recommendations = recommend(snapshot);
+  const [values, setValues] = useState(savedValues);
+  const recommendations = recommend(snapshot, { values });
+  // The values the drafts ask for (`{values.<name>}`), and the ones already given.
+  const names = [...new Set([...Object.keys(values), ...recommendations.flatMap((item) => item.drafts.flatMap((draft) => draft.missing.filter((name) => name.startsWith('values.')).map((name) => name.slice('values.'.length))))])];
+  function change(name: string, value: string) {
+    const next = Object.fromEntries(Object.entries({ ...values, [name]: value }).filter(([, given]) => given !== ''));
+    localStorage.setItem(valuesKey, JSON.stringify(next));
+    setValues(next);
+  }
   return (
     <section aria-labelledby="advice-heading" className="panel advice">
       <h2 id="advice-heading">What to do next</h2>
+      {names.length > 0 && (
+        <details className="values">
+          <summary>Details for the drafts</summary>
+          {names.map((name) => (
+            <div className="field" key={name}>
+              <label htmlFor={`value-${name}`}>{valueLabels[name] ?? name}</label>
+              <input id={`value-${name}`} type="text" value={values[name] ?? ''} onChange={(event) => change(name, event.target.value)} />
+            </div>
+          ))}
+        </details>
+      )}
       {recommendations.length === 0 ? (
         <p>Nothing to do.</p>
       ) : (

@@ -20,11 +20,11 @@ export function Status({ playbook, snapshot }: { playbook: LoadedPlaybook; snaps
           {titleOf(definition, rung)}
           {snapshot.status === 'done' ? ' (finished)' : ''}
         </dd>
-        {definition.tracks.map((track) => (
+        {definition.tracks.filter((track) => tracks[track.id] !== undefined).map((track) => (
           <div key={track.id} className="pair">
             <dt>{track.title}</dt>
             <dd data-testid={`track-${track.id}`} data-state={tracks[track.id]}>
-              {tracks[track.id] === undefined ? '—' : titleOf(definition, tracks[track.id]!)}
+              {titleOf(definition, tracks[track.id]!)}
             </dd>
           </div>
         ))}
@@ -33,7 +33,7 @@ export function Status({ playbook, snapshot }: { playbook: LoadedPlaybook; snaps
             <dt>Severity</dt>
             <dd data-testid="severity" data-level={severity.level} className={`severity severity-${severity.rank}`}>
               {severity.title}
-              {severity.respondWithin !== undefined && <span className="hint"> (respond within {duration(severity.respondWithin)})</span>}
+              {severity.respondWithin !== undefined && <span className="hint"> (respond within {duration(severity.respondWithin, true)})</span>}
             </dd>
           </div>
         )}
@@ -50,7 +50,7 @@ export function Status({ playbook, snapshot }: { playbook: LoadedPlaybook; snaps
       )}
       {output && (
         <p data-testid="outcome">
-          Outcome: <strong>{output.outcome}</strong>
+          Outcome: <strong>{titleOf(definition, output.outcome)}</strong>
           {output.apology ? ', after an apology' : ''}
           {output.closeReason ? ` (${output.closeReason})` : ''}.
         </p>

@@ -16,8 +16,8 @@ export function localTime(iso: string): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-/** `ms` as `2 d 3 h 4 min 5 s`, leaving out leading zero units. */
-export function duration(ms: number): string {
+/** `ms` as `2 d 3 h 4 min 5 s`, leaving out leading zero units (and trailing ones with `trim`: `1 h`). */
+export function duration(ms: number, trim = false): string {
   const seconds = Math.max(0, Math.floor(ms / 1000));
   const parts: [number, string][] = [
     [Math.floor(seconds / 86_400), 'd'],
@@ -26,7 +26,9 @@ export function duration(ms: number): string {
     [seconds % 60, 's'],
   ];
   const first = parts.findIndex(([value]) => value > 0);
-  return first === -1 ? '0 s' : parts.slice(first).map(([value, unit]) => `${value} ${unit}`).join(' ');
+  if (first === -1) return '0 s';
+  const last = trim ? parts.findLastIndex(([value]) => value > 0) : parts.length - 1;
+  return parts.slice(first, last + 1).map(([value, unit]) => `${value} ${unit}`).join(' ');
 }
 
 /** What is left until `due` (ISO), or how late it is. */
