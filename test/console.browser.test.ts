@@ -34,12 +34,14 @@ const consoleErrors: string[] = [];
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'crisis-playbook-console-'));
   // The console as `vite build` makes it, and examples/inspector-browser as its main.ts bundles it.
-  await build(consoleConfig({ outDir: join(work, 'console'), logLevel: 'silent' }));
   mkdirSync(join(work, 'inspector-browser'));
   copyFileSync(join(root, 'examples/inspector-browser/index.html'), join(work, 'inspector-browser/index.html'));
-  await bundlePage(join(work, 'inspector-browser/dist/page.js'));
+  [session] = await Promise.all([
+    launchBrowser({ localServer: true }),
+    build(consoleConfig({ outDir: join(work, 'console'), logLevel: 'silent' })),
+    bundlePage(join(work, 'inspector-browser/dist/page.js')),
+  ]);
   server = await serveStatic(work);
-  session = await launchBrowser({ localServer: true });
   page = await session.newPage({ width: 1280, height: 900 });
   page.on('console', (message: ConsoleMessage) => {
     if (message.type() === 'error') consoleErrors.push(message.text());

@@ -157,7 +157,7 @@ describe('examples', () => {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.on('data', (chunk: Buffer) => {
           output += chunk.toString();
-          const found = /runs at (http:\/\/\S+)/.exec(output);
+          const found = /runs at (http:\/\/\S+)\n.*\?inspect/.exec(output);
           if (found) resolve(found[1]!);
         });
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

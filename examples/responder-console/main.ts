@@ -8,5 +8,4 @@ const port = portArgument === -1 ? undefined : Number(process.argv[portArgument 
 const server = await createServer(consoleConfig(port === undefined ? {} : { port }));
 await server.listen();
 const url = server.resolvedUrls?.local[0] ?? `http://localhost:${server.config.server.port}/`;
-console.log(`The responder console runs at ${url}`);
-console.log(`With the XState inspector: ${url}?inspect (allow the pop-up). Stop with Ctrl-C.`);
+console.log(`The responder console runs at ${url}\nWith the XState inspector: ${url}?inspect (allow the pop-up). Stop with Ctrl-C.`);
