@@ -89,3 +89,17 @@ describe('the console in the README and docs', () => {
     expect(readme).toContain('npm run console');
   });
 });
+
+describe('the console\'s packages', () => {
+  it('are development dependencies of the repository, pinned, never dependencies of the package', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as Record<string, Record<string, string> | string[] | undefined>;
+    const consolePackages = ['vite', 'react', 'react-dom', '@xstate/react', '@types/react', '@types/react-dom'];
+    for (const name of consolePackages) {
+      expect((pkg['devDependencies'] as Record<string, string>)[name], name).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(Object.keys({ ...(pkg['dependencies'] as object), ...(pkg['peerDependencies'] as object), ...(pkg['optionalDependencies'] as object) })).not.toContain(name);
+    }
+    expect(pkg['files']).toEqual(['dist', 'schema', 'CHANGELOG.md']);
+    expect((pkg['scripts'] as unknown as Record<string, string>)['console']).toBe('tsx examples/responder-console/main.ts');
+  });
+});
+
