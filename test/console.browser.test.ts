@@ -193,6 +193,12 @@ describe('the responder console in headless Chromium', () => {
     expect(saved.incidents[saved.current]).toMatchObject({ format: 'crisis-playbook/incident', playbook: { id: 'crisis' } });
     await page.clock.pauseAt(new Date('2026-04-06T19:02:00Z'));
     await screenshot('docs/images/console-start.png');
+    // The countdown is live: five seconds later, it says five seconds less.
+    const countdown = page.getByTestId('reminder').locator('.countdown');
+    const [, minutes, seconds] = /^23 h (\d+) min (\d+) s left$/.exec((await countdown.textContent())!)!;
+    await page.clock.runFor(5000);
+    const later = Number(minutes) * 60 + Number(seconds) - 5;
+    expect(await countdown.textContent()).toBe(`23 h ${Math.floor(later / 60)} min ${later % 60} s left`);
     await page.clock.resume();
   }, 30_000);
 
