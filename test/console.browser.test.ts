@@ -383,18 +383,20 @@ describe('the responder console in headless Chromium', () => {
     await inspected.getByRole('button', { name: 'Record community.supported' }).click();
     await expect.poll(() => inspected.getByTestId('track-community').getAttribute('data-state')).toBe('supported');
     expect(await inspected.evaluate(() => (window as unknown as { inspectorUrl: string }).inspectorUrl)).toBe('https://stately.ai/inspect');
-    const messages = await inspected.evaluate(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 200)); // the inspector sends when idle
-      return (window as unknown as { inspected: unknown[] }).inspected;
-    });
+    type Message = { type: string; event?: Record<string, unknown>; definition?: string };
+    const sent = () => inspected.evaluate(() => (window as unknown as { inspected: unknown[] }).inspected as Message[]);
+    const recorded = (messages: Message[]) => messages.find((message) => message.type === '@xstate.event' && message.event?.['type'] === 'community.supported');
+    // The inspector sends when the page is idle.
+    await expect.poll(async () => recorded(await sent()) !== undefined).toBe(true);
+    const messages = await sent();
     const text = JSON.stringify(messages);
-    const event = messages.find((message) => (message as { type: string; event?: { type?: string } }).type === '@xstate.event' && (message as { event: { type: string } }).event.type === 'community.supported') as { event: Record<string, unknown> } | undefined;
-    expect(event?.event['note']).toBe('[redacted]');
+    expect(recorded(messages)!.event!['note']).toBe('[redacted]');
     expect(text).not.toContain('Jane Doe');
     expect(text).not.toContain('555-0100');
-    // The whole definition, down to the advice of each rung (the inspector's default depth cuts it off).
-    const actor = messages.find((message) => (message as { type: string }).type === '@xstate.actor') as { definition: string } | undefined;
+    // The whole definition, down to the drafts of the advice (the inspector's default depth of 10 cuts them off).
+    const actor = messages.find((message) => message.type === '@xstate.actor');
     expect(actor?.definition).toContain('Ask to join the group, then wait for the answer');
+    expect(actor?.definition).toContain('Note for your colleague to pass on');
     expect(errors).toEqual([]);
     await inspected.close();
   }, 30_000);
