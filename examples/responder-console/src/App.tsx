@@ -61,7 +61,8 @@ export function App() {
   const [playbook, setPlaybook] = useState(start.playbook);
   const [playbookIssues, setPlaybookIssues] = useState(start.issues);
   const [incidentId, setIncidentId] = useState(() => pickIncident(start.playbook));
-  const [actor, setActor] = useState<IncidentActor<AnyStateMachine> | null>(null);
+  // The live incident, with the id it was restored for (a switch shows nothing until the next one is up).
+  const [live, setLive] = useState<{ readonly id: string; readonly actor: IncidentActor<AnyStateMachine> } | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
   const [, setVersion] = useState(0);
@@ -71,7 +72,7 @@ export function App() {
     const restored = playbook.runtime.safeRestore(stored, { now: Date.now(), inspect: inspectorFor(playbook.machine) });
     if (!restored.success) {
       setRestoreError(`${restored.error.code}: ${restored.error.message}`);
-      setActor(null);
+      setLive(null);
       return;
     }
     setRestoreError(null);
@@ -85,7 +86,7 @@ export function App() {
     // Restoring applies the windows that ran out while the page was closed: keep that.
     save();
     const subscription = incident.subscribe({ next: save, error: () => undefined });
-    setActor(incident);
+    setLive({ id: incidentId, actor: incident });
     return () => {
       subscription.unsubscribe();
       incident.stop();
@@ -94,7 +95,7 @@ export function App() {
 
   function switchPlaybook(next: LoadedPlaybook) {
     writeSaved((saved) => ({ ...saved, playbook: next.fileName === null ? null : { fileName: next.fileName, document: next.document } }));
-    setActor(null);
+    setLive(null);
     setPlaybook(next);
     setIncidentId(pickIncident(next));
   }
@@ -154,7 +155,7 @@ export function App() {
         </p>
       </header>
       {restoreError && <p role="alert">This incident cannot be restored: {restoreError}</p>}
-      {actor && <IncidentView key={incidentId} playbook={playbook} actor={actor} onRecorded={(type) => setAnnouncement(`Recorded ${type}.`)} />}
+      {live && live.id === incidentId && <IncidentView key={incidentId} playbook={playbook} actor={live.actor} onRecorded={(type) => setAnnouncement(`Recorded ${type}.`)} />}
     </>
   );
 }
