@@ -247,6 +247,18 @@ describe('the responder console in headless Chromium', () => {
         await page.keyboard.type('Ana');
         await page.keyboard.press('Enter');
         await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('events-heading');
+      } else if (event.type === 'call.completed') {
+        // Lists with the keyboard too: a letter picks the answer, Tab goes on, Enter in a text field records.
+        await page.getByRole('button', { name: 'call.completed', exact: true }).focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('apology');
+        await page.keyboard.press('y');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('y');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('Ana');
+        expect(await page.evaluate(() => [...document.querySelectorAll<HTMLSelectElement>('#event-form select')].map((select) => select.value))).toEqual(['yes', 'yes']);
+        await page.keyboard.press('Enter');
       } else {
         await fillForm(event);
         await submit(event.type);
