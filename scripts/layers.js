@@ -67,4 +67,22 @@ export const layerRules = [
       ],
     },
   },
+  {
+    // The examples (the responder console among them) use the library as an app does: through
+    // its public entries (`crisis-playbook`, `crisis-playbook/visualize`, ...), never its files.
+    files: ['examples/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(src|dist)(/|$)|^crisis-playbook/(?!(server|authoring|visualize|fr|postgres|playbook\\.schema\\.json)$)',
+              message: 'Examples import the library through its public entries (crisis-playbook, crisis-playbook/visualize, ...), not its files.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];

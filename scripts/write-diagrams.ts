@@ -1,11 +1,12 @@
 // Writes the default playbook's diagram where people read it: the Mermaid text in README.md
 // and docs/ (between `<!-- diagram:<name>:start -->` and `<!-- diagram:<name>:end -->`), and
 // the picture mermaid 11 draws of it in headless Chromium, a PNG under docs/images/ that
-// carries the SHA-256 of its Mermaid text in a tEXt chunk. test/diagrams.test.ts fails when a
-// copy or a picture is stale: run `npm run diagrams` after changing the default playbook or
+// carries the SHA-256 of its Mermaid text in a tEXt chunk, and for the default diagram the same
+// picture as an SVG image (docs/images/default-playbook.svg, the hash in its first comment).
+// test/diagrams.test.ts fails when a copy or a picture is stale: run `npm run diagrams` after changing the default playbook or
 // toMermaid (it needs Chromium: see test/support/browser.ts).
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createActor } from 'xstate';
 import { crisisMachine, defaultPlaybook } from 'crisis-playbook';
 import { toMermaid } from 'crisis-playbook/visualize';
@@ -35,6 +36,8 @@ export interface Diagram {
   readonly alt: string;
   /** The PNG, from the repository's root. */
   readonly image: string;
+  /** The SVG image, from the repository's root, for the diagrams drawn as SVG too. */
+  readonly svg?: string;
   readonly source: () => string;
 }
 
@@ -43,6 +46,7 @@ export const diagrams: readonly Diagram[] = [
     name: 'default',
     alt: 'The default playbook: the escalation ladder from Gather information to Resolved or Closed, with the Community and Safety side tracks below it',
     image: 'docs/images/default-playbook.png',
+    svg: 'docs/images/default-playbook.svg',
     source: () => toMermaid(defaultPlaybook),
   },
   {
@@ -137,6 +141,33 @@ export function withPngText(png: Buffer, keyword: string, value: string): Buffer
   return Buffer.concat([png.subarray(0, end), chunk, png.subarray(end)]);
 }
 
+/** The comment an SVG image starts with: the SHA-256 of the Mermaid text it shows. */
+export function svgHashComment(source: string): string {
+  return `<!-- ${sourceHashKey} ${sourceHash(source)} -->`;
+}
+
+/** The hash an SVG image written by {@link withSvgHash} carries, if any. */
+export function svgSourceHash(svg: string): string | undefined {
+  return new RegExp(`^<!-- ${sourceHashKey} ([0-9a-f]{64}) -->`).exec(svg)?.[1];
+}
+
+/**
+ * An SVG image file of mermaid's SVG (serialised as XML): its intrinsic size set to its
+ * viewBox (mermaid makes it 100% wide, which an image has no use for), headed by the hash of
+ * its Mermaid text and what drew it.
+ */
+export function svgImage(svg: string, source: string, software: string): string {
+  const open = /^<svg\b[^>]*>/.exec(svg);
+  if (!open) throw new Error('Expected an SVG element');
+  const viewBox = /viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"/.exec(open[0]);
+  if (!viewBox) throw new Error('Expected an SVG with a viewBox');
+  const sized = open[0]
+    .replace(/ width="[^"]*"/, '')
+    .replace(/ style="[^"]*"/, '')
+    .replace(/^<svg/, `<svg width="${Math.ceil(Number(viewBox[1]))}" height="${Math.ceil(Number(viewBox[2]))}"`);
+  return `${svgHashComment(source)}\n<!-- ${software} -->\n${sized}${svg.slice(open[0].length)}\n`;
+}
+
 async function main(): Promise<void> {
   for (const file of diagramFiles) {
     const url = new URL(`../${file}`, import.meta.url);
@@ -153,10 +184,26 @@ async function main(): Promise<void> {
       const source = diagram.source();
       const rendered = await renderMermaid(page, source);
       const png = await page.locator('#diagram svg').screenshot({ animations: 'disabled' });
+      const software = `crisis-playbook npm run diagrams, mermaid ${mermaidVersion}, headless Chromium`;
       let out = withPngText(png, sourceHashKey, sourceHash(source));
-      out = withPngText(out, 'Software', `crisis-playbook npm run diagrams, mermaid ${mermaidVersion}, headless Chromium`);
-      writeFileSync(new URL(`../${diagram.image}`, import.meta.url), out);
+      out = withPngText(out, 'Software', software);
+      // A picture of the same text by the same mermaid is left as it is (its pixels vary between Chromium builds).
+      const imageUrl = new URL(`../${diagram.image}`, import.meta.url);
+      const before = existsSync(imageUrl) ? pngText(readFileSync(imageUrl)) : new Map<string, string>();
+      if (before.get(sourceHashKey) !== sourceHash(source) || before.get('Software') !== software) writeFileSync(imageUrl, out);
       console.log(`${diagram.image}: ${Math.round(rendered.fitted.width)} × ${Math.round(rendered.fitted.height)} CSS px (natural ${Math.round(rendered.natural.width)} × ${Math.round(rendered.natural.height)}), ${(out.length / 1024).toFixed(0)} KB`);
+      if (diagram.svg !== undefined) {
+        // Drawn again under a fixed id (the id is in the SVG's styles), and written out as XML.
+        const xml = await page.evaluate(async (text) => {
+          const { svg } = await (window as unknown as { mermaid: { render(id: string, text: string): Promise<{ svg: string }> } }).mermaid.render('crisis-playbook-diagram', text);
+          const host = document.createElement('div');
+          host.innerHTML = svg;
+          return new XMLSerializer().serializeToString(host.querySelector('svg')!);
+        }, source);
+        const image = svgImage(xml, source, `crisis-playbook npm run diagrams, mermaid ${mermaidVersion}`);
+        writeFileSync(new URL(`../${diagram.svg}`, import.meta.url), image);
+        console.log(`${diagram.svg}: ${(image.length / 1024).toFixed(0)} KB`);
+      }
     }
   } finally {
     await session.close();

@@ -147,4 +147,26 @@ describe('diagrams of any playbook, in headless Chromium', () => {
     expect(size.width).toBeGreaterThan(1000);
     expect(size.height).toBeGreaterThan(size.width);
   });
+
+  it.each(diagrams.filter((diagram) => diagram.svg !== undefined).map((diagram) => [diagram.svg!] as const))('shows %s as an SVG image the browser draws, labels and all', async (image) => {
+    const svg = readFileSync(new URL(`../${image}`, import.meta.url)).toString('base64');
+    const drawn = await page.evaluate(async (data) => {
+      const img = new Image();
+      img.src = `data:image/svg+xml;base64,${data}`;
+      await img.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(img, 0, 0);
+      const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+      // The label text is drawn in #333: count the dark pixels.
+      let dark = 0;
+      for (let i = 0; i < pixels.length; i += 4) if (pixels[i + 3]! > 200 && pixels[i]! < 100 && pixels[i + 1]! < 100 && pixels[i + 2]! < 100) dark++;
+      return { width: img.naturalWidth, height: img.naturalHeight, dark };
+    }, svg);
+    expect(drawn.width).toBeGreaterThan(1000);
+    expect(drawn.height).toBeGreaterThan(drawn.width);
+    expect(drawn.dark).toBeGreaterThan(5000);
+  });
 });

@@ -7,7 +7,7 @@ import { crisisMachine, defaultPlaybook, type PlaybookDefinition } from 'crisis-
 import { compilePlaybook, definePlaybook } from 'crisis-playbook/authoring';
 import { toMermaid } from 'crisis-playbook/visualize';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
-import { diagramFiles, diagrams, pngText, sourceHash, sourceHashKey, withDiagrams, withPngText } from '../scripts/write-diagrams.js';
+import { diagramFiles, diagrams, pngText, sourceHash, sourceHashKey, svgImage, svgSourceHash, withDiagrams, withPngText } from '../scripts/write-diagrams.js';
 
 let parse: (text: string) => Promise<unknown>;
 
@@ -147,6 +147,24 @@ describe('toMermaid', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     // The Mermaid text the picture was drawn from, not its pixels: those differ between Chromium builds.
     expect(pngText(png).get(sourceHashKey)).toBe(sourceHash(diagram.source()));
+  });
+
+  it.each(diagrams.filter((diagram) => diagram.svg !== undefined).map((diagram) => [diagram.svg!, diagram] as const))(
+    'is drawn up to date as an SVG image in %s (npm run diagrams)',
+    (file, diagram) => {
+      const svg = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+      expect(svgSourceHash(svg)).toBe(sourceHash(diagram.source()));
+      expect(svg).toMatch(/^<!-- [^\n]+ -->\n<!-- crisis-playbook npm run diagrams, mermaid 11\.[\d.]+ -->\n<svg width="\d+" height="\d+" id="crisis-playbook-diagram" xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      for (const rung of defaultPlaybook.ladder.rungs) expect(svg).toContain(`>${rung.title}<`);
+    },
+  );
+
+  it('makes an SVG image of mermaid\'s SVG: sized by its viewBox, headed by the hash of its text', () => {
+    const image = svgImage('<svg id="d" width="100%" xmlns="http://www.w3.org/2000/svg" style="max-width: 120.5px;" viewBox="0 0 120.5 80"><g/></svg>', 'stateDiagram-v2', 'test');
+    expect(image).toBe(`<!-- ${sourceHashKey} ${sourceHash('stateDiagram-v2')} -->\n<!-- test -->\n<svg width="121" height="80" id="d" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120.5 80"><g/></svg>\n`);
+    expect(svgSourceHash(image)).toBe(sourceHash('stateDiagram-v2'));
+    expect(svgSourceHash('<svg/>')).toBeUndefined();
+    expect(() => svgImage('<g/>', '', '')).toThrow('Expected an SVG element');
   });
 
   it('reads back the text it writes into a PNG', () => {

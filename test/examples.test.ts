@@ -16,7 +16,7 @@ async function runExample(name: string, args: string[] = [], env: Record<string,
 describe('examples', () => {
   it('each example folder has a main.ts, and this suite runs each of them', () => {
     const folders = readdirSync(new URL('../examples', import.meta.url)).sort();
-    expect(folders).toEqual(['custom-rung', 'http-server', 'inspector-browser', 'inspector-node', 'json-playbook', 'reference-case']);
+    expect(folders).toEqual(['custom-rung', 'http-server', 'inspector-browser', 'inspector-node', 'json-playbook', 'reference-case', 'responder-console']);
     for (const folder of folders) expect(existsSync(new URL(`../examples/${folder}/main.ts`, import.meta.url)), folder).toBe(true);
   });
 
@@ -148,5 +148,28 @@ describe('examples', () => {
     const bundle = readFileSync(new URL('../examples/inspector-browser/dist/page.js', import.meta.url), 'utf8');
     expect(bundle).toContain('stately.ai/inspect');
     expect(bundle).toContain('gatheringInfo');
+  }, 30_000);
+
+  it('responder-console (npm run console) starts a local server, prints its URL and serves the console', async () => {
+    const child = spawn(tsx, ['examples/responder-console/main.ts', '--port', '0'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          const found = /runs at (http:\/\/\S+)\n.*\?inspect/.exec(output);
+          if (found) resolve(found[1]!);
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
+      });
+      expect(output).toContain('?inspect');
+      const page = await fetch(url).then((response) => response.text());
+      expect(page).toContain('<title>Responder console · crisis-playbook</title>');
+      const mermaid = await fetch(new URL('mermaid.min.js', url));
+      expect(mermaid.headers.get('content-type')).toContain('javascript');
+    } finally {
+      child.kill();
+    }
   }, 30_000);
 });

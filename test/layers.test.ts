@@ -32,3 +32,24 @@ describe('the layers of src/', () => {
     expect(await problems(filePath, code)).toEqual([]);
   });
 });
+
+describe('the examples', () => {
+  it.each([
+    ['the console reaching into src/', 'examples/responder-console/src/probe.tsx', "import { toMermaid } from '../../../src/visualize.js';\nexport const probe = toMermaid;\n"],
+    ['an example reaching into dist/', 'examples/custom-rung/probe.ts', "import { crisisMachine } from '../../dist/index.js';\nexport const probe = crisisMachine;\n"],
+    ['a deep import of the package', 'examples/responder-console/src/probe.tsx', "import { crisisMachine } from 'crisis-playbook/dist/index.js';\nexport const probe = crisisMachine;\n"],
+  ])('refuse %s', async (_, filePath, code) => {
+    const found = await problems(filePath, code);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/through its public entries/);
+  });
+
+  it.each([
+    ['the main entry', "import { crisisMachine } from 'crisis-playbook';\nexport const probe = crisisMachine;\n"],
+    ['crisis-playbook/visualize', "import { toMermaid } from 'crisis-playbook/visualize';\nexport const probe = toMermaid;\n"],
+    ['crisis-playbook/server', "import { serializeIncident } from 'crisis-playbook/server';\nexport const probe = serializeIncident;\n"],
+    ['a module of the console', "import { formFields } from './forms.js';\nexport const probe = formFields;\n"],
+  ])('allow the console to import %s', async (_, code) => {
+    expect(await problems('examples/responder-console/src/probe.tsx', code)).toEqual([]);
+  });
+});

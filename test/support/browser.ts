@@ -21,10 +21,11 @@ export interface BrowserSession {
 
 /**
  * Launches the system's headless Chromium (`deviceScaleFactor` device pixels per CSS pixel in
- * screenshots, 1 unless told), offline, with a fresh user-data directory. Throws a message that says how to install it when
+ * screenshots, 1 unless told), offline, with a fresh user-data directory. With `localServer`, pages
+ * may load from a server on this machine (127.0.0.1, localhost), and every other request fails. Throws a message that says how to install it when
  * it is missing: the browser suites never skip (CI always has Chromium).
  */
-export async function launchBrowser(options: { readonly deviceScaleFactor?: number } = {}): Promise<BrowserSession> {
+export async function launchBrowser(options: { readonly deviceScaleFactor?: number; readonly localServer?: boolean } = {}): Promise<BrowserSession> {
   if (!existsSync(chromiumPath)) {
     throw new Error(
       `Chromium not found at ${chromiumPath}: the browser tests need it. Install it with ` +
@@ -40,8 +41,14 @@ export async function launchBrowser(options: { readonly deviceScaleFactor?: numb
       args,
       viewport: { width: 1280, height: 800 },
       deviceScaleFactor: options.deviceScaleFactor ?? 1,
-      offline: true,
+      offline: options.localServer !== true,
     });
+    if (options.localServer === true) {
+      await context.route(
+        (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && url.protocol !== 'data:' && url.protocol !== 'blob:',
+        (route) => route.abort('internetdisconnected'),
+      );
+    }
     return {
       context,
       async newPage(viewport) {
