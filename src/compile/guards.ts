@@ -37,30 +37,20 @@ export interface GuardArgs {
  */
 export type GuardPredicate = (args: GuardArgs) => boolean;
 
-/**
- * What a condition sees: the facts, the event, the kinds of threat and the supporter count.
- * A class rather than an object literal with a getter: guards make one per evaluation, and
- * the threats are listed only when a condition asks (most never look at them).
- */
-class GuardScope implements ConditionScope {
-  readonly facts: ConditionScope['facts'];
-  readonly event: ConditionScope['event'];
-  readonly supporters: number;
-  readonly #threats: GuardArgs['context']['threats'];
-  constructor({ context, event }: GuardArgs) {
-    this.facts = context.facts;
-    this.event = event;
-    this.supporters = context.supporters ?? 0;
-    this.#threats = context.threats;
-  }
-  get threats(): readonly string[] {
-    return (this.#threats ?? []).map((threat) => threat.kind);
-  }
-}
+const noThreats: readonly string[] = Object.freeze([]);
 
-/** What a condition sees: the facts, the event, the kinds of threat and the supporter count. */
-export function scopeOf(args: GuardArgs): ConditionScope {
-  return new GuardScope(args);
+/**
+ * What a condition sees: the facts, the event, the kinds of threat and the supporter count: a
+ * plain object with its own properties only (conditions read own properties), made at once.
+ */
+export function scopeOf({ context, event }: GuardArgs): ConditionScope {
+  const threats = context.threats;
+  return {
+    facts: context.facts,
+    event,
+    threats: threats === undefined || threats.length === 0 ? noThreats : threats.map((threat) => threat.kind),
+    supporters: context.supporters ?? 0,
+  };
 }
 
 /**
