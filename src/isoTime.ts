@@ -18,15 +18,17 @@ function digits(text: string, start: number, length: number): number {
  * `Date.parse`.
  */
 export function parseTime(text: string): number {
+  // `2026-04-06T19:05:00.000Z` (what the library writes) or `2026-04-06T19:05:00Z` (what people and apps often send).
+  const length = text.length;
+  const withMs = length === 24 && text.charCodeAt(19) === 46; // .
   if (
-    text.length === 24 &&
-    text.charCodeAt(23) === 90 && // Z
+    (withMs || length === 20) &&
+    text.charCodeAt(length - 1) === 90 && // Z
     text.charCodeAt(4) === 45 && // -
     text.charCodeAt(7) === 45 &&
     text.charCodeAt(10) === 84 && // T
     text.charCodeAt(13) === 58 && // :
-    text.charCodeAt(16) === 58 &&
-    text.charCodeAt(19) === 46 // .
+    text.charCodeAt(16) === 58
   ) {
     const year = digits(text, 0, 4);
     const month = digits(text, 5, 2);
@@ -34,7 +36,7 @@ export function parseTime(text: string): number {
     const hour = digits(text, 11, 2);
     const minute = digits(text, 14, 2);
     const second = digits(text, 17, 2);
-    const ms = digits(text, 20, 3);
+    const ms = withMs ? digits(text, 20, 3) : 0;
     // Date.UTC reads years below 100 as 19xx; Date.parse takes 24:00 and rolls days over as Date.UTC does.
     if (year >= 1000 && month >= 1 && month <= 12 && day >= 1 && day <= 31 && hour >= 0 && hour <= 23 && minute >= 0 && minute <= 59 && second >= 0 && second <= 59 && ms >= 0) {
       return Date.UTC(year, month - 1, day, hour, minute, second, ms);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, setup } from 'xstate';
 import { crisisGuards, crisisMachine, currentRung, defaultPlaybook } from 'crisis-playbook';
 import { outOfSightFacts } from './helpers.js';
+import { checkGuard, transitionGuard } from '../src/compile/guards.js';
 
 const event = { type: 'assessment.complete' };
 
@@ -91,5 +92,35 @@ describe('crisisGuards', () => {
     actor.send({ type: 'assessment.complete' });
     actor.send({ type: 'call.completed', apology: 'sorry' } as never);
     expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
+  });
+});
+
+describe('the guard of a guarded transition', () => {
+  const args = (facts: Record<string, unknown>, event: Record<string, unknown> = { type: 'assessment.complete' }) => ({ context: { facts, timeline: [] }, event: event as never });
+
+  it('asks isEventValid and the condition through the implementations it is given, as XState does', () => {
+    const guard = transitionGuard({ all: ['isPosterKnown', { path: 'facts.venue', equals: 'private-group' }] }) as unknown as {
+      check: (snapshot: unknown, args: unknown) => boolean;
+      guards: unknown[];
+      name: string;
+    };
+    const snapshotWith = (guards: Record<string, unknown>) => ({ machine: { implementations: { guards: { ...crisisMachine.implementations.guards, ...guards } } } });
+    const known = { knowsPoster: true, venue: 'private-group' };
+    expect(guard.check(snapshotWith({}), args(known))).toBe(true);
+    expect(guard.check(snapshotWith({}), args({ ...known, venue: 'public-group' }))).toBe(false);
+    expect(guard.check(snapshotWith({ isPosterKnown: () => false }), args(known))).toBe(false);
+    expect(guard.check(snapshotWith({ isEventValid: () => false }), args(known))).toBe(false);
+    // Shown as the condition, with the parts XState's `and` would have.
+    expect(guard.name).toBe('isPosterKnown and facts.venue = private-group');
+    expect(guard.guards[0]).toBe('isEventValid');
+    expect(JSON.parse(JSON.stringify(guard))).toEqual({ type: 'matches', params: { all: ['isPosterKnown', { path: 'facts.venue', equals: 'private-group' }] } });
+  });
+
+  it('is followed part by part when advice evaluates it', () => {
+    const guard = transitionGuard('isPosterKnown');
+    const implementations = { ...crisisMachine.implementations.guards, asked: guard };
+    expect(checkGuard('asked', args({ knowsPoster: true }), implementations)).toBe(true);
+    expect(checkGuard('asked', args({ knowsPoster: false }), implementations)).toBe(false);
+    expect(checkGuard('asked', args({ knowsPoster: true }), { ...implementations, isEventValid: () => false })).toBe(false);
   });
 });

@@ -61,7 +61,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
       ({ context }: { context: IncidentContext }) => context.windows[name] ?? defaultWindows[name]!,
     ]),
   );
-  const inputSchema = fastSchema(createInputSchema(definition));
+  const inputSchema = fastSchema(() => createInputSchema(definition));
   const windowLength = createWindowLength(defaultWindows);
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];

@@ -37,15 +37,18 @@ export interface GuardArgs {
  */
 export type GuardPredicate = (args: GuardArgs) => boolean;
 
-/** What a condition sees: the facts, the event, the kinds of threat and the supporter count. */
+const noThreats: readonly string[] = Object.freeze([]);
+
+/**
+ * What a condition sees: the facts, the event, the kinds of threat and the supporter count: a
+ * plain object with its own properties only (conditions read own properties), made at once.
+ */
 export function scopeOf({ context, event }: GuardArgs): ConditionScope {
+  const threats = context.threats;
   return {
     facts: context.facts,
     event,
-    // Listed only when a condition asks: most guards never look at the threats.
-    get threats() {
-      return (context.threats ?? []).map((threat) => threat.kind);
-    },
+    threats: threats === undefined || threats.length === 0 ? noThreats : threats.map((threat) => threat.kind),
     supporters: context.supporters ?? 0,
   };
 }
@@ -70,16 +73,57 @@ export function toGuardReference(condition: Condition): GuardReference {
   return { type: 'matches', params: condition };
 }
 
+/** The snapshot XState hands a guard's `check`: the machine, whose implementations name the guards. */
+interface GuardSnapshot {
+  readonly machine: { readonly implementations: { readonly guards: Implementations } };
+}
+/** A guard XState evaluates by calling its `check` with the snapshot (as it does its own `and`). */
+type CheckedGuard = ((...args: never[]) => boolean) & { check: (snapshot: GuardSnapshot, args: GuardArgs, guard: unknown) => boolean };
+
+/**
+ * Evaluates `reference` the way XState's `evaluateGuard` would, with a direct path for the
+ * common cases: a name whose implementation is a plain predicate (called as XState calls it,
+ * with no params), and a comparison (`matches` with params) while `matches` is this module's.
+ * Anything else goes through XState itself (`fallback`, its `and` of the one reference).
+ */
+function evaluateReference(reference: GuardReference, guards: Implementations, snapshot: GuardSnapshot, args: GuardArgs, fallback: CheckedGuard): boolean {
+  let resolved: unknown = reference;
+  if (typeof reference === 'string') {
+    resolved = Object.hasOwn(guards, reference) ? guards[reference] : undefined;
+    if (typeof resolved === 'function' && !('check' in resolved)) return (resolved as (args: GuardArgs, params?: unknown) => boolean)(args, undefined);
+  }
+  if (resolved !== null && typeof resolved === 'object' && (resolved as { type?: unknown }).type === 'matches' && guards.matches === matches) {
+    return matches(args, (resolved as { params?: unknown }).params);
+  }
+  // XState's `and` reads its parts from its third argument, the guard itself.
+  return fallback.check(snapshot, args, fallback);
+}
+
 /**
  * The guard of a transition: the event is valid (and the timeline has room), and the
- * condition, if any, holds — XState's `and`, resolved by name when evaluated. It shows as the
+ * condition, if any, holds. A guard with a condition is one function that XState calls with
+ * the snapshot (as it calls its own `and`): it asks `isEventValid`, then the condition, both
+ * looked up by name in the machine's implementations when evaluated (so `provide` reaches
+ * them), without XState's guard resolution for each part. It keeps the shape of XState's
+ * `and` (`guards`: `isEventValid` and the condition as a guard reference) and shows as the
  * condition itself: in JSON as the guard's name (or `matches` with the condition as params),
  * and by its function name (which the Stately inspector shows) as the guard's name or the
  * condition as text.
  */
 export function transitionGuard(condition: Condition | undefined): GuardReference {
   if (condition === undefined) return 'isEventValid';
-  const guard = and(['isEventValid', toGuardReference(condition)] as never) as unknown as { toJSON?: () => unknown };
+  const reference = toGuardReference(condition);
+  const isValid = and(['isEventValid'] as never) as unknown as CheckedGuard;
+  const holds = and([reference] as never) as unknown as CheckedGuard;
+  const guard = function (): boolean {
+    // XState calls `check`; called directly (outside a machine) there are no implementations to ask.
+    throw new TypeError('A transition guard is evaluated by XState, through its check');
+  } as unknown as CheckedGuard & { guards: readonly GuardReference[]; toJSON: () => unknown };
+  guard.check = (snapshot, args) => {
+    const guards = snapshot.machine.implementations.guards;
+    return evaluateReference('isEventValid', guards, snapshot, args, isValid) && evaluateReference(reference, guards, snapshot, args, holds);
+  };
+  guard.guards = ['isEventValid', reference];
   const shown = typeof condition === 'string' ? { type: condition } : { type: 'matches', params: condition };
   guard.toJSON = () => shown;
   Object.defineProperty(guard, 'name', { value: typeof condition === 'string' ? condition : conditionText(condition) });
@@ -114,6 +158,8 @@ export function checkGuard(reference: unknown, args: GuardArgs, implementations:
     if (composed.check === composition.and) return composed.guards!.every((guard) => checkGuard(guard, args, implementations, depth + 1));
     if (composed.check === composition.or) return composed.guards!.some((guard) => checkGuard(guard, args, implementations, depth + 1));
     if (composed.check === composition.not) return !checkGuard(composed.guards![0], args, implementations, depth + 1);
+    // A transition guard (see `transitionGuard`): all of its parts.
+    if (typeof composed.check === 'function' && Array.isArray(composed.guards)) return composed.guards.every((guard) => checkGuard(guard, args, implementations, depth + 1));
     return (reference as (args: GuardArgs, params?: unknown) => boolean)(args, undefined);
   }
   if (reference !== null && typeof reference === 'object' && typeof (reference as { type?: unknown }).type === 'string') {

@@ -1,4 +1,4 @@
-import { createEventSchemas } from './eventSchemas.js';
+import { createEventSchema } from './eventSchemas.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { EventOf } from '../definition/typesOf.js';
@@ -58,8 +58,10 @@ export interface EventParser<E> {
  * @category Events
  */
 export function createEventParser<const D extends PlaybookDefinition>(definition: D): EventParser<EventOf<D>> {
-  const schemas = new Map([...createEventSchemas(definition)].map(([type, schema]) => [type, fastSchema(schema)]));
-  const types = [...schemas.keys()];
+  // Each type's schema is built the first time an event of that type is parsed (and compiled
+  // then, see `fastSchema`): building them all made importing the library slower.
+  const types = Object.keys(definition.events);
+  const schemas = new Map(types.map((type) => [type, fastSchema(() => createEventSchema(definition, type))]));
   const expected = `${types.slice(0, 20).map((type) => `"${type}"`).join(', ')}${types.length > 20 ? ` and ${types.length - 20} more` : ''}`;
   const fail = (issues: Issue<EventIssueCode>[]) => ({ success: false, error: new EventValidationError(issues) }) as const;
 

@@ -61,16 +61,16 @@ function fieldSchema(field: PayloadField): z.ZodType {
  * @category Events
  */
 export function createEventSchemas(definition: PlaybookDefinition): ReadonlyMap<string, z.ZodType> {
-  const schemas = new Map<string, z.ZodType>();
-  for (const [type, spec] of Object.entries(definition.events)) {
-    const payload = Object.fromEntries(
-      Object.entries(spec.payload ?? {}).map(([name, field]) => [name, fieldSchema(field)]),
-    );
-    const object = z.strictObject({ ...metadataShape, ...(spec.schema ? spec.schema.shape : payload), type: z.literal(type) });
-    // A payload written as a zod schema may allow any string; the incident keeps no text beyond the limits.
-    schemas.set(type, spec.schema ? object.superRefine(checkStrings) : object);
-  }
-  return schemas;
+  return new Map(Object.keys(definition.events).map((type) => [type, createEventSchema(definition, type)]));
+}
+
+/** The schema of one event type of `definition` (declared there), as in {@link createEventSchemas}. */
+export function createEventSchema(definition: PlaybookDefinition, type: string): z.ZodType {
+  const spec = definition.events[type]!;
+  const payload = Object.fromEntries(Object.entries(spec.payload ?? {}).map(([name, field]) => [name, fieldSchema(field)]));
+  const object = z.strictObject({ ...metadataShape, ...(spec.schema ? spec.schema.shape : payload), type: z.literal(type) });
+  // A payload written as a zod schema may allow any string; the incident keeps no text beyond the limits.
+  return spec.schema ? object.superRefine(checkStrings) : object;
 }
 
 function checkStrings(value: unknown, ctx: z.RefinementCtx, path: (string | number)[] = [], depth = 0): void {

@@ -238,22 +238,18 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     let anyTrackMoves = false;
     let upperBits = ladderSummary.any;
     let lowerBits = ladderSummary.every;
-    const trackMoves: (readonly Move[])[][] = [];
     for (let t = 0; t < trackIds.length; t++) {
       const states = tracks[t]!;
-      const perState: (readonly Move[])[] = [];
       let surelyInEvery = -1;
-      for (const state of states) {
-        const moves = elapsed ? noMoves : tables.trackMoves(trackIds[t]!, state, entry.type);
+      for (let s = 0; s < states.length; s++) {
+        const moves = elapsed ? noMoves : tables.trackMoves(trackIds[t]!, states[s]!, entry.type);
         const summary = tables.summary(moves);
-        perState.push(moves);
         if (moves.length > 0) anyTrackMoves = true;
         if (summary.records) trackRecords = true;
         upperBits |= summary.any;
         surelyInEvery &= summary.surely;
       }
       if (states.length > 0) lowerBits |= surelyInEvery;
-      trackMoves.push(perState);
     }
     if (ladder.length === 0 && !(entry.from === entry.to && trackRecords)) {
       add(
@@ -274,7 +270,8 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
         const next: string[] = [];
         for (let s = 0; s < states.length; s++) {
           const state = states[s]!;
-          const moves = trackMoves[t]![s]!;
+          // Looked up again (a few map reads) rather than kept for every entry.
+          const moves = tables.trackMoves(trackIds[t]!, state, entry.type);
           for (const move of moves) {
             const to = destination(move, state);
             if (!next.includes(to)) next.push(to);

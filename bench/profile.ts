@@ -1,0 +1,116 @@
+// `npm run bench:profile -- whole|untrusted|signed`: where the library's extra time goes, from a
+// CPU profile in which the library and the baseline run interleaved in one process (so both
+// share the machine's load, the JIT and the garbage collector), split by which side each sample
+// falls under. Prints, per function, the time under the library and under the baseline, largest
+// difference first; "(garbage collector)" is shown apart, as the profiler does not say whose
+// garbage it collects. Build first (`npm run build`): the library is imported from dist/.
+import { Session } from 'node:inspector/promises';
+import { createActor } from 'xstate';
+import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
+import { createIncidentRuntime, decide } from 'crisis-playbook/server';
+import { bareMachine, type BareEvent } from './bareMachine.js';
+import { barePersisted, openedAt, referenceCase, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+
+const workload = process.argv[2] ?? 'whole';
+const count = Number(process.argv[3] ?? 20_000);
+type Side = (index: number) => unknown;
+
+function sides(): { library: Side; baseline: Side } {
+  if (workload === 'whole') {
+    const text = JSON.stringify(referenceCase);
+    return {
+      library: () => {
+        const actor = createIncident(crisisMachine).start();
+        for (const event of JSON.parse(text) as CrisisEvent[]) actor.send(event);
+        actor.stop();
+      },
+      baseline: () => {
+        const actor = createActor(bareMachine).start();
+        for (const event of JSON.parse(text) as BareEvent[]) actor.send(event);
+        actor.stop();
+      },
+    };
+  }
+  const events = serverEvents.map((event) => JSON.stringify(event));
+  let text = storedIncident(twentyEvents);
+  let run = decide as (stored: unknown, event: unknown, options: { now: string }) => { incident: unknown };
+  if (workload === 'signed') {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['bench-signing-key-of-at-least-32-bytes!'] } });
+    let incident: unknown = runtime.open({ now: openedAt }).incident;
+    for (const event of twentyEvents) incident = runtime.decide(incident, event, { now: event.at ?? openedAt }).incident;
+    text = JSON.stringify(incident);
+    run = (stored, event, options) => runtime.decide(stored, event, options);
+  } else if (workload !== 'untrusted') throw new Error(`Unknown workload "${workload}": whole, untrusted or signed`);
+  const bareText = barePersisted(twentyEvents);
+  return {
+    library: (index) => JSON.stringify(run(JSON.parse(text), JSON.parse(events[index % events.length]!), { now: serverNow }).incident),
+    baseline: (index) => {
+      const actor = createActor(bareMachine, { snapshot: JSON.parse(bareText) as never }).start();
+      actor.send(JSON.parse(events[index % events.length]!) as BareEvent);
+      const out = JSON.stringify(actor.getPersistedSnapshot());
+      actor.stop();
+      return out;
+    },
+  };
+}
+
+// Named functions: the split below finds each side by them on the stack.
+const { library, baseline } = sides();
+function sideLibrary(index: number) {
+  return library(index);
+}
+function sideBaseline(index: number) {
+  return baseline(index);
+}
+for (let i = 0; i < 500; i++) {
+  sideLibrary(i);
+  sideBaseline(i);
+}
+
+interface Node {
+  readonly id: number;
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly children?: readonly number[];
+}
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.start');
+for (let i = 0; i < count; i++) {
+  // In turns, so that neither side always runs right after the other's garbage.
+  if (i % 2 === 0) {
+    sideLibrary(i);
+    sideBaseline(i);
+  } else {
+    sideBaseline(i);
+    sideLibrary(i);
+  }
+}
+const { profile } = (await session.post('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[]; timeDeltas: number[] } };
+session.disconnect();
+
+const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+const parent = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+const name = ({ callFrame: { functionName, url, lineNumber } }: Node) => `${functionName || '(anonymous)'} ${url.split('/').at(-1)}:${lineNumber + 1}`;
+const totals = { sideLibrary: new Map<string, number>(), sideBaseline: new Map<string, number>() };
+const whole = { sideLibrary: 0, sideBaseline: 0 };
+let collector = 0;
+profile.samples.forEach((sample, index) => {
+  const ms = (profile.timeDeltas[index] ?? 0) / 1000;
+  const stack: string[] = [];
+  for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) stack.push(name(byId.get(id)!));
+  if (stack[0]!.startsWith('(garbage collector)')) collector += ms;
+  const side = stack.find((frame) => frame.startsWith('sideLibrary ') || frame.startsWith('sideBaseline '))?.split(' ')[0] as keyof typeof totals | undefined;
+  if (side === undefined) return;
+  whole[side] += ms;
+  for (const frame of new Set(stack)) totals[side].set(frame, (totals[side].get(frame) ?? 0) + ms);
+});
+const perRun = (ms: number) => `${((ms * 1000) / count).toFixed(1)} µs`;
+console.log(`${workload}: ${count} runs of each side; library ${perRun(whole.sideLibrary)}, baseline ${perRun(whole.sideBaseline)} per run (ratio ${(whole.sideBaseline / whole.sideLibrary).toFixed(2)}×); garbage collector ${perRun(collector)} per pair, unattributed`);
+console.log('inclusive time per run: library, baseline, difference, function');
+const frames = new Set([...totals.sideLibrary.keys(), ...totals.sideBaseline.keys()]);
+const rows = [...frames].map((frame) => [frame, totals.sideLibrary.get(frame) ?? 0, totals.sideBaseline.get(frame) ?? 0] as const);
+for (const [frame, lib, bare] of rows.sort((a, b) => Math.abs(b[1] - b[2]) - Math.abs(a[1] - a[2])).slice(0, Number(process.env.ROWS ?? 40))) {
+  console.log(`${perRun(lib).padStart(10)} ${perRun(bare).padStart(10)} ${perRun(lib - bare).padStart(10)}  ${frame}`);
+}
