@@ -3,8 +3,10 @@
 // The page's clock is Playwright's fake clock, set to the reference case's own times, so that
 // the windows, countdowns and screenshots are those of the case. One browser for the file; the
 // tests run in order on one page, as one responder's session.
-// Screenshots: the tests always take them and check them; with SCREENSHOTS=write (npm run
-// screenshots) they also write them to docs/images/console-*.png for the README and docs.
+// Screenshots: every run takes them, checks them and saves them under test-results/console/
+// (not committed: a run's pictures differ from the last run's by a few bytes); with
+// SCREENSHOTS=write (npm run screenshots) it also writes them to docs/images/console-*.png,
+// the pictures the README and docs show.
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +108,9 @@ async function screenshot(name: (typeof screenshots)[number]): Promise<void> {
   expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
   const size = { width: png.readUInt32BE(16), height: png.readUInt32BE(20) };
   expect(size).toEqual({ width: 1280, height: 900 });
+  const artifacts = join(root, 'test-results', 'console');
+  mkdirSync(artifacts, { recursive: true });
+  writeFileSync(join(artifacts, name.replace('docs/images/', '')), png);
   if (writeScreenshots) writeFileSync(join(root, name), png);
 }
 
