@@ -33,6 +33,11 @@ export default defineConfig({
     // the examples, the guides), the database or the browser. One per CPU, and never fewer than
     // two, lets a waiting file and a busy one share the machine.
     maxWorkers: Math.max(2, availableParallelism()),
+    // A test's time limit is there to stop a hang, not to measure speed: many tests start
+    // processes (the CLI, tsx), and npm test runs the consumer tests and typedoc beside this
+    // suite, so 5 s (Vitest's default) is too close on a busy two-core machine.
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
     exclude: [...configDefaults.exclude, ...excluded],
     typecheck: { include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },

@@ -24,6 +24,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const started = Date.now();
 const times = [];
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const printTimes = () => process.stdout.write(`\n${times.map(({ script, ms }) => `  ${script.padEnd(16)} ${seconds(ms)}`).join('\n')}\n`);
 
 function runStep(script, live) {
   return new Promise((resolve) => {
@@ -53,10 +54,11 @@ for (const [index, stage] of stages.entries()) {
   for (const result of results) result.print();
   if (results.some((result) => !result.ok)) {
     const failed = stage.filter((_, at) => !results[at].ok);
+    printTimes();
     process.stdout.write(`\n✘ npm test failed: ${failed.map((script) => `npm run ${script}`).join(', ')} (${seconds(Date.now() - started)})\n`);
     process.exit(1);
   }
 }
 
-process.stdout.write(`\n${times.map(({ script, ms }) => `  ${script.padEnd(16)} ${seconds(ms)}`).join('\n')}\n`);
+printTimes();
 process.stdout.write(`✔ npm test passed in ${seconds(Date.now() - started)}\n`);
