@@ -69,4 +69,4 @@ export type {
 } from './compile/types.js';
 export type { GuardArgs, GuardPredicate } from './compile/guards.js';
 export type { ApplyActionsParams, TimelineParams } from './compile/actions.js';
-export type { Deadline, IncidentContext, IncidentInput, IncidentOutput, ThreatRecord, TimelineEntry } from './compile/context.js';
+export type { Deadline, IncidentContext, IncidentInput, IncidentOutput, Reminder, ThreatRecord, TimelineEntry } from './compile/context.js';

@@ -1,6 +1,7 @@
 import { isBuiltinAction, type TimelineParams } from './actions.js';
 import { transitionGuard } from './guards.js';
 import { regionIds } from './layout.js';
+import { hasReminders, reminderEventType } from './reminders.js';
 import { destinationOf, groupBy, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
 import type { AdviceSpec, AfterSpec, FollowUpSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 
@@ -167,6 +168,18 @@ export function machineConfig(definition: PlaybookDefinition) {
       playbook: { id, version: definition.version, title: definition.title, initial: ladder.initial, guards: definition.guards },
     },
     initial: regionIds.open,
+    // A reminder that falls due is recorded at the root, whatever the rung: it never moves the incident.
+    ...(hasReminders(definition)
+      ? {
+          on: {
+            [reminderEventType]: {
+              guard: 'isReminderDue',
+              actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'emitReminder'],
+              description: 'A response-time target passed: the reminder is recorded in the timeline; the incident does not move.',
+            },
+          },
+        }
+      : {}),
     states: {
       [regionIds.open]: {
         type: 'parallel' as const,

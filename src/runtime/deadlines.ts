@@ -3,6 +3,8 @@ import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
 import { pureTransition } from './pureTransition.js';
+import { withTrustedEvent } from '../compile/registry.js';
+import { reminderEventType } from '../compile/reminders.js';
 import { parseTime } from '../isoTime.js';
 
 /** The snapshot of a stored incident, resolved on its machine. */
@@ -10,9 +12,16 @@ export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
   return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
 }
 
+/** The event the library sends when a reminder falls due (trusted by the machine's `isReminderDue`, never parsed). */
+export function reminderEvent(): { readonly type: typeof reminderEventType } {
+  return { type: reminderEventType };
+}
+
 /**
- * Applies the deadlines of a stored incident that fell due by `now`, earliest first, each at
- * the time it fell due: the snapshot after them, and the timeline entries they added.
+ * Applies the deadlines and reminders of a stored incident that fell due by `now`, earliest
+ * first (a window before a reminder due at the same time), each at the time it fell due: the
+ * snapshot after them, and the timeline entries they added. Each is applied once: a deadline
+ * leaves the context when its rung is left, a reminder when it is recorded.
  */
 export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSnapshot; added: TimelineEntry[] } {
   let snapshot = snapshotOf(loaded);
@@ -26,6 +35,16 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
     for (const deadline of (snapshot.context as IncidentContext).deadlines) {
       const at = parseTime(deadline.due);
       if (at <= now && at < dueAt) [due, dueAt] = [deadline, at];
+    }
+    const reminder = (snapshot.context as IncidentContext).reminders?.[0];
+    const reminderAt = reminder === undefined ? Infinity : parseTime(reminder.due);
+    if (reminderAt <= now && reminderAt < dueAt) {
+      const before = snapshot;
+      const event = reminderEvent();
+      snapshot = withNow(reminderAt, () => withTrustedEvent(loaded.info, event, () => pureTransition(loaded.machine, before, event)));
+      // Not recorded (a full timeline): nothing more can be.
+      if ((snapshot.context as IncidentContext).timeline === (before.context as IncidentContext).timeline) break;
+      continue;
     }
     if (!due) break;
     const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;
