@@ -76,6 +76,34 @@ export interface Reminder {
 }
 
 /**
+ * What a live incident emits when a reminder falls due and is recorded: listen with
+ * `incident.on('reminder', …)`.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, type EmittedReminder } from 'crisis-playbook';
+ *
+ * const incident = createIncident(crisisMachine).start();
+ * incident.on('reminder', (event) => {
+ *   const { severity, at } = event as EmittedReminder;
+ *   console.log(`First response overdue (${severity}), recorded at ${at}`);
+ * });
+ * incident.stop();
+ * ```
+ *
+ * @category Live incidents
+ */
+export interface EmittedReminder {
+  readonly type: 'reminder';
+  /** Which reminder (`first-response`). */
+  readonly reminder: string;
+  /** The severity level whose target passed. */
+  readonly severity: string;
+  /** When the timeline recorded it (ISO 8601). */
+  readonly at: string;
+}
+
+/**
  * A recorded threat.
  *
  * @example
