@@ -161,7 +161,7 @@ function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionNa
 export type WindowLength = (window: string, context: IncidentContext, args: ActionArgs) => number;
 
 /** The reminders pending for `context` on the machine an action runs on (see `pendingRemindersOf`). */
-export type RemindersFor = (context: IncidentContext, args: ActionArgs) => readonly Reminder[];
+export type RemindersFor = (context: IncidentContext, args: ActionArgs, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => readonly Reminder[];
 
 /**
  * The deadlines of the windows `enter` started at `start` on `rung`, with those of `leave` dropped.
@@ -227,13 +227,22 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       }
       if (remindersFor !== undefined) {
         // Kept with every change: a response drops them, a rise in severity brings the target forward.
-        const pending = remindersFor({ ...context, ...update }, args);
+        const pending = remindersFor({ ...context, ...update }, args, { timeline: context.timeline, entry });
         if (pending.length > 0) update.reminders = pending;
         else if (context.reminders !== undefined) update.reminders = undefined;
       }
       return update;
     }),
-    applyActions: assign((args: ActionArgs, params: ApplyActionsParams) => applyBuiltins(args.context, params.actions, args)),
+    applyActions: assign((args: ActionArgs, params: ApplyActionsParams) => {
+      const update = applyBuiltins(args.context, params.actions, args);
+      if (remindersFor !== undefined) {
+        // A threat recorded by a side track can raise the severity.
+        const pending = remindersFor({ ...args.context, ...update }, args);
+        if (pending.length > 0) update.reminders = pending;
+        else if (args.context.reminders !== undefined) update.reminders = undefined;
+      }
+      return update;
+    }),
     clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string; readonly window?: string }) => ({
       deadlines: context.deadlines.filter((d) => d.rung !== params.rung || (params.window !== undefined && d.window !== params.window)),
     })),

@@ -1,11 +1,11 @@
 import { emit, setup, type UnknownAction } from 'xstate';
 import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
-import { createContext, createInputSchema, toOutput, type IncidentContext } from './context.js';
+import { createContext, createInputSchema, toOutput, type IncidentContext, type TimelineEntry } from './context.js';
 import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
-import { hasReminders, pendingRemindersOf } from './reminders.js';
+import { armReminder, hasReminders, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
@@ -67,15 +67,17 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   type GuardsOf = { readonly logic?: { readonly implementations?: { readonly guards?: Readonly<Record<string, unknown>> } } };
   // The reminders of the response-time targets, for playbooks that have them; guards are the machine's own (`provide` counts).
   const remindersFor = hasReminders(definition)
-    ? (context: IncidentContext, { self }: { readonly self?: unknown }) =>
-        pendingRemindersOf(definition, context, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {})
+    ? (context: IncidentContext, { self }: { readonly self?: unknown }, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => {
+        if (previous !== undefined) noteAppended(definition, previous.timeline, context.timeline, previous.entry);
+        return pendingRemindersOf(definition, context, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
+      }
     : undefined;
   /**
    * Whether a reminder may be recorded: one is pending and the timeline has room, and the event
-   * is the one the library sends when a reminder falls due (so no app can record one early).
+   * is the very object the library sends when a reminder falls due (so no app can record one).
    */
   const isReminderDue = ({ context, event }: GuardArgs & { context: IncidentContext }): boolean =>
-    event === trusted.event && event.type === 'reminder.due' && (context.reminders?.length ?? 0) > 0 && context.timeline.length < limits.timelineEntries;
+    event === reminderDueEvent && (context.reminders?.length ?? 0) > 0 && context.timeline.length < limits.timelineEntries;
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
@@ -83,6 +85,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
       ...createBuiltinActions(definition.ladder.initial, windowLength, remindersFor),
+      armReminder,
       // Tells the live incident's listeners (`incident.on('reminder', …)`) what the timeline just recorded.
       emitReminder: emit(({ context }: { context: IncidentContext }) => {
         const entry = context.timeline.at(-1)!;

@@ -47,17 +47,18 @@ export function machineConfig(definition: PlaybookDefinition) {
    * (`appendTimeline`: the timeline entry, the built-in actions' effects, the deadlines), or only
    * applies the built-in actions when another region records the event (`applyActions`).
    */
+  const reminders = hasReminders(definition);
   const actionsOf = (names: readonly string[], record: TimelineParams | undefined) => {
     const builtins = names.filter(isBuiltinAction);
     const folded = builtins.length > 0 ? { actions: builtins } : {};
-    return [
-      ...names,
-      ...(record !== undefined
+    const updates =
+      record !== undefined
         ? [{ type: 'appendTimeline', params: { ...record, ...folded } }]
         : builtins.length > 0
           ? [{ type: 'applyActions', params: { actions: builtins } }]
-          : []),
-    ];
+          : [];
+    // A live incident's reminder timer follows every change (see `armReminder`).
+    return [...names, ...updates, ...(reminders && updates.length > 0 ? ['armReminder'] : [])];
   };
   /** The deadline part of a ladder move from `from` to `to`: windows end when their rung is left or re-entered. */
   const deadlinesOf = (from: string, to: string | undefined, reenter: boolean): Pick<TimelineParams, 'leave' | 'enter'> => {
@@ -169,12 +170,13 @@ export function machineConfig(definition: PlaybookDefinition) {
     },
     initial: regionIds.open,
     // A reminder that falls due is recorded at the root, whatever the rung: it never moves the incident.
-    ...(hasReminders(definition)
+    ...(reminders
       ? {
+          entry: ['armReminder'],
           on: {
             [reminderEventType]: {
               guard: 'isReminderDue',
-              actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'emitReminder'],
+              actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'armReminder', 'emitReminder'],
               description: 'A response-time target passed: the reminder is recorded in the timeline; the incident does not move.',
             },
           },

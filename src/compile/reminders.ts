@@ -8,6 +8,7 @@ import { toMilliseconds } from '../definition/durations.js';
 import { movingEvents } from '../definition/graph.js';
 import type { Condition, PlaybookDefinition, SeverityRuleSpec } from '../definition/types.js';
 import { parseTime } from '../isoTime.js';
+import { now, type SystemWithClock } from './clock.js';
 
 /** The timeline entry type (and internal event) of a reminder that fell due. */
 export const reminderEventType = 'reminder.due';
@@ -48,10 +49,45 @@ export function levelRank(definition: PlaybookDefinition, level: string | undefi
   return definition.severity?.levels.findIndex((spec) => spec.id === level) ?? -1;
 }
 
+/** What the reminders read from a timeline: whether it records a first response, and the highest level a reminder fired at. */
+interface TimelineFacts {
+  readonly responded: boolean;
+  readonly firedRank: number;
+}
+
+// Per timeline array (a timeline is never changed in place: each entry makes a new array), so
+// that a transition reads the facts of the timeline before it and looks at its one new entry.
+const factsByTimeline = new WeakMap<readonly TimelineEntry[], TimelineFacts>();
+
+function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntry[]): TimelineFacts {
+  let facts = factsByTimeline.get(timeline);
+  if (facts !== undefined) return facts;
+  const moving = movingEvents(definition);
+  let responded = false;
+  let firedRank = -1;
+  for (const entry of timeline) {
+    if (moving.has(entry.type)) responded = true;
+    else if (entry.type === reminderEventType && entry.reminder === firstResponse) firedRank = Math.max(firedRank, levelRank(definition, entry.severity));
+  }
+  facts = { responded, firedRank };
+  factsByTimeline.set(timeline, facts);
+  return facts;
+}
+
+/**
+ * Remembers the facts of `next`, the timeline `previous` with `entry` appended, from those of
+ * `previous`: the cost of a transition does not grow with the timeline.
+ */
+export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): void {
+  const before = factsOf(definition, previous);
+  const responded = before.responded || movingEvents(definition).has(entry.type);
+  const fired = entry.type === reminderEventType && entry.reminder === firstResponse ? levelRank(definition, entry.severity) : -1;
+  factsByTimeline.set(next, { responded, firedRank: Math.max(before.firedRank, fired) });
+}
+
 /** Whether the timeline records a first response: an event of the kind that moves the ladder. */
 export function hasResponded(definition: PlaybookDefinition, context: Pick<IncidentContext, 'timeline'>): boolean {
-  const moving = movingEvents(definition);
-  return context.timeline.some((entry) => moving.has(entry.type));
+  return factsOf(definition, context.timeline).responded;
 }
 
 /**
@@ -68,7 +104,9 @@ export function pendingRemindersOf(
   implementations: Readonly<Record<string, unknown>>,
 ): readonly Reminder[] {
   const levels = definition.severity?.levels;
-  if (levels === undefined || hasResponded(definition, context)) return [];
+  if (levels === undefined) return [];
+  const facts = factsOf(definition, context.timeline);
+  if (facts.responded) return [];
   const opened = context.openedAt ?? context.timeline[0]?.at;
   if (opened === undefined) return [];
   const args: GuardArgs = { context, event: neutralEvent };
@@ -83,9 +121,7 @@ export function pendingRemindersOf(
   const level = levels[rank]!;
   const within = level.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
   if (within === undefined) return [];
-  for (const entry of context.timeline) {
-    if (entry.type === reminderEventType && entry.reminder === firstResponse && levelRank(definition, entry.severity) >= rank) return [];
-  }
+  if (facts.firedRank >= rank) return [];
   return [{ reminder: firstResponse, severity: level.id, due: new Date(parseTime(opened) + within).toISOString() }];
 }
 
@@ -100,4 +136,51 @@ export function reminderOfEntry(definition: PlaybookDefinition, context: Inciden
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const due = within === undefined || opened === undefined ? entry.at : new Date(parseTime(opened) + within).toISOString();
   return { reminder: entry.reminder, severity: entry.severity, due };
+}
+
+/**
+ * The event that records a reminder when it falls due. The library sends this very object (a
+ * live incident's timer, `decideDue`): the machine's `isReminderDue` guard knows it by identity,
+ * so no event an app sends can record a reminder.
+ */
+export const reminderDueEvent: { readonly type: typeof reminderEventType } = Object.freeze({ type: reminderEventType });
+
+/** The id of a live incident's reminder timer in its actor system. */
+const reminderTimerId = 'crisis-playbook.reminder';
+
+/** What a running actor offers to schedule its reminder (XState's system scheduler). */
+interface Schedulable {
+  readonly system: SystemWithClock & {
+    readonly scheduler: {
+      schedule(source: unknown, target: unknown, event: object, delay: number, id: string): void;
+      cancel(source: unknown, id: string): void;
+    };
+  };
+}
+
+// The reminder each running actor has a timer for.
+const armed = new WeakMap<object, string>();
+
+/**
+ * Keeps a running actor's reminder timer on its earliest pending reminder: the `armReminder`
+ * action after each change, and a restored incident when it starts. Executed only by running
+ * actors (a pure transition executes no action), through XState's scheduler, so the timer is
+ * cancelled with the actor and runs on its clock.
+ */
+export function armReminder({ context, self }: { readonly context: IncidentContext; readonly self: unknown }): void {
+  const actor = self as Schedulable | undefined;
+  const scheduler = actor?.system?.scheduler;
+  if (actor === undefined || scheduler === undefined) return;
+  const next = context.reminders?.[0];
+  const key = next === undefined ? '' : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
+  if ((armed.get(actor) ?? '') === key) return;
+  scheduler.cancel(actor, reminderTimerId);
+  armed.set(actor, key);
+  if (next === undefined) return;
+  const delay = parseTime(next.due) - now(actor.system);
+  // Already due (the severity rose past its target): recorded right after this event, as
+  // `decideDue` would at this time, rather than on a later turn of the event loop.
+  const queue = (actor as { _send?: (event: object) => void })._send;
+  if (delay <= 0 && typeof queue === 'function') queue.call(actor, reminderDueEvent);
+  else scheduler.schedule(actor, actor, reminderDueEvent, Math.max(0, delay), reminderTimerId);
 }

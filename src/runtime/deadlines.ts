@@ -3,18 +3,12 @@ import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
 import { pureTransition } from './pureTransition.js';
-import { withTrustedEvent } from '../compile/registry.js';
-import { reminderEventType } from '../compile/reminders.js';
+import { reminderDueEvent } from '../compile/reminders.js';
 import { parseTime } from '../isoTime.js';
 
 /** The snapshot of a stored incident, resolved on its machine. */
 export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
   return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
-}
-
-/** The event the library sends when a reminder falls due (trusted by the machine's `isReminderDue`, never parsed). */
-export function reminderEvent(): { readonly type: typeof reminderEventType } {
-  return { type: reminderEventType };
 }
 
 /**
@@ -40,8 +34,7 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
     const reminderAt = reminder === undefined ? Infinity : parseTime(reminder.due);
     if (reminderAt <= now && reminderAt < dueAt) {
       const before = snapshot;
-      const event = reminderEvent();
-      snapshot = withNow(reminderAt, () => withTrustedEvent(loaded.info, event, () => pureTransition(loaded.machine, before, event)));
+      snapshot = withNow(reminderAt, () => pureTransition(loaded.machine, before, reminderDueEvent));
       // Not recorded (a full timeline): nothing more can be.
       if ((snapshot.context as IncidentContext).timeline === (before.context as IncidentContext).timeline) break;
       continue;

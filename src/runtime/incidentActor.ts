@@ -3,8 +3,6 @@ import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
 import { compiledPlaybookOf, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
-import { reminderEvent } from './deadlines.js';
-import { parseTime } from '../isoTime.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
@@ -106,73 +104,14 @@ export type IncidentActor<M extends AnyStateMachine> = Actor<M> & {
 export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #onRefused: ((refusal: Refusal) => void) | undefined;
   readonly #compiled: CompiledPlaybook;
-  readonly #clock: TimerClock & { now(): number };
-  /** The timer of the earliest pending reminder, and which reminder it is for. */
-  #reminder: { readonly key: string; readonly timer: unknown } | undefined;
 
   constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
     if (!compiled) throw new TypeError(`Expected a machine compiled by crisis-playbook; "${machine.id}" is not one`);
     const { onRefused, clock, ...actorOptions } = options;
-    const stepping = createSteppingClock(clock as TimerClock | undefined);
-    super(machine, { ...actorOptions, clock: stepping } as ActorOptions<M>);
+    super(machine, { ...actorOptions, clock: createSteppingClock(clock as TimerClock | undefined) } as ActorOptions<M>);
     this.#onRefused = onRefused;
     this.#compiled = compiled;
-    this.#clock = stepping;
-  }
-
-  /** Starts the incident, and the timer of its earliest pending reminder (kept up to date as the incident changes). */
-  override start(): this {
-    super.start();
-    if (this.#compiled.definition.severity !== undefined) {
-      this.subscribe(() => this.#armReminder());
-      this.#armReminder();
-    }
-    return this;
-  }
-
-  /** Stops the incident and its reminder timer. */
-  override stop(): this {
-    this.#disarmReminder();
-    return super.stop();
-  }
-
-  /** Arms a timer for the earliest pending reminder, unless one is armed for it already. */
-  #armReminder(): void {
-    const snapshot = this.getSnapshot() as AnyMachineSnapshot;
-    const context = snapshot.context as IncidentContext;
-    // A full timeline records nothing more, not even a reminder.
-    const next = snapshot.status === 'active' && context.timeline.length < limits.timelineEntries ? context.reminders?.[0] : undefined;
-    const key = next === undefined ? undefined : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
-    if (key === this.#reminder?.key) return;
-    this.#disarmReminder();
-    if (next === undefined || key === undefined) return;
-    const timer = this.#clock.setTimeout(() => this.#fireReminder(key), Math.max(0, parseTime(next.due) - this.#clock.now()));
-    this.#reminder = { key, timer };
-  }
-
-  #disarmReminder(): void {
-    if (this.#reminder !== undefined) this.#clock.clearTimeout(this.#reminder.timer);
-    this.#reminder = undefined;
-  }
-
-  /**
-   * Records the reminder the timer was armed for, once: the machine records it only for the
-   * event the library sends (see `isReminderDue`), and the listeners of `reminder` hear of it.
-   */
-  #fireReminder(key: string): void {
-    if (this.#reminder?.key !== key) return;
-    this.#reminder = undefined;
-    const snapshot = this.getSnapshot() as AnyMachineSnapshot;
-    const pending = (snapshot.context as IncidentContext).reminders?.[0];
-    if (snapshot.status !== 'active' || pending === undefined) return;
-    if (parseTime(pending.due) > this.#clock.now() || !this.#isIdle()) {
-      // Too early for the clock, or busy: wait again (a timer never fires early; this is a safeguard).
-      this.#armReminder();
-      return;
-    }
-    const event = reminderEvent();
-    withTrustedEvent(this.#compiled, event, () => super.send(event as EventFromLogic<M>));
   }
 
   /**

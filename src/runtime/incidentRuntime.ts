@@ -4,7 +4,7 @@ import { currentRung } from '../advice/currentRung.js';
 import { withNow } from '../compile/clock.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { layoutOf } from '../compile/layout.js';
-import { reminderEventType } from '../compile/reminders.js';
+import { armReminder, reminderEventType } from '../compile/reminders.js';
 import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
@@ -310,6 +310,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       // schedule each pending deadline for its remaining time, under the id XState cancels
       // when the rung is left. The incident's clock waits in steps when that is very long.
       rearmDeadlines(actor, loaded, stored.snapshot.context.deadlines, time);
+      // Nor does it run the root's entry, which starts the reminder timer of a new incident.
+      armReminder({ context: stored.snapshot.context, self: actor });
       return actor;
     },
   };
