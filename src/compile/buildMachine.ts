@@ -81,7 +81,8 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
-    guards: { isEventValid, matches, canFollowUp, isReminderDue, ...namedGuards(definition), ...options.guards } as never,
+    // The reminder guard last: a playbook's guard of the same name cannot let an app's event record a reminder.
+    guards: { isEventValid, matches, canFollowUp, ...namedGuards(definition), ...options.guards, isReminderDue } as never,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
       ...createBuiltinActions(definition.ladder.initial, windowLength, remindersFor),

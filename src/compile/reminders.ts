@@ -3,6 +3,7 @@
 // timeline and nothing else.
 import { checkGuard, scopeOf, type GuardArgs } from './guards.js';
 import type { IncidentContext, Reminder, TimelineEntry } from './context.js';
+import { recordedEventTypes } from '../definition/builtins.js';
 import { evaluateCondition } from '../definition/conditions.js';
 import { toMilliseconds } from '../definition/durations.js';
 import { movingEvents } from '../definition/graph.js';
@@ -11,7 +12,7 @@ import { parseTime } from '../isoTime.js';
 import { now, type SystemWithClock } from './clock.js';
 
 /** The timeline entry type (and internal event) of a reminder that fell due. */
-export const reminderEventType = 'reminder.due';
+export const reminderEventType = recordedEventTypes.reminderDue;
 
 /** The id of the one reminder the severity levels give today: the first response is due. */
 export const firstResponse = 'first-response';
