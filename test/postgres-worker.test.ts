@@ -85,7 +85,7 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
       await store.create(`rem-${index}`, decide(opened, { type: 'threat.reported', kind: index % 2 === 0 ? 'violence' : 'visit' }, { now: t0 }).incident);
     }
     expect((await store.dueBy(t0 + 15 * 60_000)).map((summary) => summary.nextDue)).toEqual(Array.from({ length: count / 2 }, () => new Date(t0 + 15 * 60_000).toISOString()));
-    let clock = t0 + 2 * HOUR;
+    const clock = t0 + 2 * HOUR;
     const workers = Array.from({ length: 2 }, () => createDeadlineWorker({ store, runtime, batchSize: 3, now: () => clock, ...silent }));
     const applied: AppliedDeadlines[] = [];
     const drain = async () => {
