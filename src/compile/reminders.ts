@@ -146,42 +146,44 @@ export function reminderOfEntry(definition: PlaybookDefinition, context: Inciden
  */
 export const reminderDueEvent: { readonly type: typeof reminderEventType } = Object.freeze({ type: reminderEventType });
 
-/** The id of a live incident's reminder timer in its actor system. */
-const reminderTimerId = 'crisis-playbook.reminder';
-
-/** What a running actor offers to schedule its reminder (XState's system scheduler). */
-interface Schedulable {
-  readonly system: SystemWithClock & {
-    readonly scheduler: {
-      schedule(source: unknown, target: unknown, event: object, delay: number, id: string): void;
-      cancel(source: unknown, id: string): void;
-    };
-  };
+/** What a running actor offers to time its reminder: its system's clock (XState's `SimulatedClock` in tests). */
+interface Timed {
+  readonly system?: SystemWithClock & { readonly _clock?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(id: unknown): void } };
+  readonly _processingStatus?: number;
+  readonly _send?: (event: object) => void;
 }
 
-// The reminder each running actor has a timer for.
-const armed = new WeakMap<object, string>();
+// The reminder timer of each running actor, and which reminder it is for.
+const armed = new WeakMap<object, { readonly key: string; readonly timer: unknown }>();
 
 /**
  * Keeps a running actor's reminder timer on its earliest pending reminder: the `armReminder`
- * action after each change, and a restored incident when it starts. Executed only by running
- * actors (a pure transition executes no action), through XState's scheduler, so the timer is
- * cancelled with the actor and runs on its clock.
+ * action after each change (and at the start), and a restored incident when it starts.
+ * Executed only by running actors (a pure transition executes no action). The timer runs on the
+ * actor's clock and, being advice rather than a move, never keeps a Node.js process alive on its
+ * own (it is `unref`'d); it does nothing once the actor has stopped.
  */
 export function armReminder({ context, self }: { readonly context: IncidentContext; readonly self: unknown }): void {
-  const actor = self as Schedulable | undefined;
-  const scheduler = actor?.system?.scheduler;
-  if (actor === undefined || scheduler === undefined) return;
+  const actor = self as Timed | undefined;
+  const clock = actor?.system?._clock;
+  if (actor === undefined || clock === undefined || typeof actor._send !== 'function') return;
   const next = context.reminders?.[0];
   const key = next === undefined ? '' : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
-  if ((armed.get(actor) ?? '') === key) return;
-  scheduler.cancel(actor, reminderTimerId);
-  armed.set(actor, key);
+  const current = armed.get(actor);
+  if ((current?.key ?? '') === key) return;
+  if (current !== undefined) clock.clearTimeout(current.timer);
+  armed.delete(actor);
   if (next === undefined) return;
+  const send = () => {
+    armed.delete(actor);
+    // Running (XState's status 1): a stopped incident records nothing more.
+    if (actor._processingStatus === undefined || actor._processingStatus === 1) actor._send!(reminderDueEvent);
+  };
   const delay = parseTime(next.due) - now(actor.system);
   // Already due (the severity rose past its target): recorded right after this event, as
   // `decideDue` would at this time, rather than on a later turn of the event loop.
-  const queue = (actor as { _send?: (event: object) => void })._send;
-  if (delay <= 0 && typeof queue === 'function') queue.call(actor, reminderDueEvent);
-  else scheduler.schedule(actor, actor, reminderDueEvent, Math.max(0, delay), reminderTimerId);
+  if (delay <= 0) return send();
+  const timer = clock.setTimeout(send, delay);
+  (timer as { unref?: () => void } | null)?.unref?.();
+  armed.set(actor, { key, timer });
 }
