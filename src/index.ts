@@ -17,6 +17,8 @@ export type { IncidentActor, IncidentOptions, Refusal, SendResult } from './runt
 export { currentRung, currentTracks } from './advice/currentRung.js';
 export type { RungIn } from './advice/currentRung.js';
 export { currentSeverity, recommend } from './advice/recommend.js';
+export { currentReminders } from './advice/reminders.js';
+export type { CurrentReminders } from './advice/reminders.js';
 export type { Severity } from './advice/severity.js';
 export { availableEvents } from './advice/availableEvents.js';
 export type { Draft, NextStep, Reason, Recommendation, RecommendOptions } from './advice/recommend.js';
@@ -69,4 +71,4 @@ export type {
 } from './compile/types.js';
 export type { GuardArgs, GuardPredicate } from './compile/guards.js';
 export type { ApplyActionsParams, TimelineParams } from './compile/actions.js';
-export type { Deadline, IncidentContext, IncidentInput, IncidentOutput, ThreatRecord, TimelineEntry } from './compile/context.js';
+export type { Deadline, IncidentContext, IncidentInput, EmittedReminder, IncidentOutput, Reminder, ThreatRecord, TimelineEntry } from './compile/context.js';

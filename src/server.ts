@@ -3,7 +3,7 @@
 
 export { createIncidentRuntime } from './runtime/incidentRuntime.js';
 export type { DecideOptions, IncidentRuntime, IncidentRuntimeOptions, RestoreOptions } from './runtime/incidentRuntime.js';
-export type { DeadlineEvent, DecideResult, Decision, ScheduledDeadline } from './runtime/decision.js';
+export type { DeadlineEvent, DecideResult, Decision, DecisionReminders, ScheduledDeadline } from './runtime/decision.js';
 export type { IncidentMigration, MigrationReason } from './runtime/envelope.js';
 export type { SigningOptions } from './runtime/signing.js';
 export {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createIncident, crisisMachine, defaultPlaybook, type GuardPredicate, type PlaybookDefinition, recommend, type RungSpec, type TransitionSpec } from 'crisis-playbook';
 import { compilePlaybook, playbookTexts } from 'crisis-playbook/authoring';
-import { aggregateSummaries, createIncidentRuntime, summarizeIncident } from 'crisis-playbook/server';
+import { aggregateSummaries, createIncidentRuntime, type StoredIncident, summarizeIncident } from 'crisis-playbook/server';
 import { createSigner } from '../src/runtime/signing.js';
 
 // Edges found in review: guards given in code, provided delays, inherited names, hostile kinds.
@@ -94,5 +94,15 @@ describe('advice at the edges', () => {
       expect(result.success).toBe(false);
       if (!result.success) expect(result.error.code).toBe('invalid_document');
     }
+  });
+
+  it('refuses a signed document that claims to be finished while on an open rung, rather than answer that it is finished', () => {
+    const key = 'k'.repeat(40);
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: [key] } });
+    const signer = createSigner({ keys: [key] });
+    const { signature: _, ...unsigned } = structuredClone(runtime.open({ now: Date.parse('2026-04-06T19:00:00Z') }).incident) as StoredIncident & { signature?: string };
+    const done = { ...unsigned, snapshot: { ...unsigned.snapshot, status: 'done' as const } };
+    const result = runtime.safeDecide(signer.sign(done), { type: 'assessment.complete' }, { now: Date.parse('2026-04-06T19:01:00Z') });
+    expect(result.success ? undefined : result.error.code).toBe('invalid_document');
   });
 });

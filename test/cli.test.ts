@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultPlaybook } from 'crisis-playbook';
-import { decide, openIncident } from 'crisis-playbook/server';
+import { decide, decideDue, openIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
@@ -183,6 +183,18 @@ describe('the CLI', () => {
       expect(json.rung).toBe('directMessage');
       expect(json.deadlines[0]!.overdue).toBe(true);
       expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(stored);
+    });
+
+    it('status shows the reminder of the response-time target, overdue while nobody responded, also as JSON', async () => {
+      const threatened = decide(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident, { type: 'threat.reported', kind: 'violence' }, { now: '2026-04-06T19:00:00Z' }).incident;
+      const pending = await run(['status', file('threatened.json', JSON.stringify(threatened))]);
+      expect(pending.stdout).toMatch(/\nReminder: first response overdue \(Critical target, due Mon,? 6 Apr(?: 2026)?, 21:15 CEST \(\d+ d(?: \d+ h)? ago\)\)\n/);
+      const fired = decideDue(threatened, { now: '2026-04-06T20:00:00Z' }).incident;
+      const json = JSON.parse((await run(['status', file('fired.json', JSON.stringify(fired)), '--json'])).stdout) as { reminders: unknown };
+      expect(json.reminders).toEqual({ pending: [], overdue: [{ reminder: 'first-response', severity: 'critical', due: '2026-04-06T19:15:00.000Z' }] });
+      // Responded: no reminder any more.
+      const answered = decide(fired, { type: 'assessment.complete' }, { now: '2026-04-06T20:05:00Z' }).incident;
+      expect((await run(['status', file('answered.json', JSON.stringify(answered))])).stdout).not.toContain('Reminder:');
     });
 
     it('diagram prints Mermaid, highlighting the incident', async () => {

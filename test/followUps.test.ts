@@ -32,6 +32,8 @@ describe('follow-ups compiled', () => {
           type: 'appendTimeline',
           params: { from: 'directMessage', to: 'directMessage', window: 'replyWindow', followUp: true, leave: 'directMessage', enter: ['replyWindow'] },
         },
+        // The playbook has response-time targets: a live incident's reminder timer follows each change.
+        'armReminder',
       ],
       description: followUp,
     });

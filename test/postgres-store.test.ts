@@ -119,7 +119,10 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
   it('keeps playbook, status, rung and next_due in step with the document on every write', async () => {
     const opened = openIncident({ now: t0, input: { facts: outOfSightFacts } }).incident;
     await store.create('inc-columns', opened);
-    expect(await row('inc-columns')).toMatchObject({ version: 1, playbook_id: 'crisis', playbook_version: '1.0.0', status: 'active', rung: 'gatheringInfo', next_due: null });
+    const created = (await row('inc-columns'))!;
+    expect(created).toMatchObject({ version: 1, playbook_id: 'crisis', playbook_version: '1.0.0', status: 'active', rung: 'gatheringInfo' });
+    // No window runs yet, but the first response is due within 24 hours (the low severity's target).
+    expect(dueOf(created.next_due)).toBe(new Date(t0 + 24 * HOUR).toISOString());
     const events: CrisisEvent[] = [
       { type: 'assessment.complete' },
       { type: 'access.granted' },
@@ -133,7 +136,9 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
       const decision = decide(incident, event, { now: t0 + (index + 1) * HOUR });
       ({ incident, version } = await store.save('inc-columns', decision.incident, version));
       const stored = (await row('inc-columns'))!;
+      // Responded: from here on, only the windows fall due.
       const due = decision.deadlines.map((d) => Date.parse(d.at)).sort((a, b) => a - b)[0];
+      expect(decision.nextDue).toBe(due === undefined ? undefined : new Date(due).toISOString());
       expect(stored).toMatchObject({ version, status: decision.status, rung: decision.rung });
       expect(dueOf(stored.next_due)).toBe(due === undefined || decision.status === 'done' ? null : new Date(due).toISOString());
       expect(stored.document).toEqual(decision.incident);

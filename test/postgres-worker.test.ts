@@ -76,6 +76,43 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     for (const worker of workers) expect((await worker.sweep()).claimed).toBe(0);
   });
 
+  it('applies each reminder of a response-time target exactly once with two workers, without moving the incident', async () => {
+    const store = await freshStore();
+    const count = 20;
+    for (let index = 0; index < count; index++) {
+      // Nobody has responded; a threat of violence makes the first response due within 15 minutes.
+      const opened = openIncident({ now: t0 }).incident;
+      await store.create(`rem-${index}`, decide(opened, { type: 'threat.reported', kind: index % 2 === 0 ? 'violence' : 'visit' }, { now: t0 }).incident);
+    }
+    expect((await store.dueBy(t0 + 15 * 60_000)).map((summary) => summary.nextDue)).toEqual(Array.from({ length: count / 2 }, () => new Date(t0 + 15 * 60_000).toISOString()));
+    const clock = t0 + 2 * HOUR;
+    const workers = Array.from({ length: 2 }, () => createDeadlineWorker({ store, runtime, batchSize: 3, now: () => clock, ...silent }));
+    const applied: AppliedDeadlines[] = [];
+    const drain = async () => {
+      await Promise.all(
+        workers.map(async (worker) => {
+          for (let result = await worker.sweep(); result.claimed > 0; result = await worker.sweep()) applied.push(...result.applied);
+        }),
+      );
+    };
+    await drain();
+    await drain();
+    expect(applied).toHaveLength(count);
+    expect(applied.flatMap((entry) => entry.decision.reminders.due.map((reminder) => reminder.severity)).sort()).toEqual(
+      [...Array.from({ length: count / 2 }, () => 'critical'), ...Array.from({ length: count / 2 }, () => 'high')],
+    );
+    for (let index = 0; index < count; index++) {
+      const { incident, version } = (await store.load(`rem-${index}`))!;
+      const reminders = incident.snapshot.context.timeline.filter((entry) => entry.type === 'reminder.due');
+      expect(reminders.map((entry) => entry.severity)).toEqual([index % 2 === 0 ? 'critical' : 'high']);
+      expect(version).toBe(2);
+      expect(incident.snapshot.value).toMatchObject({ active: { ladder: 'gatheringInfo' } });
+    }
+    // A reminder never repeats at a lower level (the low target of 24 h): nothing is left to fall due.
+    expect(await store.dueBy(t0 + 1000 * HOUR)).toEqual([]);
+    for (const worker of workers) expect((await worker.sweep()).claimed).toBe(0);
+  });
+
   it('loses no writer update when writers race with the worker', async () => {
     const store = await freshStore();
     const count = 20;

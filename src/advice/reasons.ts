@@ -2,6 +2,7 @@
 // words, where the incident stands and how it got there.
 import type { IncidentContext, TimelineEntry } from '../compile/context.js';
 import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
+import { neutralEvent } from '../compile/reminders.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
 import { rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, Condition, GuardSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
@@ -47,8 +48,8 @@ export interface ReasonScope {
   readonly language: Language;
 }
 
-/** The event advice evaluates guards with: none is being processed. */
-export const adviceEvent = { type: 'crisis.recommend' } as const;
+/** The event advice evaluates guards with: none is being processed (the one the reminders use too). */
+export const adviceEvent = neutralEvent;
 
 export function argsOf(scope: ReasonScope): GuardArgs {
   return { context: scope.context, event: adviceEvent };

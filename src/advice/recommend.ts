@@ -9,7 +9,9 @@ import type { AdviceSpec } from '../definition/types.js';
 import { nextSteps, type NextStep } from './nextSteps.js';
 import { adviceEvent, argsOf, guardReason, holdsNow, rungReasons, trackReason, type Reason, type ReasonScope } from './reasons.js';
 import { severityIn, type Severity } from './severity.js';
-import { fillText, languageOf, type TextScope } from './wording.js';
+import { durationInWords, fillText, languageOf, type TextScope } from './wording.js';
+import { remindersIn } from './reminders.js';
+import { toMilliseconds } from '../definition/durations.js';
 import { scopeOf } from '../compile/guards.js';
 
 export type { Reason } from './reasons.js';
@@ -169,6 +171,22 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
   }
   // A level's advice is about the first response: shown until someone responded.
   const severe = severityIn(scope);
+  // A reminder that fell due while nobody responded: say so, right after a danger to people
+  // (before the level's own advice of the same priority).
+  const overdue = severe === undefined || severe.responded ? undefined : remindersIn(scope.definition, scope.context).overdue.at(-1);
+  if (overdue !== undefined) {
+    const level = scope.definition.severity!.levels.find((spec) => spec.id === overdue.severity);
+    const within = level?.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
+    recommendations.push({
+      title: language.phrases.overdueTitle,
+      detail: language.phrases.overdue(language.t(level?.title ?? overdue.severity), within === undefined ? '' : durationInWords(within, language), `${overdue.due.slice(0, 10)} ${overdue.due.slice(11, 16)} UTC`),
+      priority: overduePriority,
+      source: { track: severityTrack, state: overdue.severity },
+      because: severe!.severity.because,
+      next: [],
+      drafts: [],
+    });
+  }
   for (const advice of severe === undefined || severe.responded ? [] : (severe.spec.advice ?? [])) {
     if (advice.when !== undefined && !holdsNow(scope, advice.when)) continue;
     recommendations.push({
@@ -183,6 +201,9 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
   }
   return recommendations.sort((a, b) => a.priority - b.priority);
 }
+
+/** The priority of the advice once a first-response reminder fell due: right after a danger to people (0). */
+const overduePriority = 1;
 
 /**
  * How severe the incident is, by its playbook's `severity` rules: the level, the response-time

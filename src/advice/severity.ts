@@ -1,6 +1,6 @@
 // How severe an incident is: the playbook's levels and rules, evaluated on the incident now.
 import { toMilliseconds } from '../definition/durations.js';
-import { movingEvents } from '../definition/graph.js';
+import { hasResponded, severityRankOf } from '../compile/reminders.js';
 import type { SeverityLevelSpec } from '../definition/types.js';
 import { conditionReasons, holdsNow, type Reason, type ReasonScope } from './reasons.js';
 import { asClause } from './wording.js';
@@ -45,18 +45,12 @@ export function severityIn(scope: ReasonScope): { readonly severity: Severity; r
   const { definition, context, language } = scope;
   const levels = definition.severity?.levels;
   if (levels === undefined || levels.length === 0) return undefined;
-  let rank = 0;
-  let raisedBy: Reason[] = [];
-  for (const rule of definition.severity!.rules) {
-    const at = levels.findIndex((level) => level.id === rule.level);
-    if (at <= rank || !holdsNow(scope, rule.when)) continue;
-    rank = at;
-    raisedBy = conditionReasons(scope, rule.when, true);
-  }
+  // The same rules as the reminders the machine keeps (see `pendingRemindersOf`).
+  const { rank, rule } = severityRankOf(definition, (condition) => holdsNow(scope, condition));
+  const raisedBy: Reason[] = rule === undefined ? [] : conditionReasons(scope, rule.when, true);
   const spec = levels[rank]!;
   const respondWithin = spec.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
-  const moving = movingEvents(definition);
-  const responded = context.timeline.some((entry) => moving.has(entry.type));
+  const responded = hasResponded(definition, context);
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const respondBy =
     respondWithin !== undefined && !responded && opened !== undefined ? new Date(Date.parse(opened) + respondWithin).toISOString() : undefined;

@@ -23,6 +23,10 @@ export interface Phrases {
   readonly notSo: (clause: string) => string;
   readonly target: (title: string, what: string) => string;
   readonly severity: (title: string, what: string) => string;
+  /** The title of the advice once a first-response reminder fell due. */
+  readonly overdueTitle: string;
+  /** Its detail: the level's title, its target in words, and when the first response was due (UTC). */
+  readonly overdue: (level: string, within: string, due: string) => string;
   readonly or: string;
   readonly and: string;
   readonly yes: string;
@@ -45,6 +49,9 @@ const english: Phrases = {
   notSo: (clause) => `Not so: ${clause}.`,
   target: (title, what) => `“${title}”: ${what}`,
   severity: (title, what) => `${title}: ${what}.`,
+  overdueTitle: 'First response overdue',
+  overdue: (level, within, due) =>
+    `At ${level}, the first response is due within ${within}: it was due by ${due}, and nobody has responded yet. Respond now, even briefly, and tell whoever is on duty.`,
   or: ', or ',
   and: ' and ',
   yes: 'yes',
@@ -67,6 +74,9 @@ const french: Phrases = {
   notSo: (clause) => `Non : ${clause}.`,
   target: (title, what) => `« ${title} » : ${what}`,
   severity: (title, what) => `${title} : ${what}.`,
+  overdueTitle: 'Première réponse en retard',
+  overdue: (level, within, due) =>
+    `Au niveau ${level}, la première réponse est attendue dans les ${within} : elle l’était pour ${due}, et personne n’a encore répondu. Répondez maintenant, même brièvement, et prévenez la personne de permanence.`,
   or: ', ou ',
   and: ' et ',
   yes: 'oui',

@@ -1,4 +1,4 @@
-import { currentRung, currentSeverity, currentTracks, recommend, type Recommendation, type Severity } from '../index.js';
+import { currentReminders, currentRung, currentSeverity, currentTracks, recommend, type CurrentReminders, type Recommendation, type Severity } from '../index.js';
 import { type IncidentSummary, type StoredIncident } from '../server.js';
 import { listing } from './choose.js';
 import type { LoadedPlaybook } from './io.js';
@@ -19,6 +19,8 @@ export interface Status {
   readonly recommendations: Recommendation[];
   /** How severe the incident is, by the playbook's rules (`currentSeverity`). */
   readonly severity?: Severity;
+  /** The reminders of the response-time targets: still to come, and fallen due with nobody responding yet (`currentReminders`). */
+  readonly reminders?: CurrentReminders;
   readonly output?: unknown;
   /** The outcome of a finished incident, in words. */
   readonly outcome?: string;
@@ -31,6 +33,7 @@ export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = D
   const snapshot = snapshotOf(loaded, stored);
   const rung = currentRung(snapshot);
   const severity = stored.snapshot.status === 'done' ? undefined : currentSeverity(snapshot);
+  const reminders = stored.snapshot.status === 'done' ? undefined : currentReminders(snapshot);
   return {
     playbook: `${stored.playbook.id}@${stored.playbook.version}`,
     status: stored.snapshot.status,
@@ -40,6 +43,7 @@ export function statusOf(loaded: LoadedPlaybook, stored: StoredIncident, now = D
     deadlines: stored.snapshot.context.deadlines.map((d) => ({ window: d.window, due: d.due, overdue: Date.parse(d.due) <= now })),
     recommendations: recommend(snapshot),
     ...(severity ? { severity } : {}),
+    ...(reminders && (reminders.pending.length > 0 || reminders.overdue.length > 0) ? { reminders } : {}),
     ...(stored.snapshot.output ? { output: stored.snapshot.output } : {}),
     ...(stored.snapshot.status === 'done'
       ? { outcome: outcomeOf(loaded, stored), summary: loaded.runtime.summarize(stored, { now, includePersonal: true }) }
@@ -97,6 +101,15 @@ export function printStatus(status: Status, out: Writer, limit = status.status =
     const { title, respondBy } = status.severity;
     const due = respondBy === undefined ? '' : Date.parse(respondBy) <= now ? `, ${style.warn(`first response was due ${when(respondBy, now)}`)}` : `, first response due ${when(respondBy, now)}`;
     out.line(`${style.bold('Severity:')} ${title}${due}`);
+  }
+  const levelTitle = (level: string) => status.severity?.level === level ? status.severity.title : words(level);
+  for (const reminder of status.reminders?.overdue ?? []) {
+    out.line(`${style.bold('Reminder:')} ${style.warn(`first response overdue (${levelTitle(reminder.severity)} target, due ${when(reminder.due, now)})`)}`);
+  }
+  for (const reminder of status.reminders?.pending ?? []) {
+    // Not recorded yet: `decideDue` (or a live incident) records it when it falls due.
+    const due = when(reminder.due, now);
+    out.line(`${style.bold('Reminder:')} ${Date.parse(reminder.due) <= now ? style.warn(`first response overdue (${levelTitle(reminder.severity)} target, due ${due})`) : `first response due ${due} (${levelTitle(reminder.severity)} target)`}`);
   }
   for (const deadline of status.deadlines) {
     const due = when(deadline.due, now);

@@ -1,6 +1,7 @@
 import { assign } from 'xstate';
 import { now, type SystemWithClock } from './clock.js';
-import type { Deadline, IncidentContext, ThreatRecord, TimelineEntry } from './context.js';
+import type { Deadline, IncidentContext, Reminder, ThreatRecord, TimelineEntry } from './context.js';
+import { reminderEventType } from './reminders.js';
 import { builtinActionNames } from '../definition/builtins.js';
 
 export type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
@@ -55,6 +56,8 @@ export interface TimelineParams {
   readonly enter?: readonly string[];
   /** The window ran out and the rung sends a follow-up instead of moving on (see `followUps`). */
   readonly followUp?: true;
+  /** The earliest pending reminder fell due: the entry records it (`reminder.due`) and nothing moves. */
+  readonly reminder?: true;
 }
 
 /**
@@ -157,6 +160,9 @@ function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionNa
 /** How long a window of the current machine lasts for `context` (see `windowLength`). */
 export type WindowLength = (window: string, context: IncidentContext, args: ActionArgs) => number;
 
+/** The reminders pending for `context` on the machine an action runs on (see `pendingRemindersOf`). */
+export type RemindersFor = (context: IncidentContext, args: ActionArgs, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => readonly Reminder[];
+
 /**
  * The deadlines of the windows `enter` started at `start` on `rung`, with those of `leave` dropped.
  */
@@ -181,7 +187,7 @@ export function nextDeadlines(
  *
  * @category Compiler
  */
-export function createBuiltinActions(initialRung: string, windowLength: WindowLength) {
+export function createBuiltinActions(initialRung: string, windowLength: WindowLength, remindersFor?: RemindersFor) {
   return {
     ...markers,
     appendTimeline: assign((args: ActionArgs, params: TimelineParams) => {
@@ -194,13 +200,18 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const floor = last === undefined ? context.openedAt : last.at;
       const time = now(system);
       const at = isoOf(floor === undefined ? time : Math.max(time, timeOf(floor)));
-      const type = params.window === undefined ? event.type : 'window.elapsed';
+      const type = params.window !== undefined ? 'window.elapsed' : params.reminder ? reminderEventType : event.type;
       const from = params.from ?? current;
       const to = params.to ?? current;
       const occurredAt = text(event.at);
       // Built key by key, in the order of `TimelineEntry`, without throw-away objects.
       const entry: Mutable<TimelineEntry> = occurredAt === undefined ? { at, type, from, to } : { at, occurredAt, type, from, to };
       if (params.window !== undefined) entry.window = params.window;
+      const fired = params.reminder ? context.reminders?.[0] : undefined;
+      if (fired !== undefined) {
+        entry.reminder = fired.reminder;
+        entry.severity = fired.severity;
+      }
       if (params.followUp) {
         const sent = (context.followUps?.[to] ?? 0) + 1;
         entry.followUp = sent;
@@ -214,9 +225,24 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       if (params.leave !== undefined || params.enter !== undefined) {
         update.deadlines = nextDeadlines(context.deadlines, params, to, timeOf(at), (window) => windowLength(window, context, args));
       }
+      if (remindersFor !== undefined) {
+        // Kept with every change: a response drops them, a rise in severity brings the target forward.
+        const pending = remindersFor({ ...context, ...update }, args, { timeline: context.timeline, entry });
+        if (pending.length > 0) update.reminders = pending;
+        else if (context.reminders !== undefined) update.reminders = undefined;
+      }
       return update;
     }),
-    applyActions: assign((args: ActionArgs, params: ApplyActionsParams) => applyBuiltins(args.context, params.actions, args)),
+    applyActions: assign((args: ActionArgs, params: ApplyActionsParams) => {
+      const update = applyBuiltins(args.context, params.actions, args);
+      if (remindersFor !== undefined) {
+        // A threat recorded by a side track can raise the severity.
+        const pending = remindersFor({ ...args.context, ...update }, args);
+        if (pending.length > 0) update.reminders = pending;
+        else if (args.context.reminders !== undefined) update.reminders = undefined;
+      }
+      return update;
+    }),
     clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string; readonly window?: string }) => ({
       deadlines: context.deadlines.filter((d) => d.rung !== params.rung || (params.window !== undefined && d.window !== params.window)),
     })),

@@ -1,10 +1,11 @@
-import { setup, type UnknownAction } from 'xstate';
+import { emit, setup, type UnknownAction } from 'xstate';
 import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
-import { createContext, createInputSchema, toOutput, type IncidentContext } from './context.js';
+import { createContext, createInputSchema, toOutput, type IncidentContext, type TimelineEntry } from './context.js';
 import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
+import { armReminder, hasReminders, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
@@ -63,20 +64,43 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   );
   const inputSchema = fastSchema(() => createInputSchema(definition));
   const windowLength = createWindowLength(defaultWindows);
+  type GuardsOf = { readonly logic?: { readonly implementations?: { readonly guards?: Readonly<Record<string, unknown>> } } };
+  // The reminders of the response-time targets, for playbooks that have them; guards are the machine's own (`provide` counts).
+  const remindersFor = hasReminders(definition)
+    ? (context: IncidentContext, { self }: { readonly self?: unknown }, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => {
+        if (previous !== undefined) noteAppended(definition, previous.timeline, context.timeline, previous.entry);
+        return pendingRemindersOf(definition, context, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
+      }
+    : undefined;
+  /**
+   * Whether a reminder may be recorded: one is pending and the timeline has room, and the event
+   * is the very object the library sends when a reminder falls due (so no app can record one).
+   */
+  const isReminderDue = ({ context, event }: GuardArgs & { context: IncidentContext }): boolean =>
+    event === reminderDueEvent && (context.reminders?.length ?? 0) > 0 && context.timeline.length < limits.timelineEntries;
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
-    guards: { isEventValid, matches, canFollowUp, ...namedGuards(definition), ...options.guards } as never,
+    // The reminder guard last: a playbook's guard of the same name cannot let an app's event record a reminder.
+    guards: { isEventValid, matches, canFollowUp, ...namedGuards(definition), ...options.guards, isReminderDue } as never,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
-      ...createBuiltinActions(definition.ladder.initial, windowLength),
+      ...createBuiltinActions(definition.ladder.initial, windowLength, remindersFor),
+      armReminder,
+      // Tells the live incident's listeners (`incident.on('reminder', …)`) what the timeline just recorded.
+      emitReminder: emit(({ context }: { context: IncidentContext }) => {
+        const entry = context.timeline.at(-1)!;
+        return { type: 'reminder', reminder: entry.reminder!, severity: entry.severity!, at: entry.at };
+      }),
       ...(options.actions as Record<string, UnknownAction> | undefined),
     } as never,
     delays: delays as never,
   }).createMachine({
     ...machineConfig(definition),
     context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => {
-      const context = createContext(inputSchema, input, self.system);
+      const created = createContext(inputSchema, input, self.system);
+      const reminders = remindersFor?.(created, { self });
+      const context = reminders !== undefined && reminders.length > 0 ? { ...created, reminders } : created;
       if (initialWindows.length === 0) return context;
       // The first rung's windows start when the incident is opened.
       const args = { context, event: { type: 'xstate.init' }, self, system: self.system };

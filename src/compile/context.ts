@@ -33,7 +33,7 @@ export interface TimelineEntry {
   readonly at: string;
   /** When the event happened, as claimed by its `at` field (backfilled events). */
   readonly occurredAt?: string;
-  /** The event type, or `window.elapsed` when a waiting window ran out. */
+  /** The event type, `window.elapsed` when a waiting window ran out, or `reminder.due` when a reminder fell due. */
   readonly type: string;
   /** The rung before the event. */
   readonly from: string;
@@ -43,8 +43,64 @@ export interface TimelineEntry {
   readonly window?: string;
   /** For a `window.elapsed` entry that sent a follow-up instead of moving on: which one (1, 2, …) on this rung. */
   readonly followUp?: number;
+  /** For a `reminder.due` entry: which reminder fell due (`first-response`). */
+  readonly reminder?: string;
+  /** For a `reminder.due` entry: the severity level whose target it was. */
+  readonly severity?: string;
   readonly by?: string;
   readonly note?: string;
+}
+
+/**
+ * A reminder of a response-time target (see `SeverityLevelSpec.respondWithin`): while nobody
+ * has responded, the first response is due at the opening plus the target of the current
+ * severity level. Reminders are kept as data (`context.reminders`) and never move the incident:
+ * when one falls due, the timeline records a `reminder.due` entry, once per level.
+ *
+ * @example
+ * ```ts
+ * import type { Reminder } from 'crisis-playbook';
+ *
+ * const reminder: Reminder = { reminder: 'first-response', severity: 'critical', due: '2026-04-06T19:15:00.000Z' };
+ * ```
+ *
+ * @category Compiler
+ */
+export interface Reminder {
+  /** Which reminder: `first-response` (the only one today). */
+  readonly reminder: string;
+  /** The severity level whose response-time target it is. */
+  readonly severity: string;
+  /** ISO 8601 time it falls due. */
+  readonly due: string;
+}
+
+/**
+ * What a live incident emits when a reminder falls due and is recorded: listen with
+ * `incident.on('reminder', …)`.
+ *
+ * @example
+ * ```ts
+ * import { createIncident, crisisMachine, type EmittedReminder } from 'crisis-playbook';
+ *
+ * const incident = createIncident(crisisMachine).start();
+ * incident.on('reminder', (event) => {
+ *   const { severity, at } = event as EmittedReminder;
+ *   console.log(`First response overdue (${severity}), recorded at ${at}`);
+ * });
+ * incident.stop();
+ * ```
+ *
+ * @category Live incidents
+ */
+export interface EmittedReminder {
+  readonly type: 'reminder';
+  /** Which reminder (`first-response`). */
+  readonly reminder: string;
+  /** The severity level whose target passed. */
+  readonly severity: string;
+  /** When the timeline recorded it (ISO 8601). */
+  readonly at: string;
 }
 
 /**
@@ -112,6 +168,12 @@ export interface IncidentContext {
    * follow-up is recorded, dropped when the ladder leaves the rung. Absent when none was sent.
    */
   readonly followUps?: Readonly<Record<string, number>>;
+  /**
+   * The reminders pending, earliest first (see {@link Reminder}): kept with every change of
+   * the incident, for playbooks whose severity levels have response-time targets. Absent when
+   * none is pending.
+   */
+  readonly reminders?: readonly Reminder[];
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isBuiltinAction, type TimelineParams } from './actions.js';
 import { transitionGuard } from './guards.js';
 import { regionIds } from './layout.js';
+import { hasReminders, reminderEventType } from './reminders.js';
 import { destinationOf, groupBy, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
 import type { AdviceSpec, AfterSpec, FollowUpSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 
@@ -46,17 +47,18 @@ export function machineConfig(definition: PlaybookDefinition) {
    * (`appendTimeline`: the timeline entry, the built-in actions' effects, the deadlines), or only
    * applies the built-in actions when another region records the event (`applyActions`).
    */
+  const reminders = hasReminders(definition);
   const actionsOf = (names: readonly string[], record: TimelineParams | undefined) => {
     const builtins = names.filter(isBuiltinAction);
     const folded = builtins.length > 0 ? { actions: builtins } : {};
-    return [
-      ...names,
-      ...(record !== undefined
+    const updates =
+      record !== undefined
         ? [{ type: 'appendTimeline', params: { ...record, ...folded } }]
         : builtins.length > 0
           ? [{ type: 'applyActions', params: { actions: builtins } }]
-          : []),
-    ];
+          : [];
+    // A live incident's reminder timer follows every change (see `armReminder`).
+    return [...names, ...updates, ...(reminders && updates.length > 0 ? ['armReminder'] : [])];
   };
   /** The deadline part of a ladder move from `from` to `to`: windows end when their rung is left or re-entered. */
   const deadlinesOf = (from: string, to: string | undefined, reenter: boolean): Pick<TimelineParams, 'leave' | 'enter'> => {
@@ -167,6 +169,19 @@ export function machineConfig(definition: PlaybookDefinition) {
       playbook: { id, version: definition.version, title: definition.title, initial: ladder.initial, guards: definition.guards },
     },
     initial: regionIds.open,
+    // A reminder that falls due is recorded at the root, whatever the rung: it never moves the incident.
+    ...(reminders
+      ? {
+          entry: ['armReminder'],
+          on: {
+            [reminderEventType]: {
+              guard: 'isReminderDue',
+              actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'armReminder', 'emitReminder'],
+              description: 'A response-time target passed: the reminder is recorded in the timeline; the incident does not move.',
+            },
+          },
+        }
+      : {}),
     states: {
       [regionIds.open]: {
         type: 'parallel' as const,

@@ -25,15 +25,22 @@ export const builtinActionNames = [
 /**
  * Names of the guards every compiled machine has besides the playbook's own: `isEventValid`
  * (the event matches its schema and the timeline has room), `matches` (one comparison of a
- * condition, as params) and `canFollowUp` (a rung may still send a follow-up, see `followUps`).
+ * condition, as params), `canFollowUp` (a rung may still send a follow-up, see `followUps`) and
+ * `isReminderDue` (a reminder of a response-time target fell due, see `SeverityLevelSpec`).
  *
  * @example
  * ```ts
  * import { builtinGuardNames } from 'crisis-playbook/authoring';
  *
- * console.log(builtinGuardNames); // ['isEventValid', 'matches', 'canFollowUp']
+ * console.log(builtinGuardNames); // ['isEventValid', 'matches', 'canFollowUp', 'isReminderDue']
  * ```
  *
  * @category Compiler
  */
-export const builtinGuardNames = ['isEventValid', 'matches', 'canFollowUp'] as const;
+export const builtinGuardNames = ['isEventValid', 'matches', 'canFollowUp', 'isReminderDue'] as const;
+
+/**
+ * The timeline entry types the library records itself: a waiting window ran out, a reminder
+ * of a response-time target fell due. No playbook event may take these names.
+ */
+export const recordedEventTypes = { windowElapsed: 'window.elapsed', reminderDue: 'reminder.due' } as const;

@@ -1,4 +1,4 @@
-import { builtinActionNames } from './builtins.js';
+import { builtinActionNames, recordedEventTypes } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
 import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
@@ -182,6 +182,9 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   for (const [type, spec] of Object.entries(events ?? {})) {
     if (type.startsWith('xstate.')) {
       add('reserved_id', ['events', type], `Event types starting with "xstate." are XState's own; received ${quote(type)}`);
+    }
+    if (type === recordedEventTypes.windowElapsed || type === recordedEventTypes.reminderDue) {
+      add('reserved_id', ['events', type], `The event type ${quote(type)} is the library's own timeline entry (a window ran out, a reminder fell due)`);
     }
     const payload = asRecord(asRecord(spec)?.payload);
     if (payload !== undefined && Object.hasOwn(payload, 'type')) {

@@ -180,13 +180,18 @@ export function columnsOf(incident: unknown): Columns {
   const context = snapshot['context'];
   const deadlines = isRecord(context) ? context['deadlines'] : undefined;
   if (!Array.isArray(deadlines)) invalid(['snapshot', 'context', 'deadlines'], 'Expected a "deadlines" array');
+  // Reminders of the response-time targets fall due like deadlines (the worker applies both).
+  const reminders = isRecord(context) ? (context['reminders'] ?? []) : [];
+  if (!Array.isArray(reminders)) invalid(['snapshot', 'context', 'reminders'], 'Expected "reminders" as an array');
   let nextDue: number | null = null;
   if (status === 'active') {
-    deadlines.forEach((deadline: unknown, index) => {
-      const due = isRecord(deadline) && typeof deadline['due'] === 'string' ? Date.parse(deadline['due']) : Number.NaN;
-      if (!Number.isFinite(due)) invalid(['snapshot', 'context', 'deadlines', index, 'due'], 'Expected "due" as an ISO 8601 time');
-      if (nextDue === null || due < nextDue) nextDue = due;
-    });
+    for (const [key, list] of [['deadlines', deadlines], ['reminders', reminders]] as const) {
+      list.forEach((pending: unknown, index) => {
+        const due = isRecord(pending) && typeof pending['due'] === 'string' ? Date.parse(pending['due']) : Number.NaN;
+        if (!Number.isFinite(due)) invalid(['snapshot', 'context', key, index, 'due'], 'Expected "due" as an ISO 8601 time');
+        if (nextDue === null || due < nextDue) nextDue = due;
+      });
+    }
   }
   let json: string;
   try {

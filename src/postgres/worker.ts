@@ -313,7 +313,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
             }
             // The row said a deadline was due, the document disagrees: it was written past the store.
             error = new IncidentError('invalid_document', [
-              { code: 'invalid_document', path: ['snapshot', 'context', 'deadlines'], message: `The row's next_due says a deadline is due by ${nowIso}, but none of the document's is` },
+              { code: 'invalid_document', path: ['snapshot', 'context', 'deadlines'], message: `The row's next_due says a deadline or a reminder is due by ${nowIso}, but none of the document's is` },
             ]);
           } catch (caught) {
             error =

@@ -3,6 +3,7 @@ import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
 import { pureTransition } from './pureTransition.js';
+import { reminderDueEvent } from '../compile/reminders.js';
 import { parseTime } from '../isoTime.js';
 
 /** The snapshot of a stored incident, resolved on its machine. */
@@ -11,8 +12,10 @@ export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
 }
 
 /**
- * Applies the deadlines of a stored incident that fell due by `now`, earliest first, each at
- * the time it fell due: the snapshot after them, and the timeline entries they added.
+ * Applies the deadlines and reminders of a stored incident that fell due by `now`, earliest
+ * first (a window before a reminder due at the same time), each at the time it fell due: the
+ * snapshot after them, and the timeline entries they added. Each is applied once: a deadline
+ * leaves the context when its rung is left, a reminder when it is recorded.
  */
 export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSnapshot; added: TimelineEntry[] } {
   let snapshot = snapshotOf(loaded);
@@ -26,6 +29,15 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
     for (const deadline of (snapshot.context as IncidentContext).deadlines) {
       const at = parseTime(deadline.due);
       if (at <= now && at < dueAt) [due, dueAt] = [deadline, at];
+    }
+    const reminder = (snapshot.context as IncidentContext).reminders?.[0];
+    const reminderAt = reminder === undefined ? Infinity : parseTime(reminder.due);
+    if (reminderAt <= now && reminderAt < dueAt) {
+      const before = snapshot;
+      snapshot = withNow(reminderAt, () => pureTransition(loaded.machine, before, reminderDueEvent));
+      // Not recorded (a full timeline): nothing more can be.
+      if ((snapshot.context as IncidentContext).timeline === (before.context as IncidentContext).timeline) break;
+      continue;
     }
     if (!due) break;
     const type = loaded.layout.windows.get(due.rung)?.get(due.window)?.eventType;

@@ -2,7 +2,10 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { currentRung, currentTracks } from '../advice/currentRung.js';
 import { currentSeverity, recommend, type Recommendation } from '../advice/recommend.js';
 import type { Severity } from '../advice/severity.js';
-import type { IncidentContext, IncidentOutput, TimelineEntry } from '../compile/context.js';
+import type { IncidentContext, IncidentOutput, Reminder, TimelineEntry } from '../compile/context.js';
+import { compiledPlaybookOf } from '../compile/registry.js';
+import { reminderOfEntry } from '../compile/reminders.js';
+import { parseTime } from '../isoTime.js';
 import type { IncidentError, SafeResult } from '../errors/errors.js';
 import type { StoredIncident } from './storedIncident.js';
 
@@ -45,6 +48,30 @@ export interface ScheduledDeadline {
 }
 
 /**
+ * The reminders of a {@link Decision}: those this decision recorded (they fell due by its
+ * `now`: remind the team, each is in exactly one decision) and those pending (each is due at
+ * its `due`, which `nextDue` counts: call `decideDue` then).
+ *
+ * @example
+ * ```ts
+ * import { decide, openIncident, type DecisionReminders } from 'crisis-playbook/server';
+ *
+ * const opened = openIncident({ now: Date.parse('2026-04-06T19:00:00Z') });
+ * const decision = decide(opened.incident, { type: 'threat.reported', kind: 'violence' }, { now: Date.parse('2026-04-06T19:05:00Z') });
+ * const reminders: DecisionReminders = decision.reminders;
+ * console.log(reminders.pending); // [{ reminder: 'first-response', severity: 'critical', due: '2026-04-06T19:15:00.000Z' }]
+ * ```
+ *
+ * @category Server runtime
+ */
+export interface DecisionReminders {
+  /** The reminders that fell due and were recorded by this decision (a `reminder.due` timeline entry each). */
+  readonly due: readonly Reminder[];
+  /** The reminders still to come, earliest first. */
+  readonly pending: readonly Reminder[];
+}
+
+/**
  * The result of a pure decision: the next stored incident and everything a server needs to
  * answer and to schedule, with no timers and no I/O.
  *
@@ -79,6 +106,16 @@ export interface Decision {
   readonly severity: Severity | undefined;
   /** Every deadline now pending: schedule these and drop any others for this incident. */
   readonly deadlines: readonly ScheduledDeadline[];
+  /**
+   * The reminders of the severity's response-time targets: recorded by this decision, and
+   * pending. They never move the incident (see {@link DecisionReminders}).
+   */
+  readonly reminders: DecisionReminders;
+  /**
+   * The earliest time a deadline or a reminder falls due (ISO 8601), when one is pending: call
+   * {@link decideDue} then. `undefined` when nothing is pending.
+   */
+  readonly nextDue: string | undefined;
   readonly output?: IncidentOutput;
 }
 
@@ -118,6 +155,15 @@ export function decisionOf(
   const incident = changed ? next : before;
   let recommendations: readonly Recommendation[] | undefined;
   let severity: Severity | null | undefined;
+  const pending = context.reminders ?? [];
+  let nextDue: string | undefined;
+  for (const { due } of [...context.deadlines, ...pending]) if (nextDue === undefined || parseTime(due) < parseTime(nextDue)) nextDue = due;
+  const definition = compiledPlaybookOf(snapshot.machine)?.definition;
+  const fired: Reminder[] = [];
+  for (const entry of added) {
+    const reminder = definition === undefined ? undefined : reminderOfEntry(definition, context, entry);
+    if (reminder !== undefined) fired.push(reminder);
+  }
   return {
     incident,
     changed,
@@ -133,6 +179,8 @@ export function decisionOf(
     },
     added,
     deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),
+    reminders: { due: fired, pending },
+    nextDue,
     ...(done ? { output: incident.snapshot.output! } : {}),
   };
 }

@@ -195,6 +195,9 @@ function hasContainers(record: Record<string, unknown>): boolean {
   const snapshot = record.snapshot;
   if (!isRecord(snapshot) || (snapshot.status !== 'active' && snapshot.status !== 'done')) return false;
   if (typeof snapshot.value !== 'string' && !isRecord(snapshot.value)) return false;
+  // Done exactly when on a final rung (a value that is a rung id, not the open regions): else a
+  // signed document could claim to be finished while open, and be answered `incident_finished`.
+  if ((snapshot.status === 'done') !== (typeof snapshot.value === 'string')) return false;
   const context = snapshot.context;
   return (
     isRecord(context) &&

@@ -4,6 +4,7 @@ import { currentRung } from '../advice/currentRung.js';
 import { withNow } from '../compile/clock.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { layoutOf } from '../compile/layout.js';
+import { armReminder, reminderEventType } from '../compile/reminders.js';
 import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
@@ -207,8 +208,10 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
   /** `decide` on a stored incident that was read. */
   function decideOn(loaded: Loaded, eventInput: unknown, time: number): Decision {
-    if (eventInput !== null && typeof eventInput === 'object' && (eventInput as { type?: unknown }).type === 'window.elapsed') {
-      // Scheduled deadline jobs are never an error: late, early or stale ones are no-ops.
+    const type = eventInput !== null && typeof eventInput === 'object' ? (eventInput as { type?: unknown }).type : undefined;
+    if (type === 'window.elapsed' || type === reminderEventType) {
+      // Scheduled deadline and reminder jobs are never an error: late, early or stale ones are
+      // no-ops; what is applied is only what fell due by `now`, so none can be forged.
       return decideDueOn(loaded, time);
     }
     if (loaded.stored.snapshot.status === 'done') {
@@ -307,6 +310,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       // schedule each pending deadline for its remaining time, under the id XState cancels
       // when the rung is left. The incident's clock waits in steps when that is very long.
       rearmDeadlines(actor, loaded, stored.snapshot.context.deadlines, time);
+      // Nor does it run the root's entry, which starts the reminder timer of a new incident.
+      armReminder({ context: stored.snapshot.context, self: actor });
       return actor;
     },
   };

@@ -1,5 +1,5 @@
 import type { IncidentIssueCode } from '../errors/errors.js';
-import { toOutput, type IncidentContext } from '../compile/context.js';
+import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import type { MachineLayout, Move } from '../compile/layout.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { Issue } from '../errors/issues.js';
@@ -7,6 +7,9 @@ import { limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 import { parseTime } from '../isoTime.js';
+import { firstResponse, levelRank, reminderEventType } from '../compile/reminders.js';
+import { toMilliseconds } from '../definition/durations.js';
+import { movingEvents } from '../definition/graph.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
 export interface PlaybookFacts {
@@ -186,6 +189,9 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   let previous = definition.ladder.initial;
   let previousAt = openedAt ?? -Infinity;
   const timeline = context.timeline;
+  // Reminders: when the first response is recorded, and the highest level a reminder fired at.
+  const reminders = { opened: openedAt ?? (timeline[0] === undefined ? undefined : parseTime(timeline[0].at)), responded: false, rank: -1 };
+  const moving = movingEvents(definition);
   for (let index = 0; index < timeline.length; index++) {
     const entry = timeline[index]!;
     const at = parseTime(entry.at);
@@ -201,6 +207,11 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
       add(['context', 'timeline', index], `Unknown rung in ${quote({ from: entry.from, to: entry.to })}`);
       continue;
     }
+    if (entry.type === reminderEventType || entry.reminder !== undefined || entry.severity !== undefined) {
+      checkReminderEntry(entry, at, reminders, definition, (path, message) => add(['context', 'timeline', index, ...path], message));
+      continue;
+    }
+    if (moving.has(entry.type)) reminders.responded = true;
     const elapsed = entry.type === 'window.elapsed';
     if (!elapsed && !declared.has(entry.type)) {
       add(['context', 'timeline', index, 'type'], `Unknown event type ${quote(entry.type)}`);
@@ -302,6 +313,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   checkThreatKinds(context, tables.threatKinds, add);
   checkDeadlines(context, current, entered, playbook, add);
   checkFollowUps(context, typeof value === 'string' ? undefined : current, followUps, add);
+  checkPendingReminders(context, reminders, definition, add);
   for (const window of Object.keys(context.windows)) {
     if (!Object.hasOwn(definition.windows, window)) add(['context', 'windows', window], `Unknown waiting window ${quote(window)}`);
   }
@@ -313,6 +325,61 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
 }
 
 type Add = (path: (string | number)[], message: string) => void;
+
+/** What the replay knows of reminders so far: when the incident opened, whether someone responded, the highest level one fired at. */
+interface ReminderReplay {
+  readonly opened: number | undefined;
+  responded: boolean;
+  rank: number;
+}
+
+/** The response-time target of a severity level in milliseconds, if it has one. */
+function targetOf(definition: PlaybookDefinition, level: string): number | undefined {
+  const spec = definition.severity?.levels.find((candidate) => candidate.id === level);
+  return spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+}
+
+/**
+ * A `reminder.due` entry is one the library records: the first-response reminder of a level
+ * with a target, not before that target, before anyone responded, once per level and only at
+ * a higher level than the one before; it never moves the incident and carries nothing else.
+ */
+function checkReminderEntry(entry: TimelineEntry, at: number, replay: ReminderReplay, definition: PlaybookDefinition, add: Add): void {
+  if (entry.type !== reminderEventType || entry.reminder !== firstResponse || entry.severity === undefined) {
+    return add([], `Only a "${reminderEventType}" entry names a reminder, and it names "${firstResponse}" and a severity level; received ${quote({ type: entry.type, reminder: entry.reminder, severity: entry.severity })}`);
+  }
+  const within = targetOf(definition, entry.severity);
+  if (within === undefined) return add(['severity'], `The severity level ${quote(entry.severity)} has no response-time target in playbook "${definition.id}"`);
+  if (entry.from !== entry.to) add(['to'], 'A reminder never moves the incident');
+  if (entry.window !== undefined || entry.followUp !== undefined || entry.by !== undefined || entry.note !== undefined || entry.occurredAt !== undefined) {
+    add([], 'A reminder entry records only when, which reminder and the severity level');
+  }
+  if (replay.responded) add([], 'A first-response reminder cannot fall due after the first response');
+  if (replay.opened !== undefined && at < replay.opened + within) {
+    add(['at'], `The ${quote(entry.severity)} first response was due ${new Date(replay.opened + within).toISOString()}; the reminder cannot be recorded earlier`);
+  }
+  const rank = levelRank(definition, entry.severity);
+  if (rank <= replay.rank) add(['severity'], `A reminder fires once per level, and again only at a higher one; received ${quote(entry.severity)} after a higher or equal level`);
+  replay.rank = Math.max(replay.rank, rank);
+}
+
+/** The pending reminders are ones the playbook can have now: at most one, before any response, due at the opening plus its level's target, at a level above any that fired. */
+function checkPendingReminders(context: IncidentContext, replay: ReminderReplay, definition: PlaybookDefinition, add: Add): void {
+  const pending = context.reminders ?? [];
+  if (pending.length > 1) add(['context', 'reminders'], `Expected at most one pending reminder; received ${pending.length}`);
+  pending.forEach((reminder, index) => {
+    const path = ['context', 'reminders', index];
+    const within = targetOf(definition, reminder.severity);
+    if (reminder.reminder !== firstResponse || within === undefined) {
+      return add(path, `Expected the "${firstResponse}" reminder of a severity level with a response-time target; received ${quote(reminder)}`);
+    }
+    if (replay.responded) return add(path, 'No reminder is pending once someone has responded');
+    if (levelRank(definition, reminder.severity) <= replay.rank) add([...path, 'severity'], `A reminder at ${quote(reminder.severity)} already fired at this level or above`);
+    if (replay.opened !== undefined && parseTime(reminder.due) !== replay.opened + within) {
+      add([...path, 'due'], `The ${quote(reminder.severity)} first response is due ${new Date(replay.opened + within).toISOString()}; received ${reminder.due}`);
+    }
+  });
+}
 
 function checkRecorded(context: IncidentContext, upper: Map<Tracked, number>, lower: Map<Tracked, number>, add: Add): void {
   for (const [action, field] of Object.entries(counted) as [keyof typeof counted, (typeof counted)[keyof typeof counted]][]) {

@@ -94,6 +94,8 @@ const contextSchema = z.strictObject({
         to: name,
         window: name.optional(),
         followUp: z.number().int().min(1).max(limits.followUps).optional(),
+        reminder: name.optional(),
+        severity: name.optional(),
         by: bySchema.optional(),
         note: textSchema().optional(),
       }),
@@ -108,6 +110,7 @@ const contextSchema = z.strictObject({
   deadlines: z.array(z.strictObject({ window: name, rung: name, due: iso })).max(limits.timelineEntries),
   openedAt: timeSchema.optional(),
   followUps: z.record(name, z.number().int().min(1).max(limits.followUps)).optional(),
+  reminders: z.array(z.strictObject({ reminder: name, severity: name, due: iso })).max(limits.timelineEntries).optional(),
 });
 
 const outputSchema = z.strictObject({
@@ -246,7 +249,7 @@ function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
   const context = (document as { snapshot?: { context?: Record<string, unknown> } } | null)?.snapshot?.context;
   if (context === null || typeof context !== 'object') return [];
   const issues: Issue<IncidentIssueCode>[] = [];
-  for (const key of ['timeline', 'threats', 'deadlines'] as const) {
+  for (const key of ['timeline', 'threats', 'deadlines', 'reminders'] as const) {
     const list = Object.hasOwn(context, key) ? context[key] : undefined;
     if (Array.isArray(list) && list.length > limits.timelineEntries) {
       issues.push({

@@ -1,0 +1,189 @@
+// Reminders: the response-time targets of the severity levels, kept as deadlines-as-data.
+// They never move the incident: a reminder that falls due adds a `reminder.due` entry to the
+// timeline and nothing else.
+import { checkGuard, scopeOf, type GuardArgs } from './guards.js';
+import type { IncidentContext, Reminder, TimelineEntry } from './context.js';
+import { recordedEventTypes } from '../definition/builtins.js';
+import { evaluateCondition } from '../definition/conditions.js';
+import { toMilliseconds } from '../definition/durations.js';
+import { movingEvents } from '../definition/graph.js';
+import type { Condition, PlaybookDefinition, SeverityRuleSpec } from '../definition/types.js';
+import { parseTime } from '../isoTime.js';
+import { now, type SystemWithClock } from './clock.js';
+
+/** The timeline entry type (and internal event) of a reminder that fell due. */
+export const reminderEventType = recordedEventTypes.reminderDue;
+
+/** The id of the one reminder the severity levels give today: the first response is due. */
+export const firstResponse = 'first-response';
+
+/** The event severity rules are evaluated with: none is being processed. */
+export const neutralEvent = { type: 'crisis.recommend' } as const;
+
+/**
+ * The level a playbook's severity rules put an incident at: its rank (0, the lowest, when no
+ * rule holds) and the rule that raised it. `holds` answers a rule's condition now.
+ */
+export function severityRankOf(
+  definition: PlaybookDefinition,
+  holds: (condition: Condition) => boolean,
+): { readonly rank: number; readonly rule: SeverityRuleSpec | undefined } {
+  const levels = definition.severity?.levels ?? [];
+  let rank = 0;
+  let raisedBy: SeverityRuleSpec | undefined;
+  for (const rule of definition.severity?.rules ?? []) {
+    const at = levels.findIndex((level) => level.id === rule.level);
+    if (at <= rank || !holds(rule.when)) continue;
+    rank = at;
+    raisedBy = rule;
+  }
+  return { rank, rule: raisedBy };
+}
+
+/** Whether a playbook gives reminders: one of its severity levels has a response-time target. */
+export function hasReminders(definition: PlaybookDefinition): boolean {
+  return definition.severity?.levels.some((level) => level.respondWithin !== undefined) === true;
+}
+
+/** The rank of a severity level by id, or -1. */
+export function levelRank(definition: PlaybookDefinition, level: string | undefined): number {
+  return definition.severity?.levels.findIndex((spec) => spec.id === level) ?? -1;
+}
+
+/** What the reminders read from a timeline: whether it records a first response, and the highest level a reminder fired at. */
+interface TimelineFacts {
+  readonly responded: boolean;
+  readonly firedRank: number;
+}
+
+// Per timeline array (a timeline is never changed in place: each entry makes a new array), so
+// that a transition reads the facts of the timeline before it and looks at its one new entry.
+const factsByTimeline = new WeakMap<readonly TimelineEntry[], TimelineFacts>();
+
+function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntry[]): TimelineFacts {
+  let facts = factsByTimeline.get(timeline);
+  if (facts !== undefined) return facts;
+  const moving = movingEvents(definition);
+  let responded = false;
+  let firedRank = -1;
+  for (const entry of timeline) {
+    if (moving.has(entry.type)) responded = true;
+    else if (entry.type === reminderEventType && entry.reminder === firstResponse) firedRank = Math.max(firedRank, levelRank(definition, entry.severity));
+  }
+  facts = { responded, firedRank };
+  factsByTimeline.set(timeline, facts);
+  return facts;
+}
+
+/**
+ * Remembers the facts of `next`, the timeline `previous` with `entry` appended, from those of
+ * `previous`: the cost of a transition does not grow with the timeline.
+ */
+export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): void {
+  const before = factsOf(definition, previous);
+  const responded = before.responded || movingEvents(definition).has(entry.type);
+  const fired = entry.type === reminderEventType && entry.reminder === firstResponse ? levelRank(definition, entry.severity) : -1;
+  factsByTimeline.set(next, { responded, firedRank: Math.max(before.firedRank, fired) });
+}
+
+/** Whether the timeline records a first response: an event of the kind that moves the ladder. */
+export function hasResponded(definition: PlaybookDefinition, context: Pick<IncidentContext, 'timeline'>): boolean {
+  return factsOf(definition, context.timeline).responded;
+}
+
+/**
+ * The reminders now pending for `context`, earliest first: while nobody has responded (no
+ * event that moves the ladder is recorded), the first response of the current level is due at
+ * the opening plus the level's `respondWithin`. A reminder fires once per level: once recorded
+ * at a level, it is pending again only when the severity rises above that level (the higher
+ * level's target then counts, from the opening). Guards are answered through `implementations`
+ * (so `provide` counts); a guard given in code that throws counts as not holding.
+ */
+export function pendingRemindersOf(
+  definition: PlaybookDefinition,
+  context: IncidentContext,
+  implementations: Readonly<Record<string, unknown>>,
+): readonly Reminder[] {
+  const levels = definition.severity?.levels;
+  if (levels === undefined) return [];
+  const facts = factsOf(definition, context.timeline);
+  if (facts.responded) return [];
+  const opened = context.openedAt ?? context.timeline[0]?.at;
+  if (opened === undefined) return [];
+  const args: GuardArgs = { context, event: neutralEvent };
+  const named = (name: string): boolean => {
+    try {
+      return checkGuard(name, args, implementations);
+    } catch {
+      return false;
+    }
+  };
+  const { rank } = severityRankOf(definition, (condition) => evaluateCondition(condition, scopeOf(args), named));
+  const level = levels[rank]!;
+  const within = level.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
+  if (within === undefined) return [];
+  if (facts.firedRank >= rank) return [];
+  return [{ reminder: firstResponse, severity: level.id, due: new Date(parseTime(opened) + within).toISOString() }];
+}
+
+/**
+ * The reminder a `reminder.due` entry of the timeline recorded, with the time it fell due (the
+ * opening plus its level's target); `undefined` for any other entry.
+ */
+export function reminderOfEntry(definition: PlaybookDefinition, context: IncidentContext, entry: TimelineEntry): Reminder | undefined {
+  if (entry.type !== reminderEventType || entry.reminder === undefined || entry.severity === undefined) return undefined;
+  const spec = definition.severity?.levels.find((level) => level.id === entry.severity);
+  const within = spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+  const opened = context.openedAt ?? context.timeline[0]?.at;
+  const due = within === undefined || opened === undefined ? entry.at : new Date(parseTime(opened) + within).toISOString();
+  return { reminder: entry.reminder, severity: entry.severity, due };
+}
+
+/**
+ * The event that records a reminder when it falls due. The library sends this very object (a
+ * live incident's timer, `decideDue`): the machine's `isReminderDue` guard knows it by identity,
+ * so no event an app sends can record a reminder.
+ */
+export const reminderDueEvent: { readonly type: typeof reminderEventType } = Object.freeze({ type: reminderEventType });
+
+/** What a running actor offers to time its reminder: its system's clock (XState's `SimulatedClock` in tests). */
+interface Timed {
+  readonly system?: SystemWithClock & { readonly _clock?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(id: unknown): void } };
+  readonly _processingStatus?: number;
+  readonly _send?: (event: object) => void;
+}
+
+// The reminder timer of each running actor, and which reminder it is for.
+const armed = new WeakMap<object, { readonly key: string; readonly timer: unknown }>();
+
+/**
+ * Keeps a running actor's reminder timer on its earliest pending reminder: the `armReminder`
+ * action after each change (and at the start), and a restored incident when it starts.
+ * Executed only by running actors (a pure transition executes no action). The timer runs on the
+ * actor's clock and, being advice rather than a move, never keeps a Node.js process alive on its
+ * own (it is `unref`'d); it does nothing once the actor has stopped.
+ */
+export function armReminder({ context, self }: { readonly context: IncidentContext; readonly self: unknown }): void {
+  const actor = self as Timed | undefined;
+  const clock = actor?.system?._clock;
+  if (actor === undefined || clock === undefined || typeof actor._send !== 'function') return;
+  const next = context.reminders?.[0];
+  const key = next === undefined ? '' : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
+  const current = armed.get(actor);
+  if ((current?.key ?? '') === key) return;
+  if (current !== undefined) clock.clearTimeout(current.timer);
+  armed.delete(actor);
+  if (next === undefined) return;
+  const send = () => {
+    armed.delete(actor);
+    // Running (XState's status 1): a stopped incident records nothing more.
+    if (actor._processingStatus === undefined || actor._processingStatus === 1) actor._send!(reminderDueEvent);
+  };
+  const delay = parseTime(next.due) - now(actor.system);
+  // Already due (the severity rose past its target): recorded right after this event, as
+  // `decideDue` would at this time, rather than on a later turn of the event loop.
+  if (delay <= 0) return send();
+  const timer = clock.setTimeout(send, delay);
+  (timer as { unref?: () => void } | null)?.unref?.();
+  armed.set(actor, { key, timer });
+}

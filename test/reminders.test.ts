@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock } from 'xstate';
+import { createIncident, crisisMachine, currentReminders, currentRung, currentSeverity, recommend, type EmittedReminder, type IncidentContext } from 'crisis-playbook';
+import { createIncidentRuntime, decide, decideDue, openIncident, type StoredIncident } from 'crisis-playbook/server';
+
+const opened = Date.parse('2026-04-06T19:00:00Z');
+const minute = 60_000;
+const at = (ms: number) => new Date(opened + ms).toISOString();
+
+function live() {
+  const clock = new SimulatedClock();
+  clock.set(opened);
+  const incident = createIncident(crisisMachine, { clock }).start();
+  const heard: EmittedReminder[] = [];
+  incident.on('reminder', (event) => heard.push(event as EmittedReminder));
+  return { clock, incident, heard };
+}
+
+const reminderEntries = (context: IncidentContext) => context.timeline.filter((entry) => entry.type === 'reminder.due');
+
+describe('reminders of the response-time targets', () => {
+  it('are pending from the opening at the target of the current level, and follow the level as it rises', () => {
+    const { incident } = live();
+    expect(currentReminders(incident.getSnapshot())).toEqual({
+      pending: [{ reminder: 'first-response', severity: 'low', due: at(24 * 60 * minute) }],
+      overdue: [],
+    });
+    incident.send({ type: 'threat.reported', kind: 'visit' });
+    expect(currentReminders(incident.getSnapshot()).pending).toEqual([{ reminder: 'first-response', severity: 'high', due: at(60 * minute) }]);
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    const { pending } = currentReminders(incident.getSnapshot());
+    expect(pending).toEqual([{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }]);
+    // The same time as the severity's own "respond by".
+    expect(currentSeverity(incident.getSnapshot())?.respondBy).toBe(pending[0]!.due);
+    incident.stop();
+  });
+
+  it('fire once in a live incident, when due, without moving it, and are heard by its listeners', () => {
+    const { clock, incident, heard } = live();
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    const before = incident.getSnapshot();
+    clock.increment(15 * minute - 1);
+    expect(heard).toEqual([]);
+    clock.increment(1);
+    expect(heard).toEqual([{ type: 'reminder', reminder: 'first-response', severity: 'critical', at: at(15 * minute) }]);
+    const after = incident.getSnapshot();
+    expect(reminderEntries(after.context)).toEqual([
+      { at: at(15 * minute), type: 'reminder.due', from: 'gatheringInfo', to: 'gatheringInfo', reminder: 'first-response', severity: 'critical' },
+    ]);
+    expect(after.value).toEqual(before.value);
+    expect(currentReminders(after)).toEqual({ pending: [], overdue: [{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }] });
+    clock.increment(48 * 60 * minute);
+    expect(heard).toHaveLength(1);
+    expect(reminderEntries(incident.getSnapshot().context)).toHaveLength(1);
+    incident.stop();
+  });
+
+  it('fire again when the severity rises above the level a reminder fired at, at once when the new target has passed', () => {
+    const { clock, incident, heard } = live();
+    incident.send({ type: 'threat.reported', kind: 'visit' });
+    clock.increment(60 * minute);
+    expect(heard.map((event) => event.severity)).toEqual(['high']);
+    // Critical: due 15 minutes after the opening, long past.
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    clock.increment(0);
+    expect(heard.map((event) => event.severity)).toEqual(['high', 'critical']);
+    expect(reminderEntries(incident.getSnapshot().context).map((entry) => entry.at)).toEqual([at(60 * minute), at(60 * minute)]);
+    incident.stop();
+  });
+
+  it('stop once someone responds, and are never listed after a response', () => {
+    const { clock, incident, heard } = live();
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    incident.send({ type: 'assessment.complete' });
+    expect(currentReminders(incident.getSnapshot())).toEqual({ pending: [], overdue: [] });
+    expect(incident.getSnapshot().context.reminders).toBeUndefined();
+    clock.increment(30 * 60 * minute);
+    expect(heard).toEqual([]);
+    incident.stop();
+  });
+
+  it('show as advice once overdue, after a danger to people and before the rest, until someone responds', () => {
+    const { clock, incident } = live();
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    expect(recommend(incident.getSnapshot()).some((item) => item.title === 'First response overdue')).toBe(false);
+    clock.increment(15 * minute);
+    const advice = recommend(incident.getSnapshot());
+    expect(advice.slice(0, 2).map((item) => item.title)).toEqual(['Contact the authorities now', 'First response overdue']);
+    expect(advice[1]).toMatchObject({ source: { track: 'severity', state: 'critical' }, priority: 1 });
+    expect(advice[1]!.detail).toBe(
+      'At Critical, the first response is due within 15 minutes: it was due by 2026-04-06 19:15 UTC, and nobody has responded yet. Respond now, even briefly, and tell whoever is on duty.',
+    );
+    expect(recommend(incident.getSnapshot(), { locale: 'fr' })[1]!.title).toBe('Première réponse en retard');
+    incident.send({ type: 'assessment.complete' });
+    expect(recommend(incident.getSnapshot()).some((item) => item.title === 'First response overdue')).toBe(false);
+    incident.stop();
+  });
+
+  it('are applied exactly once by decideDue, counted in nextDue and listed in the decision', () => {
+    const open = openIncident({ now: opened });
+    expect(open.reminders).toEqual({ due: [], pending: [{ reminder: 'first-response', severity: 'low', due: at(24 * 60 * minute) }] });
+    const threatened = decide(open.incident, { type: 'threat.reported', kind: 'violence' }, { now: opened + minute });
+    expect(threatened.nextDue).toBe(at(15 * minute));
+    expect(threatened.reminders.pending).toEqual([{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }]);
+    expect(decideDue(threatened.incident, { now: opened + 15 * minute - 1 }).changed).toBe(false);
+
+    const due = decideDue(threatened.incident, { now: opened + 20 * minute });
+    expect(due.changed).toBe(true);
+    expect(due.rung).toBe(threatened.rung);
+    expect(due.added).toEqual([
+      { at: at(15 * minute), type: 'reminder.due', from: 'gatheringInfo', to: 'gatheringInfo', reminder: 'first-response', severity: 'critical' },
+    ]);
+    expect(due.reminders).toEqual({ due: [{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }], pending: [] });
+    // The gathering window stays the next thing due.
+    expect(due.nextDue).toBe(due.deadlines[0]?.at);
+
+    const again = decideDue(due.incident, { now: opened + 30 * minute });
+    expect(again.changed).toBe(false);
+    expect(again.added).toEqual([]);
+    expect(again.reminders.due).toEqual([]);
+  });
+
+  it('come before the event a decision applies when they fell due first, and a scheduled reminder job is a no-op until due', () => {
+    const threatened = decide(openIncident({ now: opened }).incident, { type: 'threat.reported', kind: 'violence' }, { now: opened });
+    const early = decide(threatened.incident, { type: 'reminder.due' }, { now: opened + minute });
+    expect(early.changed).toBe(false);
+    const late = decide(threatened.incident, { type: 'assessment.complete' }, { now: opened + 20 * minute });
+    expect(late.added.map((entry) => entry.type)).toEqual(['reminder.due', 'assessment.complete']);
+    expect(late.reminders).toEqual({ due: [{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }], pending: [] });
+  });
+
+  it('cannot be forged: a live incident refuses the event, a plain actor ignores it', () => {
+    const { incident } = live();
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    const result = incident.safeSend({ type: 'reminder.due' });
+    expect(result.success ? undefined : result.error.code).toBe('invalid_event');
+    expect(reminderEntries(incident.getSnapshot().context)).toEqual([]);
+    incident.stop();
+
+    const plain = createActor(crisisMachine).start();
+    plain.send({ type: 'threat.reported', kind: 'violence' });
+    plain.send({ type: 'reminder.due' } as never);
+    expect(reminderEntries(plain.getSnapshot().context)).toEqual([]);
+    plain.stop();
+  });
+
+  it('are checked in stored documents: a forged, early, repeated or misplaced reminder is refused', () => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const threatened = decide(openIncident({ now: opened }).incident, { type: 'threat.reported', kind: 'violence' }, { now: opened });
+    const fired = decideDue(threatened.incident, { now: opened + 20 * minute }).incident;
+    expect(runtime.parse(fired)).toEqual(fired);
+    const withContext = (stored: StoredIncident, change: (context: IncidentContext) => Partial<IncidentContext>): unknown => ({
+      ...stored,
+      snapshot: { ...stored.snapshot, context: { ...stored.snapshot.context, ...change(stored.snapshot.context) } },
+    });
+    const entry = fired.snapshot.context.timeline.at(-1)!;
+    const refused = (document: unknown) => {
+      const result = runtime.safeParse(document);
+      return result.success ? [] : result.error.issues.map((issue) => issue.message);
+    };
+    // Recorded before its target passed.
+    expect(refused(withContext(fired, (c) => ({ timeline: [...c.timeline.slice(0, -1), { ...entry, at: at(10 * minute) }] })))).toEqual([
+      expect.stringContaining('the reminder cannot be recorded earlier'),
+    ]);
+    // Twice at the same level.
+    expect(refused(withContext(fired, (c) => ({ timeline: [...c.timeline, entry] })))).toEqual([expect.stringContaining('once per level')]);
+    // A level without a target, or a move.
+    expect(refused(withContext(fired, (c) => ({ timeline: [...c.timeline.slice(0, -1), { ...entry, severity: 'extreme' }] })))).toEqual([
+      expect.stringContaining('no response-time target'),
+    ]);
+    expect(refused(withContext(fired, (c) => ({ timeline: [...c.timeline.slice(0, -1), { ...entry, to: 'resolved' }] })))).not.toEqual([]);
+    // A reminder named on another entry.
+    expect(refused(withContext(threatened.incident, (c) => ({ timeline: c.timeline.map((e) => ({ ...e, reminder: 'first-response' })) })))).not.toEqual([]);
+    // A pending reminder with another due time, or after it fired.
+    expect(refused(withContext(threatened.incident, (c) => ({ reminders: [{ ...c.reminders![0]!, due: at(5 * minute) }] })))).toEqual([
+      expect.stringContaining('first response is due 2026-04-06T19:15:00.000Z'),
+    ]);
+    expect(refused(withContext(fired, () => ({ reminders: [{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }] })))).toEqual([
+      expect.stringContaining('already fired'),
+    ]);
+  });
+
+  it('apply when a stored incident is restored, once, and the restored incident fires the next one', () => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const visit = runtime.decide(runtime.open({ now: opened }).incident, { type: 'threat.reported', kind: 'visit' }, { now: opened });
+    const clock = new SimulatedClock();
+    clock.set(opened + 30 * minute);
+    const restored = runtime.restore(visit.incident, { clock });
+    const heard: EmittedReminder[] = [];
+    restored.on('reminder', (event) => heard.push(event as EmittedReminder));
+    clock.increment(30 * minute);
+    expect(heard.map((event) => event.severity)).toEqual(['high']);
+    expect(currentRung(restored.getSnapshot())).toBe(visit.rung);
+    restored.stop();
+  });
+});
