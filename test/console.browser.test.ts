@@ -386,6 +386,26 @@ describe('the responder console in headless Chromium', () => {
     expect(await rungOf()).toBe('monitoring');
   }, 30_000);
 
+  it('counts down to the first-response reminder of a threat of violence, then flags it overdue, recorded once and without a move', async () => {
+    await page.getByRole('button', { name: 'New incident' }).click();
+    await expect.poll(rungOf).toBe('gatheringInfo');
+    await fillForm({ type: 'threat.reported', kind: 'violence' });
+    await submit('threat.reported');
+    await expect.poll(timelineLength).toBe(1);
+    // Critical: the first response is due 15 minutes after the opening.
+    const reminder = page.getByTestId('reminder');
+    await expect.poll(() => reminder.getAttribute('data-overdue')).toBe('false');
+    const due = (await reminder.getAttribute('data-due'))!;
+    expect(await reminder.textContent()).toMatch(/^First response \(Critical severity\): due .+, \d+ min \d+ s left$/);
+    await clockTo(new Date(Date.parse(due) + 60_000).toISOString());
+    await expect.poll(() => reminder.getAttribute('data-overdue')).toBe('true');
+    expect(await reminder.textContent()).toMatch(/overdue by 1 min/);
+    // Recorded once in the timeline, and the ladder has not moved.
+    await expect.poll(timelineLength).toBe(2);
+    expect(await page.locator('[data-testid=timeline] > li').first().textContent()).toContain('reminder.due');
+    expect(await rungOf()).toBe('gatheringInfo');
+  }, 30_000);
+
   it('sends the incident to the XState inspector with ?inspect, through the library\'s options: the whole machine, personal data redacted', async () => {
     const inspected = await session.newPage({ width: 1280, height: 900 });
     // The hosted inspector cannot be reached here: its window is a stand-in that keeps what the page posts to it.

@@ -1,7 +1,7 @@
 // Where the incident stands: the rung, the side tracks, the severity, the waiting windows and
 // the reminders, with live countdowns.
 import type { AnyMachineSnapshot } from 'xstate';
-import { currentRung, currentSeverity, currentTracks, type IncidentContext, type IncidentOutput } from 'crisis-playbook';
+import { currentReminders, currentRung, currentSeverity, currentTracks, type IncidentContext, type IncidentOutput } from 'crisis-playbook';
 import { titleOf, type LoadedPlaybook } from './playbook.js';
 import { duration, localTime, remaining, useNow } from './time.js';
 
@@ -88,14 +88,20 @@ function Windows({ playbook, snapshot }: { playbook: LoadedPlaybook; snapshot: A
 }
 
 /**
- * Reminders: today, the first response due by the severity level's target
- * (`currentSeverity(snapshot).respondBy`). The place where the library's reminders will be
- * listed, each with its countdown.
+ * Reminders of the severity's response-time targets (`currentReminders`): the ones still to
+ * come with their countdown, and the ones that fell due while nobody has responded, flagged.
  */
 function Reminders({ snapshot }: { snapshot: AnyMachineSnapshot }) {
   const now = useNow();
   const severity = currentSeverity(snapshot);
-  const reminders = snapshot.status === 'active' && severity?.respondBy ? [{ id: 'first-response', text: `First response (${severity.title} severity)`, due: severity.respondBy }] : [];
+  const { pending, overdue } = snapshot.status === 'active' ? currentReminders(snapshot) : { pending: [], overdue: [] };
+  const levelTitle = (level: string) => (severity?.level === level ? severity.title : level);
+  const text = (reminder: { reminder: string; severity: string }) =>
+    reminder.reminder === 'first-response' ? `First response (${levelTitle(reminder.severity)} severity)` : `${reminder.reminder} (${levelTitle(reminder.severity)} severity)`;
+  const reminders = [
+    ...overdue.map((reminder) => ({ ...reminder, overdue: true })),
+    ...pending.map((reminder) => ({ ...reminder, overdue: false })),
+  ];
   return (
     <>
       <h3>Reminders</h3>
@@ -104,9 +110,9 @@ function Reminders({ snapshot }: { snapshot: AnyMachineSnapshot }) {
       ) : (
         <ul className="reminders">
           {reminders.map((reminder) => (
-            <li key={reminder.id} data-testid="reminder" data-due={reminder.due}>
-              {reminder.text}: due {localTime(reminder.due)},{' '}
-              <span className="countdown">{remaining(reminder.due, now)}</span>
+            <li key={`${reminder.reminder}-${reminder.severity}`} data-testid="reminder" data-due={reminder.due} data-overdue={reminder.overdue}>
+              {text(reminder)}: due {localTime(reminder.due)},{' '}
+              {reminder.overdue ? <strong className="overdue">overdue by {duration(now - Date.parse(reminder.due))}</strong> : <span className="countdown">{remaining(reminder.due, now)}</span>}
             </li>
           ))}
         </ul>
