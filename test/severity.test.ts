@@ -92,4 +92,37 @@ describe('severity', () => {
       ['reserved_id', 'tracks.2.id'],
     ]);
   });
+
+  it('is checked: a severity rule, an advice item or a draft may not compare the event, which they never have', () => {
+    const ladder = defaultPlaybook.ladder;
+    const first = ladder.rungs[0]!;
+    const result = safeParsePlaybook({
+      ...defaultPlaybook,
+      ladder: {
+        ...ladder,
+        rungs: [
+          {
+            ...first,
+            advice: [
+              {
+                ...first.advice[0]!,
+                when: { any: [{ path: 'facts.witnessed', equals: true }, { not: { path: 'event.kind', equals: 'visit' } }] },
+                drafts: [{ title: 'Note', text: 'Hello.', when: { path: 'event', equals: 'x' } }],
+              },
+            ],
+          },
+          ...ladder.rungs.slice(1),
+        ],
+      },
+      severity: { ...defaultPlaybook.severity, rules: [{ when: { all: [{ path: 'event.kind', equals: 'violence' }] }, level: 'critical' }] },
+    });
+    expect(result.success).toBe(false);
+    if (result.success) return;
+    expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([
+      ['event_without_event', 'ladder.rungs.0.advice.0.drafts.0.when.path'],
+      ['event_without_event', 'ladder.rungs.0.advice.0.when.any.1.not.path'],
+      ['event_without_event', 'severity.rules.0.when.all.0.path'],
+    ]);
+    expect(result.error.issues[2]!.message).toBe('A severity rule is evaluated with no event at hand, so it cannot read "event.kind"; compare facts, threats or supporters instead');
+  });
 });

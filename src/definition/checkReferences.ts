@@ -4,7 +4,7 @@ import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
-import { asDurationShape, asEventType, asId, asList, asRecord, guardNamesIn } from './wellFormed.js';
+import { asDurationShape, asEventType, asId, asList, asRecord, eventReadsIn, guardNamesIn } from './wellFormed.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, limitMessages } from '../limits.js';
@@ -66,6 +66,13 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     }
   };
   const checkCondition = (condition: unknown, path: Path) => checkGuardNames(guardNamesIn(condition), path);
+  /** A condition evaluated with no event at hand (advice, drafts, severity rules): it may not compare the event. */
+  const checkEventlessCondition = (condition: unknown, path: Path, where: string) => {
+    checkCondition(condition, path);
+    for (const read of eventReadsIn(condition)) {
+      add('event_without_event', [...path, ...read.at], `${where} is evaluated with no event at hand, so it cannot read ${quote(read.path)}; compare facts, threats or supporters instead`);
+    }
+  };
   const checkActions = (actions: unknown, path: Path) => {
     asList(actions)?.forEach((item, index) => {
       const action = asId(item);
@@ -127,10 +134,10 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     asList(value)?.forEach((entry, index) => {
       const item = asRecord(entry);
       if (item === undefined) return;
-      if (Object.hasOwn(item, 'when')) checkCondition(item.when, [...path, index, 'when']);
+      if (Object.hasOwn(item, 'when')) checkEventlessCondition(item.when, [...path, index, 'when'], 'Advice');
       asList(item.drafts)?.forEach((entry, at) => {
         const draft = asRecord(entry);
-        if (draft !== undefined && Object.hasOwn(draft, 'when')) checkCondition(draft.when, [...path, index, 'drafts', at, 'when']);
+        if (draft !== undefined && Object.hasOwn(draft, 'when')) checkEventlessCondition(draft.when, [...path, index, 'drafts', at, 'when'], 'A draft');
       });
       asList(item.because)?.forEach((entry, at) => {
         const name = asId(entry);
@@ -255,7 +262,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     asList(severity.rules)?.forEach((entry, index) => {
       const rule = asRecord(entry);
       if (rule === undefined) return;
-      if (Object.hasOwn(rule, 'when')) checkCondition(rule.when, ['severity', 'rules', index, 'when']);
+      if (Object.hasOwn(rule, 'when')) checkEventlessCondition(rule.when, ['severity', 'rules', index, 'when'], 'A severity rule');
       const level = asId(rule.level);
       if (level !== undefined && levelIds !== undefined && !levelIds.has(level)) {
         add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}; expected one of ${list(levelIds)}`);

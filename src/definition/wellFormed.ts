@@ -54,3 +54,23 @@ export function guardNamesIn(condition: unknown): string[] {
   }
   return names;
 }
+
+/**
+ * The comparisons of a condition that read the event (`event` or `event.<field>`), each with
+ * its place inside the condition: wrong where a condition is evaluated with no event (advice,
+ * drafts, severity rules).
+ */
+export function eventReadsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly path: string }[] {
+  const found: { at: readonly (string | number)[]; path: string }[] = [];
+  const stack: { node: unknown; at: readonly (string | number)[] }[] = [{ node: condition, at: [] }];
+  while (stack.length > 0) {
+    const { node, at } = stack.pop()!;
+    const record = asRecord(node);
+    if (record === undefined) continue;
+    if (typeof record.path === 'string' && (record.path === 'event' || record.path.startsWith('event.'))) found.push({ at: [...at, 'path'], path: record.path });
+    for (const key of ['all', 'any'] as const) asList(record[key])?.forEach((part, index) => stack.push({ node: part, at: [...at, key, index] }));
+    if (Object.hasOwn(record, 'not')) stack.push({ node: record.not, at: [...at, 'not'] });
+  }
+  return found;
+}
+

@@ -118,6 +118,7 @@ export type PlaybookIssueCode =
   | 'unknown_action'
   | 'unknown_placeholder'
   | 'unknown_level'
+  | 'event_without_event'
   | 'invalid_duration'
   | 'invalid_schema'
   | 'conflicting_payload'
