@@ -161,7 +161,12 @@ function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionNa
 export type WindowLength = (window: string, context: IncidentContext, args: ActionArgs) => number;
 
 /** The reminders pending for `context` on the machine an action runs on (see `pendingRemindersOf`). */
-export type RemindersFor = (context: IncidentContext, args: ActionArgs, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => readonly Reminder[];
+export type RemindersFor = (
+  context: IncidentContext,
+  update: Partial<IncidentContext>,
+  args: ActionArgs,
+  previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry },
+) => readonly Reminder[];
 
 /**
  * The deadlines of the windows `enter` started at `start` on `rung`, with those of `leave` dropped.
@@ -227,7 +232,7 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       }
       if (remindersFor !== undefined) {
         // Kept with every change: a response drops them, a rise in severity brings the target forward.
-        const pending = remindersFor({ ...context, ...update }, args, { timeline: context.timeline, entry });
+        const pending = remindersFor(context, update, args, { timeline: context.timeline, entry });
         if (pending.length > 0) update.reminders = pending;
         else if (context.reminders !== undefined) update.reminders = undefined;
       }
@@ -237,7 +242,7 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const update = applyBuiltins(args.context, params.actions, args);
       if (remindersFor !== undefined) {
         // A threat recorded by a side track can raise the severity.
-        const pending = remindersFor({ ...args.context, ...update }, args);
+        const pending = remindersFor(args.context, update, args);
         if (pending.length > 0) update.reminders = pending;
         else if (args.context.reminders !== undefined) update.reminders = undefined;
       }

@@ -1,11 +1,13 @@
 import { emit, setup, type UnknownAction } from 'xstate';
 import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
-import { createContext, createInputSchema, toOutput, type IncidentContext, type TimelineEntry } from './context.js';
+import { createContext, createInputSchema, toOutput, type IncidentContext, type Reminder, type TimelineEntry } from './context.js';
 import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
-import { armReminder, hasReminders, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
+import { armReminder, hasReminders, hasResponded, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
+
+const noReminders: readonly Reminder[] = Object.freeze([]);
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
@@ -67,9 +69,17 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   type GuardsOf = { readonly logic?: { readonly implementations?: { readonly guards?: Readonly<Record<string, unknown>> } } };
   // The reminders of the response-time targets, for playbooks that have them; guards are the machine's own (`provide` counts).
   const remindersFor = hasReminders(definition)
-    ? (context: IncidentContext, { self }: { readonly self?: unknown }, previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry }) => {
-        if (previous !== undefined) noteAppended(definition, previous.timeline, context.timeline, previous.entry);
-        return pendingRemindersOf(definition, context, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
+    ? (
+        context: IncidentContext,
+        update: Partial<IncidentContext>,
+        { self }: { readonly self?: unknown },
+        previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry },
+      ) => {
+        const timeline = update.timeline ?? context.timeline;
+        if (previous !== undefined) noteAppended(definition, previous.timeline, timeline, previous.entry);
+        // Once someone responded no reminder is pending again: no need to look at the severity.
+        if (hasResponded(definition, { timeline })) return noReminders;
+        return pendingRemindersOf(definition, { ...context, ...update }, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
       }
     : undefined;
   /**
@@ -99,7 +109,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     ...machineConfig(definition),
     context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => {
       const created = createContext(inputSchema, input, self.system);
-      const reminders = remindersFor?.(created, { self });
+      const reminders = remindersFor?.(created, {}, { self });
       const context = reminders !== undefined && reminders.length > 0 ? { ...created, reminders } : created;
       if (initialWindows.length === 0) return context;
       // The first rung's windows start when the incident is opened.

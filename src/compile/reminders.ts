@@ -58,19 +58,22 @@ interface TimelineFacts {
 
 // Per timeline array (a timeline is never changed in place: each entry makes a new array), so
 // that a transition reads the facts of the timeline before it and looks at its one new entry.
+// Kept only while nobody has responded: after that nothing about reminders changes, and a scan
+// that stops at the first response (usually one of the first entries) tells so without keeping
+// anything for the incident's life.
 const factsByTimeline = new WeakMap<readonly TimelineEntry[], TimelineFacts>();
+const respondedFacts: TimelineFacts = Object.freeze({ responded: true, firedRank: -1 });
 
 function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntry[]): TimelineFacts {
   let facts = factsByTimeline.get(timeline);
   if (facts !== undefined) return facts;
   const moving = movingEvents(definition);
-  let responded = false;
   let firedRank = -1;
   for (const entry of timeline) {
-    if (moving.has(entry.type)) responded = true;
-    else if (entry.type === reminderEventType && entry.reminder === firstResponse) firedRank = Math.max(firedRank, levelRank(definition, entry.severity));
+    if (moving.has(entry.type)) return respondedFacts;
+    if (entry.type === reminderEventType && entry.reminder === firstResponse) firedRank = Math.max(firedRank, levelRank(definition, entry.severity));
   }
-  facts = { responded, firedRank };
+  facts = { responded: false, firedRank };
   factsByTimeline.set(timeline, facts);
   return facts;
 }
@@ -80,10 +83,11 @@ function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntr
  * `previous`: the cost of a transition does not grow with the timeline.
  */
 export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): void {
+  if (movingEvents(definition).has(entry.type)) return;
   const before = factsOf(definition, previous);
-  const responded = before.responded || movingEvents(definition).has(entry.type);
+  if (before.responded) return;
   const fired = entry.type === reminderEventType && entry.reminder === firstResponse ? levelRank(definition, entry.severity) : -1;
-  factsByTimeline.set(next, { responded, firedRank: Math.max(before.firedRank, fired) });
+  factsByTimeline.set(next, { responded: false, firedRank: Math.max(before.firedRank, fired) });
 }
 
 /** Whether the timeline records a first response: an event of the kind that moves the ladder. */
