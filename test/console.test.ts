@@ -79,7 +79,7 @@ describe('the console in the README and docs', () => {
       expect(guide).toContain(`](images/${image})`);
     }
     expect(readme).toContain('](https://raw.githubusercontent.com/crisis-playbook/crisis-playbook/main/docs/images/console-mid-incident.png)');
-    expect(readme).toContain('docs/images/default-playbook.svg');
+    expect(readme).toMatch(/!\[[^\]]+\]\(https:\/\/raw\.githubusercontent\.com\/crisis-playbook\/crisis-playbook\/main\/docs\/images\/default-playbook\.svg\?sanitize=true\)/);
   });
 
   it('starts with what the library is, then the two set-up commands', () => {
