@@ -9,6 +9,7 @@ export { conditionSchema, playbookDefinitionSchema } from './definition/schema.j
 export { playbookJsonSchema } from './definition/jsonSchema.js';
 export { toMilliseconds } from './definition/durations.js';
 export { missingTranslations, playbookTexts } from './definition/texts.js';
+export { factQuestions, fieldQuestion } from './definition/questions.js';
 export { builtinActionNames, builtinGuardNames } from './definition/builtins.js';
 export { compilePlaybook, safeCompilePlaybook } from './compile/compilePlaybook.js';
 export { compileGuards } from './compile/guards.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crisisMachine, IncidentError } from 'crisis-playbook';
 import { createIncidentRuntime, decide, MemoryIncidentStore, openIncident, type StoredIncident, updateIncident } from 'crisis-playbook/server';
-import { createDeadlineWorker, createPostgresIncidentStore, PostgresStoreError, type AppliedDeadlines, type InvalidIncident, type PostgresIncidentStore } from 'crisis-playbook/postgres';
+import { createDeadlineWorker, createPostgresIncidentStore, PostgresStoreError, type AppliedDeadlines, type DeadlineWorker, type InvalidIncident, type PostgresIncidentStore } from 'crisis-playbook/postgres';
 import { outOfSightFacts } from './helpers.js';
 import { corruptions, edited } from './support/corruptions.js';
 import { backends, databaseUrl, openDatabase, uniqueSchema, type Database } from './support/postgres.js';
@@ -16,6 +16,15 @@ const silent = { onError: () => undefined, onInvalid: () => undefined };
 function waitingIncident(now: number, outOfSight: boolean, windows?: Record<string, number>): StoredIncident {
   const opened = openIncident({ now, input: { ...(outOfSight ? { facts: outOfSightFacts } : {}), ...(windows ? { windows } : {}) } });
   return decide(opened.incident, { type: 'assessment.complete' }, { now }).incident;
+}
+
+/** Every worker sweeps at once, each until a sweep claims nothing; what they apply goes into `applied`. */
+async function sweepUntilIdle(workers: readonly DeadlineWorker[], applied: AppliedDeadlines[]): Promise<void> {
+  await Promise.all(
+    workers.map(async (worker) => {
+      for (let result = await worker.sweep(); result.claimed > 0; result = await worker.sweep()) applied.push(...result.applied);
+    }),
+  );
 }
 
 const until = async (condition: () => Promise<boolean> | boolean, timeoutMs: number) => {
@@ -46,13 +55,7 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     let clock = t0 + 25 * HOUR;
     const workers = Array.from({ length: 3 }, () => createDeadlineWorker({ store, runtime, batchSize: 7, now: () => clock, ...silent }));
     const applied: AppliedDeadlines[] = [];
-    const drain = async () => {
-      await Promise.all(
-        workers.map(async (worker) => {
-          for (let result = await worker.sweep(); result.claimed > 0; result = await worker.sweep()) applied.push(...result.applied);
-        }),
-      );
-    };
+    const drain = () => sweepUntilIdle(workers, applied);
     await drain();
     // At +25 h every first window ran out: out-of-sight ones moved to directMessage with a new window.
     expect(applied).toHaveLength(count);
@@ -88,13 +91,7 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     const clock = t0 + 2 * HOUR;
     const workers = Array.from({ length: 2 }, () => createDeadlineWorker({ store, runtime, batchSize: 3, now: () => clock, ...silent }));
     const applied: AppliedDeadlines[] = [];
-    const drain = async () => {
-      await Promise.all(
-        workers.map(async (worker) => {
-          for (let result = await worker.sweep(); result.claimed > 0; result = await worker.sweep()) applied.push(...result.applied);
-        }),
-      );
-    };
+    const drain = () => sweepUntilIdle(workers, applied);
     await drain();
     await drain();
     expect(applied).toHaveLength(count);

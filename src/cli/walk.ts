@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
+import { factQuestions, fieldQuestion } from '../authoring.js';
 import { type StoredIncident } from '../server.js';
 import { either, matchChoice } from './choose.js';
 import { printStatus, snapshotOf, statusOf } from './describe.js';
@@ -15,15 +16,6 @@ export interface WalkOptions {
 }
 
 class EndOfInput extends Error {}
-
-const factQuestions: [keyof IncidentFacts, string][] = [
-  ['witnessed', 'Did you see the posts yourself?'],
-  ['knowsPoster', 'Do you know the upset person?'],
-  ['connectedToPoster', 'Are you connected to them (friends, followers)?'],
-  ['venue', 'Where were the posts made?'],
-  ['memberOfVenue', 'Are you a member of that group?'],
-  ['insiderInVenue', 'Is anyone else in the organisation a member of that group?'],
-];
 
 /** Guides a responder through an incident, saving the incident file after every event. */
 export async function walk(options: WalkOptions): Promise<number> {
@@ -118,7 +110,7 @@ export async function walk(options: WalkOptions): Promise<number> {
   };
   const askField = async (type: string, name: string, field: PayloadField): Promise<unknown> => {
     const optional = field.optional === true;
-    const question = field.question ?? questionFor(definition.events[type]?.description, name);
+    const question = fieldQuestion(definition, type, name);
     switch (field.type) {
       case 'enum':
         return askChoice(question, field.values, optional);
@@ -248,10 +240,4 @@ function atStart(loaded: LoadedPlaybook, stored: StoredIncident): boolean {
     currentRung(snapshotOf(loaded, stored)) === initial &&
     stored.snapshot.context.timeline.every((entry) => entry.type === 'facts.update' && entry.to === initial)
   );
-}
-
-/** A question for a payload field the playbook gives none for: from the event's description and the field's name. */
-function questionFor(description: string | undefined, name: string): string {
-  const field = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return description ? `${description.replace(/\.$/, '')}: what ${field}?` : `What ${field}?`;
 }

@@ -2,6 +2,7 @@
 // event a filled form stands for. The form never validates on its own: the library's event
 // parser does, and its issues are shown next to the fields their paths point at.
 import { formatPath, type Issue, type PayloadField, type PlaybookDefinition, venues } from 'crisis-playbook';
+import { factQuestions, fieldQuestion } from 'crisis-playbook/authoring';
 
 export interface FormField {
   /** The field's key in the form and its path in the event, dot-separated (`facts.venue`). */
@@ -15,21 +16,6 @@ export interface FormField {
   readonly group?: string;
 }
 
-/** The questions of the default playbook's facts, as the command line asks them. */
-const factQuestions: readonly [string, string][] = [
-  ['witnessed', 'Did you see the posts yourself?'],
-  ['knowsPoster', 'Do you know the upset person?'],
-  ['connectedToPoster', 'Are you connected to them (friends, followers)?'],
-  ['venue', 'Where were the posts made?'],
-  ['memberOfVenue', 'Are you a member of that group?'],
-  ['insiderInVenue', 'Is anyone else in the organisation a member of that group?'],
-];
-
-function questionFor(description: string | undefined, name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
-  return description ? `${description.replace(/\.$/, '')}: what ${words}?` : `What ${words}?`;
-}
-
 /** The fields of the form for `type`: its payload fields, then who recorded it and a note. */
 export function formFields(definition: PlaybookDefinition, type: string): FormField[] {
   const spec = definition.events[type];
@@ -38,7 +24,7 @@ export function formFields(definition: PlaybookDefinition, type: string): FormFi
     fields.push({ key: 'payload', path: [], label: 'Payload (JSON)', kind: 'json', optional: true });
   }
   for (const [name, field] of Object.entries(spec?.payload ?? {}) as [string, PayloadField][]) {
-    const label = field.question ?? questionFor(spec?.description, name);
+    const label = fieldQuestion(definition, type, name);
     const optional = field.optional === true;
     switch (field.type) {
       case 'facts':
