@@ -161,12 +161,7 @@ function applyBuiltins(context: IncidentContext, names: readonly BuiltinActionNa
 export type WindowLength = (window: string, context: IncidentContext, args: ActionArgs) => number;
 
 /** The reminders pending for `context` on the machine an action runs on (see `pendingRemindersOf`). */
-export type RemindersFor = (
-  context: IncidentContext,
-  update: Partial<IncidentContext>,
-  args: ActionArgs,
-  previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry },
-) => readonly Reminder[];
+export type RemindersFor = (context: IncidentContext, update: Partial<IncidentContext>, args: ActionArgs, appended?: TimelineEntry) => readonly Reminder[];
 
 /**
  * The deadlines of the windows `enter` started at `start` on `rung`, with those of `leave` dropped.
@@ -183,6 +178,13 @@ export function nextDeadlines(
   if (!entering) return kept;
   const started = params.enter!.map((window): Deadline => ({ window, rung, due: new Date(start + length(window)).toISOString() }));
   return kept.length === 0 ? started : [...kept, ...started];
+}
+
+/** Sets `update.reminders` to what is pending after `update` (or clears it), `appended` being the timeline's new entry if any. */
+function keepReminders(remindersFor: RemindersFor, context: IncidentContext, update: Update, args: ActionArgs, appended?: TimelineEntry): void {
+  const pending = remindersFor(context, update, args, appended);
+  if (pending.length > 0) update.reminders = pending;
+  else if (context.reminders !== undefined) update.reminders = undefined;
 }
 
 /**
@@ -230,22 +232,14 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       if (params.leave !== undefined || params.enter !== undefined) {
         update.deadlines = nextDeadlines(context.deadlines, params, to, timeOf(at), (window) => windowLength(window, context, args));
       }
-      if (remindersFor !== undefined) {
-        // Kept with every change: a response drops them, a rise in severity brings the target forward.
-        const pending = remindersFor(context, update, args, { timeline: context.timeline, entry });
-        if (pending.length > 0) update.reminders = pending;
-        else if (context.reminders !== undefined) update.reminders = undefined;
-      }
+      // Kept with every change: a response drops them, a rise in severity brings the target forward.
+      if (remindersFor !== undefined) keepReminders(remindersFor, context, update, args, entry);
       return update;
     }),
     applyActions: assign((args: ActionArgs, params: ApplyActionsParams) => {
       const update = applyBuiltins(args.context, params.actions, args);
-      if (remindersFor !== undefined) {
-        // A threat recorded by a side track can raise the severity.
-        const pending = remindersFor(args.context, update, args);
-        if (pending.length > 0) update.reminders = pending;
-        else if (args.context.reminders !== undefined) update.reminders = undefined;
-      }
+      // A threat recorded by a side track can raise the severity.
+      if (remindersFor !== undefined) keepReminders(remindersFor, args.context, update, args);
       return update;
     }),
     clearDeadlines: assign(({ context }: ActionArgs, params: { readonly rung: string; readonly window?: string }) => ({

@@ -73,12 +73,12 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
         context: IncidentContext,
         update: Partial<IncidentContext>,
         { self }: { readonly self?: unknown },
-        previous?: { readonly timeline: readonly TimelineEntry[]; readonly entry: TimelineEntry },
+        entry?: TimelineEntry,
       ) => {
         const timeline = update.timeline ?? context.timeline;
-        if (previous !== undefined) noteAppended(definition, previous.timeline, timeline, previous.entry);
         // Once someone responded no reminder is pending again: no need to look at the severity.
-        if (hasResponded(definition, { timeline })) return noReminders;
+        const responded = entry !== undefined ? noteAppended(definition, context.timeline, timeline, entry).responded : hasResponded(definition, { timeline });
+        if (responded) return noReminders;
         return pendingRemindersOf(definition, { ...context, ...update }, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
       }
     : undefined;

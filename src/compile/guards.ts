@@ -99,6 +99,9 @@ function evaluateReference(reference: GuardReference, guards: Implementations, s
   return fallback.check(snapshot, args, fallback);
 }
 
+// XState's own resolution of `isEventValid`, the same for every transition guard.
+const isEventValidFallback = and(['isEventValid'] as never) as unknown as CheckedGuard;
+
 /**
  * The guard of a transition: the event is valid (and the timeline has room), and the
  * condition, if any, holds. A guard with a condition is one function that XState calls with
@@ -113,7 +116,6 @@ function evaluateReference(reference: GuardReference, guards: Implementations, s
 export function transitionGuard(condition: Condition | undefined): GuardReference {
   if (condition === undefined) return 'isEventValid';
   const reference = toGuardReference(condition);
-  const isValid = and(['isEventValid'] as never) as unknown as CheckedGuard;
   const holds = and([reference] as never) as unknown as CheckedGuard;
   const guard = function (): boolean {
     // XState calls `check`; called directly (outside a machine) there are no implementations to ask.
@@ -121,7 +123,7 @@ export function transitionGuard(condition: Condition | undefined): GuardReferenc
   } as unknown as CheckedGuard & { guards: readonly GuardReference[]; toJSON: () => unknown };
   guard.check = (snapshot, args) => {
     const guards = snapshot.machine.implementations.guards;
-    return evaluateReference('isEventValid', guards, snapshot, args, isValid) && evaluateReference(reference, guards, snapshot, args, holds);
+    return evaluateReference('isEventValid', guards, snapshot, args, isEventValidFallback) && evaluateReference(reference, guards, snapshot, args, holds);
   };
   guard.guards = ['isEventValid', reference];
   const shown = typeof condition === 'string' ? { type: condition } : { type: 'matches', params: condition };

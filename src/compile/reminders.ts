@@ -51,7 +51,7 @@ export function levelRank(definition: PlaybookDefinition, level: string | undefi
 }
 
 /** What the reminders read from a timeline: whether it records a first response, and the highest level a reminder fired at. */
-interface TimelineFacts {
+export interface TimelineFacts {
   readonly responded: boolean;
   readonly firedRank: number;
 }
@@ -82,12 +82,14 @@ function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntr
  * Remembers the facts of `next`, the timeline `previous` with `entry` appended, from those of
  * `previous`: the cost of a transition does not grow with the timeline.
  */
-export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): void {
-  if (movingEvents(definition).has(entry.type)) return;
+export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): TimelineFacts {
+  if (movingEvents(definition).has(entry.type)) return respondedFacts;
   const before = factsOf(definition, previous);
-  if (before.responded) return;
+  if (before.responded) return respondedFacts;
   const fired = entry.type === reminderEventType && entry.reminder === firstResponse ? levelRank(definition, entry.severity) : -1;
-  factsByTimeline.set(next, { responded: false, firedRank: Math.max(before.firedRank, fired) });
+  const facts: TimelineFacts = { responded: false, firedRank: Math.max(before.firedRank, fired) };
+  factsByTimeline.set(next, facts);
+  return facts;
 }
 
 /** Whether the timeline records a first response: an event of the kind that moves the ladder. */
@@ -122,7 +124,8 @@ export function pendingRemindersOf(
       return false;
     }
   };
-  const { rank } = severityRankOf(definition, (condition) => evaluateCondition(condition, scopeOf(args), named));
+  const scope = scopeOf(args);
+  const { rank } = severityRankOf(definition, (condition) => evaluateCondition(condition, scope, named));
   const level = levels[rank]!;
   const within = level.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
   if (within === undefined) return [];
