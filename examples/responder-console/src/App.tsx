@@ -2,7 +2,7 @@
 // loaded from a file, kept in the browser and restored on reload.
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { useSelector } from '@xstate/react';
-import type { AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { availableEvents, currentRung, formatPath, type IncidentActor, type IncidentContext, type Issue } from 'crisis-playbook';
 import type { StoredIncident } from 'crisis-playbook/server';
 import { Advice } from './Advice.js';
@@ -163,8 +163,7 @@ export function App() {
 function incidentLabel(playbook: LoadedPlaybook, stored: StoredIncident): string {
   const context = stored.snapshot.context as IncidentContext;
   const opened = context.openedAt ?? context.timeline[0]?.at;
-  const value = stored.snapshot.value;
-  const rung = typeof value === 'string' ? value : (value.active[Object.keys(value.active)[0]!] ?? '');
+  const rung = currentRung(stored.snapshot as unknown as AnyMachineSnapshot);
   return `${opened ? localTime(opened) : 'New'} · ${titleOf(playbook.definition, rung)}`;
 }
 
