@@ -11,7 +11,7 @@ import { adviceEvent, argsOf, guardReason, holdsNow, rungReasons, trackReason, t
 import { severityIn, type Severity } from './severity.js';
 import { durationInWords, fillText, languageOf, type TextScope } from './wording.js';
 import { remindersIn } from './reminders.js';
-import { toMilliseconds } from '../definition/durations.js';
+import { responseTarget } from '../compile/reminders.js';
 import { scopeOf } from '../compile/guards.js';
 
 export type { Reason } from './reasons.js';
@@ -176,7 +176,7 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
   const overdue = severe === undefined || severe.responded ? undefined : remindersIn(scope.definition, scope.context).overdue.at(-1);
   if (overdue !== undefined) {
     const level = scope.definition.severity!.levels.find((spec) => spec.id === overdue.severity);
-    const within = level?.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
+    const within = responseTarget(scope.definition, overdue.severity);
     recommendations.push({
       title: language.phrases.overdueTitle,
       detail: language.phrases.overdue(language.t(level?.title ?? overdue.severity), within === undefined ? '' : durationInWords(within, language), `${overdue.due.slice(0, 10)} ${overdue.due.slice(11, 16)} UTC`),

@@ -1,6 +1,5 @@
 // How severe an incident is: the playbook's levels and rules, evaluated on the incident now.
-import { toMilliseconds } from '../definition/durations.js';
-import { hasResponded, severityRankOf } from '../compile/reminders.js';
+import { hasResponded, responseTarget, severityRankOf } from '../compile/reminders.js';
 import type { SeverityLevelSpec } from '../definition/types.js';
 import { conditionReasons, holdsNow, type Reason, type ReasonScope } from './reasons.js';
 import { asClause } from './wording.js';
@@ -49,7 +48,7 @@ export function severityIn(scope: ReasonScope): { readonly severity: Severity; r
   const { rank, rule } = severityRankOf(definition, (condition) => holdsNow(scope, condition));
   const raisedBy: Reason[] = rule === undefined ? [] : conditionReasons(scope, rule.when, true);
   const spec = levels[rank]!;
-  const respondWithin = spec.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+  const respondWithin = responseTarget(definition, spec.id);
   const responded = hasResponded(definition, context);
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const respondBy =

@@ -45,6 +45,12 @@ export function hasReminders(definition: PlaybookDefinition): boolean {
   return definition.severity?.levels.some((level) => level.respondWithin !== undefined) === true;
 }
 
+/** The response-time target of a severity level (by id), in milliseconds, if it has one. */
+export function responseTarget(definition: PlaybookDefinition, level: string | undefined): number | undefined {
+  const spec = definition.severity?.levels.find((candidate) => candidate.id === level);
+  return spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+}
+
 /** The rank of a severity level by id, or -1. */
 export function levelRank(definition: PlaybookDefinition, level: string | undefined): number {
   return definition.severity?.levels.findIndex((spec) => spec.id === level) ?? -1;
@@ -127,7 +133,7 @@ export function pendingRemindersOf(
   const scope = scopeOf(args);
   const { rank } = severityRankOf(definition, (condition) => evaluateCondition(condition, scope, named));
   const level = levels[rank]!;
-  const within = level.respondWithin === undefined ? undefined : toMilliseconds(level.respondWithin);
+  const within = responseTarget(definition, level.id);
   if (within === undefined) return [];
   if (facts.firedRank >= rank) return [];
   return [{ reminder: firstResponse, severity: level.id, due: new Date(parseTime(opened) + within).toISOString() }];
@@ -139,8 +145,7 @@ export function pendingRemindersOf(
  */
 export function reminderOfEntry(definition: PlaybookDefinition, context: IncidentContext, entry: TimelineEntry): Reminder | undefined {
   if (entry.type !== reminderEventType || entry.reminder === undefined || entry.severity === undefined) return undefined;
-  const spec = definition.severity?.levels.find((level) => level.id === entry.severity);
-  const within = spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+  const within = responseTarget(definition, entry.severity);
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const due = within === undefined || opened === undefined ? entry.at : new Date(parseTime(opened) + within).toISOString();
   return { reminder: entry.reminder, severity: entry.severity, due };

@@ -7,8 +7,7 @@ import { limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 import { parseTime } from '../isoTime.js';
-import { firstResponse, levelRank, reminderEventType } from '../compile/reminders.js';
-import { toMilliseconds } from '../definition/durations.js';
+import { firstResponse, levelRank, reminderEventType, responseTarget } from '../compile/reminders.js';
 import { movingEvents } from '../definition/graph.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
@@ -333,12 +332,6 @@ interface ReminderReplay {
   rank: number;
 }
 
-/** The response-time target of a severity level in milliseconds, if it has one. */
-function targetOf(definition: PlaybookDefinition, level: string): number | undefined {
-  const spec = definition.severity?.levels.find((candidate) => candidate.id === level);
-  return spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
-}
-
 /**
  * A `reminder.due` entry is one the library records: the first-response reminder of a level
  * with a target, not before that target, before anyone responded, once per level and only at
@@ -348,7 +341,7 @@ function checkReminderEntry(entry: TimelineEntry, at: number, replay: ReminderRe
   if (entry.type !== reminderEventType || entry.reminder !== firstResponse || entry.severity === undefined) {
     return add([], `Only a "${reminderEventType}" entry names a reminder, and it names "${firstResponse}" and a severity level; received ${quote({ type: entry.type, reminder: entry.reminder, severity: entry.severity })}`);
   }
-  const within = targetOf(definition, entry.severity);
+  const within = responseTarget(definition, entry.severity);
   if (within === undefined) return add(['severity'], `The severity level ${quote(entry.severity)} has no response-time target in playbook "${definition.id}"`);
   if (entry.from !== entry.to) add(['to'], 'A reminder never moves the incident');
   if (entry.window !== undefined || entry.followUp !== undefined || entry.by !== undefined || entry.note !== undefined || entry.occurredAt !== undefined) {
@@ -369,7 +362,7 @@ function checkPendingReminders(context: IncidentContext, replay: ReminderReplay,
   if (pending.length > 1) add(['context', 'reminders'], `Expected at most one pending reminder; received ${pending.length}`);
   pending.forEach((reminder, index) => {
     const path = ['context', 'reminders', index];
-    const within = targetOf(definition, reminder.severity);
+    const within = responseTarget(definition, reminder.severity);
     if (reminder.reminder !== firstResponse || within === undefined) {
       return add(path, `Expected the "${firstResponse}" reminder of a severity level with a response-time target; received ${quote(reminder)}`);
     }
