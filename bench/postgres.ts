@@ -92,14 +92,38 @@ const raw = async (id: string) => {
   if (updated.rows.length !== 1) throw new Error('raw update lost a race');
 };
 
-/** What the library writes for each of `serverEvents` on the 20-entry incident, with the store's columns. */
-const decidedWrites = serverEvents.map((event) => {
-  const incident = decide(base, event, { now: serverNow }).incident;
-  const dues = incident.snapshot.context.deadlines.map((deadline) => Date.parse(deadline.due));
-  const value = incident.snapshot.value;
-  const rung = typeof value === 'string' ? value : (value as { active: { ladder: string } }).active.ladder;
-  return { incident, rung, nextDue: dues.length > 0 ? new Date(Math.min(...dues)).toISOString() : null };
-});
+/** What the library writes for each of `serverEvents` on the 20-entry incident, with the columns the store sets for it. */
+interface DecidedWrite {
+  readonly incident: StoredIncident;
+  readonly playbookId: string;
+  readonly playbookVersion: string;
+  readonly status: string;
+  readonly rung: string;
+  readonly nextDue: string | null;
+}
+let decidedWrites: DecidedWrite[] = [];
+
+/**
+ * Decides each of `serverEvents` once and lets the store write the result to a scratch row, so
+ * that the columns are the store's own (status, rung, next_due with windows and reminders),
+ * not worked out again here.
+ */
+async function decideWrites(): Promise<DecidedWrite[]> {
+  const writes: DecidedWrite[] = [];
+  for (const [index, event] of serverEvents.entries()) {
+    const incident = decide(base, event, { now: serverNow }).incident;
+    const id = `columns-${index}`;
+    await store.create(id, incident);
+    const { rows } = await connection.query<{ playbook_id: string; playbook_version: string; status: string; rung: string; next_due: string | null }>(
+      `SELECT playbook_id, playbook_version, status, rung, next_due::text AS next_due FROM ${table} WHERE id = $1`,
+      [id],
+    );
+    await connection.query(`DELETE FROM ${table} WHERE id = $1`, [id]);
+    const row = rows[0]!;
+    writes.push({ incident, playbookId: row.playbook_id, playbookVersion: row.playbook_version, status: row.status, rung: row.rung, nextDue: row.next_due });
+  }
+  return writes;
+}
 
 /**
  * The baseline that writes what the library writes: the same two statements by hand, but the
@@ -117,7 +141,7 @@ const rawSameWrites = async (id: string) => {
     `UPDATE ${table} SET document = $2::jsonb, version = version + 1, playbook_id = $4, playbook_version = $5, status = $6, rung = $7,
        next_due = $8::timestamptz, updated_at = now(), retry_at = NULL, failures = 0, last_error = NULL
      WHERE id = $1 AND version = $3 RETURNING version`,
-    [id, JSON.stringify(write.incident), row.version, write.incident.playbook.id, write.incident.playbook.version, write.incident.snapshot.status, write.rung, write.nextDue],
+    [id, JSON.stringify(write.incident), row.version, write.playbookId, write.playbookVersion, write.status, write.rung, write.nextDue],
   );
   if (updated.rows.length !== 1) throw new Error('raw update lost a race');
 };
@@ -210,6 +234,7 @@ try {
   await store.migrate();
   await dueStore.migrate();
   await connection.query(`TRUNCATE ${table}`);
+  decidedWrites = await decideWrites();
   for (let from = 0; from < ids.length; from += 500) {
     await connection.query(
       `INSERT INTO ${table} (id, document, version, playbook_id, playbook_version, status, rung, next_due)
