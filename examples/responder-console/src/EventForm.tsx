@@ -1,6 +1,6 @@
 // The events available where the incident stands, as buttons; each opens a form generated
-// from the playbook's payload specification. What is submitted goes through the library's
-// event parser: an invalid form shows each issue next to its field and changes nothing.
+// from the playbook's payload specification. What is submitted goes to the incident's
+// `safeSend`, which parses it: an invalid form shows each issue next to its field and changes nothing.
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import type { IncidentActor } from 'crisis-playbook';
 import type { AnyStateMachine } from 'xstate';
@@ -76,14 +76,11 @@ function EventForm({ type, playbook, actor, onCancel, onRecorded }: {
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    const parsed = playbook.parser.safeParse(eventOf(type, fields, values));
-    if (!parsed.success) {
-      setIssues(issuesByField(parsed.error.issues, fields));
-      return;
-    }
-    const sent = actor.safeSend(parsed.data);
+    // The library parses the event once, in safeSend: an invalid payload comes back as
+    // `invalid_event` with an issue per field; anything else (not applicable now) is the form's.
+    const sent = actor.safeSend(eventOf(type, fields, values));
     if (!sent.success) {
-      setIssues(new Map([['', sent.error.issues.map((issue) => issue.message)]]));
+      setIssues(sent.error.code === 'invalid_event' ? issuesByField(sent.error.issues, fields) : new Map([['', sent.error.issues.map((issue) => issue.message)]]));
       return;
     }
     onRecorded();
@@ -102,18 +99,19 @@ function EventForm({ type, playbook, actor, onCancel, onRecorded }: {
           ))}
         </ul>
       )}
-      {groups.map((group) =>
-        group === undefined ? (
-          fields.filter((field) => field.group === undefined).map((field) => <Field key={field.key} field={field} value={values[field.key] ?? ''} issues={issues.get(field.key)} onChange={(value) => setValues({ ...values, [field.key]: value })} />)
+      {groups.map((group) => {
+        const controls = fields
+          .filter((field) => field.group === group)
+          .map((field) => <Field key={field.key} field={field} value={values[field.key] ?? ''} issues={issues.get(field.key)} onChange={(value) => setValues({ ...values, [field.key]: value })} />);
+        return group === undefined ? (
+          controls
         ) : (
           <fieldset key={group}>
             <legend>{group}</legend>
-            {fields.filter((field) => field.group === group).map((field) => (
-              <Field key={field.key} field={field} value={values[field.key] ?? ''} issues={issues.get(field.key)} onChange={(value) => setValues({ ...values, [field.key]: value })} />
-            ))}
+            {controls}
           </fieldset>
-        ),
-      )}
+        );
+      })}
       <div className="actions">
         <button type="submit">Record {type}</button>
         <button type="button" onClick={onCancel}>

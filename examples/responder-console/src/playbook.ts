@@ -1,7 +1,7 @@
 // The playbook the console runs: the default one, or a JSON playbook from a file, checked and
 // compiled with the library's authoring entry. A broken one yields all of its issues.
 import type { AnyStateMachine } from 'xstate';
-import { createEventParser, crisisMachine, defaultPlaybook, type EventParser, type Issue, type PlaybookDefinition } from 'crisis-playbook';
+import { crisisMachine, defaultPlaybook, type Issue, type PlaybookDefinition } from 'crisis-playbook';
 import { safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, type IncidentRuntime } from 'crisis-playbook/server';
 
@@ -9,7 +9,6 @@ export interface LoadedPlaybook {
   readonly definition: PlaybookDefinition;
   readonly machine: AnyStateMachine;
   readonly runtime: IncidentRuntime;
-  readonly parser: EventParser<{ type: string }>;
   /** `null` for the default playbook, else the name of the file it came from. */
   readonly fileName: string | null;
   /** The JSON document, as loaded (kept in the browser so that a reload finds it). */
@@ -23,7 +22,6 @@ function loaded(definition: PlaybookDefinition, machine: AnyStateMachine, fileNa
     definition,
     machine,
     runtime: createIncidentRuntime({ playbooks: [machine] }),
-    parser: createEventParser(definition) as EventParser<{ type: string }>,
     fileName,
     document,
   };
