@@ -1,10 +1,10 @@
-import { limits } from './limits.js';
+import { groupDigits, limits } from './limits.js';
 
 // Characters JSON.stringify leaves as they are but a terminal or a log may act on.
 const unsafe = /[\u007f-\u009f\u2028\u2029]/g;
 const escapeUnsafe = (text: string) => text.replace(unsafe, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
-const plural = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(count)} ${count === 1 ? one : many}`;
 
 /**
  * A value as it arrived, for a message: JSON where it can be, cut to about `max` characters

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quote } from '../src/quote.js';
 import { formatIssues, formatPath } from '../src/errors/issues.js';
-import { isCleanText, isProcessableTime, limits } from '../src/limits.js';
+import { definitionLimitMessages, groupDigits, isCleanText, isProcessableTime, limits } from '../src/limits.js';
 
 describe('quote', () => {
   it('quotes short values as JSON', () => {
@@ -89,5 +89,17 @@ describe('limits', () => {
     expect(isCleanText('csi\u009b')).toBe(false);
     expect(isCleanText('lone\ud800')).toBe(false);
     expect(isCleanText('lone\udc00x')).toBe(false);
+  });
+});
+
+describe('groupDigits', () => {
+  it("writes whole numbers as toLocaleString('en-US') does", () => {
+    const counts = [0, 1, 9, 10, 99, 100, 999, 1_000, 1_001, 12_345, 99_999, 100_000, 123_456, 999_999, 1_000_000, 1_234_567_890, Number.MAX_SAFE_INTEGER];
+    for (let n = 1; n < 1e15; n = n * 7 + 3) counts.push(n);
+    for (const count of counts) expect(groupDigits(count)).toBe(count.toLocaleString('en-US'));
+  });
+
+  it('groups the limit in its message', () => {
+    expect(definitionLimitMessages.definitionNodes).toContain(`at most ${limits.definitionNodes.toLocaleString('en-US')} values`);
   });
 });

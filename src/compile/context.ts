@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { incidentFactsSchema, type IncidentFacts } from '../definition/facts.js';
 import { toMilliseconds, type Duration } from '../definition/durations.js';
+import { once } from '../definition/fastSchema.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { WindowOf } from '../definition/typesOf.js';
 import { InputValidationError } from '../errors/errors.js';
@@ -243,14 +244,17 @@ export interface IncidentOutput {
   readonly timelineLength: number;
 }
 
-const durationSchema = z.union([z.number(), z.string().max(limits.timeLength)]).transform((value, ctx) => {
-  const ms = toMilliseconds(value);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `Expected ${limitMessages.window}; received ${quote(value)}` });
-    return z.NEVER;
-  }
-  return ms;
-});
+// Built the first time an input schema is, not at import (building zod schemas slows importing).
+const durationSchema = once(() =>
+  z.union([z.number(), z.string().max(limits.timeLength)]).transform((value, ctx) => {
+    const ms = toMilliseconds(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `Expected ${limitMessages.window}; received ${quote(value)}` });
+      return z.NEVER;
+    }
+    return ms;
+  }),
+);
 
 /**
  * Builds the zod schema of a definition's input (known window names only).
@@ -258,7 +262,7 @@ const durationSchema = z.union([z.number(), z.string().max(limits.timeLength)]).
  * @category Compiler
  */
 export function createInputSchema(definition: PlaybookDefinition) {
-  const windows = Object.fromEntries(Object.keys(definition.windows).map((name) => [name, durationSchema.optional()]));
+  const windows = Object.fromEntries(Object.keys(definition.windows).map((name) => [name, durationSchema().optional()]));
   return z
     .strictObject({
       facts: incidentFactsSchema.partial().optional(),

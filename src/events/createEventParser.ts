@@ -1,4 +1,4 @@
-import { createEventSchema } from './eventSchemas.js';
+import { createEventSchema } from './fieldSchemas.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { EventOf } from '../definition/typesOf.js';

@@ -1,7 +1,7 @@
 import { toMilliseconds } from '../definition/durations.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import type { PlaybookDefinition, TransitionSpec } from '../definition/types.js';
-import { createEventSchemas } from '../events/eventSchemas.js';
+import { createEventSchemas } from '../events/fieldSchemas.js';
 import type { RedactedEvent, RedactedSnapshot, Redactor } from './redact.js';
 import { count, defOf, isPersonalSchema, isRecord, keysOf, known, listOf, maxDepth, parses, pick, REDACTED, time, unwrap, vouched, type Schema } from './redactValues.js';
 
