@@ -228,7 +228,10 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       if (by !== undefined) entry.by = by;
       const note = text(event.note);
       if (note !== undefined) entry.note = note;
-      update.timeline = [...context.timeline, entry];
+      // A long timeline is copied by `concat`, which V8 copies as one block whatever the array's
+      // element kind: a restored timeline comes out of its schema holey, which spread copies
+      // entry by entry (the cost of a long-lived incident's events grew with its timeline).
+      update.timeline = context.timeline.length < 64 ? [...context.timeline, entry] : context.timeline.concat([entry]);
       if (params.leave !== undefined || params.enter !== undefined) {
         update.deadlines = nextDeadlines(context.deadlines, params, to, timeOf(at), (window) => windowLength(window, context, args));
       }

@@ -45,10 +45,19 @@ export function hasReminders(definition: PlaybookDefinition): boolean {
   return definition.severity?.levels.some((level) => level.respondWithin !== undefined) === true;
 }
 
+// Each playbook's response-time targets by level, read once (a target is a duration string to parse).
+const targets = new WeakMap<PlaybookDefinition, ReadonlyMap<string, number | undefined>>();
+
 /** The response-time target of a severity level (by id), in milliseconds, if it has one. */
 export function responseTarget(definition: PlaybookDefinition, level: string | undefined): number | undefined {
-  const spec = definition.severity?.levels.find((candidate) => candidate.id === level);
-  return spec?.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin);
+  let byLevel = targets.get(definition);
+  if (byLevel === undefined) {
+    const levels = definition.severity?.levels ?? [];
+    // The first level of an id counts, as `find` would.
+    byLevel = new Map([...levels].reverse().map((spec) => [spec.id, spec.respondWithin === undefined ? undefined : toMilliseconds(spec.respondWithin)]));
+    targets.set(definition, byLevel);
+  }
+  return level === undefined ? undefined : byLevel.get(level);
 }
 
 /** The rank of a severity level by id, or -1. */
