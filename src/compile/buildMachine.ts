@@ -7,7 +7,6 @@ import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
 import { armReminder, hasReminders, hasResponded, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
 
-const noReminders: readonly Reminder[] = Object.freeze([]);
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
@@ -16,6 +15,10 @@ import { rungWindows } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { createEventParser } from '../events/createEventParser.js';
 import { limits } from '../limits.js';
+
+const noReminders: readonly Reminder[] = Object.freeze([]);
+/** A new incident's context has no update to apply: its reminders are worked out on the context as created. */
+const noUpdate: Partial<IncidentContext> = Object.freeze({});
 
 /**
  * `compilePlaybook` without checking the definition first: for definitions known to be
@@ -79,7 +82,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
         // Once someone responded no reminder is pending again: no need to look at the severity.
         const responded = entry !== undefined ? noteAppended(definition, context.timeline, timeline, entry).responded : hasResponded(definition, { timeline });
         if (responded) return noReminders;
-        return pendingRemindersOf(definition, { ...context, ...update }, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
+        return pendingRemindersOf(definition, update === noUpdate ? context : { ...context, ...update }, (self as GuardsOf | undefined)?.logic?.implementations?.guards ?? {});
       }
     : undefined;
   /**
@@ -109,7 +112,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     ...machineConfig(definition),
     context: ({ input, self }: { input: unknown; self: { system?: SystemWithClock } }) => {
       const created = createContext(inputSchema, input, self.system);
-      const reminders = remindersFor?.(created, {}, { self });
+      const reminders = remindersFor?.(created, noUpdate, { self });
       const context = reminders !== undefined && reminders.length > 0 ? { ...created, reminders } : created;
       if (initialWindows.length === 0) return context;
       // The first rung's windows start when the incident is opened.

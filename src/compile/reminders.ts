@@ -79,7 +79,11 @@ export interface TimelineFacts {
 const factsByTimeline = new WeakMap<readonly TimelineEntry[], TimelineFacts>();
 const respondedFacts: TimelineFacts = Object.freeze({ responded: true, firedRank: -1 });
 
+// A new incident's: nothing recorded yet (not kept per timeline: every incident starts with one).
+const openingFacts: TimelineFacts = Object.freeze({ responded: false, firedRank: -1 });
+
 function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntry[]): TimelineFacts {
+  if (timeline.length === 0) return openingFacts;
   let facts = factsByTimeline.get(timeline);
   if (facts !== undefined) return facts;
   const moving = movingEvents(definition);
@@ -145,7 +149,16 @@ export function pendingRemindersOf(
   const within = responseTarget(definition, level.id);
   if (within === undefined) return [];
   if (facts.firedRank >= rank) return [];
-  return [{ reminder: firstResponse, severity: level.id, due: new Date(parseTime(opened) + within).toISOString() }];
+  return [{ reminder: firstResponse, severity: level.id, due: dueAfter(opened, within) }];
+}
+
+// The last due time worked out: the events before the first response ask for the same one again.
+let lastDue = { opened: '', within: Number.NaN, due: '' };
+
+/** The time `within` ms after `opened` (ISO 8601). */
+function dueAfter(opened: string, within: number): string {
+  if (lastDue.opened !== opened || lastDue.within !== within) lastDue = { opened, within, due: new Date(parseTime(opened) + within).toISOString() };
+  return lastDue.due;
 }
 
 /**
@@ -156,7 +169,7 @@ export function reminderOfEntry(definition: PlaybookDefinition, context: Inciden
   if (entry.type !== reminderEventType || entry.reminder === undefined || entry.severity === undefined) return undefined;
   const within = responseTarget(definition, entry.severity);
   const opened = context.openedAt ?? context.timeline[0]?.at;
-  const due = within === undefined || opened === undefined ? entry.at : new Date(parseTime(opened) + within).toISOString();
+  const due = within === undefined || opened === undefined ? entry.at : dueAfter(opened, within);
   return { reminder: entry.reminder, severity: entry.severity, due };
 }
 
