@@ -14,6 +14,7 @@ import { parseTime } from '../src/isoTime.js';
 import { pureTransition } from '../src/runtime/pureTransition.js';
 import { createSigner } from '../src/runtime/signing.js';
 import { checkAgainstPlaybook } from '../src/runtime/storedChecks.js';
+import { snapshotOf } from '../src/runtime/deadlines.js';
 import { canonical, checkShape, checkTimeline, jsonLengthBound, storedIncidentSchema } from '../src/runtime/storedIncident.js';
 import { layoutOf } from '../src/compile/layout.js';
 import { compiledPlaybookOf } from '../src/compile/registry.js';
@@ -250,6 +251,29 @@ describe('the timeline check without the schema (checkTimeline)', () => {
       }),
       { numRuns: 1_000 },
     );
+  });
+});
+
+describe('snapshotOf (resolveState once per state value)', () => {
+  it('gives what resolveState gives, for every state value of the reference case, each time with its own value', () => {
+    const info = compiledPlaybookOf(crisisMachine)!;
+    const loaded = (stored: StoredIncident) => ({ machine: crisisMachine, info, layout: layoutOf(crisisMachine), stored, trusted: false });
+    const view = (snapshot: AnyMachineSnapshot) => ({ ...snapshot, tags: [...snapshot.tags], nodes: snapshot._nodes.map((node) => node.id) });
+    let incident = openIncident({ now: t0 }).incident;
+    const incidents = [incident];
+    for (const { at, ...next } of referenceCase) incidents.push((incident = decide(incident, next, { now: at ?? t0 }).incident));
+    for (let round = 0; round < 2; round++) {
+      for (const stored of incidents) {
+        const expected = crisisMachine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
+        const snapshot = snapshotOf(loaded(stored));
+        expect(view(snapshot)).toStrictEqual(view(expected));
+        expect(snapshot.context).toBe(stored.snapshot.context);
+        expect(snapshot.matches(expected.value)).toBe(true);
+        expect(snapshot.getMeta()).toEqual(expected.getMeta());
+        // Its own state value: changing it changes no other snapshot.
+        if (typeof snapshot.value !== 'string') (snapshot.value as { active: Record<string, string> }).active.ladder = 'changed';
+      }
+    }
   });
 });
 
