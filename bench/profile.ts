@@ -7,7 +7,7 @@
 // `entries` entries (default 1,000; bench/scenarios.ts `longIncident`). Build first (`npm run build`): the library is imported from dist/.
 import { Session } from 'node:inspector/promises';
 import { createActor } from 'xstate';
-import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
+import { createIncident, crisisMachine, limits, type CrisisEvent } from 'crisis-playbook';
 import { createIncidentRuntime, decide } from 'crisis-playbook/server';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 import { barePersisted, directMessageLoop, longIncident, openedAt, referenceCase, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
@@ -33,7 +33,8 @@ function sides(): { library: Side; baseline: Side } {
     };
   }
   if (workload === 'long') {
-    const entries = Number(process.argv[4] ?? 1_000);
+    // At most one short of a full timeline, so that the decision can add its entry (as decideSeries).
+    const entries = Math.min(Number(process.argv[4] ?? 1_000), limits.timelineEntries - 1);
     const texts = longIncident(entries);
     const loop = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
     // longIncident moves a simulated clock one minute per event from `openedAt`.
