@@ -264,8 +264,8 @@ function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
 
 /**
  * What the shape check learned about a timeline on the way, for the checks after it: the
- * entries as checked (copies, as the schema's output), the time of each entry's `at`, and
- * `jsonLengthBound` of its entries (their sum, without the array's own brackets and commas).
+ * entries as checked (copies, as the schema's output), the time of each entry's `at`, and at
+ * least what `jsonLengthBound` counts for its entries (without the array's brackets and commas).
  */
 export interface CheckedTimeline {
   readonly entries: readonly TimelineEntry[];
@@ -319,6 +319,14 @@ function splitTimeline(document: unknown): { timeline: CheckedTimeline; rest: un
   if (timeline === undefined) return undefined;
   return { timeline, rest: { ...document, snapshot: { ...snapshot, context: { ...context, timeline: [] } } } };
 }
+
+/**
+ * At least what `jsonLengthBound` counts for an entry beyond its strings: braces, and every key
+ * it can have with its colon and comma and a value of 25 (a number) or 5 (undefined).
+ */
+const entryBound = 2 + 20 + (['at', 'occurredAt', 'type', 'from', 'to', 'window', 'followUp', 'reminder', 'severity', 'by', 'note'] satisfies (keyof TimelineEntry)[]).reduce((sum, key) => sum + 4 + 6 * key.length + 5, 0);
+/** `jsonLengthBound` of a string; 0 for anything else. */
+const stringBound = (value: unknown) => (typeof value === 'string' ? 2 + 6 * value.length : 0);
 
 /** Whether `key` is one of a timeline entry's. */
 function isEntryKey(key: string): boolean {
@@ -465,15 +473,20 @@ export function checkTimeline(value: unknown): CheckedTimeline | undefined {
     if (severity !== undefined || 'severity' in source) entry.severity = severity;
     if (by !== undefined || 'by' in source) entry.by = by;
     if (note !== undefined || 'note' in source) entry.note = note;
-    // jsonLengthBound of the copy: its braces, and per key 4 + 6 × its length and the value.
-    let size = 2;
-    for (const key in entry) {
-      const item = entry[key];
-      size += 4 + 6 * key.length + (typeof item === 'string' ? 2 + 6 * item.length : item === undefined ? 5 : 25);
-    }
     entries[index] = entry as unknown as TimelineEntry;
     times[index] = time;
-    bound += size;
+    bound +=
+      entryBound +
+      stringBound(at) +
+      stringBound(occurredAt) +
+      stringBound(type) +
+      stringBound(from) +
+      stringBound(to) +
+      stringBound(window) +
+      stringBound(reminder) +
+      stringBound(severity) +
+      stringBound(by) +
+      stringBound(note);
   }
   return { entries, times, bound };
 }
@@ -484,8 +497,7 @@ export function checkTimeline(value: unknown): CheckedTimeline | undefined {
  * needed a six-character escape), or `Infinity` once it passes `budget` or for anything that is
  * not plain JSON data (a `toJSON` method, a class instance, a bigint): a cheap walk that tells
  * a document well within a size limit without writing it out. An array that starts with the
- * entries of `known` (the very objects) counts them by `known.bound` instead of walking them:
- * the same total.
+ * entries of `known` (the very objects) counts them by `known.bound` instead of walking them.
  */
 export function jsonLengthBound(value: unknown, budget: number, known?: CheckedTimeline): number {
   let total = 0;
