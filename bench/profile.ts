@@ -1,15 +1,16 @@
-// `npm run bench:profile -- whole|untrusted|signed`: where the library's extra time goes, from a
+// `npm run bench:profile -- whole|untrusted|signed|long [runs] [entries]`: where the library's extra time goes, from a
 // CPU profile in which the library and the baseline run interleaved in one process (so both
 // share the machine's load, the JIT and the garbage collector), split by which side each sample
 // falls under. Prints, per function, the time under the library and under the baseline, largest
 // difference first; "(garbage collector)" is shown apart, as the profiler does not say whose
-// garbage it collects. Build first (`npm run build`): the library is imported from dist/.
+// garbage it collects. `long` is the untrusted round trip on an incident whose timeline holds
+// `entries` entries (default 1,000; bench/scenarios.ts `longIncident`). Build first (`npm run build`): the library is imported from dist/.
 import { Session } from 'node:inspector/promises';
 import { createActor } from 'xstate';
-import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
+import { createIncident, crisisMachine, limits, type CrisisEvent } from 'crisis-playbook';
 import { createIncidentRuntime, decide } from 'crisis-playbook/server';
 import { bareMachine, type BareEvent } from './bareMachine.js';
-import { barePersisted, openedAt, referenceCase, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+import { barePersisted, directMessageLoop, longIncident, openedAt, referenceCase, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
 
 const workload = process.argv[2] ?? 'whole';
 const count = Number(process.argv[3] ?? 20_000);
@@ -31,6 +32,24 @@ function sides(): { library: Side; baseline: Side } {
       },
     };
   }
+  if (workload === 'long') {
+    // At most one short of a full timeline, so that the decision can add its entry (as decideSeries).
+    const entries = Math.min(Number(process.argv[4] ?? 1_000), limits.timelineEntries - 1);
+    const texts = longIncident(entries);
+    const loop = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
+    // longIncident moves a simulated clock one minute per event from `openedAt`.
+    const now = Date.parse(openedAt) + (entries + 1) * 60_000;
+    return {
+      library: (index) => JSON.stringify(decide(JSON.parse(texts.library), JSON.parse(loop[index % loop.length]!), { now }).incident),
+      baseline: (index) => {
+        const actor = createActor(bareMachine, { snapshot: JSON.parse(texts.bare) as never }).start();
+        actor.send(JSON.parse(loop[index % loop.length]!) as BareEvent);
+        const out = JSON.stringify(actor.getPersistedSnapshot());
+        actor.stop();
+        return out;
+      },
+    };
+  }
   const events = serverEvents.map((event) => JSON.stringify(event));
   let text = storedIncident(twentyEvents);
   let run = decide as (stored: unknown, event: unknown, options: { now: string }) => { incident: unknown };
@@ -40,7 +59,7 @@ function sides(): { library: Side; baseline: Side } {
     for (const event of twentyEvents) incident = runtime.decide(incident, event, { now: event.at ?? openedAt }).incident;
     text = JSON.stringify(incident);
     run = (stored, event, options) => runtime.decide(stored, event, options);
-  } else if (workload !== 'untrusted') throw new Error(`Unknown workload "${workload}": whole, untrusted or signed`);
+  } else if (workload !== 'untrusted') throw new Error(`Unknown workload "${workload}": whole, untrusted, signed or long`);
   const bareText = barePersisted(twentyEvents);
   return {
     library: (index) => JSON.stringify(run(JSON.parse(text), JSON.parse(events[index % events.length]!), { now: serverNow }).incident),

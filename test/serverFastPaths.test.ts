@@ -8,11 +8,17 @@ import { crisisMachine, IncidentError, recommend, venues } from 'crisis-playbook
 import { compilePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, openIncident, parseStoredIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
+import { referenceCase } from '../examples/reference-case/events.js';
 import { withNow } from '../src/compile/clock.js';
 import { parseTime } from '../src/isoTime.js';
 import { pureTransition } from '../src/runtime/pureTransition.js';
 import { createSigner } from '../src/runtime/signing.js';
-import { canonical, jsonLengthBound } from '../src/runtime/storedIncident.js';
+import { checkAgainstPlaybook } from '../src/runtime/storedChecks.js';
+import { snapshotOf } from '../src/runtime/deadlines.js';
+import { canonical, checkShape, checkTimeline, jsonLengthBound, storedIncidentSchema } from '../src/runtime/storedIncident.js';
+import { layoutOf } from '../src/compile/layout.js';
+import { compiledPlaybookOf } from '../src/compile/registry.js';
+import { fromZodIssues } from '../src/errors/issues.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
 const MINUTE = 60_000;
@@ -156,6 +162,120 @@ describe('decisions', () => {
     );
     expect(jsonLengthBound({ toJSON: () => 1 }, 1e9)).toBe(Infinity);
     expect(jsonLengthBound('x'.repeat(100), 50)).toBe(Infinity);
+  });
+});
+
+describe('the timeline check without the schema (checkTimeline)', () => {
+  const stored = JSON.parse(JSON.stringify(decide(decide(openIncident({ now: t0 }).incident, { type: 'assessment.complete', by: 'Ana' }, { now: t0 + MINUTE }).incident, { type: 'message.sent', note: 'Hi' }, { now: t0 + 2 * MINUTE }).incident)) as {
+    snapshot: { context: { timeline: Record<string, unknown>[] } };
+  };
+  const base = stored.snapshot.context.timeline[1]!;
+  const twoDigits = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+  const time = fc.oneof(
+    fc.date({ min: new Date(-1e14), max: new Date(3e14), noInvalidDate: true }).map((date) => date.toISOString()),
+    fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(2.5e14) }).map((date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z')),
+    fc
+      .tuple(fc.integer({ min: 1800, max: 9999 }), twoDigits, twoDigits, twoDigits, twoDigits, twoDigits, fc.constantFrom('.000', '.5', '', '.123', '+00:00'))
+      .map(([y, mo, d, h, mi, sec, rest]) => `${y}-${mo}-${d}T${h}:${mi}:${sec}${rest.startsWith('+') ? rest : `${rest}Z`}`),
+    fc.string(),
+  );
+  const text = fc.oneof(fc.constantFrom('Ana', 'Ben', '', 'x'.repeat(120), 'x'.repeat(121), 'a\nb', 'a\tb', 'é', '\u0007', '\ud800', '😀', '\u0085', 'x'.repeat(2001)), fc.string({ unit: 'binary', maxLength: 8 }));
+  const value = fc.oneof(time, text, fc.constantFrom('window.elapsed', 'replyWindow', 'first-response', undefined, null, 0, 1, 10, 11, 1.5, -1), fc.anything());
+  const key = fc.constantFrom('at', 'occurredAt', 'type', 'from', 'to', 'window', 'followUp', 'reminder', 'severity', 'by', 'note', 'extra', '__proto__');
+  const edit = fc.array(fc.tuple(key, value, fc.boolean()), { maxLength: 4 }).map((edits) => {
+    const entry: Record<string, unknown> = { ...base };
+    for (const [name, v, remove] of edits) {
+      if (remove) Reflect.deleteProperty(entry, name);
+      else Object.defineProperty(entry, name, { value: v, enumerable: true, configurable: true, writable: true });
+    }
+    return entry;
+  });
+
+  it('accepts only entries the schema accepts, with its output, the times parseTime reads and a length bound of the entries', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(edit, fc.nat(1), (entry, at) => {
+        const document = JSON.parse(JSON.stringify(stored)) as typeof stored;
+        document.snapshot.context.timeline[at] = entry;
+        const checked = checkTimeline(document.snapshot.context.timeline);
+        const schema = storedIncidentSchema.safeParse(document, { reportInput: true });
+        const shape = checkShape(document);
+        if (schema.success) expect(shape.data).toStrictEqual(schema.data);
+        else expect(shape.issues).toEqual(fromZodIssues(schema.error.issues));
+        if (checked === undefined) return;
+        accepted++;
+        expect(schema.success).toBe(true);
+        const entries = (schema.data as unknown as typeof stored).snapshot.context.timeline;
+        expect(checked.entries).toStrictEqual(entries);
+        expect(checked.entries.map((e) => Object.keys(e))).toEqual(entries.map((e) => Object.keys(e)));
+        expect([...checked.times]).toEqual(entries.map((e) => parseTime(e.at as string)));
+        expect(checked.bound).toBeGreaterThanOrEqual(jsonLengthBound(checked.entries, Number.MAX_SAFE_INTEGER) - 2 - entries.length);
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(accepted).toBeGreaterThan(100);
+  });
+
+  it('reads each calendar date as Date.UTC does, leap days included', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date(0), max: new Date(253_399_622_400_000), noInvalidDate: true }), (date) => {
+        const checked = checkTimeline([{ ...base, at: date.toISOString() }]);
+        expect(checked?.times[0]).toBe(date.getTime());
+      }),
+      { numRuns: 5_000 },
+    );
+    for (const at of ['2024-02-29T00:00:00.000Z', '2000-02-29T12:00:00Z', '1970-01-01T00:00:00.000Z', '9999-12-01T00:00:00.000Z']) {
+      expect(checkTimeline([{ ...base, at }])?.times[0]).toBe(Date.parse(at));
+    }
+    for (const at of ['2023-02-29T00:00:00.000Z', '1900-02-29T00:00:00Z', '2100-02-29T00:00:00Z', '2026-04-31T00:00:00Z', '1969-12-31T23:59:59.999Z', '9999-12-01T00:00:00.001Z']) {
+      expect(checkTimeline([{ ...base, at }])).toBeUndefined();
+    }
+  });
+
+  it('gives the consistency checks the same issues with the times it read as without them, and the length bound a bound', () => {
+    let incident = openIncident({ now: t0 }).incident;
+    for (const { at, ...next } of referenceCase) incident = decide(incident, next, { now: at ?? t0 }).incident;
+    const referenceText = JSON.stringify(incident);
+    const info = compiledPlaybookOf(crisisMachine)!;
+    const facts = { definition: info.definition, layout: layoutOf(crisisMachine), windowLength: (window: string) => info.defaultWindows[window] };
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(30), fc.constantFrom('at', 'type', 'from', 'to', 'window'), fc.constantFrom('2026-04-06T19:00:30.000Z', 'message.sent', 'window.elapsed', 'replyWindow', 'phoneCall', 'directMessage', 'gatheringInfo')), { maxLength: 3 }), (edits) => {
+        const document = JSON.parse(referenceText) as typeof stored;
+        const timeline = document.snapshot.context.timeline;
+        for (const [at, name, v] of edits) if (timeline.length > 0) timeline[at % timeline.length]![name] = v;
+        const shape = checkShape(document);
+        if (shape.data === undefined) return;
+        expect(shape.timeline).toBeDefined();
+        expect(checkAgainstPlaybook(shape.data, facts, shape.timeline!.times)).toEqual(checkAgainstPlaybook(shape.data, facts));
+        expect(jsonLengthBound(shape.data, Number.MAX_SAFE_INTEGER, shape.timeline)).toBeGreaterThanOrEqual(jsonLengthBound(shape.data, Number.MAX_SAFE_INTEGER));
+        // Within what every key of every entry adds at most.
+        expect(jsonLengthBound(shape.data, Number.MAX_SAFE_INTEGER, shape.timeline)).toBeLessThanOrEqual(jsonLengthBound(shape.data, Number.MAX_SAFE_INTEGER) + 500 * timeline.length);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});
+
+describe('snapshotOf (resolveState once per state value)', () => {
+  it('gives what resolveState gives, for every state value of the reference case, each time with its own value', () => {
+    const info = compiledPlaybookOf(crisisMachine)!;
+    const loaded = (stored: StoredIncident) => ({ machine: crisisMachine, info, layout: layoutOf(crisisMachine), stored, trusted: false });
+    const view = (snapshot: AnyMachineSnapshot) => ({ ...snapshot, tags: [...snapshot.tags], nodes: snapshot._nodes.map((node) => node.id) });
+    let incident = openIncident({ now: t0 }).incident;
+    const incidents = [incident];
+    for (const { at, ...next } of referenceCase) incidents.push((incident = decide(incident, next, { now: at ?? t0 }).incident));
+    for (let round = 0; round < 2; round++) {
+      for (const stored of incidents) {
+        const expected = crisisMachine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
+        const snapshot = snapshotOf(loaded(stored));
+        expect(view(snapshot)).toStrictEqual(view(expected));
+        expect(snapshot.context).toBe(stored.snapshot.context);
+        expect(snapshot.matches(expected.value)).toBe(true);
+        expect(snapshot.getMeta()).toEqual(expected.getMeta());
+        // Its own state value: changing it changes no other snapshot.
+        if (typeof snapshot.value !== 'string') (snapshot.value as { active: Record<string, string> }).active.ladder = 'changed';
+      }
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { AnyActorRef, AnyMachineSnapshot } from 'xstate';
+import type { AnyActorRef, AnyMachineSnapshot, AnyStateMachine, StateValue } from 'xstate';
 import { withNow } from '../compile/clock.js';
 import type { Deadline, IncidentContext, TimelineEntry } from '../compile/context.js';
 import type { Loaded } from './envelope.js';
@@ -6,9 +6,35 @@ import { pureTransition } from './pureTransition.js';
 import { reminderDueEvent } from '../compile/reminders.js';
 import { parseTime } from '../isoTime.js';
 
-/** The snapshot of a stored incident, resolved on its machine. */
+// Per machine, the snapshot `resolveState` gave for each state value (its JSON), at most a few
+// hundred: what a snapshot of that value is but for its context, whatever document it came from.
+const resolvedStates = new WeakMap<AnyStateMachine, Map<string, AnyMachineSnapshot>>();
+
+/**
+ * The snapshot of a stored incident, resolved on its machine: `resolveState` once per state
+ * value, then the same snapshot with this incident's context (and its own state value, children
+ * and history, as `resolveState` would make them).
+ */
 export function snapshotOf({ machine, stored }: Loaded): AnyMachineSnapshot {
-  return machine.resolveState({ value: stored.snapshot.value, context: stored.snapshot.context });
+  const { value, context } = stored.snapshot;
+  const key = typeof value === 'string' ? value : JSON.stringify(value);
+  let resolved = resolvedStates.get(machine);
+  if (resolved === undefined) resolvedStates.set(machine, (resolved = new Map()));
+  const known = resolved.get(key);
+  if (known === undefined) {
+    const snapshot = machine.resolveState({ value, context });
+    // Kept without the context, which can be large and belongs to this incident.
+    if (resolved.size < 256) resolved.set(key, { ...snapshot, context: undefined });
+    return snapshot;
+  }
+  return { ...known, context, value: copyValue(known.value as StateValue), children: {}, historyValue: {} } as AnyMachineSnapshot;
+}
+
+function copyValue(value: StateValue): StateValue {
+  if (typeof value === 'string') return value;
+  const copy: Record<string, StateValue> = {};
+  for (const key in value) copy[key] = copyValue(value[key]!);
+  return copy;
 }
 
 /**

@@ -6,7 +6,7 @@ import { limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import type { CanonicalTexts, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
-import { checkShape, incidentFormat, incidentFormatVersion, type StoredIncident } from './storedIncident.js';
+import { checkShape, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
 
 /**
  * Why a stored incident needs migrating: an older format, or a playbook version this runtime
@@ -62,6 +62,8 @@ export interface Loaded extends Registered {
   readonly trusted: boolean;
   /** The canonical texts the signature check wrote, for signing the next document (see `canonical`). */
   readonly texts?: CanonicalTexts;
+  /** The timeline as the shape check read it (see `checkShape`), for bounding the next document's length. */
+  readonly timeline?: CheckedTimeline;
 }
 
 /** How to read: `check: true` checks a signed document in full as well. */
@@ -172,9 +174,10 @@ export function createEnvelopeReader(options: {
         !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
           ? (context.windows[window] ?? entry.info.defaultWindows[window])
           : undefined,
-    });
+    }, shape.timeline?.times);
     if (issues.length > 0) throw new IncidentError('invalid_document', issues);
-    return { ...entry, stored, trusted: false };
+    // Written out: spreading `entry` into a literal with a second, conditional spread is slow (≈ 3 µs).
+    return { machine: entry.machine, info: entry.info, layout: entry.layout, stored, trusted: false, timeline: shape.timeline };
   }
 
   function unknownPlaybook(stored: StoredIncident): IncidentError {

@@ -17,7 +17,7 @@ import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registe
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
-import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { incidentFormat, incidentFormatVersion, jsonLengthBound, type CheckedTimeline, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { summarize, type IncidentSummary, type SummarizeOptions } from './summary.js';
 import { timeOf, type DecideOptions } from './time.js';
 
@@ -173,9 +173,9 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
    * The stored form of a snapshot: plain JSON data, within the size limit, signed when
    * signing. Built directly from the snapshot (its context is immutable, as every XState
    * context), with no copy; its length is bounded cheaply and only written out when the bound
-   * comes near the limit.
+   * comes near the limit (`timeline`: the entries the shape check read, counted as it counted them).
    */
-  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts): StoredIncident {
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts, timeline?: CheckedTimeline): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
@@ -185,7 +185,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       playbook: { id, version },
       snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
     };
-    if (jsonLengthBound(stored, limits.storedDocumentLength) > limits.storedDocumentLength) {
+    if (jsonLengthBound(stored, limits.storedDocumentLength, timeline) > limits.storedDocumentLength) {
       const length = JSON.stringify(stored).length;
       if (length > limits.storedDocumentLength) {
         throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
@@ -196,7 +196,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
   /** The decision after `snapshot` on the stored incident `loaded`. */
   function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
-    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts), snapshot, added, known);
+    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts, loaded.timeline), snapshot, added, known);
   }
 
   /** `decideDue` on a stored incident that was read. */

@@ -57,8 +57,14 @@ class PlaybookTables {
   /** The threat kinds the playbook can record (`undefined`: any text). */
   readonly threatKinds: ReadonlySet<string> | undefined;
   readonly #summaries = new WeakMap<readonly Move[], Summary>();
-  /** From → event type (or NUL and the window) → to → the moves that record that step. */
-  readonly #ladder = new Map<string, Map<string, Map<string, readonly Move[]>>>();
+  /** Event type → from → to → the step; and the same for windows that ran out (0 or 1, for a follow-up, and the window). */
+  readonly #eventSteps = new Map<string, Map<string, Map<string, Step>>>();
+  readonly #windowSteps = new Map<string, Map<string, Map<string, Step>>>();
+  readonly #trackSets = new Map<string, TrackSet>();
+  #initialTracks: TrackSet | undefined;
+  readonly #moving: ReadonlySet<string>;
+  /** The event types some track state handles. */
+  readonly #trackEvents: ReadonlySet<string>;
 
   constructor(
     readonly definition: PlaybookDefinition,
@@ -69,6 +75,8 @@ class PlaybookTables {
     this.trackIds = definition.tracks.map((track) => track.id);
     this.trackInitial = definition.tracks.map((track) => track.initial);
     this.threatKinds = threatKindsOf(definition, layout);
+    this.#moving = movingEvents(definition);
+    this.#trackEvents = new Set([...layout.tracks.values()].flatMap((states) => [...states.values()].flatMap((moves) => [...moves.keys()])));
   }
 
   summary(moves: readonly Move[]): Summary {
@@ -91,37 +99,142 @@ class PlaybookTables {
     return summary;
   }
 
-  /**
-   * The ladder moves from `from` on `type` (or on `window` running out) that record a step to
-   * `to`: with `followUp`, only the moves that send a follow-up, else only the others.
-   */
-  ladderMoves(from: string, type: string, window: string | undefined, to: string, followUp = false): readonly Move[] {
-    const all = window !== undefined ? this.layout.windows.get(from)?.get(window)?.moves : this.layout.rungs.get(from)?.get(type);
-    // Only what the playbook has is kept: a document cannot fill the tables with names of its own.
-    if (all === undefined) return noMoves;
-    const key = window === undefined ? type : `${followUp ? '\u0001' : '\u0000'}${window}`;
-    let byKey = this.#ladder.get(from);
-    if (byKey === undefined) this.#ladder.set(from, (byKey = new Map()));
-    let byTo = byKey.get(key);
-    if (byTo === undefined) byKey.set(key, (byTo = new Map()));
-    let moves = byTo.get(to);
-    if (moves === undefined) {
-      const found = all.filter((move) => move.records && destination(move, from) === to && (move.followUp !== undefined) === followUp);
-      moves = found.length === 0 ? noMoves : found;
-      // `to` is a rung of the playbook (checked before), so this stays as small as the playbook.
-      byTo.set(to, moves);
-    }
-    return moves;
-  }
-
-  /** How many follow-ups `rung` sends when `window` runs out, if it sends any. */
-  followUpLimit(rung: string, window: string): number | undefined {
-    return this.layout.windows.get(rung)?.get(window)?.moves.find((move) => move.followUp !== undefined)?.followUp!.max;
-  }
-
   trackMoves(track: string, state: string, type: string): readonly Move[] {
     return this.layout.tracks.get(track)?.get(state)?.get(type) ?? noMoves;
   }
+
+  /**
+   * What the replay needs of a timeline entry of `type` (a declared event type, or
+   * `window.elapsed` with `window`) from rung `from` to rung `to`. Kept only for steps the
+   * playbook has (a ladder move, or an event some track handles, on the same rung), so the
+   * tables stay as small as the playbook whatever documents come in.
+   */
+  step(type: string, window: string | undefined, followUp: boolean, from: string, to: string): Step {
+    const elapsed = window !== undefined;
+    const steps = elapsed ? this.#windowSteps : this.#eventSteps;
+    const key = elapsed ? `${followUp ? '1' : '0'}${window}` : type;
+    const known = steps.get(key)?.get(from)?.get(to);
+    if (known !== undefined) return known;
+    // The moves that record this step (only those that send a follow-up for a follow-up).
+    const all = (elapsed ? this.layout.windows.get(from)?.get(window)?.moves : this.layout.rungs.get(from)?.get(type)) ?? noMoves;
+    const found = all.filter((move) => move.records && destination(move, from) === to && (move.followUp !== undefined) === followUp);
+    const ladder = found.length === 0 ? noMoves : found;
+    const step: Step = {
+      ladder,
+      summary: this.summary(ladder),
+      moving: this.#moving.has(type),
+      reenter: ladder.some((move) => move.reenter) ? (ladder.every((move) => move.reenter) ? 'all' : 'some') : 'none',
+      followUpMax: ladder[0]?.followUp?.max,
+      followUpLimit: all.find((move) => move.followUp !== undefined)?.followUp!.max ?? 0,
+    };
+    if (ladder.length > 0 || (from === to && !elapsed && this.#trackEvents.has(type))) {
+      let byFrom = steps.get(key);
+      if (byFrom === undefined) steps.set(key, (byFrom = new Map()));
+      let byTo = byFrom.get(from);
+      if (byTo === undefined) byFrom.set(from, (byTo = new Map()));
+      byTo.set(to, step);
+    }
+    return step;
+  }
+
+  /** The step `step` kept for an event entry of `type` from `from` to `to`, if it kept one. */
+  knownStep(type: string, from: string, to: string): Step | undefined {
+    return this.#eventSteps.get(type)?.get(from)?.get(to);
+  }
+
+  /** The track states an incident starts in. */
+  get initialTracks(): TrackSet {
+    return (this.#initialTracks ??= this.#trackSet(this.trackInitial.map((initial) => [initial])));
+  }
+
+  /** What an entry of `type` (a declared event type) does to the side tracks when they may be in `tracks`. */
+  trackStep(tracks: TrackSet, type: string): TrackStep {
+    let step = tracks.after.get(type);
+    if (step === undefined) {
+      step = this.#trackStep(tracks, type);
+      if (tracks.interned) tracks.after.set(type, step);
+    }
+    return step;
+  }
+
+  #trackStep(tracks: TrackSet, type: string): TrackStep {
+    let records = false;
+    let moves = false;
+    let any = 0;
+    let surely = 0;
+    for (let t = 0; t < this.trackIds.length; t++) {
+      const states = tracks.states[t]!;
+      let surelyInEvery = -1;
+      for (const state of states) {
+        const list = this.trackMoves(this.trackIds[t]!, state, type);
+        const summary = this.summary(list);
+        if (list.length > 0) moves = true;
+        if (summary.records) records = true;
+        any |= summary.any;
+        surelyInEvery &= summary.surely;
+      }
+      if (states.length > 0) surely |= surelyInEvery;
+    }
+    if (!moves) return { records, moves, any, surely, next: tracks };
+    const next = tracks.states.map((states, t) => {
+      const after: string[] = [];
+      for (const state of states) {
+        const list = this.trackMoves(this.trackIds[t]!, state, type);
+        for (const move of list) {
+          const to = destination(move, state);
+          if (!after.includes(to)) after.push(to);
+        }
+        if (this.summary(list).mayStay && !after.includes(state)) after.push(state);
+      }
+      return after;
+    });
+    return { records, moves, any, surely, next: this.#trackSet(next) };
+  }
+
+  /** The one `TrackSet` of these states (at most a few hundred are kept; past that, new ones are not remembered). */
+  #trackSet(states: readonly (readonly string[])[]): TrackSet {
+    const key = JSON.stringify(states);
+    const known = this.#trackSets.get(key);
+    if (known !== undefined) return known;
+    const interned = this.#trackSets.size < 256;
+    const set: TrackSet = { states, after: new Map(), interned };
+    if (interned) this.#trackSets.set(key, set);
+    return set;
+  }
+}
+
+/** What the replay needs of one step of a timeline (see `PlaybookTables.step`). */
+interface Step {
+  /** The ladder moves that record it. */
+  readonly ladder: readonly Move[];
+  readonly summary: Summary;
+  /** The event moves the ladder somewhere (it counts as a response). */
+  readonly moving: boolean;
+  /** Whether the ladder moves re-enter the rung, restarting its windows: none, all or some of them. */
+  readonly reenter: 'none' | 'all' | 'some';
+  /** For a follow-up: the most the rung sends. */
+  readonly followUpMax: number | undefined;
+  /** For a window that ran out without a follow-up: how many follow-ups the rung sends first. */
+  readonly followUpLimit: number;
+}
+
+/** The states each side track may be in (in the order of the playbook's tracks), and what each event type does from there. */
+interface TrackSet {
+  readonly states: readonly (readonly string[])[];
+  readonly after: Map<string, TrackStep>;
+  readonly interned: boolean;
+}
+
+/** What an event does to the side tracks from a `TrackSet`. */
+interface TrackStep {
+  /** Some move records it. */
+  readonly records: boolean;
+  /** Some track has moves on it. */
+  readonly moves: boolean;
+  /** The tracked actions some move runs, and those surely run (bits, as in `Summary`). */
+  readonly any: number;
+  readonly surely: number;
+  readonly next: TrackSet;
 }
 
 const tablesByLayout = new WeakMap<MachineLayout, PlaybookTables>();
@@ -141,9 +254,10 @@ function tablesOf(definition: PlaybookDefinition, layout: MachineLayout): Playbo
  * threats, supporters, call, reply, intermediary and close reason agree with the events that
  * could have set them; each pending deadline falls due one window after its rung was
  * entered; and a finished incident's output matches its context. Payloads are not stored, so
- * where a guard could go either way, both ways are allowed.
+ * where a guard could go either way, both ways are allowed. `times`: the time of each timeline
+ * entry, when the shape check read them already.
  */
-export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookFacts): Issue<IncidentIssueCode>[] {
+export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookFacts, times?: Float64Array): Issue<IncidentIssueCode>[] {
   const { definition, layout } = playbook;
   const tables = tablesOf(definition, layout);
   const issues: Issue<IncidentIssueCode>[] = [];
@@ -177,7 +291,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   // move may or may not have been taken. `upper`/`lower` bound how many times each tracked
   // action can have run.
   const { declared, trackIds } = tables;
-  const tracks = tables.trackInitial.map((initial) => [initial]);
+  let tracks = tables.initialTracks;
   const upper = tracked.map(() => 0);
   const lower = tracked.map(() => 0);
   const openedAt = context.openedAt === undefined ? undefined : parseTime(context.openedAt);
@@ -191,9 +305,54 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   // Reminders: when the first response is recorded, and the highest level a reminder fired at.
   const reminders = { opened: openedAt ?? (timeline[0] === undefined ? undefined : parseTime(timeline[0].at)), responded: false, rank: -1 };
   const moving = movingEvents(definition);
+  /**
+   * The checks of a timeline entry that depend on the entry alone and on the follow-ups sent so
+   * far (which it counts): the entry's step, or `undefined` when the entry is wrong (said in the
+   * issues).
+   */
+  const checkStep = (entry: TimelineEntry, index: number, at: number, elapsed: boolean): Step | undefined => {
+    if (!isRung(entry.from) || !isRung(entry.to)) {
+      add(['context', 'timeline', index], `Unknown rung in ${quote({ from: entry.from, to: entry.to })}`);
+      return undefined;
+    }
+    if (entry.type === reminderEventType || entry.reminder !== undefined || entry.severity !== undefined) {
+      checkReminderEntry(entry, at, reminders, definition, (path, message) => add(['context', 'timeline', index, ...path], message));
+      return undefined;
+    }
+    if (moving.has(entry.type)) reminders.responded = true;
+    if (!elapsed && !declared.has(entry.type)) {
+      add(['context', 'timeline', index, 'type'], `Unknown event type ${quote(entry.type)}`);
+      return undefined;
+    }
+    if (elapsed !== (entry.window !== undefined)) {
+      add(['context', 'timeline', index, 'window'], 'Only a "window.elapsed" entry names a window');
+      return undefined;
+    }
+    if (entry.followUp !== undefined && !elapsed) {
+      add(['context', 'timeline', index, 'followUp'], 'Only a "window.elapsed" entry counts a follow-up');
+      return undefined;
+    }
+    const step = tables.step(entry.type, entry.window, entry.followUp !== undefined, entry.from, entry.to);
+    if (elapsed && step.ladder.length > 0) {
+      // A follow-up is the next one of its rung, within its limit; the window's other moves come only after the last one.
+      if (entry.followUp !== undefined) {
+        const max = step.followUpMax!;
+        if (entry.followUp !== followUps + 1 || entry.followUp > max) {
+          add(['context', 'timeline', index, 'followUp'], `Expected follow-up ${followUps + 1} of at most ${max} on rung ${quote(entry.from)}; received ${quote(entry.followUp)}`);
+        }
+        followUps = entry.followUp;
+      } else {
+        const max = step.followUpLimit;
+        if (max > followUps) {
+          add(['context', 'timeline', index], `Rung ${quote(entry.from)} sends ${max} follow-up(s) before it moves on when ${quote(entry.window)} runs out, but the timeline records ${followUps}`);
+        }
+      }
+    }
+    return step;
+  };
   for (let index = 0; index < timeline.length; index++) {
     const entry = timeline[index]!;
-    const at = parseTime(entry.at);
+    const at = times === undefined ? parseTime(entry.at) : times[index]!;
     if (entry.from !== previous) {
       add(['context', 'timeline', index, 'from'], `The timeline is out of order: entry ${index} starts at ${quote(entry.from)} but the one before ended at ${quote(previous)}`);
     }
@@ -202,66 +361,20 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     }
     previous = entry.to;
     previousAt = at;
-    if (!isRung(entry.from) || !isRung(entry.to)) {
-      add(['context', 'timeline', index], `Unknown rung in ${quote({ from: entry.from, to: entry.to })}`);
-      continue;
-    }
-    if (entry.type === reminderEventType || entry.reminder !== undefined || entry.severity !== undefined) {
-      checkReminderEntry(entry, at, reminders, definition, (path, message) => add(['context', 'timeline', index, ...path], message));
-      continue;
-    }
-    if (moving.has(entry.type)) reminders.responded = true;
     const elapsed = entry.type === 'window.elapsed';
-    if (!elapsed && !declared.has(entry.type)) {
-      add(['context', 'timeline', index, 'type'], `Unknown event type ${quote(entry.type)}`);
-      continue;
-    }
-    if (elapsed !== (entry.window !== undefined)) {
-      add(['context', 'timeline', index, 'window'], 'Only a "window.elapsed" entry names a window');
-      continue;
-    }
-
-    if (entry.followUp !== undefined && !elapsed) {
-      add(['context', 'timeline', index, 'followUp'], 'Only a "window.elapsed" entry counts a follow-up');
-      continue;
-    }
-    const ladder = tables.ladderMoves(entry.from, entry.type, elapsed ? entry.window : undefined, entry.to, entry.followUp !== undefined);
-    if (elapsed && ladder.length > 0) {
-      // A follow-up is the next one of its rung, within its limit; the window's other moves come only after the last one.
-      if (entry.followUp !== undefined) {
-        const max = ladder[0]!.followUp!.max;
-        if (entry.followUp !== followUps + 1 || entry.followUp > max) {
-          add(['context', 'timeline', index, 'followUp'], `Expected follow-up ${followUps + 1} of at most ${max} on rung ${quote(entry.from)}; received ${quote(entry.followUp)}`);
-        }
-        followUps = entry.followUp;
-      } else {
-        const max = tables.followUpLimit(entry.from, entry.window!) ?? 0;
-        if (max > followUps) {
-          add(['context', 'timeline', index], `Rung ${quote(entry.from)} sends ${max} follow-up(s) before it moves on when ${quote(entry.window)} runs out, but the timeline records ${followUps}`);
-        }
-      }
-    }
+    // An event entry like one checked before (most of a long timeline) passed `checkStep` then.
+    let step =
+      elapsed || entry.window !== undefined || entry.followUp !== undefined || entry.reminder !== undefined || entry.severity !== undefined
+        ? undefined
+        : tables.knownStep(entry.type, entry.from, entry.to);
+    if (step !== undefined) {
+      if (step.moving) reminders.responded = true;
+    } else if ((step = checkStep(entry, index, at, elapsed)) === undefined) continue;
+    const ladder = step.ladder;
     if (entry.from !== entry.to) followUps = 0;
-    const ladderSummary = tables.summary(ladder);
-    // Per track, per state it may be in: the moves on this event (none on a window).
-    let trackRecords = false;
-    let anyTrackMoves = false;
-    let upperBits = ladderSummary.any;
-    let lowerBits = ladderSummary.every;
-    for (let t = 0; t < trackIds.length; t++) {
-      const states = tracks[t]!;
-      let surelyInEvery = -1;
-      for (let s = 0; s < states.length; s++) {
-        const moves = elapsed ? noMoves : tables.trackMoves(trackIds[t]!, states[s]!, entry.type);
-        const summary = tables.summary(moves);
-        if (moves.length > 0) anyTrackMoves = true;
-        if (summary.records) trackRecords = true;
-        upperBits |= summary.any;
-        surelyInEvery &= summary.surely;
-      }
-      if (states.length > 0) lowerBits |= surelyInEvery;
-    }
-    if (ladder.length === 0 && !(entry.from === entry.to && trackRecords)) {
+    // The side tracks, in each state they may be in, on this event (no move on a window).
+    const trackStep = elapsed ? undefined : tables.trackStep(tracks, entry.type);
+    if (ladder.length === 0 && !(entry.from === entry.to && trackStep?.records === true)) {
       add(
         ['context', 'timeline', index],
         entry.from === entry.to
@@ -270,29 +383,18 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
       );
       continue;
     }
-    for (let bit = 0; bit < tracked.length; bit++) {
-      if (upperBits & (1 << bit)) upper[bit]!++;
-      if (lowerBits & (1 << bit)) lower[bit]!++;
-    }
-    if (anyTrackMoves) {
-      for (let t = 0; t < trackIds.length; t++) {
-        const states = tracks[t]!;
-        const next: string[] = [];
-        for (let s = 0; s < states.length; s++) {
-          const state = states[s]!;
-          // Looked up again (a few map reads) rather than kept for every entry.
-          const moves = tables.trackMoves(trackIds[t]!, state, entry.type);
-          for (const move of moves) {
-            const to = destination(move, state);
-            if (!next.includes(to)) next.push(to);
-          }
-          if (tables.summary(moves).mayStay && !next.includes(state)) next.push(state);
-        }
-        tracks[t] = next;
+    const upperBits = step.summary.any | (trackStep?.any ?? 0);
+    const lowerBits = step.summary.every | (trackStep?.surely ?? 0);
+    // Every move that runs an action surely may run it, so `lowerBits` are within `upperBits`.
+    if (upperBits !== 0) {
+      for (let bit = 0; bit < tracked.length; bit++) {
+        if (upperBits & (1 << bit)) upper[bit]!++;
+        if (lowerBits & (1 << bit)) lower[bit]!++;
       }
     }
-    if (entry.from !== entry.to) entered = [at];
-    else if (ladder.some((move) => move.reenter)) entered = ladder.every((move) => move.reenter) ? [at] : [...(entered ?? []), at];
+    if (trackStep !== undefined) tracks = trackStep.next;
+    if (entry.from !== entry.to || step.reenter === 'all') entered = [at];
+    else if (step.reenter === 'some') (entered ??= []).push(at);
   }
   if (current !== undefined && previous !== current) {
     add(['context', 'timeline'], `The timeline ends at ${quote(previous)} but the incident is at ${quote(current)}`);
@@ -300,15 +402,14 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   if (typeof value !== 'string') {
     trackIds.forEach((track, t) => {
       const state = value.active[track];
-      const possible = tracks[t]!;
+      const possible = tracks.states[t]!;
       if (state !== undefined && !possible.includes(state)) {
         add(['value', 'active', track], `Track ${quote(track)} is ${quote(state)}, which its recorded events cannot lead to (expected ${quote(possible)})`);
       }
     });
   }
 
-  const bounds = (counts: number[]) => new Map(tracked.map((action, bit) => [action, counts[bit]!]));
-  checkRecorded(context, bounds(upper), bounds(lower), add);
+  checkRecorded(context, upper, lower, add);
   checkThreatKinds(context, tables.threatKinds, add);
   checkDeadlines(context, current, entered, playbook, add);
   checkFollowUps(context, typeof value === 'string' ? undefined : current, followUps, add);
@@ -374,20 +475,22 @@ function checkPendingReminders(context: IncidentContext, replay: ReminderReplay,
   });
 }
 
-function checkRecorded(context: IncidentContext, upper: Map<Tracked, number>, lower: Map<Tracked, number>, add: Add): void {
+/** `upper` and `lower` bound how many times each tracked action ran (by its index in `tracked`). */
+function checkRecorded(context: IncidentContext, upper: readonly number[], lower: readonly number[], add: Add): void {
+  const bound = (counts: readonly number[], action: Tracked) => counts[tracked.indexOf(action)]!;
   for (const [action, field] of Object.entries(counted) as [keyof typeof counted, (typeof counted)[keyof typeof counted]][]) {
     const count = field === 'threats' ? context.threats.length : context.supporters;
-    const [min, max] = [lower.get(action)!, upper.get(action)!];
+    const [min, max] = [bound(lower, action), bound(upper, action)];
     if (count < min || count > max) {
       add(['context', field], `The timeline records ${min === max ? min : `between ${min} and ${max}`} event(s) that count ${field}, but ${field} is ${count}`);
     }
   }
   for (const [action, field] of Object.entries(setters) as [keyof typeof setters, (typeof setters)[keyof typeof setters]][]) {
-    if (context[field] !== null && upper.get(action) === 0) {
+    if (context[field] !== null && bound(upper, action) === 0) {
       add(['context', field], `${field} is set, but the timeline has no event that sets it`);
     }
   }
-  if (context.call === null && lower.get('recordCall')! > 0) add(['context', 'call'], 'The timeline records a call, but the call is missing');
+  if (context.call === null && bound(lower, 'recordCall') > 0) add(['context', 'call'], 'The timeline records a call, but the call is missing');
 }
 
 /** The threat kinds the playbook can record: the enum values of the events that record threats (`undefined`, any text, when one of them takes free text). */

@@ -1,11 +1,11 @@
 import type { IncidentIssueCode } from '../errors/errors.js';
 import { z } from 'zod';
-import type { IncidentContext, IncidentOutput } from '../compile/context.js';
+import type { IncidentContext, IncidentOutput, TimelineEntry } from '../compile/context.js';
 import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
-import { limits } from '../limits.js';
+import { isCleanText, isProcessableTime, limits } from '../limits.js';
 import { parseTime } from '../isoTime.js';
 
 /**
@@ -263,17 +263,232 @@ function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
 }
 
 /**
- * The shape checks of a stored incident, as issues.
+ * What the shape check learned about a timeline on the way, for the checks after it: the
+ * entries as checked (copies, as the schema's output), the time of each entry's `at`, and at
+ * least what `jsonLengthBound` counts for its entries (without the array's brackets and commas).
+ */
+export interface CheckedTimeline {
+  readonly entries: readonly TimelineEntry[];
+  readonly times: Float64Array;
+  readonly bound: number;
+}
+
+/**
+ * The shape checks of a stored incident, as issues. The timeline, which holds most of a long
+ * incident, is checked by {@link checkTimeline} and the rest by the schema; whatever that
+ * check does not accept goes through the schema whole, which says what is wrong.
  *
  * @category Server runtime
  */
-export function checkShape(document: unknown): { data?: StoredIncident; issues: Issue<IncidentIssueCode>[] } {
+export function checkShape(document: unknown): { data?: StoredIncident; issues: Issue<IncidentIssueCode>[]; timeline?: CheckedTimeline } {
   const size = checkSize(document);
   if (size.length > 0) return { issues: size };
+  const split = splitTimeline(document);
+  if (split !== undefined) {
+    const result = fastStoredIncidentSchema.get().safeParse(split.rest, { reportInput: true });
+    if (result.success) {
+      const data = result.data as { snapshot: { context: { timeline: readonly TimelineEntry[] } } };
+      data.snapshot.context.timeline = split.timeline.entries;
+      return { data: data as unknown as StoredIncident, issues: [], timeline: split.timeline };
+    }
+  }
   const result = fastStoredIncidentSchema.get().safeParse(document, { reportInput: true });
   return result.success
     ? { data: result.data as StoredIncident, issues: [] }
     : { issues: fromZodIssues(result.error.issues) };
+}
+
+const isPlain = (value: unknown): value is Record<string, unknown> => {
+  if (value === null || typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  return prototype === Object.prototype || prototype === null;
+};
+
+/**
+ * A document whose timeline {@link checkTimeline} accepts, as that timeline and a copy of the
+ * rest with an empty one, for the schema; `undefined` for anything else. Only plain objects
+ * are split: their own keys, which the copies keep, are then all the schema would read.
+ */
+function splitTimeline(document: unknown): { timeline: CheckedTimeline; rest: unknown } | undefined {
+  if (!isPlain(document)) return undefined;
+  const snapshot = document.snapshot;
+  if (!isPlain(snapshot)) return undefined;
+  const context = snapshot.context;
+  if (!isPlain(context) || !Object.hasOwn(context, 'timeline')) return undefined;
+  const timeline = checkTimeline(context.timeline);
+  if (timeline === undefined) return undefined;
+  return { timeline, rest: { ...document, snapshot: { ...snapshot, context: { ...context, timeline: [] } } } };
+}
+
+/**
+ * At least what `jsonLengthBound` counts for an entry beyond its strings: braces, and every key
+ * it can have with its colon and comma and a value of 25 (a number) or 5 (undefined).
+ */
+const entryBound = 2 + 20 + (['at', 'occurredAt', 'type', 'from', 'to', 'window', 'followUp', 'reminder', 'severity', 'by', 'note'] satisfies (keyof TimelineEntry)[]).reduce((sum, key) => sum + 4 + 6 * key.length + 5, 0);
+/** `jsonLengthBound` of a string; 0 for anything else. */
+const stringBound = (value: unknown) => (typeof value === 'string' ? 2 + 6 * value.length : 0);
+
+/** Whether `key` is one of a timeline entry's. */
+function isEntryKey(key: string): boolean {
+  switch (key) {
+    case 'at':
+    case 'type':
+    case 'from':
+    case 'to':
+    case 'by':
+    case 'note':
+    case 'occurredAt':
+    case 'window':
+    case 'followUp':
+    case 'reminder':
+    case 'severity':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** A name the schema accepts (`name`). */
+const isName = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= limits.nameLength;
+
+/** Whether `text` is printable ASCII, tabs and line breaks (`lineBreaks`) or printable ASCII only: clean text either way. */
+function isPlainAscii(text: string, lineBreaks: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 32 ? !lineBreaks || (code !== 9 && code !== 10 && code !== 13) : code > 126) return false;
+  }
+  return true;
+}
+
+/** A note the schema accepts (`textSchema()`). */
+const isNote = (value: string): boolean => value.length <= limits.textLength && (isPlainAscii(value, true) || isCleanText(value));
+
+/** A `by` the schema accepts (`bySchema`). */
+const isBy = (value: string): boolean =>
+  value.length >= 1 && value.length <= limits.byLength && (isPlainAscii(value, false) || (isCleanText(value) && !/[\r\n\t]/.test(value)));
+
+const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** The value of the two digits at `at` of `text`, or -1. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const units = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
+}
+
+/**
+ * The time of `value` when it is a time the schema accepts (`timeSchema`) written as the library
+ * writes times (`2026-04-06T19:05:00.000Z`, or without the milliseconds), else `NaN`: the
+ * same number as `parseTime`.
+ */
+function checkedTime(value: unknown): number {
+  if (typeof value !== 'string') return NaN;
+  const length = value.length;
+  const withMs = length === 24;
+  if (
+    !(withMs || length === 20) ||
+    value.charCodeAt(length - 1) !== 90 || // Z
+    value.charCodeAt(4) !== 45 || // -
+    value.charCodeAt(7) !== 45 ||
+    value.charCodeAt(10) !== 84 || // T
+    value.charCodeAt(13) !== 58 || // :
+    value.charCodeAt(16) !== 58 ||
+    (withMs && value.charCodeAt(19) !== 46) // .
+  ) {
+    return NaN;
+  }
+  const century = twoDigits(value, 0);
+  const years = twoDigits(value, 2);
+  const month = twoDigits(value, 5);
+  const day = twoDigits(value, 8);
+  const hour = twoDigits(value, 11);
+  const minute = twoDigits(value, 14);
+  const second = twoDigits(value, 17);
+  // Years before 1900 are not processable times (and Date.UTC reads 0–99 as 19xx).
+  if (century < 19 || years < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
+  let ms = 0;
+  if (withMs) {
+    const high = twoDigits(value, 20);
+    const low = value.charCodeAt(22) - 48;
+    if (high < 0 || low < 0 || low > 9) return NaN;
+    ms = high * 10 + low;
+  }
+  const year = century * 100 + years;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : daysIn[month - 1]!)) return NaN;
+  const time = daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
+  return isProcessableTime(time) ? time : NaN;
+}
+
+/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as `Date.UTC` counts them, a few times faster). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  // Years that start in March, so that a leap day is the last day of its year.
+  const shifted = month <= 2 ? year - 1 : year;
+  const era = Math.floor(shifted / 400);
+  const yearOfEra = shifted - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
+}
+
+/**
+ * The timeline of a stored incident checked as the schema checks it, without the schema (its
+ * per-entry work is most of the shape check of a long incident): `undefined` unless `value` is
+ * an array of entries the schema certainly accepts, with their times in the form the library
+ * writes. Each entry is copied as the schema's output is: the keys it has, in the schema's order,
+ * each read once.
+ */
+export function checkTimeline(value: unknown): CheckedTimeline | undefined {
+  if (!Array.isArray(value) || value.length > limits.timelineEntries) return undefined;
+  const count = value.length;
+  const entries = new Array<TimelineEntry>(count);
+  const times = new Float64Array(count);
+  let bound = 0;
+  for (let index = 0; index < count; index++) {
+    const item: unknown = value[index];
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
+    const source = item as Record<string, unknown>;
+    const { at, occurredAt, type, from, to, window, followUp, reminder, severity, by, note } = source;
+    for (const key in source) if (!isEntryKey(key)) return undefined;
+    const time = checkedTime(at);
+    if (
+      Number.isNaN(time) ||
+      !isName(type) ||
+      !isName(from) ||
+      !isName(to) ||
+      !(occurredAt === undefined || !Number.isNaN(checkedTime(occurredAt))) ||
+      !(window === undefined || isName(window)) ||
+      !(followUp === undefined || (typeof followUp === 'number' && Number.isInteger(followUp) && followUp >= 1 && followUp <= limits.followUps)) ||
+      !(reminder === undefined || isName(reminder)) ||
+      !(severity === undefined || isName(severity)) ||
+      !(by === undefined || (typeof by === 'string' && isBy(by))) ||
+      !(note === undefined || (typeof note === 'string' && isNote(note)))
+    ) {
+      return undefined;
+    }
+    // The keys it has (an optional one may be there as undefined), in the schema's order.
+    const entry: Record<string, unknown> = occurredAt === undefined && !('occurredAt' in source) ? { at, type, from, to } : { at, occurredAt, type, from, to };
+    if (window !== undefined || 'window' in source) entry.window = window;
+    if (followUp !== undefined || 'followUp' in source) entry.followUp = followUp;
+    if (reminder !== undefined || 'reminder' in source) entry.reminder = reminder;
+    if (severity !== undefined || 'severity' in source) entry.severity = severity;
+    if (by !== undefined || 'by' in source) entry.by = by;
+    if (note !== undefined || 'note' in source) entry.note = note;
+    entries[index] = entry as unknown as TimelineEntry;
+    times[index] = time;
+    bound +=
+      entryBound +
+      stringBound(at) +
+      stringBound(occurredAt) +
+      stringBound(type) +
+      stringBound(from) +
+      stringBound(to) +
+      stringBound(window) +
+      stringBound(reminder) +
+      stringBound(severity) +
+      stringBound(by) +
+      stringBound(note);
+  }
+  return { entries, times, bound };
 }
 
 
@@ -281,9 +496,10 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
  * An upper bound of `JSON.stringify(value).length` (a string counted as if every character
  * needed a six-character escape), or `Infinity` once it passes `budget` or for anything that is
  * not plain JSON data (a `toJSON` method, a class instance, a bigint): a cheap walk that tells
- * a document well within a size limit without writing it out.
+ * a document well within a size limit without writing it out. An array that starts with the
+ * entries of `known` (the very objects) counts them by `known.bound` instead of walking them.
  */
-export function jsonLengthBound(value: unknown, budget: number): number {
+export function jsonLengthBound(value: unknown, budget: number, known?: CheckedTimeline): number {
   let total = 0;
   const walk = (item: unknown): boolean => {
     switch (typeof item) {
@@ -304,7 +520,12 @@ export function jsonLengthBound(value: unknown, budget: number): number {
         }
         if (Array.isArray(item)) {
           total += 2 + item.length;
-          for (const element of item) if (!walk(element)) return false;
+          let start = 0;
+          if (known !== undefined && known.entries.length > 0 && startsWith(item, known.entries)) {
+            total += known.bound;
+            start = known.entries.length;
+          }
+          for (let index = start; index < item.length; index++) if (!walk(item[index])) return false;
           break;
         }
         const prototype = Object.getPrototypeOf(item) as unknown;
@@ -322,4 +543,11 @@ export function jsonLengthBound(value: unknown, budget: number): number {
     return total <= budget;
   };
   return walk(value) ? total : Infinity;
+}
+
+/** Whether `list` starts with the very elements of `start`. */
+function startsWith(list: readonly unknown[], start: readonly unknown[]): boolean {
+  if (list.length < start.length) return false;
+  for (let index = 0; index < start.length; index++) if (list[index] !== start[index]) return false;
+  return true;
 }
