@@ -2,7 +2,7 @@ import type { AnyStateMachine } from 'xstate';
 import type { CompiledPlaybook } from '../compile/registry.js';
 import type { MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError } from '../errors/errors.js';
-import { limitMessages, limits } from '../limits.js';
+import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import type { CanonicalTexts, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
@@ -89,7 +89,7 @@ export function createEnvelopeReader(options: {
     if (typeof input === 'string') {
       if (input.length > limits.storedDocumentLength) {
         throw new IncidentError('invalid_document', [
-          { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${input.length.toLocaleString('en-US')} characters` },
+          { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${groupDigits(input.length)} characters` },
         ]);
       }
       if (input.length > 1024 * 1024 && countUpTo(input, '"from":', limits.timelineEntries + 1) > limits.timelineEntries) {

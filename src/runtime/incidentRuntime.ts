@@ -9,7 +9,7 @@ import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
-import { limitMessages, limits } from '../limits.js';
+import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
@@ -188,7 +188,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     if (jsonLengthBound(stored, limits.storedDocumentLength, timeline) > limits.storedDocumentLength) {
       const length = JSON.stringify(stored).length;
       if (length > limits.storedDocumentLength) {
-        throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
+        throw incidentError('too_large', `The incident would take ${groupDigits(length)} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
       }
     }
     return signer ? signer.sign(stored, texts) : stored;

@@ -5,7 +5,7 @@ import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
-import { isCleanText, isProcessableTime, limits } from '../limits.js';
+import { groupDigits, isCleanText, isProcessableTime, limits } from '../limits.js';
 import { parseTime } from '../isoTime.js';
 
 /**
@@ -255,7 +255,7 @@ function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
       issues.push({
         code: 'too_large',
         path: ['snapshot', 'context', key],
-        message: `Expected at most ${limits.timelineEntries} entries; received ${list.length.toLocaleString('en-US')}`,
+        message: `Expected at most ${limits.timelineEntries} entries; received ${groupDigits(list.length)}`,
       });
     }
   }
