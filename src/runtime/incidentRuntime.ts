@@ -16,7 +16,7 @@ import { decisionOf, type DecideResult, type Decision } from './decision.js';
 import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
-import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
+import { createSigner, type SigningOptions } from './signing.js';
 import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { summarize, type IncidentSummary, type SummarizeOptions } from './summary.js';
 import { timeOf, type DecideOptions } from './time.js';
@@ -175,7 +175,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
    * context), with no copy; its length is bounded cheaply and only written out when the bound
    * comes near the limit.
    */
-  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts): StoredIncident {
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, before?: Loaded): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
@@ -191,12 +191,16 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
         throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
       }
     }
-    return signer ? signer.sign(stored, texts) : stored;
+    return signer ? signer.sign(stored, before?.ordered) : stored;
   }
 
   /** The decision after `snapshot` on the stored incident `loaded`. */
   function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
-    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts), snapshot, added, known);
+    const next = serializeWith(loaded.machine, snapshot, loaded);
+    // Signed with the same key, the same canonical JSON has the same signature: whatever order
+    // the keys of the stored document came back in (a database may reorder them).
+    const same = typeof loaded.stored.signature === 'string' ? { changed: next.signature !== loaded.stored.signature } : undefined;
+    return decisionOf(loaded.stored, next, snapshot, added, known ?? same);
   }
 
   /** `decideDue` on a stored incident that was read. */
