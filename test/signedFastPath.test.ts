@@ -203,7 +203,10 @@ describe('signing a document after the one read before', () => {
     ];
     for (const list of cases) {
       const document = withTimeline(list);
-      const signed = signer.sign(document, ordered);
+      let length = -1;
+      const signed = signer.sign(document, ordered, (written) => (length = written));
+      // The length of its JSON, for the size limit: that of the document as it was given.
+      expect(length).toBe(JSON.stringify(unsignedOf(document)).length);
       expect(signed.signature).toBe(oracle(document as Doc));
       expect(signed.signature).toBe(signer.sign(document).signature);
       expect(JSON.stringify(unsignedOf(signed))).toBe(canonical(unsignedOf(document)));
@@ -225,7 +228,9 @@ describe('signing a document after the one read before', () => {
     const document = fc.record({ format: fc.jsonValue({ maxDepth: 2 }), snapshot: fc.record({ context: fc.dictionary(keys, fc.jsonValue({ maxDepth: 3 })), status: fc.string() }, { requiredKeys: [] }) }, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.oneof(document, fc.dictionary(keys, fc.anything({ key: keys, withNullPrototype: true, withDate: true, withSparseArray: true }))), (value) => {
-        const signed = signer.sign(value as unknown as StoredIncident);
+        let length = -1;
+        const signed = signer.sign(value as unknown as StoredIncident, undefined, (written) => (length = written));
+        expect(length).toBe(JSON.stringify(unsignedOf(value)).length);
         expect(signed.signature).toBe(oracle(value as Doc));
         expect(signer.verify(JSON.parse(JSON.stringify(signed)) as Doc).trusted).toBe(true);
       }),

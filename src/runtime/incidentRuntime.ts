@@ -185,13 +185,15 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       playbook: { id, version },
       snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
     };
-    if (jsonLengthBound(stored, limits.storedDocumentLength) > limits.storedDocumentLength) {
-      const length = JSON.stringify(stored).length;
+    const check = (length: number) => {
       if (length > limits.storedDocumentLength) {
         throw incidentError('too_large', `The incident would take ${length.toLocaleString('en-US')} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
       }
-    }
-    return signer ? signer.sign(stored, before?.ordered) : stored;
+    };
+    // Signing writes the document's JSON (in another key order, of the same length) anyway.
+    if (signer) return signer.sign(stored, before?.ordered, check);
+    if (jsonLengthBound(stored, limits.storedDocumentLength) > limits.storedDocumentLength) check(JSON.stringify(stored).length);
+    return stored;
   }
 
   /** The decision after `snapshot` on the stored incident `loaded`. */

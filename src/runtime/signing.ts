@@ -76,9 +76,10 @@ export interface Signer {
   /**
    * `document` signed, with every object in canonical key order, so that the JSON a host
    * writes of it is its canonical JSON. `before`: the document read before (see `verify`):
-   * the parts `document` shares with it are not looked at or written again.
+   * the parts `document` shares with it are not looked at or written again. `check` gets the
+   * length of its JSON (without the signature) before it is signed.
    */
-  sign(document: StoredIncident, before?: Ordered): StoredIncident;
+  sign(document: StoredIncident, before?: Ordered, check?: (length: number) => void): StoredIncident;
   /**
    * Throws `invalid_signature` unless the document is signed by one of the keys (or unsigned
    * and accepted). `text`: the JSON it was read from, if any.
@@ -105,10 +106,14 @@ export function createSigner(options: SigningOptions): Signer {
     return valid;
   };
   return {
-    sign(document, before) {
+    sign(document, before, check) {
       const { signature: _, ...unsigned } = document as StoredIncident & Record<string, unknown>;
       const ordered = inOrder(unsigned, before?.document);
-      if (ordered === notPlain) return { ...unsigned, signature: signatureOf(keys[0]!, canonical(unsigned)) };
+      const sign = (text: string | string[]) => {
+        check?.(typeof text === 'string' ? text.length : text.reduce((length, piece) => length + piece.length, 0));
+        return signatureOf(keys[0]!, text);
+      };
+      if (ordered === notPlain) return { ...unsigned, signature: sign(canonical(unsigned)) };
       // In order, the document's JSON is its canonical JSON: written natively, and the timeline
       // from the text of the one before when it only added entries to it.
       const old = before?.timeline;
@@ -119,7 +124,7 @@ export function createSigner(options: SigningOptions): Signer {
             ? [old.text.slice(0, -1), n && list.length > n ? ',' : '', JSON.stringify(list.slice(n)).slice(1)]
             : [JSON.stringify(list)];
         }) ?? JSON.stringify(ordered);
-      return { ...(ordered as StoredIncident), signature: signatureOf(keys[0]!, text) };
+      return { ...(ordered as StoredIncident), signature: sign(text) };
     },
     verify(document, text) {
       const signature = document.signature;
