@@ -185,41 +185,37 @@ describe('documents a signing runtime writes', () => {
 
 describe('signing a document after the one read before', () => {
   it('gives the signature of its canonical JSON, whatever the timeline shares with the one before', () => {
-    const [opened, ...later] = history().map(plain);
-    const before = plain(later.at(-1));
-    const { ordered } = signer.verify(before);
-    expect(ordered?.timeline?.list).toBe(before.snapshot.context.timeline);
-    const timeline = before.snapshot.context.timeline as Doc[];
+    const last = plain(history().at(-1));
     const entry = { at: '2026-04-06T20:00:00.000Z', type: 'step.taken', from: 'directMessage', to: 'directMessage', by: 'Ana' };
-    const withTimeline = (list: unknown[]) => ({ ...before, snapshot: { ...before.snapshot, context: { ...before.snapshot.context, timeline: list } } }) as StoredIncident;
-    const cases = [
-      [...timeline, entry], // one added (out of key order)
-      [...timeline, entry, { ...entry, note: 'again' }], // two added
-      [...timeline], // the same entries
-      timeline.slice(0, -1), // one fewer
-      [timeline[1], timeline[0], ...timeline.slice(2)], // reordered
-      [{ ...timeline[0] }, ...timeline.slice(1), entry], // a copy of the first
-      [], // none
-    ];
-    for (const list of cases) {
-      const document = withTimeline(list);
-      let length = -1;
-      const signed = signer.sign(document, ordered, (written) => (length = written));
-      // The length of its JSON, for the size limit: that of the document as it was given.
-      expect(length).toBe(JSON.stringify(unsignedOf(document)).length);
-      expect(signed.signature).toBe(oracle(document as Doc));
-      expect(signed.signature).toBe(signer.sign(document).signature);
-      expect(JSON.stringify(unsignedOf(signed))).toBe(canonical(unsignedOf(document)));
-    }
-    // From an empty timeline.
-    const empty = plain(opened);
-    empty.snapshot.context.timeline = [];
-    empty.signature = oracle(empty);
-    const fromEmpty = signer.verify(empty).ordered;
-    expect(fromEmpty?.timeline?.text).toBe('[]');
-    for (const list of [[], [entry], [entry, entry]]) {
-      const document = { ...empty, snapshot: { ...empty.snapshot, context: { ...empty.snapshot.context, timeline: list } } } as StoredIncident;
-      expect(signer.sign(document, fromEmpty).signature).toBe(oracle(document as Doc));
+    /** `document` with the timeline `list`, as given (keys out of order, a signature that no longer matches). */
+    const withTimeline = (document: Doc, list: unknown[]) => ({ ...document, snapshot: { ...document.snapshot, context: { ...document.snapshot.context, timeline: list } } }) as StoredIncident;
+    // A long timeline (its text is kept apart for the next document) and a short one (it is not).
+    const long = JSON.parse(canonical(unsignedOf(withTimeline(last, Array.from({ length: 250 }, (_, i) => ({ ...last.snapshot.context.timeline[i % 4], note: `entry ${i}` })))))) as Doc;
+    long.signature = oracle(long);
+    for (const before of [long, last]) {
+      const { ordered } = signer.verify(before);
+      expect(ordered?.document).toBeDefined();
+      expect(ordered?.timeline?.list).toBe(before === long ? before.snapshot.context.timeline : undefined);
+      const timeline = before.snapshot.context.timeline as Doc[];
+      const cases = [
+        [...timeline, entry], // one added (out of key order)
+        [...timeline, entry, { ...entry, note: 'again' }], // two added
+        [...timeline], // the same entries
+        timeline.slice(0, -1), // one fewer
+        [timeline[1], timeline[0], ...timeline.slice(2)], // reordered
+        [{ ...timeline[0] }, ...timeline.slice(1), entry], // a copy of the first
+        [], // none
+      ];
+      for (const list of cases) {
+        const document = withTimeline(before, list);
+        let length = -1;
+        const signed = signer.sign(document, ordered, (written) => (length = written));
+        // The length of its JSON, for the size limit: that of the document as it was given.
+        expect(length).toBe(JSON.stringify(unsignedOf(document)).length);
+        expect(signed.signature).toBe(oracle(document as Doc));
+        expect(signed.signature).toBe(signer.sign(document).signature);
+        expect(JSON.stringify(unsignedOf(signed))).toBe(canonical(unsignedOf(document)));
+      }
     }
   });
 

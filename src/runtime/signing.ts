@@ -118,12 +118,14 @@ export function createSigner(options: SigningOptions): Signer {
       // from the text of the one before when it only added entries to it.
       const old = before?.timeline;
       const text =
-        writeAround(ordered, (list) => {
+        (old &&
+          writeAround(ordered, (list) => {
           const n = old?.list.length ?? 0;
           return old && list.length >= n && old.list.every((entry, i) => entry === list[i])
             ? [old.text.slice(0, -1), n && list.length > n ? ',' : '', JSON.stringify(list.slice(n)).slice(1)]
             : [JSON.stringify(list)];
-        }) ?? JSON.stringify(ordered);
+          })) ||
+        JSON.stringify(ordered);
       return { ...(ordered as StoredIncident), signature: sign(text) };
     },
     verify(document, text) {
@@ -145,11 +147,14 @@ export function createSigner(options: SigningOptions): Signer {
         if (suffix !== undefined && text!.endsWith(suffix) && matches([text!.slice(0, -suffix.length), '}'], signature)) ordered = { document: unsigned };
         else {
           let timeline: Ordered['timeline'];
+          // A long timeline is written apart, for the next document to reuse its text.
           const written = looksOrdered(unsigned)
-            ? (writeAround(unsigned, (list) => {
-                timeline = { list, text: JSON.stringify(list) };
-                return [timeline.text];
-              }) ?? JSON.stringify(unsigned))
+            ? (((unsigned.snapshot as { context?: { timeline?: unknown[] } }).context?.timeline?.length ?? 0) > 200 &&
+                writeAround(unsigned, (list) => {
+                  timeline = { list, text: JSON.stringify(list) };
+                  return [timeline.text];
+                })) ||
+              JSON.stringify(unsigned)
             : undefined;
           if (written !== undefined && matches(written, signature)) ordered = { document: unsigned, timeline };
           else valid = matches(canonical(unsigned), signature);
@@ -203,6 +208,13 @@ function equal(expected: string, received: unknown): boolean {
   return difference === 0;
 }
 
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 function toBase64Url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/[+/=]/g, (c) => (c === '+' ? '-' : c === '/' ? '_' : ''));
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    for (let shift = 18, end = Math.min(bytes.length - i, 3) * 8; 18 - shift < end; shift -= 6) text += alphabet[(n >> shift) & 63]!;
+  }
+  return text;
 }
