@@ -4,7 +4,7 @@ import type { MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError } from '../errors/errors.js';
 import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
-import type { CanonicalTexts, Signer } from './signing.js';
+import type { Ordered, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
 import { checkShape, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
 
@@ -60,8 +60,8 @@ export interface Loaded extends Registered {
    * again (see `signing.checkSigned`).
    */
   readonly trusted: boolean;
-  /** The canonical texts the signature check wrote, for signing the next document (see `canonical`). */
-  readonly texts?: CanonicalTexts;
+  /** `stored` in canonical key order, as its signature showed: for signing the next document (see `Signer.sign`). */
+  readonly ordered?: Ordered;
   /** The timeline as the shape check read it (see `checkShape`), for bounding the next document's length. */
   readonly timeline?: CheckedTimeline;
 }
@@ -128,8 +128,8 @@ export function createEnvelopeReader(options: {
       );
     }
     // A signed document is checked as it was written, before any migration.
-    const texts: CanonicalTexts | undefined = signer && !migrated ? new WeakMap() : undefined;
-    const signed = signer !== undefined && !migrated && signer.verify(record, texts);
+    const verified = signer !== undefined && !migrated ? signer.verify(record, typeof input === 'string' ? input : undefined) : undefined;
+    const signed = verified?.trusted === true;
     const playbook = record.playbook as { id?: unknown; version?: unknown } | undefined;
     const id = typeof playbook?.id === 'string' ? playbook.id : undefined;
     const version = typeof playbook?.version === 'string' ? playbook.version : undefined;
@@ -159,7 +159,8 @@ export function createEnvelopeReader(options: {
       const stored = record as unknown as StoredIncident;
       const entry = id !== undefined && version !== undefined ? lookup(id, version) : undefined;
       if (!entry) throw unknownPlaybook(stored);
-      return { ...entry, stored, trusted: true, ...(texts ? { texts } : {}) };
+      // Written out, as below (a literal with spreads is slow).
+      return { machine: entry.machine, info: entry.info, layout: entry.layout, stored, trusted: true, ordered: verified.ordered };
     }
     const shape = checkShape(record);
     if (!shape.data) throw new IncidentError('invalid_document', shape.issues);

@@ -2,7 +2,8 @@
 // the runtime offers it (Node >= 20.16 through `process.getBuiltinModule`), otherwise a small
 // implementation in plain JavaScript so that the runtime also works in browsers and bundlers.
 
-type NodeCrypto = { createHmac(algorithm: string, key: Uint8Array): { update(data: string, encoding: 'utf8'): { digest(): Uint8Array } } };
+type Hmac = { update(data: string, encoding: 'utf8'): Hmac; digest(): Uint8Array };
+type NodeCrypto = { createHmac(algorithm: string, key: Uint8Array): Hmac };
 
 function nodeCrypto(): NodeCrypto | undefined {
   const process = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
@@ -16,10 +17,16 @@ function nodeCrypto(): NodeCrypto | undefined {
 const native = nodeCrypto();
 const encoder = new TextEncoder();
 
-/** HMAC-SHA256 of `data` (text, UTF-8) under `key`. */
-export function hmacSha256(key: Uint8Array, data: string, useNative = true): Uint8Array {
-  if (native && useNative) return new Uint8Array(native.createHmac('sha256', key).update(data, 'utf8').digest());
-  const bytes = encoder.encode(data);
+/** HMAC-SHA256 of `data` (text, UTF-8; or the texts one after the other) under `key`. */
+export function hmacSha256(key: Uint8Array, data: string | readonly string[], useNative = true): Uint8Array {
+  if (native && useNative) {
+    const hmac = native.createHmac('sha256', key);
+    // In pieces: no joined copy of a long text.
+    if (typeof data === 'string') hmac.update(data, 'utf8');
+    else for (const piece of data) hmac.update(piece, 'utf8');
+    return new Uint8Array(hmac.digest());
+  }
+  const bytes = encoder.encode(typeof data === 'string' ? data : data.join(''));
   const block = 64;
   let k = key.length > block ? sha256(key) : key;
   const padded = new Uint8Array(block);
@@ -36,15 +43,19 @@ export function hmacSha256(key: Uint8Array, data: string, useNative = true): Uin
   return sha256(outer);
 }
 
-const K = new Uint32Array([
-  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
-  0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
-  0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-  0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
-  0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-]);
+// The round constants and initial hash: the first 32 bits of the fractional parts of the cube
+// roots of the first 64 primes and of the square roots of the first 8 (FIPS 180-4, 4.2.2 and
+// 5.3.3). Each lies over 0.005 of a unit from a boundary, far beyond any rounding of cbrt.
+const K = new Uint32Array(64);
+const H = new Uint32Array(8);
+for (let n = 2, i = 0; i < 64; n++) {
+  let prime = true;
+  for (let d = 2; d * d <= n; d++) if (n % d === 0) prime = false;
+  if (!prime) continue;
+  const bits = (x: number) => ((x - Math.floor(x)) * 2 ** 32) >>> 0;
+  if (i < 8) H[i] = bits(Math.sqrt(n));
+  K[i++] = bits(Math.cbrt(n));
+}
 
 /** SHA-256 of `message`. */
 export function sha256(message: Uint8Array): Uint8Array {
@@ -56,7 +67,7 @@ export function sha256(message: Uint8Array): Uint8Array {
   const view = new DataView(data.buffer);
   view.setUint32(data.length - 8, Math.floor((length * 8) / 2 ** 32));
   view.setUint32(data.length - 4, (length * 8) >>> 0);
-  const h = new Uint32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
+  const h = H.slice();
   const w = new Uint32Array(64);
   for (let offset = 0; offset < data.length; offset += 64) {
     for (let i = 0; i < 16; i++) w[i] = view.getUint32(offset + i * 4);

@@ -16,8 +16,8 @@ import { decisionOf, type DecideResult, type Decision } from './decision.js';
 import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
-import { createSigner, type CanonicalTexts, type SigningOptions } from './signing.js';
-import { incidentFormat, incidentFormatVersion, jsonLengthBound, type CheckedTimeline, type StoredIncident, type StoredStateValue } from './storedIncident.js';
+import { createSigner, type SigningOptions } from './signing.js';
+import { incidentFormat, incidentFormatVersion, jsonLengthBound, type StoredIncident, type StoredStateValue } from './storedIncident.js';
 import { summarize, type IncidentSummary, type SummarizeOptions } from './summary.js';
 import { timeOf, type DecideOptions } from './time.js';
 
@@ -175,7 +175,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
    * context), with no copy; its length is bounded cheaply and only written out when the bound
    * comes near the limit (`timeline`: the entries the shape check read, counted as it counted them).
    */
-  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, texts?: CanonicalTexts, timeline?: CheckedTimeline): StoredIncident {
+  function serializeWith(machine: AnyStateMachine, snapshot: AnyMachineSnapshot, before?: Loaded): StoredIncident {
     const { id, version } = playbookMeta(machine);
     const done = snapshot.status === 'done';
     const context = snapshot.context as IncidentContext;
@@ -185,18 +185,24 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       playbook: { id, version },
       snapshot: { status: done ? 'done' : 'active', value: snapshot.value as StoredStateValue, context, ...(done ? { output: toOutput(context) } : {}) },
     };
-    if (jsonLengthBound(stored, limits.storedDocumentLength, timeline) > limits.storedDocumentLength) {
-      const length = JSON.stringify(stored).length;
+    const check = (length: number) => {
       if (length > limits.storedDocumentLength) {
         throw incidentError('too_large', `The incident would take ${groupDigits(length)} characters, more than ${limitMessages.storedDocument}; close it and open a new one`);
       }
-    }
-    return signer ? signer.sign(stored, texts) : stored;
+    };
+    // Signing writes the document's JSON (in another key order, of the same length) anyway.
+    if (signer) return signer.sign(stored, before?.ordered, check);
+    if (jsonLengthBound(stored, limits.storedDocumentLength, before?.timeline) > limits.storedDocumentLength) check(JSON.stringify(stored).length);
+    return stored;
   }
 
   /** The decision after `snapshot` on the stored incident `loaded`. */
   function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
-    return decisionOf(loaded.stored, serializeWith(loaded.machine, snapshot, loaded.texts, loaded.timeline), snapshot, added, known);
+    const next = serializeWith(loaded.machine, snapshot, loaded);
+    // Signed with the same key, the same canonical JSON has the same signature: whatever order
+    // the keys of the stored document came back in (a database may reorder them).
+    const same = typeof loaded.stored.signature === 'string' ? { changed: next.signature !== loaded.stored.signature } : undefined;
+    return decisionOf(loaded.stored, next, snapshot, added, known ?? same);
   }
 
   /** `decideDue` on a stored incident that was read. */

@@ -1,6 +1,6 @@
 import { incidentError } from '../errors/errors.js';
 import { hmacSha256 } from './hmac.js';
-import { canonical, type StoredIncident } from './storedIncident.js';
+import { canonical, inOrder, isObject, notPlain, sortedKeys, type StoredIncident } from './storedIncident.js';
 
 /**
  * Tamper evidence for stored incidents: with `signing` set, {@link createIncidentRuntime} signs
@@ -56,17 +56,35 @@ export interface SigningOptions {
 const prefix = 'hmac-sha256.';
 const encoder = new TextEncoder();
 
-/** Canonical texts of parts of a document, shared by a `verify` and the `sign` that follows it (see `canonical`). */
-export type CanonicalTexts = WeakMap<object, string>;
+/**
+ * A document whose objects all have their keys in canonical order, as its signature showed:
+ * `JSON.stringify` of any part of it is that part's canonical JSON. `timeline`: the text of its
+ * timeline, when it was written apart.
+ */
+export interface Ordered {
+  readonly document: object;
+  readonly timeline?: { readonly list: readonly unknown[]; readonly text: string } | undefined;
+}
+
+/** What `verify` found: `trusted` as in {@link Signer.verify}; `ordered` when the document is in canonical order. */
+export interface Verified {
+  readonly trusted: boolean;
+  readonly ordered?: Ordered;
+}
 
 export interface Signer {
-  sign(document: StoredIncident, texts?: CanonicalTexts): StoredIncident;
+  /**
+   * `document` signed, with every object in canonical key order, so that the JSON a host
+   * writes of it is its canonical JSON. `before`: the document read before (see `verify`):
+   * the parts `document` shares with it are not looked at or written again. `check` gets the
+   * length of its JSON (without the signature) before it is signed.
+   */
+  sign(document: StoredIncident, before?: Ordered, check?: (length: number) => void): StoredIncident;
   /**
    * Throws `invalid_signature` unless the document is signed by one of the keys (or unsigned
-   * and accepted). Whether it can be taken as written without checking it: signed, and
-   * `checkSigned` is off.
+   * and accepted). `text`: the JSON it was read from, if any.
    */
-  verify(document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts): boolean;
+  verify(document: Readonly<Record<string, unknown>>, text?: string): Verified;
 }
 
 export function createSigner(options: SigningOptions): Signer {
@@ -80,29 +98,107 @@ export function createSigner(options: SigningOptions): Signer {
     }
     return bytes;
   });
-  const signatureOf = (key: Uint8Array, document: Readonly<Record<string, unknown>>, texts?: CanonicalTexts) => {
-    const { signature: _, ...unsigned } = document;
-    return prefix + toBase64Url(hmacSha256(key, canonical(unsigned, texts)));
+  const signatureOf = (key: Uint8Array, text: string | readonly string[]) => prefix + toBase64Url(hmacSha256(key, text));
+  // Every key is tried, so the time taken does not tell which key (if any) matched.
+  const matches = (text: string | readonly string[], signature: unknown) => {
+    let valid = false;
+    for (const key of keys) valid = equal(signatureOf(key, text), signature) || valid;
+    return valid;
   };
   return {
-    sign: (document, texts) => ({ ...document, signature: signatureOf(keys[0]!, document as unknown as Record<string, unknown>, texts) }),
-    verify(document, texts) {
+    sign(document, before, check) {
+      const { signature: _, ...unsigned } = document as StoredIncident & Record<string, unknown>;
+      const ordered = inOrder(unsigned, before?.document);
+      const sign = (text: string | string[]) => {
+        check?.(typeof text === 'string' ? text.length : text.reduce((length, piece) => length + piece.length, 0));
+        return signatureOf(keys[0]!, text);
+      };
+      if (ordered === notPlain) return { ...unsigned, signature: sign(canonical(unsigned)) };
+      // In order, the document's JSON is its canonical JSON: written natively, and the timeline
+      // from the text of the one before when it only added entries to it.
+      const old = before?.timeline;
+      const text =
+        (old &&
+          writeAround(ordered, (list) => {
+          const n = old?.list.length ?? 0;
+          return old && list.length >= n && old.list.every((entry, i) => entry === list[i])
+            ? [old.text.slice(0, -1), n && list.length > n ? ',' : '', JSON.stringify(list.slice(n)).slice(1)]
+            : [JSON.stringify(list)];
+          })) ||
+        JSON.stringify(ordered);
+      return { ...(ordered as StoredIncident), signature: sign(text) };
+    },
+    verify(document, text) {
       const signature = document.signature;
       if (signature === undefined) {
-        if (options.acceptUnsigned) return false;
+        if (options.acceptUnsigned) return { trusted: false };
         throw incidentError('invalid_signature', 'The incident is not signed, and this runtime only accepts signed incidents', ['signature']);
       }
       let valid = false;
+      let ordered: Ordered | undefined;
       try {
-        // Every key is tried, so the time taken does not tell which key (if any) matched.
-        for (const key of keys) valid = equal(signatureOf(key, document, texts), signature) || valid;
+        // The signature covers the canonical JSON of the document without its signature. A
+        // document this runtime wrote has its keys in that order, so the JSON it was read from
+        // (without the signature, its last member) or `JSON.stringify` of it is that text, as a
+        // rule: tried first. Anything else (keys reordered by a database, spaces) is written out
+        // as canonical JSON. Whichever text matches, it is the canonical JSON of this document.
+        const suffix = typeof signature === 'string' && text !== undefined ? `,"signature":${JSON.stringify(signature)}}` : undefined;
+        const { signature: _, ...unsigned } = document;
+        if (suffix !== undefined && text!.endsWith(suffix) && matches([text!.slice(0, -suffix.length), '}'], signature)) ordered = { document: unsigned };
+        else {
+          let timeline: Ordered['timeline'];
+          // A long timeline is written apart, for the next document to reuse its text.
+          const written = looksOrdered(unsigned)
+            ? (((unsigned.snapshot as { context?: { timeline?: unknown[] } }).context?.timeline?.length ?? 0) > 200 &&
+                writeAround(unsigned, (list) => {
+                  timeline = { list, text: JSON.stringify(list) };
+                  return [timeline.text];
+                })) ||
+              JSON.stringify(unsigned)
+            : undefined;
+          if (written !== undefined && matches(written, signature)) ordered = { document: unsigned, timeline };
+          else valid = matches(canonical(unsigned), signature);
+        }
+        valid ||= ordered !== undefined;
       } catch {
         valid = false;
       }
       if (!valid) throw incidentError('invalid_signature', 'The signature does not match the incident: it was changed after it was written, or signed with another key', ['signature']);
-      return options.checkSigned !== true;
+      return { trusted: options.checkSigned !== true, ...(ordered ? { ordered } : {}) };
     },
   };
+}
+
+
+/** Whether a document's snapshot lists its keys in canonical order, as this runtime writes it (not a database that sorts them by length). */
+const looksOrdered = (document: Record<string, unknown>) => isObject(document.snapshot) && sortedKeys(Object.keys(document.snapshot));
+
+const path = ['snapshot', 'context', 'timeline'];
+
+/**
+ * `JSON.stringify(document)` in pieces around `document.snapshot.context.timeline`, which
+ * `timeline` writes: the same text without copying the timeline's into it. `undefined` when an
+ * object on the way is not plain (a `toJSON`, another prototype, a `__proto__` key) or has no
+ * such member, or the timeline is not a list.
+ */
+function writeAround(value: unknown, timeline: (list: readonly unknown[]) => string[], depth = 0): string[] | undefined {
+  if (depth === path.length) return Array.isArray(value) && !('toJSON' in value) ? ['', ...timeline(value), ''] : undefined;
+  if (!isObject(value) || Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) return undefined;
+  const key = path[depth]!;
+  const before: Record<string, unknown> = {};
+  const after: Record<string, unknown> = {};
+  let inner: string[] | undefined;
+  for (const name of Object.keys(value)) {
+    if (name === '__proto__') return undefined;
+    if (name !== key) (inner ? after : before)[name] = value[name];
+    else if (!(inner = writeAround(value[name], timeline, depth + 1))) return undefined;
+  }
+  if (!inner) return undefined;
+  const head = JSON.stringify(before);
+  const tail = JSON.stringify(after);
+  inner[0] = `${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"${key}":${inner[0]}`;
+  inner[inner.length - 1] += tail.length > 2 ? `,${tail.slice(1)}` : '}';
+  return inner;
 }
 
 function equal(expected: string, received: unknown): boolean {
@@ -112,14 +208,13 @@ function equal(expected: string, received: unknown): boolean {
   return difference === 0;
 }
 
+const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
 function toBase64Url(bytes: Uint8Array): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   let text = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    text += alphabet[(n >> 18) & 63]! + alphabet[(n >> 12) & 63]!;
-    if (i + 1 < bytes.length) text += alphabet[(n >> 6) & 63]!;
-    if (i + 2 < bytes.length) text += alphabet[n & 63]!;
+    for (let shift = 18, end = Math.min(bytes.length - i, 3) * 8; 18 - shift < end; shift -= 6) text += alphabet[(n >> shift) & 63]!;
   }
   return text;
 }

@@ -144,101 +144,64 @@ const fastStoredIncidentSchema = fastSchema(storedIncidentSchema);
 
 /**
  * JSON with sorted keys, so that documents compare equal whatever order a database keeps.
- * `texts` keeps the text of objects whose values are all primitives (timeline entries,
- * mostly) for later calls with the same `texts`: only for as long as none of them can change,
- * such as while one document is read and the next one written.
+ * (`_texts` is no longer used: objects out of order are copied in order and written natively.)
  */
-export function canonical(value: unknown, texts?: WeakMap<object, string>): string {
-  return canonicalData(value, texts) ?? canonicalAny(value);
+export function canonical(value: unknown, _texts?: WeakMap<object, string>): string {
+  const ordered = inOrder(value);
+  return ordered === notPlain
+    ? JSON.stringify(value, (_, v: unknown) =>
+        // Any value `JSON.stringify` takes (a `toJSON`, a class instance...), by a replacer.
+        v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+      )
+    : JSON.stringify(ordered);
 }
 
-/** `canonical` by a replacer: any value `JSON.stringify` takes (a `toJSON`, a class instance...). */
-function canonicalAny(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
-}
-
-// A key that an object lists first, in numeric order, whatever order it was added in.
-const indexKey = /^(?:0|[1-9]\d{0,9})$/;
-const quotedKeys = new Map<string, string>();
-// What JSON.stringify escapes in a string: quotes, backslashes, control characters, surrogates.
-// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
-const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
-
-function quoteKey(key: string): string {
-  let quoted = quotedKeys.get(key);
-  if (quoted === undefined) {
-    quoted = JSON.stringify(key);
-    if (quotedKeys.size < 1024) quotedKeys.set(key, quoted);
-  }
-  return quoted;
-}
+/** What {@link inOrder} gives for anything but plain JSON data. */
+export const notPlain = Symbol('not plain');
+export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object';
+export const sortedKeys = (keys: readonly string[]) => keys.every((key, i) => i === 0 || keys[i - 1]! < key);
 
 /**
- * `canonical` of plain JSON data, written directly (the same text as {@link canonicalAny}, a few
- * times faster), or `undefined` for anything else: a value with `toJSON`, an object that is not
- * plain, a key an object would list in numeric order.
+ * `value` with the keys of every object in canonical order (sorted, as `canonical` writes
+ * them), so that `JSON.stringify` of it is its canonical JSON: objects out of order are copied
+ * in order, the rest shared. `known`: the same place in a document that is all in order, whose
+ * parts are taken as they are. `notPlain` for anything but plain JSON data (a `toJSON`, a class
+ * instance, a bigint, a `__proto__` key).
  */
-function canonicalData(value: unknown, texts: WeakMap<object, string> | undefined): string | undefined {
-  switch (typeof value) {
-    case 'string':
-      // Most strings need no escape: quoted as they are, without a call into JSON.
-      return needsEscape.test(value) ? JSON.stringify(value) : `"${value}"`;
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let text = '[';
-        for (let i = 0; i < value.length; i++) {
-          const item: unknown = value[i];
-          const written = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : canonicalData(item, texts);
-          if (written === undefined) return undefined;
-          text += i === 0 ? written : `,${written}`;
-        }
-        return `${text}]`;
-      }
-      const known = texts?.get(value);
-      if (known !== undefined) return known;
-      const prototype = Object.getPrototypeOf(value) as unknown;
-      if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value) return undefined;
-      const keys = Object.keys(value);
-      // Insertion sort for the few keys of most objects, often in order already (sort() compares
-      // slowly); sort() for many, whose order an insertion sort would take quadratic time to find.
-      if (keys.length > 16) keys.sort();
-      else for (let i = 1; i < keys.length; i++) {
-        const key = keys[i]!;
-        let j = i - 1;
-        while (j >= 0 && keys[j]! > key) {
-          keys[j + 1] = keys[j]!;
-          j--;
-        }
-        keys[j + 1] = key;
-      }
-      let text = '{';
-      let leaf = true;
-      for (const key of keys) {
-        const item = (value as Record<string, unknown>)[key];
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-        const first = key.charCodeAt(0);
-        if (first >= 48 && first <= 57 && indexKey.test(key) && Number(key) < 4_294_967_295) return undefined;
-        if (item !== null && typeof item === 'object') leaf = false;
-        const written = canonicalData(item, texts);
-        if (written === undefined) return undefined;
-        text += `${text.length === 1 ? '' : ','}${quoteKey(key)}:${written}`;
-      }
-      text += '}';
-      if (leaf) texts?.set(value, text);
-      return text;
+export function inOrder(value: unknown, known?: unknown): unknown {
+  if (value === known || typeof value !== 'object' || value === null) return typeof value === 'bigint' ? notPlain : value;
+  const old = isObject(known) ? known : undefined;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const next = inOrder(item, (old as unknown[] | undefined)?.[i]);
+      if (next === notPlain) return notPlain;
+      if (next !== item) copy ??= value.slice();
+      if (copy) copy[i] = next;
     }
-    default:
-      return undefined;
+    return copy ?? value;
   }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if ((prototype !== Object.prototype && prototype !== null) || 'toJSON' in value || Object.hasOwn(value, '__proto__')) return notPlain;
+  const keys = Object.keys(value);
+  const sorted = sortedKeys(keys);
+  if (!sorted) keys.sort();
+  let copy: Record<string, unknown> | undefined = sorted ? undefined : {};
+  for (const key of keys) {
+    const item = (value as Record<string, unknown>)[key];
+    const next = inOrder(item, old?.[key]);
+    if (next === notPlain) return notPlain;
+    if (next !== item && !copy) {
+      copy = {};
+      for (const earlier of keys) {
+        if (earlier === key) break;
+        copy[earlier] = (value as Record<string, unknown>)[earlier];
+      }
+    }
+    if (copy) copy[key] = next;
+  }
+  return copy ?? value;
 }
 
 /**
