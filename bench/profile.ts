@@ -4,7 +4,9 @@
 // falls under. Prints, per function, the time under the library and under the baseline, largest
 // difference first; "(garbage collector)" is shown apart, as the profiler does not say whose
 // garbage it collects. `long` is the untrusted round trip on an incident whose timeline holds
-// `entries` entries (default 1,000; bench/scenarios.ts `longIncident`). Build first (`npm run build`): the library is imported from dist/.
+// `entries` entries (default 1,000; bench/scenarios.ts `longIncident`). `SELF=1` prints the time
+// in each function itself rather than with what it calls. Build first (`npm run build`): the
+// library is imported from dist/.
 import { Session } from 'node:inspector/promises';
 import { createActor } from 'xstate';
 import { createIncident, crisisMachine, limits, type CrisisEvent } from 'crisis-playbook';
@@ -123,11 +125,12 @@ profile.samples.forEach((sample, index) => {
   const side = stack.find((frame) => frame.startsWith('sideLibrary ') || frame.startsWith('sideBaseline '))?.split(' ')[0] as keyof typeof totals | undefined;
   if (side === undefined) return;
   whole[side] += ms;
-  for (const frame of new Set(stack)) totals[side].set(frame, (totals[side].get(frame) ?? 0) + ms);
+  // SELF=1: time in each function itself (the top of the stack), not including what it calls.
+  for (const frame of process.env.SELF === '1' ? [stack[0]!] : new Set(stack)) totals[side].set(frame, (totals[side].get(frame) ?? 0) + ms);
 });
 const perRun = (ms: number) => `${((ms * 1000) / count).toFixed(1)} µs`;
 console.log(`${workload}: ${count} runs of each side; library ${perRun(whole.sideLibrary)}, baseline ${perRun(whole.sideBaseline)} per run (ratio ${(whole.sideBaseline / whole.sideLibrary).toFixed(2)}×); garbage collector ${perRun(collector)} per pair, unattributed`);
-console.log('inclusive time per run: library, baseline, difference, function');
+console.log(`${process.env.SELF === '1' ? 'self' : 'inclusive'} time per run: library, baseline, difference, function`);
 const frames = new Set([...totals.sideLibrary.keys(), ...totals.sideBaseline.keys()]);
 const rows = [...frames].map((frame) => [frame, totals.sideLibrary.get(frame) ?? 0, totals.sideBaseline.get(frame) ?? 0] as const);
 for (const [frame, lib, bare] of rows.sort((a, b) => Math.abs(b[1] - b[2]) - Math.abs(a[1] - a[2])).slice(0, Number(process.env.ROWS ?? 40))) {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type CrisisEvent, IncidentError } from 'crisis-playbook';
 import { decide, MemoryIncidentStore, openIncident, updateIncident } from 'crisis-playbook/server';
 
@@ -112,11 +112,21 @@ describe('updateIncident under contention', () => {
       },
     };
     const writers = Array.from({ length: 50 }, (_, index) => `writer-${index}`);
-    const results = await Promise.allSettled(
-      writers.map((by, index) =>
-        updateIncident(slow, 'inc-1', (incident) => decide(incident, { type: 'community.supported', by }, { now: t0 + 1_000 + index }).incident),
-      ),
-    );
+    // The round trips and the backoff run on fake timers: the writers overlap the same way
+    // whatever the machine's load (on a busy machine, real 1 ms timers fire late and in bunches).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let results: PromiseSettledResult<unknown>[];
+    try {
+      const settled = Promise.allSettled(
+        writers.map((by, index) =>
+          updateIncident(slow, 'inc-1', (incident) => decide(incident, { type: 'community.supported', by }, { now: t0 + 1_000 + index }).incident),
+        ),
+      );
+      await vi.runAllTimersAsync();
+      results = await settled;
+    } finally {
+      vi.useRealTimers();
+    }
     const succeeded = results.filter((result) => result.status === 'fulfilled').length;
     expect(succeeded / writers.length).toBeGreaterThanOrEqual(0.99);
     const { incident } = (await store.load('inc-1'))!;
