@@ -2,7 +2,7 @@ import { assign } from 'xstate';
 import { now, type SystemWithClock } from './clock.js';
 import type { Deadline, IncidentContext, Reminder, ThreatRecord, TimelineEntry } from './context.js';
 import { reminderEventType } from './reminders.js';
-import { builtinActionNames } from '../definition/builtins.js';
+import { builtinActionNames, recordedEventTypes } from '../definition/builtins.js';
 
 export type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 export interface ActionArgs {
@@ -207,7 +207,7 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const floor = last === undefined ? context.openedAt : last.at;
       const time = now(system);
       const at = isoOf(floor === undefined ? time : Math.max(time, timeOf(floor)));
-      const type = params.window !== undefined ? 'window.elapsed' : params.reminder ? reminderEventType : event.type;
+      const type = params.window !== undefined ? recordedEventTypes.windowElapsed : params.reminder ? reminderEventType : event.type;
       const from = params.from ?? current;
       const to = params.to ?? current;
       const occurredAt = text(event.at);

@@ -1,3 +1,4 @@
+import { recordedEventTypes } from '../definition/builtins.js';
 import type { AnyMachineSnapshot } from 'xstate';
 import { currentRung, currentTracks } from '../advice/currentRung.js';
 import { currentSeverity, recommend, type Recommendation } from '../advice/recommend.js';
@@ -178,7 +179,7 @@ export function decisionOf(
       return severity ?? undefined;
     },
     added,
-    deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: 'window.elapsed', window: d.window, rung: d.rung } })),
+    deadlines: context.deadlines.map((d) => ({ at: d.due, event: { type: recordedEventTypes.windowElapsed, window: d.window, rung: d.rung } })),
     reminders: { due: fired, pending },
     nextDue,
     ...(done ? { output: incident.snapshot.output! } : {}),

@@ -1,3 +1,4 @@
+import { recordedEventTypes } from '../definition/builtins.js';
 import type { IncidentIssueCode } from '../errors/errors.js';
 import { initialTransition, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
@@ -215,7 +216,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   /** `decide` on a stored incident that was read. */
   function decideOn(loaded: Loaded, eventInput: unknown, time: number): Decision {
     const type = eventInput !== null && typeof eventInput === 'object' ? (eventInput as { type?: unknown }).type : undefined;
-    if (type === 'window.elapsed' || type === reminderEventType) {
+    if (type === recordedEventTypes.windowElapsed || type === reminderEventType) {
       // Scheduled deadline and reminder jobs are never an error: late, early or stale ones are
       // no-ops; what is applied is only what fell due by `now`, so none can be forged.
       return decideDueOn(loaded, time);

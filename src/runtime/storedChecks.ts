@@ -1,3 +1,4 @@
+import { recordedEventTypes } from '../definition/builtins.js';
 import type { IncidentIssueCode } from '../errors/errors.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import type { MachineLayout, Move } from '../compile/layout.js';
@@ -361,7 +362,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     }
     previous = entry.to;
     previousAt = at;
-    const elapsed = entry.type === 'window.elapsed';
+    const elapsed = entry.type === recordedEventTypes.windowElapsed;
     // An event entry like one checked before (most of a long timeline) passed `checkStep` then.
     let step =
       elapsed || entry.window !== undefined || entry.followUp !== undefined || entry.reminder !== undefined || entry.severity !== undefined

@@ -1,3 +1,4 @@
+import { recordedEventTypes } from '../definition/builtins.js';
 import type { IncidentContext, TimelineEntry } from '../compile/context.js';
 import { movingEvents } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
@@ -148,7 +149,7 @@ export interface IncidentSummary {
   readonly windowsElapsed: number;
 }
 
-const elapsed = 'window.elapsed';
+const elapsed = recordedEventTypes.windowElapsed;
 
 /** The summary of a stored incident that passed the runtime's checks, for its playbook. */
 export function summarize(stored: StoredIncident, definition: PlaybookDefinition, now: number, options: SummarizeOptions = {}): IncidentSummary {

@@ -1,3 +1,4 @@
+import { recordedEventTypes } from '../definition/builtins.js';
 import { toMilliseconds } from '../definition/durations.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import type { PlaybookDefinition, TransitionSpec } from '../definition/types.js';
@@ -128,7 +129,7 @@ export function buildRedactor(definition: PlaybookDefinition): Redactor {
     pick(value, {
       at: time,
       occurredAt: time,
-      type: (type) => (type === 'window.elapsed' ? type : known(declared, type)),
+      type: (type) => (type === recordedEventTypes.windowElapsed ? type : known(declared, type)),
       from: (rung) => known(rungs, rung),
       to: (rung) => known(rungs, rung),
       window: (window) => known(windows, window),
