@@ -1,5 +1,5 @@
 // The baseline of the benchmark: the default playbook written by hand as a plain XState v5
-// machine, the way an app would without crisis-playbook. Same rungs, the same parallel
+// machine, the way an app would without crisis-playbook. Same rungs and the same tags, the same parallel
 // community and safety regions, the same guards (plain functions), the same after-delays and
 // an assign-based audit timeline in context. No zod, no validation, no deadlines as data, no
 // advice: only what the machine itself needs.
@@ -71,7 +71,7 @@ const log = (params: Step) => ({ type: 'log' as const, params });
 const stay = (rung: Rung) => log({ from: rung, to: rung });
 const move = (from: Rung, to: Rung) => log({ from, to });
 
-export const bareMachine = setup({
+const bareSetup = setup({
   types: {} as {
     context: BareContext;
     events: BareEvent;
@@ -126,7 +126,13 @@ export const bareMachine = setup({
     replyWindow: ({ context }) => context.windows.replyWindow ?? 24 * hour,
     intermediaryWindow: ({ context }) => context.windows.intermediaryWindow ?? 48 * hour,
   },
-}).createMachine({
+});
+
+/**
+ * The machine, with the tags the playbook gives its rungs and track states (`hasTag('waiting')`
+ * answers the same on both machines; XState builds each snapshot's set of tags from them).
+ */
+export const bareMachine = bareSetup.createMachine({
   id: 'crisis',
   context: () => ({
     facts: {},
@@ -161,6 +167,7 @@ export const bareMachine = setup({
           },
           states: {
             gatheringInfo: {
+              tags: ['needs-action'],
               on: {
                 'assessment.complete': [
                   { guard: 'isPosterKnown', target: 'phoneCall', actions: move('gatheringInfo', 'phoneCall') },
@@ -170,6 +177,7 @@ export const bareMachine = setup({
               },
             },
             requestingAccess: {
+              tags: ['needs-action', 'waiting'],
               on: {
                 'access.requested': { target: 'requestingAccess', reenter: true, actions: stay('requestingAccess') },
                 'access.granted': { target: 'directMessage', actions: ['recordAccessGranted', move('requestingAccess', 'directMessage')] },
@@ -183,6 +191,7 @@ export const bareMachine = setup({
               },
             },
             directMessage: {
+              tags: ['needs-action', 'waiting'],
               on: {
                 'message.sent': { target: 'directMessage', reenter: true, actions: stay('directMessage') },
                 'message.replied': { target: 'phoneCall', actions: ['recordReply', move('directMessage', 'phoneCall')] },
@@ -203,6 +212,7 @@ export const bareMachine = setup({
               },
             },
             intermediary: {
+              tags: ['needs-action', 'waiting'],
               on: {
                 'intermediary.asked': { target: 'intermediary', reenter: true, actions: ['recordIntermediary', stay('intermediary')] },
                 'intermediary.declined': { target: 'monitoring', actions: move('intermediary', 'monitoring') },
@@ -215,6 +225,7 @@ export const bareMachine = setup({
               },
             },
             phoneCall: {
+              tags: ['needs-action'],
               on: {
                 'call.completed': [
                   { guard: 'isAgreementReached', target: '#crisis.resolved', actions: ['recordCall', move('phoneCall', 'resolved')] },
@@ -222,26 +233,39 @@ export const bareMachine = setup({
                 ],
               },
             },
-            monitoring: {},
+            monitoring: { tags: ['waiting'] },
           },
         },
         community: {
           initial: 'quiet',
           states: {
-            quiet: { on: { 'community.supported': { target: 'supported', actions: ['recordSupport', log({})] } } },
-            supported: { on: { 'community.supported': { actions: ['recordSupport', log({})] } } },
+            quiet: { tags: ['quiet'], on: { 'community.supported': { target: 'supported', actions: ['recordSupport', log({})] } } },
+            supported: { tags: ['supported'], on: { 'community.supported': { actions: ['recordSupport', log({})] } } },
           },
         },
         safety: {
           initial: 'none',
           states: {
-            none: { on: { 'threat.reported': { target: 'threatened', actions: ['recordThreat', log({})] } } },
-            threatened: { on: { 'threat.reported': { actions: ['recordThreat', log({})] } } },
+            none: { tags: ['no-threats'], on: { 'threat.reported': { target: 'threatened', actions: ['recordThreat', log({})] } } },
+            threatened: { tags: ['threatened', 'severity-raised'], on: { 'threat.reported': { actions: ['recordThreat', log({})] } } },
           },
         },
       },
     },
-    resolved: { type: 'final' },
-    closed: { type: 'final' },
+    resolved: { type: 'final', tags: ['final'] },
+    closed: { type: 'final', tags: ['final'] },
   },
 });
+
+/** A copy of a machine config without any `tags`. */
+function withoutTags(config: unknown): unknown {
+  if (Array.isArray(config)) return config.map(withoutTags);
+  if (config === null || typeof config !== 'object' || Object.getPrototypeOf(config) !== Object.prototype) return config;
+  return Object.fromEntries(Object.entries(config).filter(([key]) => key !== 'tags').map(([key, value]) => [key, withoutTags(value)]));
+}
+
+/**
+ * The same machine without tags: the benchmark's baseline before the tags were added to it,
+ * printed beside the main comparison so that what the tags cost shows.
+ */
+export const untaggedBareMachine = bareSetup.createMachine(withoutTags(bareMachine.config) as never) as unknown as typeof bareMachine;

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { createActor } from 'xstate';
 import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
 import { restoreIncident } from 'crisis-playbook/server';
-import { bareMachine, type BareEvent } from './bareMachine.js';
+import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
 import { compare, median, ratioText, type Comparison, type Task } from './paired.js';
 import { playbookSizeSeries } from './playbookSize.js';
 import { serverRoundTrip, decideSeries } from './server.js';
@@ -65,13 +65,16 @@ function eventLoop(kind: 'library' | 'bare'): Task {
   };
 }
 
-/** Whole incidents per second: create, start, the reference case (fresh events), stop. */
-function wholeIncident(kind: 'library' | 'bare'): Task {
+/**
+ * Whole incidents per second: create, start, the reference case (fresh events), stop.
+ * `untagged`: the baseline machine without its tags (see `untaggedBareMachine`).
+ */
+function wholeIncident(kind: 'library' | 'bare' | 'untagged'): Task {
   const text = JSON.stringify(referenceCase);
   let events: CrisisEvent[] = [];
   return {
     fn: () => {
-      const actor = kind === 'library' ? createIncident(crisisMachine).start() : createActor(bareMachine).start();
+      const actor = kind === 'library' ? createIncident(crisisMachine).start() : createActor(kind === 'bare' ? bareMachine : untaggedBareMachine).start();
       for (const event of events) actor.send(event as BareEvent & CrisisEvent);
       actor.stop();
     },
@@ -266,11 +269,13 @@ async function main() {
   const imports = await coldImports(quick ? 10 : 21);
   const loop = compare(eventLoop('library'), eventLoop('bare'), { perIteration: loopLength, rounds });
   const whole = compare(wholeIncident('library'), wholeIncident('bare'), { rounds });
+  const wholeUntagged = compare(wholeIncident('library'), wholeIncident('untagged'), { rounds });
   const server = serverRoundTrip({ rounds });
 
   const rows: Row[] = [
     throughput('live: events on one incident', loop, 'ev/s', 1.0, 0.9),
     throughput('live: whole reference incidents', whole, '/s', 1.0, 0.9),
+    { ...throughput('live: whole incidents, baseline without tags', wholeUntagged, '/s', 1.0), target: '–', pass: undefined },
     throughput('server: round trip, untrusted document', server.untrusted, '/s', 1.0, 0.9),
     throughput('server: round trip, signed document', server.signed, '/s', 1.2),
     {

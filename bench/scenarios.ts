@@ -86,8 +86,8 @@ export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEv
 }
 
 /**
- * Checks that the two machines agree on every workload of the benchmark: the same state and the
- * same moves in the timeline. Throws when they do not, so the comparison is never of two
+ * Checks that the two machines agree on every workload of the benchmark: the same state, the
+ * same tags and the same moves in the timeline. Throws when they do not, so the comparison is never of two
  * different machines.
  */
 export function assertSameMachine(): void {
@@ -100,7 +100,8 @@ export function assertSameMachine(): void {
     const [a, b] = [library.getSnapshot(), bare.getSnapshot()];
     library.stop();
     bare.stop();
-    if (JSON.stringify(a.value) !== JSON.stringify(b.value) || moves(a.context.timeline) !== moves(b.context.timeline)) {
+    const tags = (snapshot: { tags: ReadonlySet<string> }) => [...snapshot.tags].sort().join(' ');
+    if (JSON.stringify(a.value) !== JSON.stringify(b.value) || moves(a.context.timeline) !== moves(b.context.timeline) || tags(a) !== tags(b)) {
       throw new Error(`The bare machine diverges from crisis-playbook on ${events.map((event) => event.type).join(', ')}`);
     }
   }
