@@ -157,6 +157,13 @@ async function fillForm(event: CrisisEvent): Promise<void> {
   }
 }
 
+/** Opens the form of `type` with the keyboard alone (its button takes Enter); the form puts the focus on `firstField`. */
+async function openFormByKeyboard(type: string, firstField: string): Promise<void> {
+  await page.getByRole('button', { name: type, exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe(firstField);
+}
+
 async function submit(type: string): Promise<void> {
   await page.getByRole('button', { name: `Record ${type}`, exact: true }).click();
 }
@@ -246,17 +253,13 @@ describe('the responder console in headless Chromium', () => {
         await submit(event.type);
       } else if (event.type === 'message.sent') {
         // With the keyboard alone: the button takes Enter, the form gets the focus, Enter submits.
-        await page.getByRole('button', { name: 'message.sent', exact: true }).focus();
-        await page.keyboard.press('Enter');
-        await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('by');
+        await openFormByKeyboard('message.sent', 'by');
         await page.keyboard.type('Ana');
         await page.keyboard.press('Enter');
         await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('events-heading');
       } else if (event.type === 'call.completed') {
         // Lists with the keyboard too: a letter picks the answer, Tab goes on, Enter in a text field records.
-        await page.getByRole('button', { name: 'call.completed', exact: true }).focus();
-        await page.keyboard.press('Enter');
-        await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('name'))).toBe('apology');
+        await openFormByKeyboard('call.completed', 'apology');
         await page.keyboard.press('y');
         await page.keyboard.press('Tab');
         await page.keyboard.press('y');

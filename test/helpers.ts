@@ -1,5 +1,5 @@
 import { createActor, type ActorOptions } from 'xstate';
-import { type CrisisEvent, crisisMachine, type CrisisRung, type IncidentFacts } from 'crisis-playbook';
+import { type CrisisEvent, crisisMachine, type CrisisRung, IncidentError, type IncidentFacts } from 'crisis-playbook';
 
 export const outOfSightFacts: Partial<IncidentFacts> = {
   witnessed: false,
@@ -47,3 +47,13 @@ export const referenceRungs = [
   'phoneCall',
   'resolved',
 ];
+
+/** What `run` did: `'accepted'`, or the code of the {@link IncidentError} it threw (anything else is named as such). */
+export function codeOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof IncidentError ? error.code : `not an IncidentError: ${String(error)}`;
+  }
+  return 'accepted';
+}

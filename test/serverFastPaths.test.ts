@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
-import { crisisMachine, IncidentError, recommend, venues } from 'crisis-playbook';
+import { crisisMachine, recommend, venues } from 'crisis-playbook';
 import { compilePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, openIncident, parseStoredIncident, safeDecide, type StoredIncident } from 'crisis-playbook/server';
 import { acmePlaybook } from '../examples/custom-rung/playbook.js';
@@ -19,6 +19,7 @@ import { canonical, checkShape, checkTimeline, jsonLengthBound, storedIncidentSc
 import { layoutOf } from '../src/compile/layout.js';
 import { compiledPlaybookOf } from '../src/compile/registry.js';
 import { fromZodIssues } from '../src/errors/issues.js';
+import { codeOf } from './helpers.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
 const MINUTE = 60_000;
@@ -326,14 +327,6 @@ describe('signed documents', () => {
     const { signature: _, ...document } = JSON.parse(JSON.stringify(waiting())) as Record<string, any>;
     edit(document);
     return signer.sign(document as StoredIncident);
-  };
-  const codeOf = (run: () => unknown) => {
-    try {
-      run();
-    } catch (error) {
-      return error instanceof IncidentError ? error.code : `not an IncidentError: ${String(error)}`;
-    }
-    return 'accepted';
   };
 
   it('refuse a tampered one, with the checks or without', () => {

@@ -7,11 +7,12 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crisisMachine, IncidentError } from 'crisis-playbook';
+import { crisisMachine } from 'crisis-playbook';
 import { createIncidentRuntime, type StoredIncident } from 'crisis-playbook/server';
 import { hmacSha256 } from '../src/runtime/hmac.js';
 import { createSigner } from '../src/runtime/signing.js';
 import { canonical } from '../src/runtime/storedIncident.js';
+import { codeOf } from './helpers.js';
 
 const t0 = Date.parse('2026-04-06T19:00:00.000Z');
 const MINUTE = 60_000;
@@ -66,15 +67,6 @@ function history(read: (text: string) => unknown = (text) => JSON.parse(text)): 
   events.forEach((event, i) => documents.push(runtime.decide(read(JSON.stringify(documents.at(-1))), event, { now: t0 + (i + 1) * MINUTE }).incident));
   return documents;
 }
-
-const codeOf = (run: () => unknown) => {
-  try {
-    run();
-  } catch (error) {
-    return error instanceof IncidentError ? error.code : `not an IncidentError: ${String(error)}`;
-  }
-  return 'accepted';
-};
 
 describe('documents a signing runtime writes', () => {
   it('list every key in canonical order, with the signature of the previous scheme', () => {
