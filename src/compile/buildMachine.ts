@@ -6,7 +6,6 @@ import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
 import { armReminder, hasReminders, hasResponded, noteAppended, pendingRemindersOf, reminderDueEvent } from './reminders.js';
-
 import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';

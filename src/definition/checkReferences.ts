@@ -190,7 +190,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     if (type.startsWith('xstate.')) {
       add('reserved_id', ['events', type], `Event types starting with "xstate." are XState's own; received ${quote(type)}`);
     }
-    if (type === recordedEventTypes.windowElapsed || type === recordedEventTypes.reminderDue) {
+    if ((Object.values(recordedEventTypes) as string[]).includes(type)) {
       add('reserved_id', ['events', type], `The event type ${quote(type)} is the library's own timeline entry (a window ran out, a reminder fell due)`);
     }
     const payload = asRecord(asRecord(spec)?.payload);

@@ -143,10 +143,10 @@ export const storedIncidentSchema = z.strictObject({
 const fastStoredIncidentSchema = fastSchema(storedIncidentSchema);
 
 /**
- * JSON with sorted keys, so that documents compare equal whatever order a database keeps.
- * (`_texts` is no longer used: objects out of order are copied in order and written natively.)
+ * JSON with sorted keys, so that documents compare equal whatever order a database keeps:
+ * objects out of order are copied in order ({@link inOrder}) and written natively.
  */
-export function canonical(value: unknown, _texts?: WeakMap<object, string>): string {
+export function canonical(value: unknown): string {
   const ordered = inOrder(value);
   return ordered === notPlain
     ? JSON.stringify(value, (_, v: unknown) =>
