@@ -306,10 +306,7 @@ describe('canonical JSON', () => {
     const keys = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '2', '01', '-1', '4294967295', '4294967294', '__proto__', 'toJSON'));
     fc.assert(
       fc.property(fc.oneof(fc.anything({ key: keys, withNullPrototype: true, withDate: true, withSparseArray: true, withObjectString: true }), fc.dictionary(keys, fc.jsonValue({ maxDepth: 2 }), { minKeys: 10, maxKeys: 40 })), (value) => {
-        const texts = new WeakMap<object, string>();
         expect(canonical(value)).toBe(byReplacer(value));
-        expect(canonical(value, texts)).toBe(byReplacer(value));
-        expect(canonical(value, texts)).toBe(byReplacer(value));
       }),
       { numRuns: 2_000 },
     );
