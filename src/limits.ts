@@ -94,3 +94,8 @@ const forbiddenInText = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]|[
 export function isCleanText(text: string): boolean {
   return !forbiddenInText.test(text);
 }
+
+/** Whether `text` is clean text on one line (no tab or line break): who recorded an event (`by`). */
+export function isOneLineText(text: string): boolean {
+  return isCleanText(text) && !/[\r\n\t]/.test(text);
+}

@@ -3,7 +3,7 @@ import { incidentFactsSchema } from '../definition/facts.js';
 import { once } from '../definition/fastSchema.js';
 import type { PayloadField } from '../definition/eventSpec.js';
 import type { PlaybookDefinition } from '../definition/types.js';
-import { isCleanText, isProcessableTime, limitMessages, limits } from '../limits.js';
+import { isCleanText, isOneLineText, isProcessableTime, limitMessages, limits } from '../limits.js';
 import { parseTime } from '../isoTime.js';
 
 /** Free text of at most `max` characters, without control characters other than tab and line breaks. */
@@ -28,7 +28,7 @@ export const bySchemaOnce = once(() =>
     .string()
     .min(1)
     .max(limits.byLength)
-    .refine((value) => isCleanText(value) && !/[\r\n\t]/.test(value), {
+    .refine(isOneLineText, {
       message: `Expected a name of at most ${limits.byLength} characters on one line, without control characters`,
     }),
 );

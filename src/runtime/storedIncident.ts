@@ -5,7 +5,7 @@ import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
-import { groupDigits, isCleanText, isProcessableTime, limits } from '../limits.js';
+import { groupDigits, isCleanText, isOneLineText, isProcessableTime, limits } from '../limits.js';
 import { parseTime } from '../isoTime.js';
 
 /**
@@ -328,7 +328,7 @@ const isNote = (value: string): boolean => value.length <= limits.textLength && 
 
 /** A `by` the schema accepts (`bySchema`). */
 const isBy = (value: string): boolean =>
-  value.length >= 1 && value.length <= limits.byLength && (isPlainAscii(value, false) || (isCleanText(value) && !/[\r\n\t]/.test(value)));
+  value.length >= 1 && value.length <= limits.byLength && (isPlainAscii(value, false) || isOneLineText(value));
 
 const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
