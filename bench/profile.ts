@@ -42,7 +42,7 @@ function sides(): { library: Side; baseline: Side } {
     // longIncident moves a simulated clock one minute per event from `openedAt`.
     const now = Date.parse(openedAt) + (entries + 1) * 60_000;
     return {
-      library: (index) => JSON.stringify(decide(JSON.parse(texts.library), JSON.parse(loop[index % loop.length]!), { now }).incident),
+      library: (index) => decide(texts.library, JSON.parse(loop[index % loop.length]!), { now }).json,
       baseline: (index) => {
         const actor = createActor(bareMachine, { snapshot: JSON.parse(texts.bare) as never }).start();
         actor.send(JSON.parse(loop[index % loop.length]!) as BareEvent);
@@ -54,7 +54,7 @@ function sides(): { library: Side; baseline: Side } {
   }
   const events = serverEvents.map((event) => JSON.stringify(event));
   let text = storedIncident(twentyEvents);
-  let run = decide as (stored: unknown, event: unknown, options: { now: string }) => { incident: unknown };
+  let run = decide as (stored: unknown, event: unknown, options: { now: string }) => { json: string };
   if (workload === 'signed') {
     const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['bench-signing-key-of-at-least-32-bytes!'] } });
     let incident: unknown = runtime.open({ now: openedAt }).incident;
@@ -64,7 +64,8 @@ function sides(): { library: Side; baseline: Side } {
   } else if (workload !== 'untrusted') throw new Error(`Unknown workload "${workload}": whole, untrusted, signed or long`);
   const bareText = barePersisted(twentyEvents);
   return {
-    library: (index) => JSON.stringify(run(JSON.parse(text), JSON.parse(events[index % events.length]!), { now: serverNow }).incident),
+    // As bench/server.ts: the stored JSON text in, the next one (`decision.json`) out.
+    library: (index) => run(text, JSON.parse(events[index % events.length]!), { now: serverNow }).json,
     baseline: (index) => {
       const actor = createActor(bareMachine, { snapshot: JSON.parse(bareText) as never }).start();
       actor.send(JSON.parse(events[index % events.length]!) as BareEvent);

@@ -278,6 +278,8 @@ async function main() {
     { ...throughput('live: whole incidents, baseline without tags', wholeUntagged, '/s', 1.0), target: '–', pass: undefined },
     throughput('server: round trip, untrusted document', server.untrusted, '/s', 1.0, 0.9),
     throughput('server: round trip, signed document', server.signed, '/s', 1.2),
+    { ...throughput('server: untrusted, caller parses and writes', server.untrustedOnObjects, '/s', 1.0), target: '–', pass: undefined },
+    { ...throughput('server: signed, caller parses and writes', server.signedOnObjects, '/s', 1.2), target: '–', pass: undefined },
     {
       metric: `memory per live incident (${int(count)} alive)`,
       library: kb(memory.library),

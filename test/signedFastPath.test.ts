@@ -8,9 +8,9 @@ import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { crisisMachine } from 'crisis-playbook';
-import { createIncidentRuntime, type StoredIncident } from 'crisis-playbook/server';
+import { createIncidentRuntime, decide, decideDue, openIncident, type Decision, type StoredIncident } from 'crisis-playbook/server';
 import { hmacSha256 } from '../src/runtime/hmac.js';
-import { createSigner } from '../src/runtime/signing.js';
+import { createSigner, signedJson } from '../src/runtime/signing.js';
 import { canonical } from '../src/runtime/storedIncident.js';
 import { codeOf } from './helpers.js';
 
@@ -207,12 +207,15 @@ describe('signing a document after the one read before', () => {
         expect(signed.signature).toBe(oracle(document as Doc));
         expect(signed.signature).toBe(signer.sign(document).signature);
         expect(JSON.stringify(unsignedOf(signed))).toBe(canonical(unsignedOf(document)));
+        // Its JSON, from the text signed (in pieces for the long timeline).
+        expect(signedJson(signed)).toBe(JSON.stringify(signed));
       }
     }
   });
 
   it('gives the signature of canonical JSON for any plain data, and for values that are not', () => {
     const keys = fc.oneof(fc.string(), fc.constantFrom('0', '1', '10', '2', 'snapshot', 'context', 'timeline', 'signature'));
+    let kept = 0;
     const document = fc.record({ format: fc.jsonValue({ maxDepth: 2 }), snapshot: fc.record({ context: fc.dictionary(keys, fc.jsonValue({ maxDepth: 3 })), status: fc.string() }, { requiredKeys: [] }) }, { requiredKeys: [] });
     fc.assert(
       fc.property(fc.oneof(document, fc.dictionary(keys, fc.anything({ key: keys, withNullPrototype: true, withDate: true, withSparseArray: true }))), (value) => {
@@ -221,9 +224,49 @@ describe('signing a document after the one read before', () => {
         expect(length).toBe(JSON.stringify(unsignedOf(value)).length);
         expect(signed.signature).toBe(oracle(value as Doc));
         expect(signer.verify(JSON.parse(JSON.stringify(signed)) as Doc).trusted).toBe(true);
+        // Kept for documents written in canonical order (plain data), which is then their JSON.
+        const json = signedJson(signed);
+        if (json !== undefined) {
+          kept++;
+          expect(json).toBe(JSON.stringify(signed));
+        }
       }),
       { numRuns: 500 },
     );
+    expect(kept).toBeGreaterThan(100);
+  });
+});
+
+describe("a decision's json", () => {
+  /** Every decision along the way, each made on the JSON text of the one before (`json`). */
+  function decisions(open: () => Decision, step: (text: string, event: object, now: number) => Decision, due: (text: string, now: number) => Decision, count: number): Decision[] {
+    const made = [open()];
+    for (let i = 0; i < count; i++) made.push(step(made.at(-1)!.json, i === 0 ? events[0]! : i % 7 === 6 ? { type: 'message.sent', by: 'Ana', note: `n\u00e9 ${i}` } : events[1 + (i % (events.length - 1))]!, t0 + (i + 1) * MINUTE));
+    // Nothing due (unchanged), then the windows run out (changed).
+    made.push(due(made.at(-1)!.json, t0 + (count + 1) * MINUTE), due(made.at(-1)!.json, t0 + 400 * HOUR));
+    return made;
+  }
+
+  it("is JSON.stringify of the incident, signed or not, short or long, without being one of the decision's own keys", () => {
+    const unsigned = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const cases = [
+      decisions(() => runtime.open({ now: t0 }), (text, event, now) => runtime.decide(text, event, { now }), (text, now) => runtime.decideDue(text, { now }), 240),
+      decisions(() => unsigned.open({ now: t0 }), (text, event, now) => unsigned.decide(text, event, { now }), (text, now) => unsigned.decideDue(text, { now }), 30),
+      decisions(() => openIncident({ now: t0 }), (text, event, now) => decide(text, event, { now }), (text, now) => decideDue(text, { now }), 30),
+    ];
+    for (const made of cases) {
+      expect(made.at(-2)!.changed).toBe(false);
+      expect(made.at(-1)!.changed).toBe(true);
+      for (const decision of made) {
+        expect(decision.json).toBe(JSON.stringify(decision.incident));
+        expect(Object.keys(decision)).not.toContain('json');
+        expect(JSON.stringify(decision)).not.toContain('"json"');
+        expect({ ...decision }).not.toHaveProperty('json');
+      }
+    }
+    // The signed ones verify from that text, and the long timeline went through the pieces written apart.
+    expect(cases[0]!.at(-1)!.incident.snapshot.context.timeline.length).toBeGreaterThan(200);
+    for (const decision of cases[0]!) expect(decision.incident.signature).toBe(oracle(decision.incident));
   });
 });
 

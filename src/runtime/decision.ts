@@ -8,6 +8,7 @@ import { compiledPlaybookOf } from '../compile/registry.js';
 import { reminderOfEntry } from '../compile/reminders.js';
 import { parseTime } from '../isoTime.js';
 import type { IncidentError, SafeResult } from '../errors/errors.js';
+import { signedJson } from './signing.js';
 import type { StoredIncident } from './storedIncident.js';
 
 /**
@@ -118,6 +119,26 @@ export interface Decision {
    */
   readonly nextDue: string | undefined;
   readonly output?: IncidentOutput;
+  /**
+   * `incident` as JSON text, exactly what `JSON.stringify(incident)` gives: store this rather
+   * than writing the incident out again. A signing runtime has it from signing the document;
+   * otherwise it is written when first read. Not enumerable, so spreading the decision or
+   * writing it as JSON leaves it out; read it before changing `incident` in place (a signed
+   * document must never be).
+   *
+   * @example
+   * ```ts
+   * import { crisisMachine } from 'crisis-playbook';
+   * import { createIncidentRuntime } from 'crisis-playbook/server';
+   *
+   * const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['a-secret-of-at-least-32-characters!!'] } });
+   * const opened = runtime.open({ now: Date.parse('2026-04-06T19:00:00Z') });
+   * // JSON text in, JSON text out: the signature is checked on the text as it came.
+   * const next = runtime.decide(opened.json, { type: 'assessment.complete' }, { now: '2026-04-06T19:05:00Z' });
+   * console.log(next.json === JSON.stringify(next.incident)); // true
+   * ```
+   */
+  readonly json: string;
 }
 
 /**
@@ -165,7 +186,7 @@ export function decisionOf(
     const reminder = definition === undefined ? undefined : reminderOfEntry(definition, context, entry);
     if (reminder !== undefined) fired.push(reminder);
   }
-  return {
+  const decision: Omit<Decision, 'json'> = {
     incident,
     changed,
     status: done ? 'done' : 'active',
@@ -184,4 +205,9 @@ export function decisionOf(
     nextDue,
     ...(done ? { output: incident.snapshot.output! } : {}),
   };
+  let json: string | undefined;
+  return Object.defineProperty(decision, 'json', {
+    get: () => (json ??= signedJson(incident) ?? JSON.stringify(incident)),
+    enumerable: false,
+  }) as Decision;
 }

@@ -56,6 +56,21 @@ export interface SigningOptions {
 const prefix = 'hmac-sha256.';
 const encoder = new TextEncoder();
 
+/** The text `sign` wrote of each document it signed (its canonical JSON, maybe in pieces), and the signature. */
+const written = new WeakMap<object, { readonly text: string | readonly string[]; readonly signature: string }>();
+
+/**
+ * `JSON.stringify(document)` for a document `sign` returned, from the text it signed (no second
+ * writing): `undefined` for any other document. Right as long as the document is not changed
+ * in place, which a signed document never may be (it would no longer verify).
+ */
+export function signedJson(document: object): string | undefined {
+  const known = written.get(document);
+  if (known === undefined) return undefined;
+  const body = (typeof known.text === 'string' ? known.text : known.text.join('')).slice(0, -1);
+  return `${body}${body.length > 1 ? ',' : ''}"signature":${JSON.stringify(known.signature)}}`;
+}
+
 /**
  * A document whose objects all have their keys in canonical order, as its signature showed:
  * `JSON.stringify` of any part of it is that part's canonical JSON. `timeline`: the text of its
@@ -126,7 +141,10 @@ export function createSigner(options: SigningOptions): Signer {
             : [JSON.stringify(list)];
           })) ||
         JSON.stringify(ordered);
-      return { ...(ordered as StoredIncident), signature: sign(text) };
+      const signature = sign(text);
+      const signed = { ...(ordered as StoredIncident), signature };
+      written.set(signed, { text, signature });
+      return signed;
     },
     verify(document, text) {
       const signature = document.signature;
