@@ -73,6 +73,14 @@ export function toGuardReference(condition: Condition): GuardReference {
   return { type: 'matches', params: condition };
 }
 
+type Implementations = Readonly<Record<string, unknown>>;
+
+/** The implementation of the guard named `name`: an own property only (a name is not inherited), else `undefined`. */
+const implementationOf = (implementations: Implementations, name: string): unknown => (Object.hasOwn(implementations, name) ? implementations[name] : undefined);
+
+/** Whether a guard's implementation is a predicate XState calls with the arguments and the params, rather than a guard it evaluates through `check` (`and`, `or`, `not`, a transition guard). */
+const isPredicate = (implementation: unknown): implementation is (args: GuardArgs, params?: unknown) => boolean => typeof implementation === 'function' && !('check' in implementation);
+
 /** The snapshot XState hands a guard's `check`: the machine, whose implementations name the guards. */
 interface GuardSnapshot {
   readonly machine: { readonly implementations: { readonly guards: Implementations } };
@@ -89,8 +97,8 @@ type CheckedGuard = ((...args: never[]) => boolean) & { check: (snapshot: GuardS
 function evaluateReference(reference: GuardReference, guards: Implementations, snapshot: GuardSnapshot, args: GuardArgs, fallback: CheckedGuard): boolean {
   let resolved: unknown = reference;
   if (typeof reference === 'string') {
-    resolved = Object.hasOwn(guards, reference) ? guards[reference] : undefined;
-    if (typeof resolved === 'function' && !('check' in resolved)) return (resolved as (args: GuardArgs, params?: unknown) => boolean)(args, undefined);
+    resolved = implementationOf(guards, reference);
+    if (isPredicate(resolved)) return resolved(args, undefined);
   }
   if (resolved !== null && typeof resolved === 'object' && (resolved as { type?: unknown }).type === 'matches' && guards.matches === matches) {
     return matches(args, (resolved as { params?: unknown }).params);
@@ -137,7 +145,6 @@ export function matches(args: GuardArgs, params: unknown): boolean {
   return evaluateCondition(params as Condition, scopeOf(args), () => false);
 }
 
-type Implementations = Readonly<Record<string, unknown>>;
 const composition = {
   and: (and([]) as unknown as { check: unknown }).check,
   or: (or([]) as unknown as { check: unknown }).check,
@@ -166,10 +173,8 @@ export function checkGuard(reference: unknown, args: GuardArgs, implementations:
   }
   if (reference !== null && typeof reference === 'object' && typeof (reference as { type?: unknown }).type === 'string') {
     const { type, params } = reference as { type: string; params?: unknown };
-    const implementation = Object.hasOwn(implementations, type) ? implementations[type] : undefined;
-    if (typeof implementation === 'function' && !('check' in implementation)) {
-      return (implementation as (args: GuardArgs, params?: unknown) => boolean)(args, params);
-    }
+    const implementation = implementationOf(implementations, type);
+    if (isPredicate(implementation)) return implementation(args, params);
     return checkGuard(type, args, implementations, depth + 1);
   }
   throw new TypeError(`Cannot evaluate the guard ${String(reference)}`);

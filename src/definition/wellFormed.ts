@@ -32,45 +32,68 @@ export function asRecord(value: unknown): Readonly<Record<string, unknown>> | un
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
+/** A node of a condition and where it is: under `key` (and at `index` of that list, else -1) of `parent`; no parent for the whole condition. */
+interface ConditionPlace {
+  readonly node: unknown;
+  readonly parent: ConditionPlace | undefined;
+  readonly key: string;
+  readonly index: number;
+}
+
+/** The keys from the whole condition to the node of `place`. */
+function pathTo(place: ConditionPlace): (string | number)[] {
+  const path: (string | number)[] = [];
+  for (let at: ConditionPlace | undefined = place; at?.parent !== undefined; at = at.parent) {
+    if (at.index >= 0) path.push(at.index);
+    path.push(at.key);
+  }
+  return path.reverse();
+}
+
+/**
+ * Calls `visit` on every node of a condition, whatever the shape of the rest of it, in document
+ * order: a node, then the items of its `all` list, the items of its `any` list and its `not`.
+ * Iterative; the depth of conditions is bounded by reading the document first.
+ */
+function visitCondition(condition: unknown, visit: (place: ConditionPlace) => void): void {
+  const stack: ConditionPlace[] = [{ node: condition, parent: undefined, key: '', index: -1 }];
+  while (stack.length > 0) {
+    const place = stack.pop()!;
+    visit(place);
+    const record = asRecord(place.node);
+    if (record === undefined) continue;
+    const all = asList(record.all);
+    const any = asList(record.any);
+    // Pushed last first, so that they come out in document order.
+    if (Object.hasOwn(record, 'not')) stack.push({ node: record.not, parent: place, key: 'not', index: -1 });
+    if (any !== undefined) for (let index = any.length - 1; index >= 0; index--) stack.push({ node: any[index], parent: place, key: 'any', index });
+    if (all !== undefined) for (let index = all.length - 1; index >= 0; index--) stack.push({ node: all[index], parent: place, key: 'all', index });
+  }
+}
+
 /**
  * The named guards a condition refers to, in order, whatever the shape of the rest of it: the
- * well-formed names directly in it or inside its `all`/`any` lists and `not`. Iterative; the
- * depth of conditions is bounded by reading the document first.
+ * well-formed names directly in it or inside its `all`/`any` lists and `not`.
  */
 export function guardNamesIn(condition: unknown): string[] {
   const names: string[] = [];
-  const stack: unknown[] = [condition];
-  while (stack.length > 0) {
-    const node = stack.pop();
+  visitCondition(condition, ({ node }) => {
     const name = asId(node);
-    if (name !== undefined) {
-      names.push(name);
-      continue;
-    }
-    const record = asRecord(node);
-    if (record === undefined) continue;
-    const parts = [...(asList(record.all) ?? []), ...(asList(record.any) ?? []), ...(Object.hasOwn(record, 'not') ? [record.not] : [])];
-    for (let index = parts.length - 1; index >= 0; index--) stack.push(parts[index]);
-  }
+    if (name !== undefined) names.push(name);
+  });
   return names;
 }
 
 /**
- * The comparisons of a condition that read the event (`event` or `event.<field>`), each with
- * its place inside the condition: wrong where a condition is evaluated with no event (advice,
- * drafts, severity rules).
+ * The comparisons of a condition that read the event (`event` or `event.<field>`), in order,
+ * each with its place inside the condition: wrong where a condition is evaluated with no event
+ * (advice, drafts, severity rules).
  */
 export function eventReadsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly path: string }[] {
   const found: { at: readonly (string | number)[]; path: string }[] = [];
-  const stack: { node: unknown; at: readonly (string | number)[] }[] = [{ node: condition, at: [] }];
-  while (stack.length > 0) {
-    const { node, at } = stack.pop()!;
-    const record = asRecord(node);
-    if (record === undefined) continue;
-    if (typeof record.path === 'string' && (record.path === 'event' || record.path.startsWith('event.'))) found.push({ at: [...at, 'path'], path: record.path });
-    for (const key of ['all', 'any'] as const) asList(record[key])?.forEach((part, index) => stack.push({ node: part, at: [...at, key, index] }));
-    if (Object.hasOwn(record, 'not')) stack.push({ node: record.not, at: [...at, 'not'] });
-  }
+  visitCondition(condition, (place) => {
+    const record = asRecord(place.node);
+    if (record !== undefined && typeof record.path === 'string' && (record.path === 'event' || record.path.startsWith('event.'))) found.push({ at: [...pathTo(place), 'path'], path: record.path });
+  });
   return found;
 }
-

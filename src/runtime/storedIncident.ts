@@ -5,8 +5,8 @@ import { bySchema, textSchema, timeSchema } from '../events/eventSchemas.js';
 import { incidentFactsSchema } from '../definition/facts.js';
 import { fastSchema } from '../definition/fastSchema.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
-import { groupDigits, isCleanText, isOneLineText, isProcessableTime, limits } from '../limits.js';
-import { parseTime } from '../isoTime.js';
+import { groupDigits, isCleanText, isOneLineText, limits } from '../limits.js';
+import { parseTime, strictTime } from '../isoTime.js';
 
 /**
  * The `format` of a stored incident document.
@@ -341,69 +341,6 @@ const isNote = (value: string): boolean => value.length <= limits.textLength && 
 const isBy = (value: string): boolean =>
   value.length >= 1 && value.length <= limits.byLength && (isPlainAscii(value, false) || isOneLineText(value));
 
-const daysIn = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** The value of the two digits at `at` of `text`, or -1. */
-function twoDigits(text: string, at: number): number {
-  const tens = text.charCodeAt(at) - 48;
-  const units = text.charCodeAt(at + 1) - 48;
-  return tens >= 0 && tens <= 9 && units >= 0 && units <= 9 ? tens * 10 + units : -1;
-}
-
-/**
- * The time of `value` when it is a time the schema accepts (`timeSchema`) written as the library
- * writes times (`2026-04-06T19:05:00.000Z`, or without the milliseconds), else `NaN`: the
- * same number as `parseTime`.
- */
-function checkedTime(value: unknown): number {
-  if (typeof value !== 'string') return NaN;
-  const length = value.length;
-  const withMs = length === 24;
-  if (
-    !(withMs || length === 20) ||
-    value.charCodeAt(length - 1) !== 90 || // Z
-    value.charCodeAt(4) !== 45 || // -
-    value.charCodeAt(7) !== 45 ||
-    value.charCodeAt(10) !== 84 || // T
-    value.charCodeAt(13) !== 58 || // :
-    value.charCodeAt(16) !== 58 ||
-    (withMs && value.charCodeAt(19) !== 46) // .
-  ) {
-    return NaN;
-  }
-  const century = twoDigits(value, 0);
-  const years = twoDigits(value, 2);
-  const month = twoDigits(value, 5);
-  const day = twoDigits(value, 8);
-  const hour = twoDigits(value, 11);
-  const minute = twoDigits(value, 14);
-  const second = twoDigits(value, 17);
-  // Years before 1900 are not processable times (and Date.UTC reads 0–99 as 19xx).
-  if (century < 19 || years < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NaN;
-  let ms = 0;
-  if (withMs) {
-    const high = twoDigits(value, 20);
-    const low = value.charCodeAt(22) - 48;
-    if (high < 0 || low < 0 || low > 9) return NaN;
-    ms = high * 10 + low;
-  }
-  const year = century * 100 + years;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : daysIn[month - 1]!)) return NaN;
-  const time = daysFromCivil(year, month, day) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
-  return isProcessableTime(time) ? time : NaN;
-}
-
-/** Days from 1970-01-01 to a date of the proleptic Gregorian calendar (as `Date.UTC` counts them, a few times faster). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  // Years that start in March, so that a leap day is the last day of its year.
-  const shifted = month <= 2 ? year - 1 : year;
-  const era = Math.floor(shifted / 400);
-  const yearOfEra = shifted - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
-  return era * 146_097 + yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear - 719_468;
-}
-
 /**
  * The timeline of a stored incident checked as the schema checks it, without the schema (its
  * per-entry work is most of the shape check of a long incident): `undefined` unless `value` is
@@ -436,13 +373,13 @@ export function checkTimeline(value: unknown, parsed = false): CheckedTimeline |
       if (next <= rank) ordered = false;
       rank = next;
     }
-    const time = checkedTime(at);
+    const time = strictTime(at);
     if (
       Number.isNaN(time) ||
       !isName(type) ||
       !isName(from) ||
       !isName(to) ||
-      !(occurredAt === undefined || !Number.isNaN(checkedTime(occurredAt))) ||
+      !(occurredAt === undefined || !Number.isNaN(strictTime(occurredAt))) ||
       !(window === undefined || isName(window)) ||
       !(followUp === undefined || (typeof followUp === 'number' && Number.isInteger(followUp) && followUp >= 1 && followUp <= limits.followUps)) ||
       !(reminder === undefined || isName(reminder)) ||
