@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
+import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
 import { createIncident, crisisMachine, currentReminders, currentRung, currentSeverity, recommend, type EmittedReminder, type IncidentContext } from 'crisis-playbook';
 import { createIncidentRuntime, decide, decideDue, openIncident, type StoredIncident } from 'crisis-playbook/server';
 
@@ -192,5 +192,45 @@ describe('reminders of the response-time targets', () => {
     expect(heard.map((event) => event.severity)).toEqual(['high']);
     expect(currentRung(restored.getSnapshot())).toBe(visit.rung);
     restored.stop();
+  });
+
+  it('are armed only by a running actor: when it starts, on each change, never by a pure transition; and provide replaces the arming', () => {
+    // A clock that counts the timers set on it.
+    const simulated = new SimulatedClock();
+    simulated.set(opened);
+    const set: number[] = [];
+    const clock = {
+      now: () => simulated.now(),
+      setTimeout: (fn: () => void, ms: number) => (set.push(ms), simulated.setTimeout(fn, ms)),
+      clearTimeout: (id: unknown) => simulated.clearTimeout(id as never),
+    };
+    const incident = createIncident(crisisMachine, { clock });
+    expect(set).toEqual([]); // created, not started: nothing armed yet
+    incident.start();
+    expect(set).toEqual([24 * 60 * minute]);
+    incident.send({ type: 'threat.reported', kind: 'violence' });
+    expect(set).toEqual([24 * 60 * minute, 15 * minute]);
+    incident.stop();
+
+    // Pure transitions execute no action: no timer, whatever the severity does.
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const [start] = initialTransition(crisisMachine);
+      const [next] = transition(crisisMachine, start, { type: 'threat.reported', kind: 'violence' });
+      expect((next.context as IncidentContext).reminders?.[0]?.severity).toBe('critical');
+      expect(timers).not.toHaveBeenCalled();
+    } finally {
+      timers.mockRestore();
+    }
+
+    // An app's own armReminder runs instead, at the start and on each change.
+    const calls: number[] = [];
+    const provided = crisisMachine.provide({ actions: { armReminder: ({ context }: { context: IncidentContext }) => calls.push(context.timeline.length) } as never });
+    const other = createIncident(provided, { clock }).start();
+    other.send({ type: 'threat.reported', kind: 'visit' });
+    other.send({ type: 'community.supported' });
+    expect(calls).toEqual([0, 1, 2]);
+    expect(set).toHaveLength(2);
+    other.stop();
   });
 });
