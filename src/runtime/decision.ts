@@ -121,10 +121,10 @@ export interface Decision {
   readonly output?: IncidentOutput;
   /**
    * `incident` as JSON text, exactly what `JSON.stringify(incident)` gives: store this rather
-   * than writing the incident out again. A signing runtime has it from signing the document;
-   * otherwise it is written when first read. Not enumerable, so spreading the decision or
-   * writing it as JSON leaves it out; read it before changing `incident` in place (a signed
-   * document must never be).
+   * than writing the incident out again. A signing runtime has the text from signing the
+   * document; otherwise it is written when read (each time: read it once and keep it). Not
+   * enumerable, so spreading the decision or writing it as JSON leaves it out; read it before
+   * changing `incident` in place (a signed document must never be).
    *
    * @example
    * ```ts
@@ -205,9 +205,7 @@ export function decisionOf(
     nextDue,
     ...(done ? { output: incident.snapshot.output! } : {}),
   };
-  let json: string | undefined;
-  return Object.defineProperty(decision, 'json', {
-    get: () => (json ??= signedJson(incident) ?? JSON.stringify(incident)),
-    enumerable: false,
-  }) as Decision;
+  // Not kept once written: holding the (often large) text in the decision measured as more
+  // garbage-collector work than writing it again on a second read.
+  return Object.defineProperty(decision, 'json', { get: () => signedJson(incident) ?? JSON.stringify(incident), enumerable: false }) as Decision;
 }

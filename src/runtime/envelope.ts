@@ -162,8 +162,7 @@ export function createEnvelopeReader(options: {
       // Written out, as below (a literal with spreads is slow).
       return { machine: entry.machine, info: entry.info, layout: entry.layout, stored, trusted: true, ordered: verified.ordered };
     }
-    // Text this reader parsed itself holds plain data no one else has: the shape check may keep its objects.
-    const shape = checkShape(record, typeof input === 'string');
+    const shape = checkShape(record);
     if (!shape.data) throw new IncidentError('invalid_document', shape.issues);
     const stored = shape.data;
     const entry = lookup(stored.playbook.id, stored.playbook.version);

@@ -239,15 +239,14 @@ export interface CheckedTimeline {
 /**
  * The shape checks of a stored incident, as issues. The timeline, which holds most of a long
  * incident, is checked by {@link checkTimeline} and the rest by the schema; whatever that
- * check does not accept goes through the schema whole, which says what is wrong. `parsed`:
- * `document` came from the caller's own `JSON.parse` (see `checkTimeline`).
+ * check does not accept goes through the schema whole, which says what is wrong.
  *
  * @category Server runtime
  */
-export function checkShape(document: unknown, parsed = false): { data?: StoredIncident; issues: Issue<IncidentIssueCode>[]; timeline?: CheckedTimeline } {
+export function checkShape(document: unknown): { data?: StoredIncident; issues: Issue<IncidentIssueCode>[]; timeline?: CheckedTimeline } {
   const size = checkSize(document);
   if (size.length > 0) return { issues: size };
-  const split = splitTimeline(document, parsed);
+  const split = splitTimeline(document);
   if (split !== undefined) {
     const result = fastStoredIncidentSchema.get().safeParse(split.rest, { reportInput: true });
     if (result.success) {
@@ -273,13 +272,13 @@ const isPlain = (value: unknown): value is Record<string, unknown> => {
  * rest with an empty one, for the schema; `undefined` for anything else. Only plain objects
  * are split: their own keys, which the copies keep, are then all the schema would read.
  */
-function splitTimeline(document: unknown, parsed: boolean): { timeline: CheckedTimeline; rest: unknown } | undefined {
+function splitTimeline(document: unknown): { timeline: CheckedTimeline; rest: unknown } | undefined {
   if (!isPlain(document)) return undefined;
   const snapshot = document.snapshot;
   if (!isPlain(snapshot)) return undefined;
   const context = snapshot.context;
   if (!isPlain(context) || !Object.hasOwn(context, 'timeline')) return undefined;
-  const timeline = checkTimeline(context.timeline, parsed);
+  const timeline = checkTimeline(context.timeline);
   if (timeline === undefined) return undefined;
   return { timeline, rest: { ...document, snapshot: { ...snapshot, context: { ...context, timeline: [] } } } };
 }
@@ -292,33 +291,23 @@ const entryBound = 2 + 20 + (['at', 'occurredAt', 'type', 'from', 'to', 'window'
 /** `jsonLengthBound` of a string; 0 for anything else. */
 const stringBound = (value: unknown) => (typeof value === 'string' ? 2 + 6 * value.length : 0);
 
-/** Where `key` comes among a timeline entry's keys in the schema's order; -1 when it is not one of them. */
-function entryKeyRank(key: string): number {
+/** Whether `key` is one of a timeline entry's. */
+function isEntryKey(key: string): boolean {
   switch (key) {
     case 'at':
-      return 0;
-    case 'occurredAt':
-      return 1;
     case 'type':
-      return 2;
     case 'from':
-      return 3;
     case 'to':
-      return 4;
-    case 'window':
-      return 5;
-    case 'followUp':
-      return 6;
-    case 'reminder':
-      return 7;
-    case 'severity':
-      return 8;
     case 'by':
-      return 9;
     case 'note':
-      return 10;
+    case 'occurredAt':
+    case 'window':
+    case 'followUp':
+    case 'reminder':
+    case 'severity':
+      return true;
     default:
-      return -1;
+      return false;
   }
 }
 
@@ -347,17 +336,11 @@ const isBy = (value: string): boolean =>
  * an array of entries the schema certainly accepts, with their times in the form the library
  * writes. Each entry is copied as the schema's output is: the keys it has, in the schema's order,
  * each read once.
- *
- * `parsed`: `value` came from `JSON.parse` in this call's caller, so nothing in it is a getter,
- * a proxy or an `undefined`, and no one else holds it: an entry whose keys are already in the
- * schema's order is taken as it is (the same object, equal to its copy), and the array too
- * when every entry is. This spares a long timeline a copy of every entry.
  */
-export function checkTimeline(value: unknown, parsed = false): CheckedTimeline | undefined {
+export function checkTimeline(value: unknown): CheckedTimeline | undefined {
   if (!Array.isArray(value) || value.length > limits.timelineEntries) return undefined;
   const count = value.length;
-  // Filled lazily when reusing: `undefined` while every entry so far was taken as it is.
-  let entries: TimelineEntry[] | undefined = parsed ? undefined : new Array<TimelineEntry>(count);
+  const entries = new Array<TimelineEntry>(count);
   const times = new Float64Array(count);
   let bound = 0;
   for (let index = 0; index < count; index++) {
@@ -365,14 +348,7 @@ export function checkTimeline(value: unknown, parsed = false): CheckedTimeline |
     if (item === null || typeof item !== 'object' || Array.isArray(item)) return undefined;
     const source = item as Record<string, unknown>;
     const { at, occurredAt, type, from, to, window, followUp, reminder, severity, by, note } = source;
-    let rank = -1;
-    let ordered = true;
-    for (const key in source) {
-      const next = entryKeyRank(key);
-      if (next < 0) return undefined;
-      if (next <= rank) ordered = false;
-      rank = next;
-    }
+    for (const key in source) if (!isEntryKey(key)) return undefined;
     const time = strictTime(at);
     if (
       Number.isNaN(time) ||
@@ -389,22 +365,16 @@ export function checkTimeline(value: unknown, parsed = false): CheckedTimeline |
     ) {
       return undefined;
     }
+    // The keys it has (an optional one may be there as undefined), in the schema's order.
+    const entry: Record<string, unknown> = occurredAt === undefined && !('occurredAt' in source) ? { at, type, from, to } : { at, occurredAt, type, from, to };
+    if (window !== undefined || 'window' in source) entry.window = window;
+    if (followUp !== undefined || 'followUp' in source) entry.followUp = followUp;
+    if (reminder !== undefined || 'reminder' in source) entry.reminder = reminder;
+    if (severity !== undefined || 'severity' in source) entry.severity = severity;
+    if (by !== undefined || 'by' in source) entry.by = by;
+    if (note !== undefined || 'note' in source) entry.note = note;
+    entries[index] = entry as unknown as TimelineEntry;
     times[index] = time;
-    if (parsed && ordered) {
-      entries?.push(source as unknown as TimelineEntry);
-    } else {
-      entries ??= (value as TimelineEntry[]).slice(0, index);
-      // The keys it has (an optional one may be there as undefined), in the schema's order.
-      const entry: Record<string, unknown> = occurredAt === undefined && !('occurredAt' in source) ? { at, type, from, to } : { at, occurredAt, type, from, to };
-      if (window !== undefined || 'window' in source) entry.window = window;
-      if (followUp !== undefined || 'followUp' in source) entry.followUp = followUp;
-      if (reminder !== undefined || 'reminder' in source) entry.reminder = reminder;
-      if (severity !== undefined || 'severity' in source) entry.severity = severity;
-      if (by !== undefined || 'by' in source) entry.by = by;
-      if (note !== undefined || 'note' in source) entry.note = note;
-      if (parsed) entries.push(entry as unknown as TimelineEntry);
-      else entries[index] = entry as unknown as TimelineEntry;
-    }
     bound +=
       entryBound +
       stringBound(at) +
@@ -418,7 +388,7 @@ export function checkTimeline(value: unknown, parsed = false): CheckedTimeline |
       stringBound(by) +
       stringBound(note);
   }
-  return { entries: entries ?? (value as TimelineEntry[]), times, bound };
+  return { entries, times, bound };
 }
 
 
