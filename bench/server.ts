@@ -100,13 +100,19 @@ export function serverRoundTrip({ rounds = 9 } = {}): { untrusted: Comparison; s
  * short and the decision writes the last one.
  */
 export function decideSeries(lengths: readonly number[], { rounds = 5 } = {}): { entries: number; comparison: Comparison }[] {
-  const eventTexts = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
   return lengths.map((entries) => {
-    const built = Math.min(entries, limits.timelineEntries - 1);
-    const texts = longIncident(built);
-    // longIncident moves a simulated clock one minute per event from `openedAt`.
-    const now = Date.parse(openedAt) + (built + 1) * 60_000;
-    decide(texts.library, JSON.parse(eventTexts[0]!), { now });
-    return { entries, comparison: compare(library(texts.library, eventTexts, now), bare(texts.bare, eventTexts), { rounds, time: entries >= 10_000 ? 400 : 150 }) };
+    const sides = roundTrips(entries);
+    return { entries, comparison: compare(sides.library, sides.bare, { rounds, time: entries >= 10_000 ? 400 : 150 }) };
   });
+}
+
+/** Both sides of the round trip on an incident of `entries` entries (see `decideSeries`), checked to succeed. */
+export function roundTrips(entries: number): { library: Task; bare: Task } {
+  const eventTexts = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
+  const built = Math.min(entries, limits.timelineEntries - 1);
+  const texts = longIncident(built);
+  // longIncident moves a simulated clock one minute per event from `openedAt`.
+  const now = Date.parse(openedAt) + (built + 1) * 60_000;
+  decide(texts.library, JSON.parse(eventTexts[0]!), { now });
+  return { library: library(texts.library, eventTexts, now), bare: bare(texts.bare, eventTexts) };
 }
