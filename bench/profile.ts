@@ -9,10 +9,10 @@
 // library is imported from dist/.
 import { Session } from 'node:inspector/promises';
 import { createActor } from 'xstate';
-import { createIncident, crisisMachine, limits, type CrisisEvent } from 'crisis-playbook';
-import { createIncidentRuntime, decide } from 'crisis-playbook/server';
+import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
 import { bareMachine, type BareEvent } from './bareMachine.js';
-import { barePersisted, directMessageLoop, longIncident, openedAt, referenceCase, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+import { referenceCase } from './scenarios.js';
+import { roundTrips, twentyEntryRoundTrips } from './server.js';
 
 const workload = process.argv[2] ?? 'whole';
 const count = Number(process.argv[3] ?? 20_000);
@@ -35,45 +35,13 @@ function sides(): { library: Side; baseline: Side } {
     };
   }
   if (workload === 'long') {
-    // At most one short of a full timeline, so that the decision can add its entry (as decideSeries).
-    const entries = Math.min(Number(process.argv[4] ?? 1_000), limits.timelineEntries - 1);
-    const texts = longIncident(entries);
-    const loop = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
-    // longIncident moves a simulated clock one minute per event from `openedAt`.
-    const now = Date.parse(openedAt) + (entries + 1) * 60_000;
-    return {
-      library: (index) => decide(texts.library, JSON.parse(loop[index % loop.length]!), { now }).json,
-      baseline: (index) => {
-        const actor = createActor(bareMachine, { snapshot: JSON.parse(texts.bare) as never }).start();
-        actor.send(JSON.parse(loop[index % loop.length]!) as BareEvent);
-        const out = JSON.stringify(actor.getPersistedSnapshot());
-        actor.stop();
-        return out;
-      },
-    };
+    const { library, bare } = roundTrips(Number(process.argv[4] ?? 1_000));
+    return { library: library.fn, baseline: bare.fn };
   }
-  const events = serverEvents.map((event) => JSON.stringify(event));
-  let text = storedIncident(twentyEvents);
-  let run = decide as (stored: unknown, event: unknown, options: { now: string }) => { json: string };
-  if (workload === 'signed') {
-    const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['bench-signing-key-of-at-least-32-bytes!'] } });
-    let incident: unknown = runtime.open({ now: openedAt }).incident;
-    for (const event of twentyEvents) incident = runtime.decide(incident, event, { now: event.at ?? openedAt }).incident;
-    text = JSON.stringify(incident);
-    run = (stored, event, options) => runtime.decide(stored, event, options);
-  } else if (workload !== 'untrusted') throw new Error(`Unknown workload "${workload}": whole, untrusted, signed or long`);
-  const bareText = barePersisted(twentyEvents);
-  return {
-    // As bench/server.ts: the stored JSON text in, the next one (`decision.json`) out.
-    library: (index) => run(text, JSON.parse(events[index % events.length]!), { now: serverNow }).json,
-    baseline: (index) => {
-      const actor = createActor(bareMachine, { snapshot: JSON.parse(bareText) as never }).start();
-      actor.send(JSON.parse(events[index % events.length]!) as BareEvent);
-      const out = JSON.stringify(actor.getPersistedSnapshot());
-      actor.stop();
-      return out;
-    },
-  };
+  if (workload !== 'untrusted' && workload !== 'signed') throw new Error(`Unknown workload "${workload}": whole, untrusted, signed or long`);
+  // The benchmark's own round trips (bench/server.ts): the stored JSON text in, the next one (`decision.json`) out.
+  const trips = twentyEntryRoundTrips();
+  return { library: trips[workload].fn, baseline: trips.bare.fn };
 }
 
 // Named functions: the split below finds each side by them on the stack.

@@ -66,28 +66,40 @@ function signedIncident(events: readonly CrisisEvent[]): { text: string; decide:
 }
 
 /**
- * The round trip on the twenty-event incident (bench/scenarios.ts), three events that each
- * apply on its rung, in turn: `untrusted` with the default runtime (no signing, every check),
- * `signed` with a signing runtime on a document it signed; `…OnObjects` the same with the
- * caller parsing and writing the JSON (information).
+ * Both sides of the round trip on the twenty-event incident (bench/scenarios.ts), three events
+ * that each apply on its rung, in turn: `untrusted` with the default runtime (no signing, every
+ * check), `signed` with a signing runtime on a document it signed; `…OnObjects` the same with
+ * the caller parsing and writing the JSON (information). Every side is checked to succeed on
+ * every event, with the same text either way.
  */
-export function serverRoundTrip({ rounds = 9 } = {}): { untrusted: Comparison; signed: Comparison; untrustedOnObjects: Comparison; signedOnObjects: Comparison } {
+export function twentyEntryRoundTrips(): { untrusted: Task; signed: Task; untrustedOnObjects: Task; signedOnObjects: Task; bare: Task } {
   const eventTexts = serverEvents.map((event) => JSON.stringify(event));
-  const bareText = barePersisted(twentyEvents);
   const untrustedText = storedIncident(twentyEvents);
   const signed = signedIncident(twentyEvents);
-  // Every side must succeed on every event before it is timed, and give the same text either way.
   for (const event of serverEvents) {
     for (const [text, run] of [[untrustedText, decide], [signed.text, signed.decide]] as const) {
       const { json } = run(text, event, { now: serverNow });
       if (json !== JSON.stringify(run(JSON.parse(text), event, { now: serverNow }).incident)) throw new Error('decision.json differs from the incident written out');
     }
   }
-  const untrusted = compare(library(untrustedText, eventTexts, serverNow), bare(bareText, eventTexts), { rounds });
-  const signedComparison = compare(library(signed.text, eventTexts, serverNow, signed.decide), bare(bareText, eventTexts), { rounds });
-  const untrustedOnObjects = compare(libraryOnObjects(untrustedText, eventTexts, serverNow), bare(bareText, eventTexts), { rounds });
-  const signedOnObjects = compare(libraryOnObjects(signed.text, eventTexts, serverNow, signed.decide), bare(bareText, eventTexts), { rounds });
-  return { untrusted, signed: signedComparison, untrustedOnObjects, signedOnObjects };
+  return {
+    untrusted: library(untrustedText, eventTexts, serverNow),
+    signed: library(signed.text, eventTexts, serverNow, signed.decide),
+    untrustedOnObjects: libraryOnObjects(untrustedText, eventTexts, serverNow),
+    signedOnObjects: libraryOnObjects(signed.text, eventTexts, serverNow, signed.decide),
+    bare: bare(barePersisted(twentyEvents), eventTexts),
+  };
+}
+
+/** The comparisons of {@link twentyEntryRoundTrips}' sides against the baseline. */
+export function serverRoundTrip({ rounds = 9 } = {}): { untrusted: Comparison; signed: Comparison; untrustedOnObjects: Comparison; signedOnObjects: Comparison } {
+  const sides = twentyEntryRoundTrips();
+  return {
+    untrusted: compare(sides.untrusted, sides.bare, { rounds }),
+    signed: compare(sides.signed, sides.bare, { rounds }),
+    untrustedOnObjects: compare(sides.untrustedOnObjects, sides.bare, { rounds }),
+    signedOnObjects: compare(sides.signedOnObjects, sides.bare, { rounds }),
+  };
 }
 
 /**
