@@ -36,6 +36,12 @@ export const median = (values: readonly number[]): number => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/** The comparison of paired measurements (operations per second, or any figure where more is better for `library`). */
+export function comparePairs(library: readonly number[], bare: readonly number[]): Comparison {
+  const ratios = library.map((value, round) => value / bare[round]!);
+  return { library: median(library), bare: median(bare), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)], rounds: ratios.length };
+}
+
 /** Operations per second of a task: `perIteration` operations per call, over the mean latency. */
 function opsPerSecond(bench: Bench, name: string, perIteration: number): number {
   const result = bench.getTask(name)?.result;
@@ -56,14 +62,7 @@ export function compare(library: Task, bare: Task, { perIteration = 1, rounds = 
     bench.runSync();
     for (const name of order) ops[name].push(opsPerSecond(bench, name, perIteration));
   }
-  const ratios = ops.library.map((value, round) => value / ops.bare[round]!);
-  return {
-    library: median(ops.library),
-    bare: median(ops.bare),
-    ratio: median(ratios),
-    spread: [Math.min(...ratios), Math.max(...ratios)],
-    rounds,
-  };
+  return comparePairs(ops.library, ops.bare);
 }
 
 /** A ratio with its spread, for the report: `0.97× (0.91–1.02)`. */

@@ -14,7 +14,7 @@ import { createActor } from 'xstate';
 import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
 import { restoreIncident } from 'crisis-playbook/server';
 import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
-import { compare, median, ratioText, type Comparison, type Task } from './paired.js';
+import { compare, comparePairs, median, ratioText, type Comparison, type Task } from './paired.js';
 import { playbookSizeSeries } from './playbookSize.js';
 import { serverRoundTrip, decideSeries } from './server.js';
 import {
@@ -152,8 +152,7 @@ async function roundTripsInProcesses(entries: number, pairs: number): Promise<Co
       ops[side].push(1e6 / (await roundTripInProcess(side, entries, milliseconds)));
     }
   }
-  const ratios = ops.library.map((value, pair) => value / ops.bare[pair]!);
-  return { library: median(ops.library), bare: median(ops.bare), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)], rounds: pairs };
+  return comparePairs(ops.library, ops.bare);
 }
 
 /** Milliseconds from starting `node` to its exit, importing `specifiers` in order. */
