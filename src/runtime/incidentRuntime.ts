@@ -200,10 +200,10 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   /** The decision after `snapshot` on the stored incident `loaded`. */
   function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
     const next = serializeWith(loaded.machine, snapshot, loaded);
-    // Signed with the same key, the same canonical JSON has the same signature: whatever order
-    // the keys of the stored document came back in (a database may reorder them).
-    const same = typeof loaded.stored.signature === 'string' ? { changed: next.signature !== loaded.stored.signature } : undefined;
-    return decisionOf(loaded.stored, next, snapshot, added, known ?? same);
+    // Unless known: signed with the same key, the same canonical JSON has the same signature,
+    // whatever order the keys of the stored document came back in (a database may reorder them).
+    const signed = known === undefined && typeof loaded.stored.signature === 'string';
+    return decisionOf(loaded.stored, next, snapshot, added, signed ? { changed: next.signature !== loaded.stored.signature } : known);
   }
 
   /** `decideDue` on a stored incident that was read. */

@@ -1,6 +1,6 @@
 import { incidentError } from '../errors/errors.js';
 import { hmacSha256 } from './hmac.js';
-import { canonical, inOrder, isObject, notPlain, sortedKeys, type StoredIncident } from './storedIncident.js';
+import { canonical, inOrder, isObject, notPlain, sortedKeys, startsWith, type StoredIncident } from './storedIncident.js';
 
 /**
  * Tamper evidence for stored incidents: with `signing` set, {@link createIncidentRuntime} signs
@@ -135,10 +135,8 @@ export function createSigner(options: SigningOptions): Signer {
       const text =
         (old &&
           writeAround(ordered, (list) => {
-          const n = old?.list.length ?? 0;
-          return old && list.length >= n && old.list.every((entry, i) => entry === list[i])
-            ? [old.text.slice(0, -1), n && list.length > n ? ',' : '', JSON.stringify(list.slice(n)).slice(1)]
-            : [JSON.stringify(list)];
+            const n = old.list.length;
+            return startsWith(list, old.list) ? [old.text.slice(0, -1), n > 0 && list.length > n ? ',' : '', JSON.stringify(list.slice(n)).slice(1)] : [JSON.stringify(list)];
           })) ||
         JSON.stringify(ordered);
       const signature = sign(text);
@@ -182,7 +180,7 @@ export function createSigner(options: SigningOptions): Signer {
         valid = false;
       }
       if (!valid) throw incidentError('invalid_signature', 'The signature does not match the incident: it was changed after it was written, or signed with another key', ['signature']);
-      return { trusted: options.checkSigned !== true, ...(ordered ? { ordered } : {}) };
+      return { trusted: options.checkSigned !== true, ordered };
     },
   };
 }

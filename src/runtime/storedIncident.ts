@@ -446,7 +446,7 @@ export function jsonLengthBound(value: unknown, budget: number, known?: CheckedT
 }
 
 /** Whether `list` starts with the very elements of `start`. */
-function startsWith(list: readonly unknown[], start: readonly unknown[]): boolean {
+export function startsWith(list: readonly unknown[], start: readonly unknown[]): boolean {
   if (list.length < start.length) return false;
   for (let index = 0; index < start.length; index++) if (list[index] !== start[index]) return false;
   return true;
