@@ -314,21 +314,21 @@ function isEntryKey(key: string): boolean {
 /** A name the schema accepts (`name`). */
 const isName = (value: unknown): value is string => typeof value === 'string' && value.length >= 1 && value.length <= limits.nameLength;
 
-/** Whether `text` is printable ASCII, tabs and line breaks (`lineBreaks`) or printable ASCII only: clean text either way. */
-function isPlainAscii(text: string, lineBreaks: boolean): boolean {
+/** Whether `text` is printable ASCII only: one-line clean text (a few times faster than the regular expressions for a short name). */
+function isPrintableAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code < 32 ? !lineBreaks || (code !== 9 && code !== 10 && code !== 13) : code > 126) return false;
+    if (code < 32 || code > 126) return false;
   }
   return true;
 }
 
 /** A note the schema accepts (`textSchema()`). */
-const isNote = (value: string): boolean => value.length <= limits.textLength && (isPlainAscii(value, true) || isCleanText(value));
+const isNote = (value: string): boolean => value.length <= limits.textLength && isCleanText(value);
 
 /** A `by` the schema accepts (`bySchema`). */
 const isBy = (value: string): boolean =>
-  value.length >= 1 && value.length <= limits.byLength && (isPlainAscii(value, false) || isOneLineText(value));
+  value.length >= 1 && value.length <= limits.byLength && (isPrintableAscii(value) || isOneLineText(value));
 
 /**
  * The timeline of a stored incident checked as the schema checks it, without the schema (its
