@@ -162,17 +162,8 @@ export function createSigner(options: SigningOptions): Signer {
         const { signature: _, ...unsigned } = document;
         if (suffix !== undefined && text!.endsWith(suffix) && matches([text!.slice(0, -suffix.length), '}'], signature)) ordered = { document: unsigned };
         else {
-          let timeline: Ordered['timeline'];
-          // A long timeline is written apart, for the next document to reuse its text.
-          const written = looksOrdered(unsigned)
-            ? (((unsigned.snapshot as { context?: { timeline?: unknown[] } }).context?.timeline?.length ?? 0) > 200 &&
-                writeAround(unsigned, (list) => {
-                  timeline = { list, text: JSON.stringify(list) };
-                  return [timeline.text];
-                })) ||
-              JSON.stringify(unsigned)
-            : undefined;
-          if (written !== undefined && matches(written, signature)) ordered = { document: unsigned, timeline };
+          const written = orderedText(unsigned);
+          if (written !== undefined && matches(written.text, signature)) ordered = { document: unsigned, timeline: written.timeline };
           else valid = matches(canonical(unsigned), signature);
         }
         valid ||= ordered !== undefined;
@@ -186,8 +177,24 @@ export function createSigner(options: SigningOptions): Signer {
 }
 
 
-/** Whether a document's snapshot lists its keys in canonical order, as this runtime writes it (not a database that sorts them by length). */
-const looksOrdered = (document: Record<string, unknown>) => isObject(document.snapshot) && sortedKeys(Object.keys(document.snapshot));
+/**
+ * `JSON.stringify(document)` when its snapshot lists its keys in canonical order, as this
+ * runtime writes it (not a database that sorts them by length): in pieces when its timeline is
+ * long (over 200 entries), whose text is kept for the next document to reuse (see `sign`).
+ * `undefined` for a document in another order.
+ */
+function orderedText(document: Record<string, unknown>): { readonly text: string | string[]; readonly timeline?: Ordered['timeline'] } | undefined {
+  if (!isObject(document.snapshot) || !sortedKeys(Object.keys(document.snapshot))) return undefined;
+  if (((document.snapshot as { context?: { timeline?: unknown[] } }).context?.timeline?.length ?? 0) > 200) {
+    let timeline: Ordered['timeline'];
+    const pieces = writeAround(document, (list) => {
+      timeline = { list, text: JSON.stringify(list) };
+      return [timeline.text];
+    });
+    if (pieces !== undefined) return { text: pieces, timeline };
+  }
+  return { text: JSON.stringify(document) };
+}
 
 const path = ['snapshot', 'context', 'timeline'];
 
