@@ -11,26 +11,14 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { createActor } from 'xstate';
-import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
+import type { CrisisEvent } from 'crisis-playbook';
 import { restoreIncident } from 'crisis-playbook/server';
-import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
+import { bareMachine } from './bareMachine.js';
 import { compare, comparePairs, median, ratioText, type Comparison, type Task } from './paired.js';
+import { eventLoop, loopLength, wholeIncident } from './live.js';
 import { playbookSizeSeries } from './playbookSize.js';
 import { serverRoundTrip, decideSeries } from './server.js';
-import {
-  assertSameMachine,
-  barePersisted,
-  directMessageLoop,
-  fresh,
-  liveIncident,
-  longIncident,
-  loopEvents,
-  openedAt,
-  referenceCase,
-  storedIncident,
-  toDirectMessage,
-  twentyEvents,
-} from './scenarios.js';
+import { assertSameMachine, barePersisted, longIncident, loopEvents, openedAt, storedIncident, twentyEvents } from './scenarios.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const run = promisify(execFile);
@@ -38,53 +26,9 @@ const KB = 1000; // as size-limit reads "12 KB"
 const quick = process.argv.includes('--quick'); // fewer rounds, for trying changes
 
 // ---------------------------------------------------------------------------------------------
-// Live throughput. Events arrive as from the network: fresh objects parsed from JSON for every
-// send (made before each timed iteration, outside the timing). The library runs incidents the
-// way an app should, with `createIncident` (every event parsed and checked); the baseline runs
-// `createActor` on the hand-written machine, which checks nothing.
-
-/** Events per second on one live incident: a loop of events that apply on `directMessage`. */
-const loopLength = 60; // events per timed iteration (20 rounds of the loop)
-function eventLoop(kind: 'library' | 'bare'): Task {
-  const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
-  let live: ReturnType<typeof liveIncident> | undefined;
-  let events: CrisisEvent[] = [];
-  return {
-    fn: () => {
-      for (const event of events) live!.send(event as never);
-    },
-    options: {
-      beforeEach: () => {
-        live = liveIncident(kind, fresh(toDirectMessage));
-        events = JSON.parse(text) as CrisisEvent[];
-      },
-      afterEach: () => {
-        live!.stop();
-      },
-    },
-  };
-}
-
-/**
- * Whole incidents per second: create, start, the reference case (fresh events), stop.
- * `untagged`: the baseline machine without its tags (see `untaggedBareMachine`).
- */
-function wholeIncident(kind: 'library' | 'bare' | 'untagged'): Task {
-  const text = JSON.stringify(referenceCase);
-  let events: CrisisEvent[] = [];
-  return {
-    fn: () => {
-      const actor = kind === 'library' ? createIncident(crisisMachine).start() : createActor(kind === 'bare' ? bareMachine : untaggedBareMachine).start();
-      for (const event of events) actor.send(event as BareEvent & CrisisEvent);
-      actor.stop();
-    },
-    options: {
-      beforeEach: () => {
-        events = JSON.parse(text) as CrisisEvent[];
-      },
-    },
-  };
-}
+// Live throughput (bench/live.ts: events on one incident, whole incidents; events on a long
+// timeline below). Events arrive as from the network: fresh objects parsed from JSON for every
+// send (made before each timed iteration, outside the timing).
 
 /**
  * Events per second on a live incident whose timeline already holds `entries` entries: the
@@ -131,9 +75,9 @@ async function memoryPerIncident(kind: 'library' | 'bare', count: number, events
   return result.bytesPerIncident;
 }
 
-/** Microseconds per long-timeline round trip of one side, in a process of its own (bench/decideProcess.ts). */
-async function roundTripInProcess(side: 'library' | 'bare', entries: number, milliseconds: number): Promise<number> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/decideProcess.ts', side, String(entries), String(milliseconds)], {
+/** Microseconds per timed call of one side of a workload, in a process of its own (bench/sideProcess.ts). */
+async function sideInProcess(side: string, workload: string, milliseconds: number): Promise<number> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/sideProcess.ts', side, workload, String(milliseconds)], {
     cwd: root,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'bench/tsconfig.json') },
   });
@@ -141,15 +85,17 @@ async function roundTripInProcess(side: 'library' | 'bare', entries: number, mil
 }
 
 /**
- * The long-timeline round trips with each side in processes of its own, in `pairs` pairs of
- * processes in alternating order: operations per second and the ratio, as `compare` gives them.
+ * A workload of bench/sideProcess.ts with each side in processes of its own, in `pairs` pairs of
+ * processes in alternating order: operations per second (`perIteration` per timed call) and the
+ * ratio, as `compare` gives them. `librarySide`: the library's side of the workload (`untrusted`
+ * or `signed` for `twenty`).
  */
-async function roundTripsInProcesses(entries: number, pairs: number): Promise<Comparison> {
-  const milliseconds = entries >= 10_000 ? 3_000 : 2_000;
+async function compareInProcesses(workload: string, pairs: number, { librarySide = 'library', perIteration = 1 } = {}): Promise<Comparison> {
+  const milliseconds = Number(workload) >= 10_000 ? 3_000 : 2_000;
   const ops = { library: [] as number[], bare: [] as number[] };
   for (let pair = 0; pair < pairs; pair++) {
     for (const side of pair % 2 === 0 ? (['library', 'bare'] as const) : (['bare', 'library'] as const)) {
-      ops[side].push(1e6 / (await roundTripInProcess(side, entries, milliseconds)));
+      ops[side].push((perIteration * 1e6) / (await sideInProcess(side === 'library' ? librarySide : 'bare', workload, milliseconds)));
     }
   }
   return comparePairs(ops.library, ops.bare);
@@ -257,6 +203,9 @@ const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
 const result = (row: Row) => (row.pass === undefined ? 'info' : row.pass ? 'PASS' : row.floor === false ? 'FAIL (floor)' : 'FAIL');
 
 /** A throughput row: target ≥ `target`×, floor `floor`×. */
+/** A row printed for information: no target, not counted. */
+const information = (row: Row): Row => ({ ...row, target: '–', pass: undefined });
+
 function throughput(metric: string, comparison: Comparison, unit: string, target: number, floor?: number): Row {
   return {
     metric,
@@ -295,15 +244,30 @@ async function main() {
   const whole = compare(wholeIncident('library'), wholeIncident('bare'), { rounds });
   const wholeUntagged = compare(wholeIncident('library'), wholeIncident('untagged'), { rounds });
   const server = serverRoundTrip({ rounds });
+  // The same comparisons with each side alone in processes of its own (information): in this
+  // shared process one side's state lands in the other's rounds, and on the twenty-entry round
+  // trip the baseline runs up to a third faster than it does alone, depending on what the
+  // process ran before (see docs/performance.md).
+  const pairs = quick ? 3 : 5;
+  const apart = {
+    loop: await compareInProcesses('loop', pairs, { perIteration: loopLength }),
+    whole: await compareInProcesses('whole', pairs),
+    untrusted: await compareInProcesses('twenty', pairs, { librarySide: 'untrusted' }),
+    signed: await compareInProcesses('twenty', pairs, { librarySide: 'signed' }),
+  };
 
   const rows: Row[] = [
     throughput('live: events on one incident', loop, 'ev/s', 1.0, 0.9),
+    information(throughput('  the same, separate processes', apart.loop, 'ev/s', 1.0)),
     throughput('live: whole reference incidents', whole, '/s', 1.0, 0.9),
-    { ...throughput('live: whole incidents, baseline without tags', wholeUntagged, '/s', 1.0), target: '–', pass: undefined },
+    information(throughput('  the same, separate processes', apart.whole, '/s', 1.0)),
+    information(throughput('live: whole incidents, baseline without tags', wholeUntagged, '/s', 1.0)),
     throughput('server: round trip, untrusted document', server.untrusted, '/s', 1.0, 0.9),
+    information(throughput('  the same, separate processes', apart.untrusted, '/s', 1.0)),
     throughput('server: round trip, signed document', server.signed, '/s', 1.2),
-    { ...throughput('server: untrusted, caller parses and writes', server.untrustedOnObjects, '/s', 1.0), target: '–', pass: undefined },
-    { ...throughput('server: signed, caller parses and writes', server.signedOnObjects, '/s', 1.2), target: '–', pass: undefined },
+    information(throughput('  the same, separate processes', apart.signed, '/s', 1.2)),
+    information(throughput('server: untrusted, caller parses and writes', server.untrustedOnObjects, '/s', 1.0)),
+    information(throughput('server: signed, caller parses and writes', server.signedOnObjects, '/s', 1.2)),
     {
       metric: `memory per live incident (${int(count)} alive)`,
       library: kb(memory.library),
@@ -350,6 +314,10 @@ async function main() {
     rows.map((r) => [r.metric, r.library, r.baseline, r.ratio, r.target, result(r)]),
   );
   console.log(`\n(node alone starts and exits in ${imports.node.toFixed(1)} ms; the cold-import figures include it)`);
+  console.log(
+    `(separate processes, information: each side alone in a process of its own, ${quick ? 3 : 5} pairs of processes in alternating order, the\n` +
+      " median of the pairs' ratios; in one shared process a side's speed can depend on what the process ran before: see docs/performance.md)",
+  );
 
   // Timeline-length series: a long-lived incident's cost per event and per decision.
   const lengths = quick ? [10, 1_000, 10_000] : [10, 100, 1_000, 10_000];
@@ -361,14 +329,14 @@ async function main() {
   const decided = decideSeries(lengths, { rounds: seriesRounds });
   const longLengths = lengths.filter((entries) => entries >= 1_000);
   const separate: Comparison[] = [];
-  for (const entries of longLengths) separate.push(await roundTripsInProcesses(entries, quick ? 3 : 5));
+  for (const entries of longLengths) separate.push(await compareInProcesses(String(entries), quick ? 3 : 5));
   console.log('\nTimeline length: live events and server round trips on an incident with that many entries');
   const seriesRows: Row[] = [];
   for (const [index, entries] of lengths.entries()) {
     const liveRow = live[index]!.comparison;
     const decideRow = decided[index]!.comparison;
     seriesRows.push(throughput(`live events, ${int(entries)} entries`, liveRow, 'ev/s', entries >= 1_000 ? 1 / 1.2 : 1.0));
-    seriesRows.push({ ...throughput(`server round trip, ${int(entries)} entries`, decideRow, '/s', 1.0), target: '–', pass: undefined });
+    seriesRows.push(information(throughput(`server round trip, ${int(entries)} entries`, decideRow, '/s', 1.0)));
     const apart = separate[longLengths.indexOf(entries)];
     if (apart !== undefined) {
       seriesRows.push({ ...throughput(`  the same, separate processes`, apart, '/s', 1 / 1.2), target: '≤ 1.2× the time' });

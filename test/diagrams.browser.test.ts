@@ -8,7 +8,7 @@ import { defaultPlaybook } from 'crisis-playbook';
 import { extendPlaybook } from 'crisis-playbook/authoring';
 import { toMermaid } from 'crisis-playbook/visualize';
 import { diagrams } from '../scripts/write-diagrams.js';
-import { launchBrowser, type BrowserSession } from './support/browser.js';
+import { browserTestTimeout, launchBrowser, type BrowserSession } from './support/browser.js';
 import { loadMermaid, mermaidVersion, overlappingLabels, renderMermaid, type Box, type RenderedDiagram } from './support/mermaidPage.js';
 
 let session: BrowserSession;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   session = await launchBrowser();
   page = await session.newPage({ width: 1280 });
   await loadMermaid(page);
-}, 60_000);
+}, browserTestTimeout);
 
 afterAll(async () => {
   await session?.close();
@@ -32,7 +32,7 @@ describe('the default diagram, highlighted, in headless Chromium (mermaid 11, a 
 
   beforeAll(async () => {
     rendered = await renderMermaid(page, highlightedSource);
-  }, 30_000);
+  }, browserTestTimeout);
 
   it('is drawn by mermaid 11, fitted to the page width', () => {
     expect(mermaidVersion).toMatch(/^11\./);
@@ -93,7 +93,7 @@ describe('the default diagram, highlighted, in headless Chromium (mermaid 11, a 
     expect(Math.min(...before.labels.map((label) => label.textHeight))).toBeLessThan(7);
     expect(overlappingLabels(before.labels).map(({ a, b }) => `${a} × ${b}`)).toContain('access.granted × access.denied');
     expect(before.labels.map((label) => label.text)).toContain('Social-media crisis the escalation ladder');
-  });
+  }, browserTestTimeout);
 });
 
 describe('diagrams of any playbook, in headless Chromium', () => {
@@ -128,13 +128,13 @@ describe('diagrams of any playbook, in headless Chromium', () => {
     expect(texts).toContain('note.added (not from Legal: review; "now" #2 & <soon>, Note (a keyword): yes)');
     expect(texts).toContain('note.added');
     for (const label of rendered.labels) expect(label.textHeight).toBeGreaterThanOrEqual(10);
-  });
+  }, browserTestTimeout);
 
   it('draws every transition from each rung when told, still without overlapping labels', async () => {
     const rendered = await renderMermaid(page, toMermaid(defaultPlaybook, { fromEveryRung: 'each' }));
     expect(rendered.labels.filter((label) => label.text.includes('incident.closed'))).toHaveLength(6);
     expect(overlappingLabels(rendered.labels)).toEqual([]);
-  });
+  }, browserTestTimeout);
 
   it.each(diagrams.map((diagram) => [diagram.image] as const))('shows %s as a picture the browser can decode', async (image) => {
     const png = readFileSync(new URL(`../${image}`, import.meta.url)).toString('base64');

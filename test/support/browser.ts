@@ -11,6 +11,14 @@ export const chromiumPath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
+/**
+ * The time limit of a browser test, there to stop a hang rather than to time the page: on a
+ * busy two-core machine (`npm test` runs the consumer installs and typedoc beside the unit
+ * run) the first page a just-started Chromium loads took over 30 s once on CI, where it takes
+ * about 3 s on an idle machine. Playwright's own waits keep their 30 s each.
+ */
+export const browserTestTimeout = 120_000;
+
 /** One running Chromium with a user-data directory of its own, removed on `close()`. */
 export interface BrowserSession {
   readonly context: BrowserContext;

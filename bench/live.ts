@@ -1,0 +1,56 @@
+// Live throughput workloads, shared by bench/run.ts (paired rounds in its own process) and
+// bench/sideProcess.ts (one side in a process of its own). Events arrive as from the network:
+// fresh objects parsed from JSON for every send (made before each timed iteration, outside the
+// timing). The library runs incidents the way an app should, with `createIncident` (every event
+// parsed and checked); the baseline runs `createActor` on the hand-written machine, which
+// checks nothing.
+import { createActor } from 'xstate';
+import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
+import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
+import type { Task } from './paired.js';
+import { directMessageLoop, fresh, liveIncident, referenceCase, toDirectMessage } from './scenarios.js';
+
+/** Events per timed iteration of `eventLoop` (20 rounds of the loop). */
+export const loopLength = 60;
+
+/** Events per second on one live incident: a loop of events that apply on `directMessage`. */
+export function eventLoop(kind: 'library' | 'bare'): Task {
+  const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
+  let live: ReturnType<typeof liveIncident> | undefined;
+  let events: CrisisEvent[] = [];
+  return {
+    fn: () => {
+      for (const event of events) live!.send(event as never);
+    },
+    options: {
+      beforeEach: () => {
+        live = liveIncident(kind, fresh(toDirectMessage));
+        events = JSON.parse(text) as CrisisEvent[];
+      },
+      afterEach: () => {
+        live!.stop();
+      },
+    },
+  };
+}
+
+/**
+ * Whole incidents per second: create, start, the reference case (fresh events), stop.
+ * `untagged`: the baseline machine without its tags (see `untaggedBareMachine`).
+ */
+export function wholeIncident(kind: 'library' | 'bare' | 'untagged'): Task {
+  const text = JSON.stringify(referenceCase);
+  let events: CrisisEvent[] = [];
+  return {
+    fn: () => {
+      const actor = kind === 'library' ? createIncident(crisisMachine).start() : createActor(kind === 'bare' ? bareMachine : untaggedBareMachine).start();
+      for (const event of events) actor.send(event as BareEvent & CrisisEvent);
+      actor.stop();
+    },
+    options: {
+      beforeEach: () => {
+        events = JSON.parse(text) as CrisisEvent[];
+      },
+    },
+  };
+}
