@@ -4,7 +4,7 @@
 // timing). The library runs incidents the way an app should, with `createIncident` (every event
 // parsed and checked); the baseline runs `createActor` on the hand-written machine, which
 // checks nothing.
-import { createActor } from 'xstate';
+import { createActor, type AnyStateMachine } from 'xstate';
 import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
 import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
 import type { Task } from './paired.js';
@@ -13,8 +13,11 @@ import { directMessageLoop, fresh, liveIncident, referenceCase, toDirectMessage 
 /** Events per timed iteration of `eventLoop` (20 rounds of the loop). */
 export const loopLength = 60;
 
-/** Events per second on one live incident: a loop of events that apply on `directMessage`. */
-export function eventLoop(kind: 'library' | 'bare'): Task {
+/**
+ * Events per second on one live incident: a loop of events that apply on `directMessage`.
+ * `machine`: the library's machine (another playbook's, for bench/playbookSize.ts).
+ */
+export function eventLoop(kind: 'library' | 'bare', machine?: AnyStateMachine): Task {
   const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
   let live: ReturnType<typeof liveIncident> | undefined;
   let events: CrisisEvent[] = [];
@@ -24,7 +27,7 @@ export function eventLoop(kind: 'library' | 'bare'): Task {
     },
     options: {
       beforeEach: () => {
-        live = liveIncident(kind, fresh(toDirectMessage));
+        live = liveIncident(kind, fresh(toDirectMessage), machine);
         events = JSON.parse(text) as CrisisEvent[];
       },
       afterEach: () => {

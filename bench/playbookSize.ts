@@ -1,12 +1,13 @@
 // The playbook-size series of the benchmark: the default playbook with `n` rungs inserted before
 // `phoneCall` (a chain of review rungs, each passed on `review.done`), compiled, run live and
 // decided on the server, against the default playbook run the same way.
-import { createIncident, crisisMachine, defaultPlaybook, type CrisisEvent } from 'crisis-playbook';
+import { crisisMachine, defaultPlaybook } from 'crisis-playbook';
 import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime } from 'crisis-playbook/server';
 import type { AnyStateMachine } from 'xstate';
 import { compare, median, type Comparison, type Task } from './paired.js';
-import { directMessageLoop, openedAt, serverEvents, serverNow, toDirectMessage, twentyEvents } from './scenarios.js';
+import { eventLoop, loopLength } from './live.js';
+import { openedAt, serverEvents, serverNow, twentyEvents } from './scenarios.js';
 
 /** The default playbook with `count` review rungs inserted before `phoneCall`. */
 export function withInsertedRungs(count: number) {
@@ -26,28 +27,6 @@ export function withInsertedRungs(count: number) {
     ) as never;
   }
   return builder.build();
-}
-
-const loopLength = 60;
-function eventLoop(machine: AnyStateMachine): Task {
-  const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
-  const prefix = JSON.stringify(toDirectMessage);
-  let live: { send(event: unknown): void; stop(): void } | undefined;
-  let events: unknown[] = [];
-  return {
-    fn: () => {
-      for (const event of events) live!.send(event);
-    },
-    options: {
-      beforeEach: () => {
-        const incident = createIncident(machine).start();
-        for (const event of JSON.parse(prefix) as CrisisEvent[]) incident.send(event as never);
-        live = incident as never;
-        events = JSON.parse(text) as unknown[];
-      },
-      afterEach: () => live!.stop(),
-    },
-  };
 }
 
 function roundTrip(machine: AnyStateMachine): Task {
@@ -85,7 +64,7 @@ export function playbookSizeSeries(counts: readonly number[], { rounds = 5 } = {
     return {
       rungs,
       compileMs: median(times),
-      live: compare(eventLoop(machine), eventLoop(crisisMachine), { perIteration: loopLength, rounds, time: 150 }),
+      live: compare(eventLoop('library', machine), eventLoop('library', crisisMachine), { perIteration: loopLength, rounds, time: 150 }),
       server: compare(roundTrip(machine), roundTrip(crisisMachine), { rounds, time: 150 }),
     };
   });

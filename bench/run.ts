@@ -65,23 +65,24 @@ function liveAt(entries: number): { library: Task; bare: Task } {
 // ---------------------------------------------------------------------------------------------
 // Child processes: memory (node --expose-gc) and cold import (whole processes).
 
-async function memoryPerIncident(kind: 'library' | 'bare', count: number, events: 'live' | 'backfilled'): Promise<number> {
-  const { stdout } = await run(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/memory.ts', kind, String(count), events], {
+/** What a bench script run in a child process prints (JSON), run with tsx on the built package (bench/tsconfig.json). */
+async function childJson<T>(script: string, args: readonly string[], nodeFlags: readonly string[] = []): Promise<T> {
+  const { stdout } = await run(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'bench/tsconfig.json') }, // the built package, as above
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'bench/tsconfig.json') },
   });
-  const result = JSON.parse(stdout) as { alive: number; bytesPerIncident: number };
+  return JSON.parse(stdout) as T;
+}
+
+async function memoryPerIncident(kind: 'library' | 'bare', count: number, events: 'live' | 'backfilled'): Promise<number> {
+  const result = await childJson<{ alive: number; bytesPerIncident: number }>('bench/memory.ts', [kind, String(count), events], ['--expose-gc']);
   if (result.alive !== count) throw new Error(`Expected ${count} live incidents of ${kind}; ${result.alive} were`);
   return result.bytesPerIncident;
 }
 
 /** Microseconds per timed call of one side of a workload, in a process of its own (bench/sideProcess.ts). */
 async function sideInProcess(side: string, workload: string, milliseconds: number): Promise<number> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/sideProcess.ts', side, workload, String(milliseconds)], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'bench/tsconfig.json') },
-  });
-  return (JSON.parse(stdout) as { usPerOp: number }).usPerOp;
+  return (await childJson<{ usPerOp: number }>('bench/sideProcess.ts', [side, workload, String(milliseconds)])).usPerOp;
 }
 
 /**
@@ -90,7 +91,11 @@ async function sideInProcess(side: string, workload: string, milliseconds: numbe
  * ratio, as `compare` gives them. `librarySide`: the library's side of the workload (`untrusted`
  * or `signed` for `twenty`).
  */
-async function compareInProcesses(workload: string, pairs: number, { librarySide = 'library', perIteration = 1 } = {}): Promise<Comparison> {
+async function compareInProcesses(
+  workload: string,
+  pairs: number,
+  { librarySide = 'library', perIteration = 1 }: { librarySide?: 'library' | 'untrusted' | 'signed'; perIteration?: number } = {},
+): Promise<Comparison> {
   const milliseconds = Number(workload) >= 10_000 ? 3_000 : 2_000;
   const ops = { library: [] as number[], bare: [] as number[] };
   for (let pair = 0; pair < pairs; pair++) {
@@ -202,10 +207,10 @@ const int = (n: number) => Math.round(n).toLocaleString('en-US');
 const kb = (bytes: number) => `${(bytes / KB).toFixed(2)} KB`;
 const result = (row: Row) => (row.pass === undefined ? 'info' : row.pass ? 'PASS' : row.floor === false ? 'FAIL (floor)' : 'FAIL');
 
-/** A throughput row: target ≥ `target`×, floor `floor`×. */
 /** A row printed for information: no target, not counted. */
 const information = (row: Row): Row => ({ ...row, target: '–', pass: undefined });
 
+/** A throughput row: target ≥ `target`×, floor `floor`×. */
 function throughput(metric: string, comparison: Comparison, unit: string, target: number, floor?: number): Row {
   return {
     metric,
@@ -224,12 +229,14 @@ async function main() {
   assertSameMachine();
   const cores = cpus();
   const rounds = quick ? 5 : 9;
+  const pairs = quick ? 3 : 5; // pairs of processes
   console.log(
     `crisis-playbook benchmark: node ${process.version}, ${cores.length} × ${cores[0]?.model.trim() ?? process.arch}, ` +
       `${(totalmem() / 1e9).toFixed(0)} GB, load average ${loadavg()[0]!.toFixed(2)} at the start${quick ? ' (--quick)' : ''}\n`,
   );
 
-  // Sizes and child processes first, while the parent is idle; throughput last.
+  // Sizes and the memory and import child processes first, while the parent is idle; then the
+  // paired rounds in this process; then the comparisons in separate processes; then the report.
   const stored = { library: Buffer.byteLength(storedIncident(twentyEvents)), bare: Buffer.byteLength(barePersisted(twentyEvents)) };
   const entry = await bundleSize();
   const count = quick ? 2_000 : 10_000;
@@ -244,17 +251,35 @@ async function main() {
   const whole = compare(wholeIncident('library'), wholeIncident('bare'), { rounds });
   const wholeUntagged = compare(wholeIncident('library'), wholeIncident('untagged'), { rounds });
   const server = serverRoundTrip({ rounds });
-  // The same comparisons with each side alone in processes of its own (information): in this
-  // shared process one side's state lands in the other's rounds, and on the twenty-entry round
-  // trip the baseline runs up to a third faster than it does alone, depending on what the
-  // process ran before (see docs/performance.md).
-  const pairs = quick ? 3 : 5;
+
+  // Timeline-length series: a long-lived incident's cost per event and per decision.
+  const lengths = quick ? [10, 1_000, 10_000] : [10, 100, 1_000, 10_000];
+  const seriesRounds = quick ? 3 : 5;
+  const live = lengths.map((entries) => {
+    const { library, bare } = liveAt(entries);
+    return { entries, comparison: compare(library, bare, { perIteration: loopLength, rounds: seriesRounds, time: 150 }) };
+  });
+  const decided = decideSeries(lengths, { rounds: seriesRounds });
+  const longLengths = lengths.filter((entries) => entries >= 1_000);
+
+  // Playbook-size series: the default playbook with rungs inserted, against the default playbook.
+  const sizes = playbookSizeSeries(quick ? [10, 200] : [10, 50, 200], { rounds: seriesRounds });
+
+  // Last, the comparisons with each side alone in processes of its own, after every paired
+  // round in this process: a phase of child processes changes what the rounds after it measure
+  // (see "A fifth pass" in docs/performance.md). The main table's are printed for information:
+  // in this shared process one side's state lands in the other's rounds, and on the twenty-entry
+  // round trip the baseline runs up to a third faster than it does alone, depending on what the
+  // process ran before. The long timelines' carry the target (the collector's work for their
+  // megabyte round trips lands in whichever side's round triggers it).
   const apart = {
     loop: await compareInProcesses('loop', pairs, { perIteration: loopLength }),
     whole: await compareInProcesses('whole', pairs),
     untrusted: await compareInProcesses('twenty', pairs, { librarySide: 'untrusted' }),
     signed: await compareInProcesses('twenty', pairs, { librarySide: 'signed' }),
   };
+  const separate: Comparison[] = [];
+  for (const entries of longLengths) separate.push(await compareInProcesses(String(entries), pairs));
 
   const rows: Row[] = [
     throughput('live: events on one incident', loop, 'ev/s', 1.0, 0.9),
@@ -315,21 +340,10 @@ async function main() {
   );
   console.log(`\n(node alone starts and exits in ${imports.node.toFixed(1)} ms; the cold-import figures include it)`);
   console.log(
-    `(separate processes, information: each side alone in a process of its own, ${quick ? 3 : 5} pairs of processes in alternating order, the\n` +
+    `(separate processes, information: each side alone in a process of its own, ${pairs} pairs of processes in alternating order, the\n` +
       " median of the pairs' ratios; in one shared process a side's speed can depend on what the process ran before: see docs/performance.md)",
   );
 
-  // Timeline-length series: a long-lived incident's cost per event and per decision.
-  const lengths = quick ? [10, 1_000, 10_000] : [10, 100, 1_000, 10_000];
-  const seriesRounds = quick ? 3 : 5;
-  const live = lengths.map((entries) => {
-    const { library, bare } = liveAt(entries);
-    return { entries, comparison: compare(library, bare, { perIteration: loopLength, rounds: seriesRounds, time: 150 }) };
-  });
-  const decided = decideSeries(lengths, { rounds: seriesRounds });
-  const longLengths = lengths.filter((entries) => entries >= 1_000);
-  const separate: Comparison[] = [];
-  for (const entries of longLengths) separate.push(await compareInProcesses(String(entries), quick ? 3 : 5));
   console.log('\nTimeline length: live events and server round trips on an incident with that many entries');
   const seriesRows: Row[] = [];
   for (const [index, entries] of lengths.entries()) {
@@ -337,9 +351,9 @@ async function main() {
     const decideRow = decided[index]!.comparison;
     seriesRows.push(throughput(`live events, ${int(entries)} entries`, liveRow, 'ev/s', entries >= 1_000 ? 1 / 1.2 : 1.0));
     seriesRows.push(information(throughput(`server round trip, ${int(entries)} entries`, decideRow, '/s', 1.0)));
-    const apart = separate[longLengths.indexOf(entries)];
-    if (apart !== undefined) {
-      seriesRows.push({ ...throughput(`  the same, separate processes`, apart, '/s', 1 / 1.2), target: '≤ 1.2× the time' });
+    const inProcesses = separate[longLengths.indexOf(entries)];
+    if (inProcesses !== undefined) {
+      seriesRows.push({ ...throughput(`  the same, separate processes`, inProcesses, '/s', 1 / 1.2), target: '≤ 1.2× the time' });
     }
   }
   printTable(
@@ -348,12 +362,10 @@ async function main() {
   );
   console.log('(10,000: the series starts 60 entries short of it and sends 60 events; a timeline holds at most 10,000 entries)');
   console.log(
-    `(separate processes: each side in a process of its own, ${quick ? 3 : 5} pairs of processes in alternating order, the median of the pairs' ratios;\n` +
+    `(separate processes: each side in a process of its own, ${pairs} pairs of processes in alternating order, the median of the pairs' ratios;\n` +
       ' in one process the collector\'s work for these megabyte round trips lands in whichever side\'s round triggers it: see docs/performance.md)',
   );
 
-  // Playbook-size series: the default playbook with rungs inserted, against the default playbook.
-  const sizes = playbookSizeSeries(quick ? [10, 200] : [10, 50, 200], { rounds: seriesRounds });
   console.log('\nPlaybook size: the default playbook with inserted rungs, against the default playbook (crisis-playbook only)');
   printTable(
     ['inserted rungs', 'compile', 'live events', 'ratio (spread)', 'server round trips', 'ratio (spread)'],

@@ -1,6 +1,6 @@
 // The workloads every measurement of the benchmark shares, for crisis-playbook and for the
 // hand-written baseline alike.
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, SimulatedClock, type AnyStateMachine } from 'xstate';
 import { createIncident, type CrisisEvent, crisisMachine } from 'crisis-playbook';
 import { decide, openIncident, serializeIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
@@ -72,9 +72,16 @@ export function barePersisted(events: readonly CrisisEvent[]): string {
 
 /**
  * A started live incident of either machine after `events`: for the library, `createIncident`
+ * (on `machine`, the default playbook's unless told)
  * (every event checked, as an app should run it); for the baseline, `createActor`.
  */
-export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEvent[]) {
+export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEvent[], machine?: AnyStateMachine) {
+  if (kind === 'library' && machine !== undefined) {
+    // Another playbook's machine (bench/playbookSize.ts): the same events, typed for the default one.
+    const actor = createIncident(machine).start();
+    for (const event of events) actor.send(event as never);
+    return actor as unknown as ReturnType<typeof createIncident<typeof crisisMachine>>;
+  }
   if (kind === 'library') {
     const actor = createIncident(crisisMachine).start();
     for (const event of events) actor.send(event);
@@ -125,18 +132,27 @@ export function loopEvents(count: number): CrisisEvent[] {
  * document at every step.
  */
 export function longIncident(entries: number): { library: string; bare: string } {
+  return { library: longIncidentOf('library', entries), bare: longIncidentOf('bare', entries) };
+}
+
+/** One machine's stored form of `longIncident` (JSON text), built with that machine alone. */
+export function longIncidentOf(kind: 'library' | 'bare', entries: number): string {
   const clock = new SimulatedClock();
   clock.set(Date.parse(openedAt));
-  const library = createIncident(crisisMachine, { clock }).start();
-  const bare = createActor(bareMachine).start();
   const events = [...toDirectMessage.map(({ at: _at, ...event }) => event as CrisisEvent), ...loopEvents(entries - toDirectMessage.length)];
+  if (kind === 'bare') {
+    const bare = createActor(bareMachine).start();
+    for (const event of events) bare.send(event as BareEvent);
+    const text = JSON.stringify(bare.getPersistedSnapshot());
+    bare.stop();
+    return text;
+  }
+  const library = createIncident(crisisMachine, { clock }).start();
   for (const event of events) {
     clock.increment(60_000);
     library.send(event);
-    bare.send(event as BareEvent);
   }
-  const texts = { library: JSON.stringify(serializeIncident(library.getSnapshot())), bare: JSON.stringify(bare.getPersistedSnapshot()) };
+  const text = JSON.stringify(serializeIncident(library.getSnapshot()));
   library.stop();
-  bare.stop();
-  return texts;
+  return text;
 }

@@ -24,7 +24,7 @@ import { createIncidentRuntime, decide } from 'crisis-playbook/server';
 import { createActor } from 'xstate';
 import { bareMachine, type BareEvent } from './bareMachine.js';
 import { compare, type Comparison, type Task } from './paired.js';
-import { barePersisted, directMessageLoop, longIncident, openedAt, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
+import { barePersisted, directMessageLoop, longIncidentOf, openedAt, serverEvents, serverNow, storedIncident, twentyEvents } from './scenarios.js';
 
 /** The key the signed round trip uses (any 32 bytes or more). */
 const signingKey = 'bench-signing-key-of-at-least-32-bytes!';
@@ -66,7 +66,7 @@ function signedIncident(events: readonly CrisisEvent[]): { text: string; decide:
 }
 
 /**
- * Both sides of the round trip on the twenty-event incident (bench/scenarios.ts), three events
+ * Both sides of the round trip on the twenty-entry incident (bench/scenarios.ts), three events
  * that each apply on its rung, in turn: `untrusted` with the default runtime (no signing, every
  * check), `signed` with a signing runtime on a document it signed; `…OnObjects` the same with
  * the caller parsing and writing the JSON (information). Every side is checked to succeed on
@@ -87,8 +87,21 @@ export function twentyEntryRoundTrips(): { untrusted: Task; signed: Task; untrus
     signed: library(signed.text, eventTexts, serverNow, signed.decide),
     untrustedOnObjects: libraryOnObjects(untrustedText, eventTexts, serverNow),
     signedOnObjects: libraryOnObjects(signed.text, eventTexts, serverNow, signed.decide),
-    bare: bare(barePersisted(twentyEvents), eventTexts),
+    bare: twentyEntrySide('bare'),
   };
+}
+
+/**
+ * One side of {@link twentyEntryRoundTrips}, built alone (bench/sideProcess.ts): a process that
+ * measures the baseline runs no library code before it. Checked by `twentyEntryRoundTrips`,
+ * which the same benchmark run calls first.
+ */
+export function twentyEntrySide(side: 'untrusted' | 'signed' | 'bare'): Task {
+  const eventTexts = serverEvents.map((event) => JSON.stringify(event));
+  if (side === 'bare') return bare(barePersisted(twentyEvents), eventTexts);
+  if (side === 'untrusted') return library(storedIncident(twentyEvents), eventTexts, serverNow);
+  const signed = signedIncident(twentyEvents);
+  return library(signed.text, eventTexts, serverNow, signed.decide);
 }
 
 /** The comparisons of {@link twentyEntryRoundTrips}' sides against the baseline. */
@@ -120,11 +133,20 @@ export function decideSeries(lengths: readonly number[], { rounds = 5 } = {}): {
 
 /** Both sides of the round trip on an incident of `entries` entries (see `decideSeries`), checked to succeed. */
 export function roundTrips(entries: number): { library: Task; bare: Task } {
+  return { library: roundTripSide(entries, 'library'), bare: roundTripSide(entries, 'bare') };
+}
+
+/**
+ * One side of {@link roundTrips}, built alone (bench/sideProcess.ts: a process that measures the
+ * baseline runs no library code before it); the library's is checked to succeed.
+ */
+export function roundTripSide(entries: number, side: 'library' | 'bare'): Task {
   const eventTexts = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));
   const built = Math.min(entries, limits.timelineEntries - 1);
-  const texts = longIncident(built);
-  // longIncident moves a simulated clock one minute per event from `openedAt`.
+  const text = longIncidentOf(side, built);
+  if (side === 'bare') return bare(text, eventTexts);
+  // longIncidentOf moves a simulated clock one minute per event from `openedAt`.
   const now = Date.parse(openedAt) + (built + 1) * 60_000;
-  decide(texts.library, JSON.parse(eventTexts[0]!), { now });
-  return { library: library(texts.library, eventTexts, now), bare: bare(texts.bare, eventTexts) };
+  decide(text, JSON.parse(eventTexts[0]!), { now });
+  return library(text, eventTexts, now);
 }

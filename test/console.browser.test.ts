@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { build } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createIncident, crisisMachine, currentRung, currentTracks, defaultPlaybook, recommend, type CrisisEvent, type PayloadField } from 'crisis-playbook';
 import { safeParsePlaybook } from 'crisis-playbook/authoring';
 import { bundlePage } from '../examples/inspector-browser/main.js';
@@ -21,6 +21,9 @@ import { referenceCase } from '../examples/reference-case/events.js';
 import { consoleConfig } from '../examples/responder-console/config.js';
 import { browserTestTimeout, launchBrowser, type BrowserSession } from './support/browser.js';
 import { serveStatic, type StaticServer } from './support/staticServer.js';
+
+// Every test and hook of this file: time to stop a hang, not to time the page (see browserTestTimeout).
+vi.setConfig({ testTimeout: browserTestTimeout, hookTimeout: browserTestTimeout });
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const writeScreenshots = process.env['SCREENSHOTS'] === 'write';
@@ -49,7 +52,7 @@ beforeAll(async () => {
     if (message.type() === 'error') consoleErrors.push(message.text());
   });
   page.on('pageerror', (error) => consoleErrors.push(error.message));
-}, browserTestTimeout);
+});
 
 afterAll(async () => {
   await session?.close();
@@ -212,7 +215,7 @@ describe('the responder console in headless Chromium', () => {
     const later = Number(minutes) * 60 + Number(seconds) - 5;
     expect(await countdown.textContent()).toBe(`23 h ${Math.floor(later / 60)} min ${later % 60} s left`);
     await page.clock.resume();
-  }, browserTestTimeout);
+  });
 
   it('walks the reference case by clicking: the rung, the top advice and the highlighted rung at each step; a reload and malformed forms change nothing', async () => {
     const expected = expectedSteps();
@@ -327,7 +330,7 @@ describe('the responder console in headless Chromium', () => {
     expect([...times].sort().reverse()).toEqual(times);
     expect(await page.locator('[data-testid=timeline] > li').first().textContent()).toContain('call.completed');
     await screenshot('docs/images/console-resolved.png');
-  }, browserTestTimeout);
+  });
 
   it('re-arms a window after a reload and lets it run out on time', async () => {
     await page.getByRole('button', { name: 'New incident' }).click();
@@ -346,7 +349,7 @@ describe('the responder console in headless Chromium', () => {
     expect(await highlighted()).toEqual(['community_quiet', 'monitoring', 'safety_none']);
     // The incident list keeps both incidents.
     expect(await page.locator('#incident-select option').count()).toBe(2);
-  }, browserTestTimeout);
+  });
 
   it('shows every issue of a broken JSON playbook, and runs a valid one', async () => {
     const good = JSON.parse(readFileSync(join(root, 'examples/json-playbook/playbook.json'), 'utf8')) as Record<string, unknown> & { windows: Record<string, { duration: string }>; ladder: { initial: string } };
@@ -387,7 +390,7 @@ describe('the responder console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Use the default playbook' }).click();
     await expect.poll(() => page.getByTestId('playbook-title').textContent()).toBe(defaultPlaybook.title);
     expect(await rungOf()).toBe('monitoring');
-  }, browserTestTimeout);
+  });
 
   it('counts down to the first-response reminder of a threat of violence, then flags it overdue, recorded once and without a move', async () => {
     await page.getByRole('button', { name: 'New incident' }).click();
@@ -407,7 +410,7 @@ describe('the responder console in headless Chromium', () => {
     await expect.poll(timelineLength).toBe(2);
     expect(await page.locator('[data-testid=timeline] > li').first().textContent()).toContain('reminder.due');
     expect(await rungOf()).toBe('gatheringInfo');
-  }, browserTestTimeout);
+  });
 
   it('sends the incident to the XState inspector with ?inspect, through the library\'s options: the whole machine, personal data redacted', async () => {
     const inspected = await session.newPage({ width: 1280, height: 900 });
@@ -445,7 +448,7 @@ describe('the responder console in headless Chromium', () => {
     expect(actor?.definition).toContain('Note for your colleague to pass on');
     expect(errors).toEqual([]);
     await inspected.close();
-  }, browserTestTimeout);
+  });
 
   it('ran without errors in the console of the page', () => {
     expect(consoleErrors).toEqual([]);
@@ -477,7 +480,7 @@ describe('examples/inspector-browser in headless Chromium', () => {
     expect(requested).toContain('https://stately.ai/inspect');
     expect(errors).toEqual([]);
     await example.close();
-  }, browserTestTimeout);
+  });
 });
 
 describe('the screenshots', () => {

@@ -3,13 +3,16 @@
 // (test/support/browser.ts says how to get it); one browser for the whole file.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultPlaybook } from 'crisis-playbook';
 import { extendPlaybook } from 'crisis-playbook/authoring';
 import { toMermaid } from 'crisis-playbook/visualize';
 import { diagrams } from '../scripts/write-diagrams.js';
 import { browserTestTimeout, launchBrowser, type BrowserSession } from './support/browser.js';
 import { loadMermaid, mermaidVersion, overlappingLabels, renderMermaid, type Box, type RenderedDiagram } from './support/mermaidPage.js';
+
+// Every test and hook of this file: time to stop a hang, not to time the page (see browserTestTimeout).
+vi.setConfig({ testTimeout: browserTestTimeout, hookTimeout: browserTestTimeout });
 
 let session: BrowserSession;
 let page: Page;
@@ -18,7 +21,7 @@ beforeAll(async () => {
   session = await launchBrowser();
   page = await session.newPage({ width: 1280 });
   await loadMermaid(page);
-}, browserTestTimeout);
+});
 
 afterAll(async () => {
   await session?.close();
@@ -32,7 +35,7 @@ describe('the default diagram, highlighted, in headless Chromium (mermaid 11, a 
 
   beforeAll(async () => {
     rendered = await renderMermaid(page, highlightedSource);
-  }, browserTestTimeout);
+  });
 
   it('is drawn by mermaid 11, fitted to the page width', () => {
     expect(mermaidVersion).toMatch(/^11\./);
@@ -93,7 +96,7 @@ describe('the default diagram, highlighted, in headless Chromium (mermaid 11, a 
     expect(Math.min(...before.labels.map((label) => label.textHeight))).toBeLessThan(7);
     expect(overlappingLabels(before.labels).map(({ a, b }) => `${a} × ${b}`)).toContain('access.granted × access.denied');
     expect(before.labels.map((label) => label.text)).toContain('Social-media crisis the escalation ladder');
-  }, browserTestTimeout);
+  });
 });
 
 describe('diagrams of any playbook, in headless Chromium', () => {
@@ -128,13 +131,13 @@ describe('diagrams of any playbook, in headless Chromium', () => {
     expect(texts).toContain('note.added (not from Legal: review; "now" #2 & <soon>, Note (a keyword): yes)');
     expect(texts).toContain('note.added');
     for (const label of rendered.labels) expect(label.textHeight).toBeGreaterThanOrEqual(10);
-  }, browserTestTimeout);
+  });
 
   it('draws every transition from each rung when told, still without overlapping labels', async () => {
     const rendered = await renderMermaid(page, toMermaid(defaultPlaybook, { fromEveryRung: 'each' }));
     expect(rendered.labels.filter((label) => label.text.includes('incident.closed'))).toHaveLength(6);
     expect(overlappingLabels(rendered.labels)).toEqual([]);
-  }, browserTestTimeout);
+  });
 
   it.each(diagrams.map((diagram) => [diagram.image] as const))('shows %s as a picture the browser can decode', async (image) => {
     const png = readFileSync(new URL(`../${image}`, import.meta.url)).toString('base64');

@@ -261,6 +261,23 @@ describe('the largest document the limits allow', () => {
     expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large' }] } });
   });
 
+  it('refuses a 20,000-entry timeline sent as JSON text under 8 MiB by its length, without checking an entry', () => {
+    // Under 8 MiB the text is parsed (counting its entries first would cost every large
+    // legitimate incident a second read); the timeline's length refuses it before any entry is read.
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const stored = JSON.parse(JSON.stringify(runtime.open({ now: t0 }).incident)) as { snapshot: { context: { timeline: unknown[] } } };
+    const entry = { at: '2026-04-06T19:00:00.000Z', type: 'community.supported', from: 'gatheringInfo', to: 'not-a-rung' };
+    stored.snapshot.context.timeline = Array.from({ length: 20_000 }, () => entry);
+    const text = JSON.stringify(stored);
+    expect(text.length).toBeGreaterThan(1024 * 1024);
+    expect(text.length).toBeLessThan(8 * 1024 * 1024);
+    const result = runtime.safeDecide(text, { type: 'assessment.complete' }, { now: t0 });
+    // Only the count: an entry checked would also report "not-a-rung".
+    expect(result).toMatchObject({ success: false, error: { code: 'invalid_document' } });
+    const { issues } = (result as { error: { issues: { code: string; path: unknown[] }[] } }).error;
+    expect(issues).toEqual([expect.objectContaining({ code: 'too_large', path: ['snapshot', 'context', 'timeline'] })]);
+  });
+
   it('refuses a timeline of a million entries as an object in a moment', () => {
     const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
     const document = JSON.parse(JSON.stringify(runtime.open({ now: t0 }).incident)) as { snapshot: { context: { timeline: unknown[] } } };

@@ -12,10 +12,12 @@ export const chromiumPath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
 const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 /**
- * The time limit of a browser test, there to stop a hang rather than to time the page: on a
- * busy two-core machine (`npm test` runs the consumer installs and typedoc beside the unit
- * run) the first page a just-started Chromium loads took over 30 s once on CI, where it takes
- * about 3 s on an idle machine. Playwright's own waits keep their 30 s each.
+ * The time limit of each browser test and hook (the browser suites set it with `vi.setConfig`),
+ * there to stop a hang rather than to time the page. On a busy two-core machine (`npm test` runs
+ * the consumer installs and typedoc beside the unit run), the console's first test — a page load
+ * in a just-started Chromium, the ladder drawn, a screenshot — went over 30 s once on CI, where it
+ * takes about 3 s on an idle machine. Each Playwright wait keeps its own 30 s limit, and each
+ * `expect.poll` its second, so a page that never comes still fails with what it waited for.
  */
 export const browserTestTimeout = 120_000;
 
