@@ -76,6 +76,7 @@ export function barePersisted(events: readonly CrisisEvent[]): string {
  * (every event checked, as an app should run it); for the baseline, `createActor`.
  */
 export function liveIncident(kind: 'library' | 'bare', events: readonly CrisisEvent[], machine?: AnyStateMachine) {
+  if (kind === 'bare' && machine !== undefined) throw new Error('The baseline has one machine: bench/bareMachine.ts');
   if (kind === 'library' && machine !== undefined) {
     // Another playbook's machine (bench/playbookSize.ts): the same events, typed for the default one.
     const actor = createIncident(machine).start();
@@ -137,8 +138,6 @@ export function longIncident(entries: number): { library: string; bare: string }
 
 /** One machine's stored form of `longIncident` (JSON text), built with that machine alone. */
 export function longIncidentOf(kind: 'library' | 'bare', entries: number): string {
-  const clock = new SimulatedClock();
-  clock.set(Date.parse(openedAt));
   const events = [...toDirectMessage.map(({ at: _at, ...event }) => event as CrisisEvent), ...loopEvents(entries - toDirectMessage.length)];
   if (kind === 'bare') {
     const bare = createActor(bareMachine).start();
@@ -147,6 +146,8 @@ export function longIncidentOf(kind: 'library' | 'bare', entries: number): strin
     bare.stop();
     return text;
   }
+  const clock = new SimulatedClock();
+  clock.set(Date.parse(openedAt));
   const library = createIncident(crisisMachine, { clock }).start();
   for (const event of events) {
     clock.increment(60_000);

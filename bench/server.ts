@@ -93,7 +93,7 @@ export function twentyEntryRoundTrips(): { untrusted: Task; signed: Task; untrus
 
 /**
  * One side of {@link twentyEntryRoundTrips}, built alone (bench/sideProcess.ts): a process that
- * measures the baseline runs no library code before it. Checked by `twentyEntryRoundTrips`,
+ * measures the baseline builds no library incident before it. Checked by `twentyEntryRoundTrips`,
  * which the same benchmark run calls first.
  */
 export function twentyEntrySide(side: 'untrusted' | 'signed' | 'bare'): Task {
@@ -138,7 +138,7 @@ export function roundTrips(entries: number): { library: Task; bare: Task } {
 
 /**
  * One side of {@link roundTrips}, built alone (bench/sideProcess.ts: a process that measures the
- * baseline runs no library code before it); the library's is checked to succeed.
+ * baseline builds no library incident before it); the library's is checked to succeed.
  */
 export function roundTripSide(entries: number, side: 'library' | 'bare'): Task {
   const eventTexts = directMessageLoop.map(({ at: _at, ...event }) => JSON.stringify(event));

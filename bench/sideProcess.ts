@@ -32,7 +32,7 @@ function oneOf<const T extends string>(sides: readonly T[]): T {
   return side as T;
 }
 
-/** Only the side asked for is built: a process that measures the baseline runs no library code before it. */
+/** Only the side asked for is built: a process that measures the baseline builds no library incident before it. */
 function task(): Task {
   if (workload === 'twenty') return twentyEntrySide(oneOf(['untrusted', 'signed', 'bare']));
   if (workload === 'whole') return wholeIncident(oneOf(['library', 'bare']));

@@ -261,22 +261,45 @@ describe('the largest document the limits allow', () => {
     expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large' }] } });
   });
 
-  it('refuses a 20,000-entry timeline sent as JSON text under 8 MiB by its length, without checking an entry', () => {
+  describe('a 20,000-entry timeline sent as JSON text under 8 MiB', () => {
     // Under 8 MiB the text is parsed (counting its entries first would cost every large
-    // legitimate incident a second read); the timeline's length refuses it before any entry is read.
-    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
-    const stored = JSON.parse(JSON.stringify(runtime.open({ now: t0 }).incident)) as { snapshot: { context: { timeline: unknown[] } } };
+    // legitimate incident a second read); the timeline's length refuses it first thing after
+    // the format: before an entry is checked, a signature is checked or a migration hook runs.
+    const base = JSON.parse(JSON.stringify(createIncidentRuntime({ playbooks: [crisisMachine] }).open({ now: t0 }).incident)) as Record<string, unknown> & {
+      snapshot: { context: { timeline: unknown[] } };
+    };
     const entry = { at: '2026-04-06T19:00:00.000Z', type: 'community.supported', from: 'gatheringInfo', to: 'not-a-rung' };
-    stored.snapshot.context.timeline = Array.from({ length: 20_000 }, () => entry);
-    const text = JSON.stringify(stored);
-    expect(text.length).toBeGreaterThan(1024 * 1024);
-    expect(text.length).toBeLessThan(8 * 1024 * 1024);
-    const result = runtime.safeDecide(text, { type: 'assessment.complete' }, { now: t0 });
-    // Only the count: an entry checked would also report "not-a-rung".
-    expect(result.success).toBe(false);
-    if (result.success) return;
-    expect(result.error.code).toBe('invalid_document');
-    expect(result.error.issues).toEqual([expect.objectContaining({ code: 'too_large', path: ['snapshot', 'context', 'timeline'] })]);
+    const long = (document: Record<string, unknown>) => {
+      const copy = JSON.parse(JSON.stringify(document)) as typeof base;
+      copy.snapshot.context.timeline = Array.from({ length: 20_000 }, () => entry);
+      const text = JSON.stringify(copy);
+      expect(text.length).toBeGreaterThan(1024 * 1024);
+      expect(text.length).toBeLessThan(8 * 1024 * 1024);
+      return text;
+    };
+    /** The refusal, with the count as its only issue (an entry checked would also report "not-a-rung"). */
+    const expectRefusedByLength = (result: ReturnType<ReturnType<typeof createIncidentRuntime>['safeDecide']>) => {
+      expect(result.success).toBe(false);
+      if (result.success) return;
+      expect(result.error.code).toBe('invalid_document');
+      expect(result.error.issues).toEqual([expect.objectContaining({ code: 'too_large', path: ['snapshot', 'context', 'timeline'] })]);
+    };
+
+    it('is refused by its length, without checking an entry', () => {
+      expectRefusedByLength(createIncidentRuntime({ playbooks: [crisisMachine] }).safeDecide(long(base), { type: 'assessment.complete' }, { now: t0 }));
+    });
+
+    it('is refused by its length before its signature is checked (a wrong one would be written out again)', () => {
+      const runtime = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['a-secret-of-at-least-32-characters!!'] } });
+      expectRefusedByLength(runtime.safeDecide(long({ ...base, signature: 'hmac-sha256.wrong' }), { type: 'assessment.complete' }, { now: t0 }));
+    });
+
+    it('is refused by its length before a migration hook gets it', () => {
+      const migrate = vi.fn((document: unknown) => document);
+      const runtime = createIncidentRuntime({ playbooks: [crisisMachine], migrate });
+      expectRefusedByLength(runtime.safeDecide(long({ ...base, formatVersion: 0 }), { type: 'assessment.complete' }, { now: t0 }));
+      expect(migrate).not.toHaveBeenCalled();
+    });
   });
 
   it('refuses a timeline of a million entries as an object in a moment', () => {

@@ -6,7 +6,7 @@ import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import type { Ordered, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
-import { checkShape, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
+import { checkShape, checkSize, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
 
 /**
  * Why a stored incident needs migrating: an older format, or a playbook version this runtime
@@ -127,6 +127,10 @@ export function createEnvelopeReader(options: {
         ['formatVersion'],
       );
     }
+    // Far too long lists are refused by their length before anything reads them: verifying a
+    // signature that does not match writes the document out again, and a migration hook gets it whole.
+    const size = checkSize(record);
+    if (size.length > 0) throw new IncidentError('invalid_document', size);
     // A signed document is checked as it was written, before any migration.
     const verified = signer !== undefined && !migrated ? signer.verify(record, typeof input === 'string' ? input : undefined) : undefined;
     const signed = verified?.trusted === true;
@@ -219,9 +223,9 @@ function hasContainers(record: Record<string, unknown>): boolean {
 /**
  * The length (characters) above which a text's timeline entries are counted before it is
  * parsed. Counting reads the whole text (≈ 0.5 ms per MB); below this, a text with too many
- * entries costs at most its parse before `checkSize` refuses it by the timeline's length
- * (≈ 15–25 ms for 8 MB), while a legitimate incident of 10,000 short entries (≈ 2 MB) is not
- * read twice on every decision.
+ * entries costs at most its parse before `checkSize` refuses it by the timeline's length, first
+ * thing after the format (≈ 15–25 ms for 8 MB), while a legitimate incident of 10,000 short
+ * entries (≈ 2 MB) is not read twice on every decision.
  */
 const countedAbove = 8 * 1024 * 1024;
 

@@ -206,9 +206,10 @@ export function inOrder(value: unknown, known?: unknown): unknown {
 
 /**
  * Refuses documents far too large to be a stored incident before they are checked in full:
- * a list longer than any limit allows costs no more than reading its length.
+ * a list longer than any limit allows costs no more than reading its length. Run first on every
+ * document read (before its signature is checked or it is migrated) and again by the shape check.
  */
-function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
+export function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
   const context = (document as { snapshot?: { context?: Record<string, unknown> } } | null)?.snapshot?.context;
   if (context === null || typeof context !== 'object') return [];
   const issues: Issue<IncidentIssueCode>[] = [];
