@@ -14,12 +14,11 @@ import { directMessageLoop, fresh, liveIncident, referenceCase, toDirectMessage 
 export const loopLength = 60;
 
 /**
- * Events per second on one live incident: a loop of events that apply on `directMessage`.
- * `machine`: the library's machine (another playbook's, for bench/playbookSize.ts).
+ * A timed loop of events sent to a live incident: before each timed call, `start` makes the
+ * incident and the events are parsed afresh from `eventsText`; after it, the incident is stopped.
  */
-export function eventLoop(kind: 'library' | 'bare', machine?: AnyStateMachine): Task {
-  const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
-  let live: ReturnType<typeof liveIncident> | undefined;
+export function sendLoop(start: () => { send(event: never): void; stop(): void }, eventsText: string): Task {
+  let live: { send(event: never): void; stop(): void } | undefined;
   let events: CrisisEvent[] = [];
   return {
     fn: () => {
@@ -27,14 +26,23 @@ export function eventLoop(kind: 'library' | 'bare', machine?: AnyStateMachine): 
     },
     options: {
       beforeEach: () => {
-        live = liveIncident(kind, fresh(toDirectMessage), machine);
-        events = JSON.parse(text) as CrisisEvent[];
+        live = start();
+        events = JSON.parse(eventsText) as CrisisEvent[];
       },
       afterEach: () => {
         live!.stop();
       },
     },
   };
+}
+
+/**
+ * Events per second on one live incident: a loop of events that apply on `directMessage`.
+ * `machine`: the library's machine (another playbook's, for bench/playbookSize.ts).
+ */
+export function eventLoop(kind: 'library' | 'bare', machine?: AnyStateMachine): Task {
+  const text = JSON.stringify(Array.from({ length: loopLength }, (_, i) => directMessageLoop[i % directMessageLoop.length]));
+  return sendLoop(() => liveIncident(kind, fresh(toDirectMessage), machine) as never, text);
 }
 
 /**

@@ -11,11 +11,10 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { createActor } from 'xstate';
-import type { CrisisEvent } from 'crisis-playbook';
 import { restoreIncident } from 'crisis-playbook/server';
 import { bareMachine } from './bareMachine.js';
 import { compare, comparePairs, median, ratioText, type Comparison, type Task } from './paired.js';
-import { eventLoop, loopLength, wholeIncident } from './live.js';
+import { eventLoop, loopLength, sendLoop, wholeIncident } from './live.js';
 import { playbookSizeSeries } from './playbookSize.js';
 import { serverRoundTrip, decideSeries } from './server.js';
 import { assertSameMachine, barePersisted, longIncident, loopEvents, openedAt, storedIncident, twentyEvents } from './scenarios.js';
@@ -40,25 +39,14 @@ function liveAt(entries: number): { library: Task; bare: Task } {
   // The time of its last entry: restored then, no waiting window has run out.
   const now = Date.parse(openedAt) + (entries - loopLength) * 60_000;
   const eventsText = JSON.stringify(loopEvents(loopLength));
-  const side = (kind: 'library' | 'bare'): Task => {
-    let actor: { send(event: never): void; stop(): void } | undefined;
-    let events: CrisisEvent[] = [];
-    return {
-      fn: () => {
-        for (const event of events) actor!.send(event as never);
-      },
-      options: {
-        beforeEach: () => {
-          actor =
-            kind === 'library'
-              ? (restoreIncident(texts.library, { now }) as never)
-              : (createActor(bareMachine, { snapshot: JSON.parse(texts.bare) }).start() as never);
-          events = JSON.parse(eventsText) as CrisisEvent[];
-        },
-        afterEach: () => actor!.stop(),
-      },
-    };
-  };
+  const side = (kind: 'library' | 'bare'): Task =>
+    sendLoop(
+      () =>
+        kind === 'library'
+          ? (restoreIncident(texts.library, { now }) as never)
+          : (createActor(bareMachine, { snapshot: JSON.parse(texts.bare) }).start() as never),
+      eventsText,
+    );
   return { library: side('library'), bare: side('bare') };
 }
 
