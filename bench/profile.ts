@@ -1,9 +1,9 @@
-// `npm run bench:profile -- whole|untrusted|signed|long [runs] [entries]`: where the library's extra time goes, from a
+// `npm run bench:profile -- whole|start|untrusted|signed|long [runs] [entries]`: where the library's extra time goes, from a
 // CPU profile in which the library and the baseline run interleaved in one process (so both
 // share the machine's load, the JIT and the garbage collector), split by which side each sample
 // falls under. Prints, per function, the time under the library and under the baseline, largest
 // difference first; "(garbage collector)" is shown apart, as the profiler does not say whose
-// garbage it collects. `long` is the untrusted round trip on an incident whose timeline holds
+// garbage it collects. `start` only creates, starts and stops an incident (no event). `long` is the untrusted round trip on an incident whose timeline holds
 // `entries` entries (default 1,000; bench/scenarios.ts `longIncident`). `SELF=1` prints the time
 // in each function itself rather than with what it calls. Build first (`npm run build`): the
 // library is imported from dist/.
@@ -34,11 +34,17 @@ function sides(): { library: Side; baseline: Side } {
       },
     };
   }
+  if (workload === 'start') {
+    return {
+      library: () => createIncident(crisisMachine).start().stop(),
+      baseline: () => createActor(bareMachine).start().stop(),
+    };
+  }
   if (workload === 'long') {
     const { library, bare } = roundTrips(Number(process.argv[4] ?? 1_000));
     return { library: library.fn, baseline: bare.fn };
   }
-  if (workload !== 'untrusted' && workload !== 'signed') throw new Error(`Unknown workload "${workload}": whole, untrusted, signed or long`);
+  if (workload !== 'untrusted' && workload !== 'signed') throw new Error(`Unknown workload "${workload}": whole, start, untrusted, signed or long`);
   // The benchmark's own round trips (bench/server.ts): the stored JSON text in, the next one (`decision.json`) out.
   const trips = twentyEntryRoundTrips();
   return { library: trips[workload].fn, baseline: trips.bare.fn };

@@ -194,6 +194,66 @@ describe('reminders of the response-time targets', () => {
     restored.stop();
   });
 
+  it('are cleared when the incident stops, normally or with an error, checked or plain: a stopped incident is not kept until its reminder falls due', () => {
+    // A clock that keeps the timers pending on it.
+    const simulated = new SimulatedClock();
+    simulated.set(opened);
+    const pending = new Set<unknown>();
+    const clock = {
+      now: () => simulated.now(),
+      setTimeout: (fn: () => void, ms: number) => {
+        const id: unknown = simulated.setTimeout(() => (pending.delete(id), fn()), ms);
+        pending.add(id);
+        return id;
+      },
+      clearTimeout: (id: unknown) => (pending.delete(id), simulated.clearTimeout(id as never)),
+    };
+    // Nobody has answered: the first response's reminder is due in a day.
+    const checked = createIncident(crisisMachine, { clock }).start();
+    expect(pending.size).toBe(1);
+    checked.stop();
+    expect(pending.size).toBe(0);
+
+    // A plain actor (its own system) and a restored incident alike.
+    const plain = createActor(crisisMachine, { clock }).start();
+    expect(pending.size).toBe(1);
+    plain.stop();
+    expect(pending.size).toBe(0);
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const restored = runtime.restore(runtime.open({ now: opened }).incident, { clock });
+    expect(pending.size).toBe(1);
+    restored.stop();
+    expect(pending.size).toBe(0);
+
+    // An action given in code that throws stops the actor with an error: its timer goes too.
+    const failing = crisisMachine.provide({
+      actions: {
+        recordThreat: () => {
+          throw new Error('boom');
+        },
+      },
+    });
+    const failed = createActor(failing, { clock });
+    failed.subscribe({ error: () => {} });
+    failed.start();
+    expect(pending.size).toBe(1);
+    failed.send({ type: 'threat.reported', kind: 'visit' });
+    expect(failed.getSnapshot().status).toBe('error');
+    expect(pending.size).toBe(0);
+
+    // Two incidents on one system's clock: stopping one leaves the other's reminder to fire.
+    const first = createIncident(crisisMachine, { clock }).start();
+    const second = createIncident(crisisMachine, { clock }).start();
+    const heard: EmittedReminder[] = [];
+    second.on('reminder', (event) => heard.push(event as EmittedReminder));
+    first.stop();
+    expect(pending.size).toBe(1);
+    simulated.increment(24 * 60 * minute);
+    expect(heard.map((event) => event.severity)).toEqual(['low']);
+    second.stop();
+    expect(pending.size).toBe(0);
+  });
+
   it('are armed only by a running actor: when it starts, on each change, never by a pure transition; and provide replaces the arming', () => {
     // A clock that counts the timers set on it.
     const simulated = new SimulatedClock();

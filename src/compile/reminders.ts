@@ -180,22 +180,62 @@ export function reminderOfEntry(definition: PlaybookDefinition, context: Inciden
  */
 export const reminderDueEvent: { readonly type: typeof reminderEventType } = Object.freeze({ type: reminderEventType });
 
+/** A clock timers are set on: an actor system's (XState's `SimulatedClock` in tests). */
+interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
+/** What XState calls on an actor's system when the actor stops, normally or with an error. */
+interface StopNotices {
+  _unregister?: (actor: unknown) => unknown;
+}
+
 /** What a running actor offers to time its reminder: its system's clock (XState's `SimulatedClock` in tests). */
 interface Timed {
-  readonly system?: SystemWithClock & { readonly _clock?: { setTimeout(fn: () => void, ms: number): unknown; clearTimeout(id: unknown): void } };
+  readonly system?: SystemWithClock & StopNotices & { readonly _clock?: Clock };
   readonly _processingStatus?: number;
   readonly _send?: (event: object) => void;
 }
 
-// The reminder timer of each running actor, and which reminder it is for.
-const armed = new WeakMap<object, { readonly key: string; readonly timer: unknown }>();
+// The reminder timer of each running actor, which reminder it is for, and the clock it is set on.
+const armed = new WeakMap<object, { readonly key: string; readonly timer: unknown; readonly clock: Clock }>();
+
+/** Clears the reminder timer of `actor`, if it has one. */
+function disarm(actor: object): void {
+  const current = armed.get(actor);
+  if (current === undefined) return;
+  armed.delete(actor);
+  current.clock.clearTimeout(current.timer);
+}
+
+// The actor systems told to clear an actor's reminder timer when the actor stops.
+const clearingOnStop = new WeakSet<object>();
+
+/**
+ * Makes `system` clear an actor's reminder timer when the actor stops (`stop()`, or an error):
+ * XState unregisters a stopping actor from its system, and cancels its own delayed events then,
+ * but not a timer the library set. Without this a stopped incident nobody had answered yet would
+ * stay in memory, held by its timer, until its reminder fell due (a day for a low severity).
+ */
+function clearOnStop(system: StopNotices): void {
+  if (clearingOnStop.has(system)) return;
+  clearingOnStop.add(system);
+  const unregister = system._unregister;
+  // Not the shape expected (another XState release): the timer does nothing once the actor has stopped anyway.
+  if (typeof unregister !== 'function') return;
+  system._unregister = (actor: unknown) => {
+    if (typeof actor === 'object' && actor !== null) disarm(actor);
+    return unregister.call(system, actor);
+  };
+}
 
 /**
  * Keeps a running actor's reminder timer on its earliest pending reminder: the `armReminder`
  * action after each change (and at the start), and a restored incident when it starts.
  * Executed only by running actors (a pure transition executes no action). The timer runs on the
  * actor's clock and, being advice rather than a move, never keeps a Node.js process alive on its
- * own (it is `unref`'d); it does nothing once the actor has stopped.
+ * own (it is `unref`'d); it is cleared when the actor stops.
  */
 export function armReminder({ context, self }: { readonly context: IncidentContext; readonly self: unknown }): void {
   const actor = self as Timed | undefined;
@@ -205,8 +245,7 @@ export function armReminder({ context, self }: { readonly context: IncidentConte
   const key = next === undefined ? '' : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
   const current = armed.get(actor);
   if ((current?.key ?? '') === key) return;
-  if (current !== undefined) clock.clearTimeout(current.timer);
-  armed.delete(actor);
+  disarm(actor);
   if (next === undefined) return;
   const send = () => {
     armed.delete(actor);
@@ -217,7 +256,8 @@ export function armReminder({ context, self }: { readonly context: IncidentConte
   // Already due (the severity rose past its target): recorded right after this event, as
   // `decideDue` would at this time, rather than on a later turn of the event loop.
   if (delay <= 0) return send();
+  clearOnStop(actor.system!);
   const timer = clock.setTimeout(send, delay);
   (timer as { unref?: () => void } | null)?.unref?.();
-  armed.set(actor, { key, timer });
+  armed.set(actor, { key, timer, clock });
 }
