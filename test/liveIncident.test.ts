@@ -178,6 +178,63 @@ describe('a live incident sent events while it is busy', () => {
   });
 });
 
+describe('a live incident that is stopped, or whose guards given in code throw', () => {
+  it('refuses every event once stop() is called: before it started, and while the stop waits behind the event being processed', () => {
+    const refusals: Refusal[] = [];
+    const never = createIncident(crisisMachine, { onRefused: (refusal) => refusals.push(refusal) });
+    never.stop();
+    // XState would drop the event without a word.
+    expect(never.safeSend({ type: 'assessment.complete' })).toMatchObject({ success: false, error: { code: 'incident_finished' } });
+
+    const incident = createIncident(crisisMachine, { onRefused: (refusal) => refusals.push(refusal) }).start();
+    const results: boolean[] = [];
+    incident.subscribe((snapshot) => {
+      if (currentRung(snapshot) !== 'directMessage' || results.length > 0) return;
+      incident.stop();
+      results.push(incident.safeSend({ type: 'message.sent' }).success);
+    });
+    incident.send({ type: 'assessment.complete' });
+    expect(results).toEqual([false]);
+    expect(incident.getSnapshot().status).toBe('stopped');
+    expect(incident.getSnapshot().context.timeline.map((entry) => entry.type)).toEqual(['assessment.complete']);
+    expect(refusals.map((refusal) => refusal.error.code)).toEqual(['incident_finished', 'incident_finished']);
+    expect(refusals[1]!.error.message).toMatch(/stopped/);
+  });
+
+  it('never throws from safeSend when a guard given in code throws, idle or busy: the actor stops with the error, as XState reports it', () => {
+    const machine = crisisMachine.provide({
+      guards: {
+        isPosterKnown: () => {
+          throw new Error('a guard given in code threw');
+        },
+      },
+    });
+    // Sent before start: queued, and the error comes when it is processed.
+    const early = createIncident(machine);
+    const errors: unknown[] = [];
+    early.subscribe({ error: (error) => errors.push(error) });
+    expect(early.safeSend({ type: 'assessment.complete' }).success).toBe(true);
+    early.start();
+    expect(early.getSnapshot().status).toBe('error');
+    expect(String(errors[0])).toMatch(/a guard given in code threw/);
+
+    // Sent from a subscription while the actor processes another event.
+    const busy = createIncident(machine).start();
+    busy.subscribe({ error: (error) => errors.push(error) });
+    let result: unknown;
+    busy.subscribe({
+      next: (snapshot) => {
+        if (snapshot.context.timeline.length === 1 && result === undefined) result = busy.safeSend({ type: 'assessment.complete' });
+      },
+      error: () => {},
+    });
+    busy.send({ type: 'facts.update', facts: { witnessed: true } });
+    expect(result).toEqual({ success: true });
+    expect(busy.getSnapshot().status).toBe('error');
+    expect(errors).toHaveLength(2);
+  });
+});
+
 describe('plain createActor, for comparison (documented in the README)', () => {
   it('is stopped by an xstate.stop event sent from outside', () => {
     const actor = createActor(crisisMachine).start();

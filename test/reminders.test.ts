@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
-import { createIncident, crisisMachine, currentReminders, currentRung, currentSeverity, recommend, type EmittedReminder, type IncidentContext } from 'crisis-playbook';
+import { createIncident, crisisMachine, currentReminders, currentRung, currentSeverity, defaultPlaybook, recommend, type EmittedReminder, type IncidentContext } from 'crisis-playbook';
+import { compilePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, decideDue, openIncident, type StoredIncident } from 'crisis-playbook/server';
 
 const opened = Date.parse('2026-04-06T19:00:00Z');
@@ -252,6 +253,51 @@ describe('reminders of the response-time targets', () => {
     expect(heard.map((event) => event.severity)).toEqual(['low']);
     second.stop();
     expect(pending.size).toBe(0);
+  });
+
+  it('end with the incident: nothing is pending once it finished, and restoring it arms no timer', () => {
+    // A playbook whose first rung closes the incident when nobody triaged it within two hours.
+    const definition = structuredClone(defaultPlaybook) as unknown as {
+      windows: Record<string, unknown>;
+      ladder: { rungs: { id: string; after?: unknown[] }[] };
+    };
+    definition.windows.triageWindow = { description: 'How long the facts may wait.', duration: '2h' };
+    definition.ladder.rungs.find((rung) => rung.id === 'gatheringInfo')!.after = [{ window: 'triageWindow', target: 'closed', description: 'Nobody triaged it: closed.' }];
+    const machine = compilePlaybook(definition as unknown as typeof defaultPlaybook);
+    const runtime = createIncidentRuntime({ playbooks: [machine] });
+    const open = runtime.open({ now: opened });
+    expect(open.reminders.pending).toHaveLength(1);
+    const done = runtime.decideDue(open.incident, { now: opened + 3 * 60 * minute });
+    expect(done.status).toBe('done');
+    expect(done.reminders.pending).toEqual([]);
+    expect(done.nextDue).toBeUndefined();
+    expect((done.incident.snapshot.context as IncidentContext).reminders).toBeUndefined();
+    // A finished document an earlier release wrote still listed the reminder: it is not pending either.
+    const older = structuredClone(done.incident);
+    (older.snapshot.context as { reminders?: unknown }).reminders = (open.incident.snapshot.context as IncidentContext).reminders;
+    const again = runtime.decideDue(older, { now: opened + 4 * 60 * minute });
+    expect(again.reminders.pending).toEqual([]);
+    expect(again.nextDue).toBeUndefined();
+
+    // A clock that keeps the timers pending on it.
+    const simulated = new SimulatedClock();
+    simulated.set(opened + 4 * 60 * minute);
+    const pending = new Set<unknown>();
+    const clock = {
+      now: () => simulated.now(),
+      setTimeout: (fn: () => void, ms: number) => {
+        const id: unknown = simulated.setTimeout(() => (pending.delete(id), fn()), ms);
+        pending.add(id);
+        return id;
+      },
+      clearTimeout: (id: unknown) => (pending.delete(id), simulated.clearTimeout(id as never)),
+    };
+    // Finished already, and finished while restoring (its window ran out while nobody ran it).
+    for (const stored of [done.incident, open.incident]) {
+      const restored = runtime.restore(stored, { clock });
+      expect(restored.getSnapshot().status).toBe('done');
+      expect(pending.size).toBe(0);
+    }
   });
 
   it('are armed only by a running actor: when it starts, on each change, never by a pure transition; and provide replaces the arming', () => {

@@ -174,4 +174,17 @@ describe('decide, safeDecide and decideDue', () => {
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.code).toBe('invalid_time');
   });
+
+  it('takes a time as text only as an ISO 8601 date and time with its offset, the same in every time zone', () => {
+    // What Date.parse would read in the server's own time zone, or roll over into another day.
+    for (const now of ['1', '6/4/2026', 'April 6, 2026 19:00', '2026-04-06 19:00', '2026-04-06T19:00:00', '2026-02-30T00:00:00Z', '2026-04-06T24:00:00Z']) {
+      const result = safeDecide(waitingForAccess(), { type: 'access.denied' }, { now });
+      expect(result.success ? now : result.error.code, now).toBe('invalid_time');
+    }
+    const opened = Date.parse('2026-04-06T19:00:00Z');
+    for (const now of ['2026-04-06T21:00:00+02:00', '2026-04-06T19:00:00Z', '2026-04-06T19:00:00.000Z']) {
+      const result = safeDecide(waitingForAccess(), { type: 'access.denied' }, { now });
+      expect(result.success && Date.parse(result.data.added[0]!.at), now).toBe(opened);
+    }
+  });
 });

@@ -261,10 +261,91 @@ describe('the largest document the limits allow', () => {
     expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large' }] } });
   });
 
-  describe('a 20,000-entry timeline sent as JSON text under 8 MiB', () => {
-    // Under 8 MiB the text is parsed (counting its entries first would cost every large
-    // legitimate incident a second read); the timeline's length refuses it first thing after
-    // the format: before an entry is checked, a signature is checked or a migration hook runs.
+  it.each([
+    ['empty objects', '{}'],
+    ['objects without a "from" key', '{"from" :"a"}'],
+    ['empty arrays', '[]'],
+  ])('refuses a text of millions of %s before parsing it (parsing them would take seconds and gigabytes)', (_, unit) => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const count = Math.floor((24 * 1024 * 1024) / (unit.length + 1));
+    const text = `{"format":"crisis-playbook/incident","formatVersion":1,"snapshot":{"context":{"timeline":[${`${unit},`.repeat(count)}${unit}]}}}`;
+    expect(text.indexOf('"snapshot"')).toBeGreaterThan(0); // flattened before the clock starts
+    const parse = vi.spyOn(JSON, 'parse');
+    const started = performance.now();
+    const result = runtime.safeDecide(text, { type: 'assessment.complete' }, { now: t0 });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(parse).not.toHaveBeenCalled();
+    parse.mockRestore();
+    expect(result).toMatchObject({ success: false, error: { code: 'invalid_document', issues: [{ code: 'too_large', path: [] }] } });
+  });
+
+  it('counts the objects and arrays outside strings only: brackets in a text are not counted against it', () => {
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const document = JSON.parse(JSON.stringify(runtime.open({ now: t0 }).incident)) as Record<string, unknown>;
+    const text = JSON.stringify({ ...document, pad: `${'{['.repeat(50_000)}\\"{${'x'.repeat(1024 * 1024)}` });
+    const parse = vi.spyOn(JSON, 'parse');
+    const result = runtime.safeDecide(text, { type: 'assessment.complete' }, { now: t0 });
+    // Parsed, and refused for what it holds, not for its brackets.
+    expect(parse).toHaveBeenCalled();
+    parse.mockRestore();
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.map((issue) => issue.code)).not.toContain('too_large');
+  });
+
+  describe('a playbook whose event re-enters a rung on some of its moves only', () => {
+    // message.sent restarts the reply window when the poster has an insider in the venue, and
+    // leaves it running otherwise: each such entry is a time the rung may have been entered at.
+    const definition = structuredClone(defaultPlaybook) as unknown as { version: string; ladder: { rungs: { id: string; on: { event: string }[] }[] } };
+    const directMessage = definition.ladder.rungs.find((rung) => rung.id === 'directMessage')!;
+    const index = directMessage.on.findIndex((move) => move.event === 'message.sent');
+    directMessage.on.splice(
+      index,
+      1,
+      { event: 'message.sent', target: 'directMessage', reenter: true, guard: 'hasInsiderInVenue' } as never,
+      { event: 'message.sent', description: 'Sent again; the window keeps running.' } as never,
+    );
+    const runtime = createIncidentRuntime({ playbooks: [compilePlaybook({ ...definition, version: '9.9.9' } as unknown as typeof defaultPlaybook)] });
+    const waiting = () => {
+      const opened = runtime.open({ now: t0 });
+      const moved = runtime.decide(opened.json, { type: 'assessment.complete' }, { now: t0 + 1000 });
+      const sent = runtime.decide(moved.json, { type: 'message.sent' }, { now: t0 + 2000 });
+      return JSON.parse(sent.json) as { snapshot: { context: { timeline: { at: string }[]; deadlines: { due: string }[] } } };
+    };
+
+    it('names at most three of the times a deadline could have started at', () => {
+      const document = waiting();
+      const { timeline, deadlines } = document.snapshot.context;
+      const sent = timeline.at(-1)!;
+      for (let second = 3; second <= 7; second++) timeline.push({ ...sent, at: new Date(t0 + second * 1000).toISOString() });
+      deadlines[0]!.due = '2026-04-06T19:00:00.000Z';
+      const result = runtime.safeDecideDue(document, { now: t0 + 10_000 });
+      expect(result.success).toBe(false);
+      if (result.success) return;
+      const message = result.error.issues.find((issue) => issue.path.at(-1) === 'due')!.message;
+      expect(message).toContain('entered at 2026-04-06T19:00:01.000Z, 2026-04-06T19:00:02.000Z, … or 2026-04-06T19:00:07.000Z (7 times)');
+    });
+
+    it('checks thousands of entries and deadlines in linear time, and refuses with an IncidentError', () => {
+      const document = waiting();
+      const { timeline, deadlines } = document.snapshot.context;
+      const sent = timeline.at(-1)!;
+      for (let k = 0; k < 4_500; k++) timeline.push({ ...sent, at: new Date(t0 + 3_000 + k).toISOString() });
+      document.snapshot.context.deadlines = Array.from({ length: 4_500 }, () => ({ ...deadlines[0]!, due: '2026-04-06T19:00:00.000Z' }));
+      const started = performance.now();
+      const result = runtime.safeDecideDue(JSON.stringify(document), { now: t0 + 60_000 });
+      // It took 16 s and ended in a RangeError (a message of every time for every deadline).
+      expect(performance.now() - started).toBeLessThan(3_000);
+      expect(result.success).toBe(false);
+      if (result.success) return;
+      expect(result.error.code).toBe('invalid_document');
+      expect(result.error.message.length).toBeLessThan(1_000_000);
+    });
+  });
+
+  describe('a 20,000-entry timeline sent as JSON text', () => {
+    // Twenty thousand objects are fewer than the text's objects are counted against before it is
+    // parsed (four lists' worth); the timeline's length refuses it first thing after the format:
+    // before an entry is checked, a signature is checked or a migration hook runs.
     const base = JSON.parse(JSON.stringify(createIncidentRuntime({ playbooks: [crisisMachine] }).open({ now: t0 }).incident)) as Record<string, unknown> & {
       snapshot: { context: { timeline: unknown[] } };
     };
@@ -274,7 +355,6 @@ describe('the largest document the limits allow', () => {
       copy.snapshot.context.timeline = Array.from({ length: 20_000 }, () => entry);
       const text = JSON.stringify(copy);
       expect(text.length).toBeGreaterThan(1024 * 1024);
-      expect(text.length).toBeLessThan(8 * 1024 * 1024);
       return text;
     };
     /** The refusal, with the count as its only issue (an entry checked would also report "not-a-rung"). */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createActor } from 'xstate';
+import { createActor, SimulatedClock } from 'xstate';
 import { createIncident, crisisMachine, currentRung, defaultPlaybook, type IncidentContext, limits } from 'crisis-playbook';
 import { compilePlaybook, extendPlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, openIncident, parseStoredIncident, restoreIncident } from 'crisis-playbook/server';
@@ -67,6 +67,62 @@ describe('timers never fire early', () => {
     expect(currentRung(incident.getSnapshot())).toBe('directMessage');
     vi.advanceTimersByTime(1);
     expect(currentRung(incident.getSnapshot())).toBe('monitoring');
+  });
+});
+
+describe('timers longer than 2^31 - 1 ms', () => {
+  it('fire when due on a simulated clock moved past them in one go, not at its next move', () => {
+    const { stored, due } = waitingForReply(limits.windowMs);
+    const clock = new SimulatedClock();
+    clock.set(t0 - 5 * DAY);
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const incident = runtime.restore(stored, { clock, now: t0 - 5 * DAY });
+    clock.increment(due - (t0 - 5 * DAY) - 1);
+    expect(currentRung(incident.getSnapshot())).toBe('directMessage');
+    clock.increment(1);
+    expect(currentRung(incident.getSnapshot())).toBe('monitoring');
+    // Stamped when it fell due.
+    expect((incident.getSnapshot().context as IncidentContext).timeline.at(-1)).toMatchObject({ type: 'window.elapsed', at: new Date(due).toISOString() });
+    incident.stop();
+
+    // The same in one move of the clock far past the time.
+    const far = new SimulatedClock();
+    far.set(t0 - 5 * DAY);
+    const jumped = runtime.restore(stored, { clock: far, now: t0 - 5 * DAY });
+    far.increment(40 * DAY);
+    expect(currentRung(jumped.getSnapshot())).toBe('monitoring');
+    jumped.stop();
+  });
+
+  it("can be unref'd, each of their steps too: a far reminder never keeps the process alive", () => {
+    // An inner clock that records each timer and whether it was unref'd.
+    const timers: { ms: number; unrefed: boolean; fn: () => void }[] = [];
+    let time = t0;
+    const inner = {
+      now: () => time,
+      setTimeout: (fn: () => void, ms: number) => {
+        const timer = { ms, fn, unrefed: false, unref: () => ((timer.unrefed = true), timer) };
+        timers.push(timer);
+        return timer;
+      },
+      clearTimeout: () => {},
+    };
+    // A restored incident whose first-response reminder is more than 2^31 - 1 ms away (its clock set back 30 days).
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const opened = runtime.open({ now: t0 + 30 * DAY });
+    const incident = runtime.restore(opened.incident, { clock: inner, now: t0 });
+    const steps = timers.filter((timer) => timer.ms === limits.windowMs);
+    expect(steps).toHaveLength(1);
+    expect(steps[0]!.unrefed).toBe(true);
+    // The first step ends: the next one is set, and unref'd as well.
+    const before = timers.length;
+    time += limits.windowMs;
+    steps[0]!.fn();
+    expect(timers.length).toBe(before + 1);
+    const due = Date.parse((opened.incident.snapshot.context as IncidentContext).reminders![0]!.due);
+    expect(timers.at(-1)!.ms).toBe(due - t0 - limits.windowMs);
+    expect(timers.at(-1)!.unrefed).toBe(true);
+    incident.stop();
   });
 });
 

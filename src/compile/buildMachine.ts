@@ -70,6 +70,8 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const windowLength = createWindowLength(defaultWindows);
   type GuardsOf = { readonly logic?: { readonly implementations?: { readonly guards?: Readonly<Record<string, unknown>> } } };
   // The reminders of the response-time targets, for playbooks that have them; guards are the machine's own (`provide` counts).
+  // A move to a final rung ends the incident: nothing is pending after it.
+  const finalRungs = new Set(definition.ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
   const remindersFor = hasReminders(definition)
     ? (
         context: IncidentContext,
@@ -77,6 +79,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
         { self }: { readonly self?: unknown },
         entry?: TimelineEntry,
       ) => {
+        if (entry !== undefined && finalRungs.has(entry.to)) return noReminders;
         const timeline = update.timeline ?? context.timeline;
         // Once someone responded no reminder is pending again: no need to look at the severity.
         const responded = entry !== undefined ? noteAppended(definition, context.timeline, timeline, entry).responded : hasResponded(definition, { timeline });

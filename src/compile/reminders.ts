@@ -188,7 +188,7 @@ interface Clock {
 
 /** What XState calls on an actor's system when the actor stops, normally or with an error. */
 interface StopNotices {
-  _unregister?: (actor: unknown) => unknown;
+  _unregister?: (actor: object) => unknown;
 }
 
 /** What a running actor offers to time its reminder: its system's clock (XState's `SimulatedClock` in tests). */
@@ -224,8 +224,8 @@ function clearOnStop(system: StopNotices): void {
   const unregister = system._unregister;
   // Not the shape expected (another XState release): the timer does nothing once the actor has stopped anyway.
   if (typeof unregister !== 'function') return;
-  system._unregister = (actor: unknown) => {
-    if (typeof actor === 'object' && actor !== null) disarm(actor);
+  system._unregister = (actor: object) => {
+    disarm(actor);
     return unregister.call(system, actor);
   };
 }
@@ -241,6 +241,9 @@ export function armReminder({ context, self }: { readonly context: IncidentConte
   const actor = self as Timed | undefined;
   const clock = actor?.system?._clock;
   if (actor === undefined || clock === undefined || typeof actor._send !== 'function') return;
+  // Only a running actor (XState's status 1) keeps a timer: a restored incident that finished as
+  // it started has already stopped, and nothing would clear a timer armed for it.
+  if (actor._processingStatus !== undefined && actor._processingStatus !== 1) return;
   const next = context.reminders?.[0];
   const key = next === undefined ? '' : `${next.reminder}\u0000${next.severity}\u0000${next.due}`;
   const current = armed.get(actor);

@@ -177,7 +177,8 @@ export function decisionOf(
   const incident = changed ? next : before;
   let recommendations: readonly Recommendation[] | undefined;
   let severity: Severity | null | undefined;
-  const pending = context.reminders ?? [];
+  // A finished incident has none pending (a document written by an earlier release may still list one).
+  const pending = done ? [] : (context.reminders ?? []);
   let nextDue: string | undefined;
   for (const { due } of [...context.deadlines, ...pending]) if (nextDue === undefined || parseTime(due) < parseTime(nextDue)) nextDue = due;
   const definition = compiledPlaybookOf(snapshot.machine)?.definition;

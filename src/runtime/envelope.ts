@@ -92,11 +92,15 @@ export function createEnvelopeReader(options: {
           { code: 'too_large', path: [], message: `Expected ${limitMessages.storedDocument}; received ${groupDigits(input.length)} characters` },
         ]);
       }
-      if (input.length > countedAbove && countUpTo(input, '"from":', limits.timelineEntries + 1) > limits.timelineEntries) {
-        // Every timeline entry has one "from" key (a quote inside a JSON string is escaped, so
-        // this cannot match text): a far too long timeline is refused without parsing it.
+      if (input.length > countedAbove && tooManyContainers(input)) {
+        // Parsing makes an object or array of every pair of brackets, from 2 characters each:
+        // far more than a document can hold is refused before any is made.
         throw new IncidentError('invalid_document', [
-          { code: 'too_large', path: ['snapshot', 'context', 'timeline'], message: `Expected at most ${limits.timelineEntries} timeline entries; received more` },
+          {
+            code: 'too_large',
+            path: [],
+            message: `Expected at most ${groupDigits(containerLimit)} objects and arrays in a stored incident (at most ${groupDigits(limits.timelineEntries)} entries in each of its lists); received more`,
+          },
         ]);
       }
       try {
@@ -221,17 +225,42 @@ function hasContainers(record: Record<string, unknown>): boolean {
 }
 
 /**
- * The length (characters) above which a text's timeline entries are counted before it is
- * parsed. Counting reads the whole text (≈ 0.5 ms per MB); below this, a text with too many
- * entries costs at most its parse before `checkSize` refuses it by the timeline's length, first
- * thing after the format (≈ 15–25 ms for 8 MB), while a legitimate incident of 10,000 short
- * entries (≈ 2 MB) is not read twice on every decision.
+ * The length (characters) above which a text's objects and arrays are counted before it is
+ * parsed. Below it, the worst a text can cost is its parse before `checkSize` refuses its lists
+ * by their length (1 MiB of nothing but `{},` takes ≈ 0.2 s and 50 MB to parse); above it, a
+ * text of many small objects would cost seconds and gigabytes (160 MiB of them, more than a
+ * process's memory). Counting costs a legitimate incident of 10,000 entries (≈ 2 MB) ≈ 0.3 ms.
  */
-const countedAbove = 8 * 1024 * 1024;
+const countedAbove = 1024 * 1024;
 
+/** More objects and arrays than any document within the limits has: four lists of at most `timelineEntries` entries, and the rest. */
+const containerLimit = 4 * limits.timelineEntries + 1_000;
+
+/** Occurrences of the one-character `needle` in `text`, counting no further than `max`. */
 function countUpTo(text: string, needle: string, max: number): number {
   let count = 0;
-  for (let at = text.indexOf(needle); at !== -1 && count < max; at = text.indexOf(needle, at + needle.length)) count++;
+  for (let at = text.indexOf(needle); at !== -1 && count < max; at = text.indexOf(needle, at + 1)) count++;
   return count;
+}
+
+/**
+ * Whether the JSON `text` opens more than `containerLimit` objects and arrays. The brackets are
+ * counted fast first, strings included (an upper bound); only when that bound is over the limit
+ * is the text read character by character, leaving out the brackets inside strings.
+ */
+function tooManyContainers(text: string): boolean {
+  const braces = countUpTo(text, '{', containerLimit + 1);
+  if (braces + countUpTo(text, '[', containerLimit + 1 - braces) <= containerLimit) return false;
+  let count = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 92) i++; // a backslash: the next character is escaped
+      else if (code === 34) inString = false;
+    } else if (code === 34) inString = true;
+    else if ((code === 123 || code === 91) && ++count > containerLimit) return true; // { or [
+  }
+  return false;
 }
 

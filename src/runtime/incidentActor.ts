@@ -104,6 +104,8 @@ export type IncidentActor<M extends AnyStateMachine> = Actor<M> & {
 export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #onRefused: ((refusal: Refusal) => void) | undefined;
   readonly #compiled: CompiledPlaybook;
+  /** `stop()` was called: the stop may still wait in the mailbox, and the snapshot still read "active". */
+  #stopping = false;
 
   constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
@@ -123,6 +125,16 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     this.safeSend(event);
   }
 
+  /**
+   * Stops the incident (see XState's `Actor.stop`). From then on every event is refused as
+   * `incident_finished`, even while the stop waits behind the event being processed, or when
+   * the incident was never started (XState would drop such an event without a word).
+   */
+  override stop(): this {
+    this.#stopping = true;
+    return super.stop();
+  }
+
   /** Like `send`, and says whether the event was accepted. Never throws for any input. */
   safeSend(event: unknown): SendResult {
     const error = this.#check(event);
@@ -133,8 +145,10 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
 
   #check(input: unknown): IncidentError | undefined {
     const snapshot = this.getSnapshot() as AnyMachineSnapshot;
-    if (snapshot.status !== 'active') {
-      return incidentError('incident_finished', `The incident is ${snapshot.status === 'done' ? 'finished' : snapshot.status}; it accepts no more events`);
+    // Stopped by its parent, or by `stop()` before it started or while it processes an event, the snapshot still reads "active".
+    const status = this.#stopping || (this as unknown as { _processingStatus?: unknown })._processingStatus === 2 ? 'stopped' : snapshot.status;
+    if (status !== 'active') {
+      return incidentError('incident_finished', `The incident is ${status === 'done' ? 'finished' : status}; it accepts no more events`);
     }
     const parsed = this.#compiled.parser.safeParse(input);
     if (!parsed.success) return new IncidentError('invalid_event', parsed.error.issues);
@@ -147,7 +161,15 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     if (!this.#isIdle()) {
       // The event will wait in the mailbox behind the one being processed (or until `start`):
       // answer from the snapshot as it is now, as XState's `can` does.
-      if (!snapshot.can(event as never)) return notApplicable(event.type, snapshot);
+      let applicable: boolean;
+      try {
+        applicable = snapshot.can(event as never);
+      } catch {
+        // A guard given in code threw: the event is queued, and when it is processed the actor
+        // stops with that error, as an idle actor does at once (XState reports it).
+        applicable = true;
+      }
+      if (!applicable) return notApplicable(event.type, snapshot);
       super.send(event);
       return undefined;
     }

@@ -4,7 +4,7 @@ import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/c
 import type { MachineLayout, Move } from '../compile/layout.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { Issue } from '../errors/issues.js';
-import { limits } from '../limits.js';
+import { groupDigits, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 import { parseTime } from '../isoTime.js';
@@ -395,7 +395,8 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
     }
     if (trackStep !== undefined) tracks = trackStep.next;
     if (entry.from !== entry.to || step.reenter === 'all') entered = [at];
-    else if (step.reenter === 'some') (entered ??= []).push(at);
+    // Times only go forward: each distinct one is kept once.
+    else if (step.reenter === 'some' && (entered ??= []).at(-1) !== at) entered.push(at);
   }
   if (current !== undefined && previous !== current) {
     add(['context', 'timeline'], `The timeline ends at ${quote(previous)} but the incident is at ${quote(current)}`);
@@ -534,7 +535,8 @@ function checkDeadlines(context: IncidentContext, current: string | undefined, e
   const pending = new Set<string>();
   context.deadlines.forEach((deadline, index) => {
     const path = ['context', 'deadlines', index];
-    if (pending.has(deadline.window)) add(path, `The deadline ${quote(deadline.window)} is pending twice`);
+    // Reported once and not checked further: each window reaches the checks below at most once.
+    if (pending.has(deadline.window)) return add(path, `The deadline ${quote(deadline.window)} is pending twice`);
     pending.add(deadline.window);
     if (deadline.rung !== current || !windows?.has(deadline.window)) {
       return add(path, `A deadline for ${quote(deadline)} cannot be pending on rung ${quote(current)}`);
@@ -544,7 +546,9 @@ function checkDeadlines(context: IncidentContext, current: string | undefined, e
     const length = playbook.windowLength(deadline.window, context);
     const fits = entered.some((start) => (length === undefined ? due > start && due - start <= limits.windowMs : due === start + length));
     if (!fits) {
-      const when = entered.map((start) => new Date(start).toISOString()).join(' or ');
+      const iso = (start: number) => new Date(start).toISOString();
+      // At most the first two and the last of the times it may have been entered at.
+      const when = entered.length <= 3 ? entered.map(iso).join(' or ') : `${iso(entered[0]!)}, ${iso(entered[1]!)}, … or ${iso(entered.at(-1)!)} (${groupDigits(entered.length)} times)`;
       add([...path, 'due'], `The deadline ${quote(deadline.window)} is due ${deadline.due}, but its rung was entered at ${when}${length === undefined ? '' : ` and the window lasts ${length} ms`}`);
     }
   });

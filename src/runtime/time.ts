@@ -1,9 +1,12 @@
 import { incidentError } from '../errors/errors.js';
-import { isProcessableTime, limitMessages, limits } from '../limits.js';
+import { timeSchemaOnce } from '../events/fieldSchemas.js';
+import { parseTime, strictTime } from '../isoTime.js';
+import { isProcessableTime, limitMessages } from '../limits.js';
 import { quote } from '../quote.js';
 
 /**
- * When a decision happens: epoch milliseconds, a `Date` or an ISO 8601 string, from
+ * When a decision happens: epoch milliseconds, a `Date` or an ISO 8601 date and time with its
+ * offset (`2026-04-06T19:00:00Z`, `2026-04-06T21:00:00+02:00`: what an event's `at` takes), from
  * 1970-01-01T00:00:00.000Z to 9999-12-01T00:00:00.000Z (see {@link limits}).
  *
  * @example
@@ -19,6 +22,17 @@ export interface DecideOptions {
   readonly now: number | Date | string;
 }
 
+/**
+ * The time of an ISO 8601 string with its offset, read as an event's `at` is (`Date.parse` alone
+ * would take `"1"` or `"6/4/2026"` in the server's own time zone, and roll 30 February over into
+ * March); `NaN` for anything else.
+ */
+function isoTime(text: string): number {
+  const time = strictTime(text);
+  if (time === time) return time;
+  return timeSchemaOnce().safeParse(text).success ? parseTime(text) : Number.NaN;
+}
+
 /** `now` as epoch milliseconds; `invalid_time` for anything that is not a time an incident can be processed at. */
 export function timeOf(now: unknown): number {
   let ms = Number.NaN;
@@ -26,8 +40,8 @@ export function timeOf(now: unknown): number {
     ms =
       typeof now === 'number'
         ? now
-        : typeof now === 'string' && now.length <= limits.timeLength
-          ? Date.parse(now)
+        : typeof now === 'string'
+          ? isoTime(now)
           : now instanceof Date
             ? now.getTime()
             : Number.NaN;

@@ -15,6 +15,15 @@ const realClock: TimerClock = {
 /** A timer that waits in steps: `current` is the inner timer of the step being waited. */
 class SteppedTimer {
   current: unknown;
+  /** `unref()` was called: every step's timer is `unref`'d too. */
+  unrefed = false;
+
+  /** As Node.js's `Timeout.unref`: the timer (each of its steps) does not keep the process alive on its own. */
+  unref(): this {
+    this.unrefed = true;
+    (this.current as { unref?: () => void } | null | undefined)?.unref?.();
+    return this;
+  }
 }
 
 const stepping = new WeakMap<TimerClock, TimerClock & { now(): number }>();
@@ -42,7 +51,12 @@ export function createSteppingClock(inner: TimerClock = realClock): TimerClock &
       const handle = new SteppedTimer();
       const arm = () => {
         const remaining = due - now();
+        // Due already (a simulated clock moved past it in one go): fire now, from the step's own
+        // timer. A timer set from there for no time at all would wait for the clock's next move
+        // on XState's `SimulatedClock`, which runs only the timers set before it moved.
+        if (remaining <= 0 && handle.current !== undefined) return fn();
         handle.current = remaining > limits.windowMs ? inner.setTimeout(arm, limits.windowMs) : inner.setTimeout(fn, Math.max(0, remaining));
+        if (handle.unrefed) (handle.current as { unref?: () => void } | null)?.unref?.();
       };
       arm();
       return handle;
