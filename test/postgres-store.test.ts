@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CrisisEvent, IncidentError } from 'crisis-playbook';
 import { decide, openIncident, type StoredIncident, updateIncident } from 'crisis-playbook/server';
 import * as postgres from 'crisis-playbook/postgres';
@@ -363,6 +364,62 @@ describe('connecting', () => {
     await embedded.close();
     await expect(embedded.query('SELECT 1')).rejects.toMatchObject({ code: 'connection_failed', message: expect.stringContaining('closed') });
   }, 30_000);
+});
+
+describe('a pg pool', () => {
+  it('survives a connection the server ends during a transaction: the transaction fails with it, and the connection is not given back', async () => {
+    // node-postgres reports a backend ended by the server (a restart, a failover, an idle-in-
+    // transaction timeout) as an 'error' event on the connection, from its socket: with no
+    // listener, Node.js ends the process. The pool stops listening while a connection is out.
+    const ended = new Error('terminating connection due to administrator command');
+    const released: unknown[] = [];
+    const connection = Object.assign(new EventEmitter(), {
+      query: (text: string) =>
+        text === 'SELECT pg_sleep(10)'
+          ? new Promise((_, reject) =>
+              setImmediate(() => {
+                connection.emit('error', ended);
+                reject(new Error('Connection terminated unexpectedly'));
+              }),
+            )
+          : Promise.resolve({ rows: [], rowCount: 0 }),
+      release: (destroy?: unknown) => void released.push(destroy),
+    });
+    const pool = { totalCount: 1, query: () => Promise.resolve({ rows: [] }), connect: () => Promise.resolve(connection) };
+    const client = fromPg(pool as never);
+    await expect(client.transaction((tx) => tx.query('SELECT pg_sleep(10)'))).rejects.toThrow();
+    expect(released).toEqual([ended]);
+    expect(connection.listenerCount('error')).toBe(0);
+    // A transaction that goes well gives its connection back, listening to nothing.
+    await client.transaction((tx) => tx.query('SELECT 1'));
+    expect(released).toEqual([ended, undefined]);
+    expect(connection.listenerCount('error')).toBe(0);
+  });
+
+  it('names each prepared statement by its text alone, the same in every copy of the library sharing the pool (its ESM and CommonJS builds)', async () => {
+    const names = new Map<string, Set<string>>();
+    const pool = {
+      totalCount: 0,
+      connect: () => Promise.reject(new Error('not used')),
+      query: (config: { name: string; text: string }) => {
+        const seen = names.get(config.text) ?? new Set<string>();
+        names.set(config.text, seen.add(config.name));
+        return Promise.resolve({ rows: [], rowCount: 0 });
+      },
+    };
+    const texts = ['SELECT 1 AS one', 'SELECT 2 AS two', 'SELECT 3 AS three'];
+    const first = await import('../src/postgres/client.js');
+    for (const text of texts) await first.preparedQuery(first.fromPg(pool as never), text, []);
+    // A second copy of the module, which prepares the same statements in another order.
+    vi.resetModules();
+    const second = await import('../src/postgres/client.js');
+    expect(second.preparedQuery).not.toBe(first.preparedQuery);
+    for (const text of [...texts].reverse()) await second.preparedQuery(second.fromPg(pool as never), text, []);
+    const chosen = texts.map((text) => [...names.get(text)!]);
+    expect(chosen.map((each) => each.length)).toEqual([1, 1, 1]);
+    expect(new Set(chosen.flat()).size).toBe(3);
+    for (const [name] of chosen) expect(name).toMatch(/^crisis_playbook_[0-9a-f]{16}$/);
+  });
 });
 
 describe('the crisis-playbook/postgres entry', () => {

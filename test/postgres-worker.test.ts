@@ -309,6 +309,22 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     expect(worker.stats.sweeps).toBe(1);
   });
 
+  it('starts again when start() is called before an earlier stop() resolved (a restart that does not wait)', async () => {
+    const store = await freshStore({ notifyWithinMs: false });
+    const worker = createDeadlineWorker({ store, runtime, listen: false, pollIntervalMs: 20, now: () => t0 + 25 * HOUR, ...silent });
+    await worker.start();
+    const stopping = worker.stop();
+    await worker.start();
+    expect(worker.running).toBe(true);
+    await stopping;
+    // The stop ended the run before; the start after it stands.
+    expect(worker.running).toBe(true);
+    await store.create('after-restart', waitingIncident(t0, false));
+    await until(async () => (await store.load('after-restart'))!.version === 2, 5_000);
+    await worker.stop();
+    expect(worker.running).toBe(false);
+  });
+
   it('refuses to start on a missing table with one clear error, and checks its options', async () => {
     const missing = createPostgresIncidentStore({ client: db.connection, schema: db.schema, table: 'never_migrated' });
     const worker = createDeadlineWorker({ store: missing, runtime, ...silent });
@@ -367,6 +383,44 @@ if (databaseUrl) describe('a single pg.Client', () => {
     } finally {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await client.end();
+    }
+  });
+});
+
+// Registered only with a server, like the test above.
+if (databaseUrl) describe('a pg.Pool whose connection the server ends mid-sweep', () => {
+  it('fails that sweep, keeps the process alive, and applies the deadline on the next sweep', async () => {
+    const pg = (await import('pg')).default;
+    const application = `cp-victim-${process.pid}`;
+    const pool = new pg.Pool({ connectionString: databaseUrl, application_name: application });
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    const blocker = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await blocker.connect();
+    const schema = uniqueSchema('ended');
+    try {
+      const store = createPostgresIncidentStore({ client: pool, schema });
+      await store.migrate();
+      await store.create('due', waitingIncident(t0, false));
+      // The claim waits behind a lock, as during any slow statement; then its backend is ended.
+      await blocker.query('BEGIN');
+      await blocker.query(`LOCK TABLE "${schema}"."${store.table}" IN ACCESS EXCLUSIVE MODE`);
+      const worker = createDeadlineWorker({ store, runtime, listen: false, now: () => t0 + 25 * HOUR, ...silent });
+      const sweep = worker.sweep().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      await until(async () => (await admin.query(`SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [application])).rowCount === 1, 5_000);
+      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'`, [application]);
+      expect(await sweep).toMatchObject({ message: expect.stringMatching(/connection/i) });
+      await blocker.query('ROLLBACK');
+      // The process went on; the next sweep, on a new connection, applies the deadline once.
+      expect((await worker.sweep()).applied.map(({ id }) => id)).toEqual(['due']);
+      expect(elapsed((await store.load('due'))!.incident)).toHaveLength(1);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await Promise.all([admin.end(), blocker.end(), pool.end()]);
     }
   });
 });

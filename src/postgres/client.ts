@@ -185,8 +185,27 @@ interface Preparing {
   readonly [preparing]: (name: string, text: string, params: readonly unknown[]) => Promise<PostgresResult<never>>;
 }
 
-/** The names given to prepared statements in this process, by text: one name per text, never reused. */
+/** The names given to prepared statements in this process, by text. */
 const preparedNames = new Map<string, string>();
+
+/**
+ * The name of the prepared statement for `text`: made from the text alone (two 32-bit FNV-1a
+ * hashes of it), so that every copy of the library sharing a pool (its ESM and CommonJS builds,
+ * two releases) gives the same text the same name, and different texts different names. A
+ * counter per copy gave each copy's first statement the same name, and node-postgres refuses a
+ * name already prepared on a connection for another text.
+ */
+function statementName(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x811c9dc5 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x5bd1e995);
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return `crisis_playbook_${hex(a)}${hex(b)}`;
+}
 
 /**
  * Runs `text` as a statement prepared once per connection when `db` is an adapted `pg` pool or
@@ -198,7 +217,7 @@ export function preparedQuery<Row>(db: PostgresQueryable, text: string, params: 
   if (!prepare) return db.query<Row>(text, params);
   let name = preparedNames.get(text);
   if (name === undefined) {
-    name = `crisis_playbook_${preparedNames.size + 1}`;
+    name = statementName(text);
     preparedNames.set(text, name);
   }
   return prepare(name, text, params) as Promise<PostgresResult<Row>>;
@@ -284,6 +303,14 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
     async transaction(run) {
       const connection = await pool.connect();
       let broken: Error | undefined;
+      // While a connection is checked out, the pool no longer listens for its errors: a backend
+      // ended by the server (a restart, a failover, an idle-in-transaction timeout) would be an
+      // unhandled 'error' event, which ends the Node.js process. The query under way fails with
+      // it, and the connection is not given back.
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      connection.on('error', onError);
       try {
         return await inTransaction(connection, run);
       } catch (error) {
@@ -291,6 +318,7 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
         if (isObject(error) && brokenBy.has(error)) broken = error instanceof Error ? error : new Error('broken connection');
         throw error;
       } finally {
+        connection.removeListener('error', onError);
         connection.release(broken);
       }
     },
@@ -314,14 +342,19 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
       };
       const connect = async () => {
         const next = await pool.connect();
+        // Heard from now on, not after LISTEN: a connection ended by the server meanwhile must not end the process.
+        const whileListening = () => undefined;
+        next.on('error', whileListening);
         next.on('notification', onNotification);
         try {
           await next.query(`LISTEN ${quoteChannel(channel)}`);
         } catch (error) {
           next.removeListener('notification', onNotification);
+          next.removeListener('error', whileListening);
           next.release(true);
           throw error;
         }
+        next.removeListener('error', whileListening);
         next.on('error', onError);
         connection = next;
         if (stopped) await unlisten();

@@ -178,7 +178,8 @@ export interface DeadlineWorkerOptions {
 export interface DeadlineWorker {
   /**
    * Checks the table (one clear {@link PostgresStoreError} when it is missing or the database
-   * cannot be reached), starts listening and sweeping. Resolves once running.
+   * cannot be reached), starts listening and sweeping. Resolves once running. Called while a
+   * `stop()` is under way, it starts after that stop is done (a restart need not wait for it).
    */
   start(): Promise<void>;
   /** Stops: the batch in flight finishes (commits) or rolls back, no other starts; resolves when it is done. */
@@ -370,6 +371,8 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
 
   let running = false;
   let starting: Promise<void> | undefined;
+  /** The stop under way: a start() after it waits for it to end, rather than being undone by it. */
+  let stopping: Promise<void> | undefined;
   let loop: Promise<void> | undefined;
   let unlisten: (() => Promise<void>) | undefined;
   /** The earliest due time heard of through NOTIFY since the last look at the table. */
@@ -433,6 +436,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
     start() {
       // A second start() while running or starting is the same start.
       starting ??= (async () => {
+        await stopping;
         try {
           await checkTable(client, names);
           if (options.listen !== false && client.listen) {
@@ -452,20 +456,28 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
       })();
       return starting;
     },
-    async stop() {
-      await starting?.catch(() => undefined);
+    stop() {
+      // The start this stop ends is the one under way now: a start() called before this stop
+      // resolves begins after it (it was the same start, already resolved, and then stopped).
+      const ending = starting;
       starting = undefined;
-      running = false;
-      sleeping?.wake();
-      await loop;
-      loop = undefined;
-      const stopListening = unlisten;
-      unlisten = undefined;
-      try {
-        await stopListening?.();
-      } catch (error) {
-        report(error);
-      }
+      const before = stopping;
+      stopping = (async () => {
+        await before;
+        await ending?.catch(() => undefined);
+        running = false;
+        sleeping?.wake();
+        await loop;
+        loop = undefined;
+        const stopListening = unlisten;
+        unlisten = undefined;
+        try {
+          await stopListening?.();
+        } catch (error) {
+          report(error);
+        }
+      })();
+      return stopping;
     },
   };
   return worker;
