@@ -453,7 +453,37 @@ describe('createRedactor', () => {
     });
     expect(redactor.event({ type: 'xstate.stop', reason: 'Zoe' })).toEqual({ type: 'xstate.stop' });
     expect(redactor.event({ type: 'xstate.Zoe Adams' })).toEqual({ type: R });
+    // Only the shapes XState makes for this machine: its windows, its state ids.
+    expect(redactor.event({ type: 'xstate.done.state.crisis.active.ladder' })).toEqual({ type: 'xstate.done.state.crisis.active.ladder' });
+    for (const forged of ['xstate.447700900123', 'xstate.Zoe-Adams', 'xstate.after.Zoe.crisis.active', 'xstate.after.replyWindow.Zoe', 'xstate.after.replyWindow.crisis.active.Zoe', 'xstate.done.state.Zoe', 'xstate.snapshot.Zoe']) {
+      expect(redactor.event({ type: forged }), forged).toEqual({ type: R });
+    }
     for (const junk of [null, 'Zoe', 42, [], { type: 7, name: 'Zoe' }, { name: 'Zoe' }]) expect(redactor.event(junk)).toEqual({ type: R });
+  });
+
+  it('redacts a field marked personal inside a union or an intersection, as the field alone', async () => {
+    const playbook = extendPlaybook(defaultPlaybook)
+      .rename({ id: 'union-fields', version: '1.0.0' })
+      .addEvents({
+        'press.contacted': { schema: z.object({ journalist: z.union([z.string().max(120).meta({ personal: true }), z.literal('anonymous')]) }) },
+        'donor.called': { schema: z.object({ donor: z.string().meta({ personal: true }).or(z.null()) }) },
+        'witness.named': { schema: z.object({ witness: z.intersection(z.string().meta({ personal: true }), z.string().max(80)) }) },
+      })
+      .addTransitions('everyRung', [{ event: 'press.contacted' }, { event: 'donor.called' }, { event: 'witness.named' }])
+      .build();
+    const machine = compilePlaybook(playbook);
+    const redactor = createRedactor(machine);
+    expect(redactor.event({ type: 'press.contacted', journalist: 'Mona Reyes' })).toEqual({ type: 'press.contacted', journalist: R });
+    expect(redactor.event({ type: 'donor.called', donor: 'Pia Sorensen' })).toEqual({ type: 'donor.called', donor: R });
+    expect(redactor.event({ type: 'witness.named', witness: 'Quinn Baird' })).toEqual({ type: 'witness.named', witness: R });
+    const seen = await observe(machine, (inspect) => {
+      const actor = createActor(machine, { inspect }).start();
+      actor.send({ type: 'press.contacted', journalist: 'Mona Reyes' } as never);
+      actor.send({ type: 'donor.called', donor: 'Pia Sorensen' } as never);
+      actor.send({ type: 'witness.named', witness: 'Quinn Baird' } as never);
+      expect(actor.getSnapshot().context.timeline).toHaveLength(3);
+    });
+    expectNoneOf(['Mona', 'Pia', 'Quinn'], seen);
   });
 
   it('keeps only the context keys and values the incident context has', () => {

@@ -16,6 +16,9 @@ interface Def {
   readonly in?: Schema;
   readonly out?: Schema;
   readonly getter?: () => Schema;
+  readonly options?: readonly Schema[];
+  readonly left?: Schema;
+  readonly right?: Schema;
   readonly shape?: Readonly<Record<string, Schema>>;
   readonly element?: Schema;
   readonly entries?: Readonly<Record<string, unknown>>;
@@ -30,6 +33,9 @@ export function isPersonalSchema(schema: Schema | undefined, depth = 0): boolean
   if (def.innerType) return isPersonalSchema(def.innerType, depth + 1);
   if (def.type === 'pipe') return isPersonalSchema(def.in, depth + 1) || isPersonalSchema(def.out, depth + 1);
   if (def.type === 'lazy' && def.getter) return isPersonalSchema(def.getter(), depth + 1);
+  // A union (`.or(z.null())`, `z.union([…])`) is personal when any of its options is; an intersection when either side is.
+  if (def.options) return def.options.some((option) => isPersonalSchema(option, depth + 1));
+  if (def.type === 'intersection') return isPersonalSchema(def.left, depth + 1) || isPersonalSchema(def.right, depth + 1);
   return false;
 }
 

@@ -103,6 +103,27 @@ export function buildRedactor(definition: PlaybookDefinition): Redactor {
     ...rungs,
     ...definition.tracks.flatMap((track) => [track.id, ...track.states.map((state) => state.id)]),
   ]);
+  /** A state id of this machine: its id, then state names of the playbook (`crisis.active.ladder.directMessage`). */
+  const statePath = (path: string) => {
+    const [root, ...rest] = path.split('.');
+    return root === definition.id && rest.every((name) => stateNames.has(name));
+  };
+  /**
+   * Whether `type` is one of XState's own event types as XState makes them for this machine: a
+   * window's timer (`xstate.after.<window>.<state id>`), a state done, the start and the stop;
+   * and the done and error events of actors, named by the app's own ids (`invoke`, `spawn`). Any
+   * other `xstate.…` text, which only an app or an attacker can send, is replaced.
+   */
+  const ownXStateType = (type: string): boolean => {
+    if (type === 'xstate.init' || type === 'xstate.stop') return true;
+    if (type.startsWith('xstate.after.')) {
+      const rest = type.slice('xstate.after.'.length);
+      const dot = rest.indexOf('.');
+      return dot > 0 && windows.has(rest.slice(0, dot)) && statePath(rest.slice(dot + 1));
+    }
+    if (type.startsWith('xstate.done.state.')) return statePath(type.slice('xstate.done.state.'.length));
+    return (type.startsWith('xstate.done.actor.') || type.startsWith('xstate.error.actor.')) && xstateType.test(type);
+  };
   // Names an issue path may show: the input's keys and every payload field.
   const pathNames = new Set([
     'facts',
@@ -213,7 +234,7 @@ export function buildRedactor(definition: PlaybookDefinition): Redactor {
       }
       return result as RedactedEvent;
     }
-    if (type === '' || !xstateType.test(type)) return { type: type === '' ? '' : REDACTED };
+    if (type === '' || !ownXStateType(type)) return { type: type === '' ? '' : REDACTED };
     const actorId = typeof value.actorId === 'string' && type.endsWith(value.actorId) ? { actorId: value.actorId } : {};
     if (type === 'xstate.init') return 'input' in value ? { type, input: input(value.input) } : { type };
     if (type.startsWith('xstate.done.')) return { type, ...actorId, ...('output' in value && value.output !== undefined ? { output: output(value.output) } : {}) };
