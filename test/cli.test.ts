@@ -68,6 +68,24 @@ describe('the CLI', () => {
     const option = await run(['check', 'x.json', '--colour']);
     expect(option.code).toBe(2);
     expect(option.stderr.trim().split('\n')).toHaveLength(1);
+    // Names of JavaScript's own object are no commands either.
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const odd = await run([name, 'x.json']);
+      expect(odd, name).toMatchObject({ code: 2, stdout: '' });
+      expect(odd.stderr, name).toBe(`crisis-playbook: unknown command "${name}"; expected one of walk, replay, status, diagram, check (see --help)\n`);
+    }
+  });
+
+  it('refuses a --by that no event could carry before asking anything, with exit code 2', async () => {
+    const target = join(dir, 'by.json');
+    for (const by of ['Ana\tB', 'x'.repeat(121)]) {
+      const { code, stdout, stderr } = await run(['walk', '--file', target, '--by', by], `${assessment.join('\n')}\nq\n`);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toMatch(/^crisis-playbook: --by: .*120 characters/);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(existsSync(target)).toBe(false);
+    }
   });
 
   it.each([

@@ -122,7 +122,8 @@ async function run(argv: readonly string[]): Promise<number> {
     out.line('crisis-playbook CLI');
     return 0;
   }
-  const names = allowed[command];
+  // Own keys only: `constructor` or `toString` is no command.
+  const names = Object.hasOwn(allowed, command) ? allowed[command] : undefined;
   if (!names) throw new UserError(`unknown command ${quote(command)}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
   let parsed;
   try {

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, venues } from '../index.js';
+import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, safeParseEvent, venues } from '../index.js';
 import { factQuestions, fieldQuestion } from '../authoring.js';
 import { type StoredIncident } from '../server.js';
 import { either, matchChoice } from './choose.js';
@@ -25,6 +25,13 @@ export async function walk(options: WalkOptions): Promise<number> {
   const emit = (value: unknown) => {
     if (options.json) steps.json(value);
   };
+  if (options.by !== undefined) {
+    // Checked now, not when the first answer is recorded (every answer would be refused). The
+    // same rule for every playbook's events: the metadata every event may carry.
+    const checked = safeParseEvent({ type: 'assessment.complete', by: options.by });
+    const issue = checked.success ? undefined : checked.error.issues.find((each) => each.path[0] === 'by');
+    if (issue !== undefined) throw new UserError(`--by: ${issue.message}`, 2);
+  }
   const loaded = loadPlaybook(options.playbook);
   const { runtime, definition } = loaded;
   const file = new IncidentFile(options.file, runtime, () =>
