@@ -46,6 +46,8 @@ export const limits = {
   conditionDepth: 32,
   /** The longest chain of named guards referring to named guards. */
   guardChain: 32,
+  /** The most named guards one guard stands for once its references are written out (each evaluation visits them all). */
+  guardExpansion: 10_000,
   /** The most characters of a value quoted in a message. */
   quoteLength: 120,
   /** The most follow-ups a rung can send before it moves on (`followUps.max`). */
@@ -79,6 +81,7 @@ export const definitionLimitMessages = {
   definitionNodes: `a playbook holds at most ${groupDigits(limits.definitionNodes)} values (objects, arrays, strings, numbers...)`,
   conditionDepth: `a condition nests "all", "any" and "not" at most ${limits.conditionDepth} levels deep`,
   guardChain: `a chain of named guards, each referring to the next, is at most ${limits.guardChain} guards long`,
+  guardExpansion: `a guard stands for at most ${groupDigits(limits.guardExpansion)} named guards once its references (and theirs) are written out`,
 } as const;
 
 /** Whether `time` (epoch ms) is a time an incident can be processed at. */

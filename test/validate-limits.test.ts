@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
-import { type Condition, currentRung, defaultPlaybook, type GuardSpec, type Issue, limits, type PlaybookDefinition, recommend, type RungSpec } from 'crisis-playbook';
+import { type Condition, createIncident, currentRung, currentSeverity, defaultPlaybook, type GuardSpec, type Issue, limits, type PlaybookDefinition, recommend, type RungSpec } from 'crisis-playbook';
 import { compileGuards, compilePlaybook, extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
 import { definitionLimitMessages, limitMessages } from '../src/limits.js';
 
@@ -244,6 +244,80 @@ describe('a long chain of named guards', () => {
     expect(problems(safeParsePlaybook(chain(limits.guardChain + 1)))).toEqual([
       { code: 'guard_chain_too_long', path: ['guards', `c${limits.guardChain}`, 'condition'] },
     ]);
+  });
+});
+
+describe('a guard that refers to the same guard more than once', () => {
+  // c0 holds; each next guard holds when the one below holds, asked twice: c12 stands for 8,191 guards, c13 for 16,383.
+  const doubling = (count: number) => withGuards(guardChain(count, (previous) => (previous ? { all: [previous, previous] } : { path: 'supporters', atLeast: 0 })));
+
+  it(`is refused once it stands for more than ${limits.guardExpansion.toLocaleString('en-US')} named guards (evaluating it would visit them all)`, () => {
+    const result = everySafeForm(doubling(14));
+    expect(problems(result)).toEqual([{ code: 'too_large', path: ['guards', 'c13', 'condition'] }]);
+    if (!result.success) expect(result.error.issues[0]!.message).toContain(definitionLimitMessages.guardExpansion);
+  });
+
+  it('is valid under the limit, and a transition it guards is taken at once', () => {
+    const playbook = extendPlaybook(doubling(13) as unknown as PlaybookDefinition)
+      .addTransitions('gatheringInfo', [{ event: 'community.supported', target: 'phoneCall', guard: 'c12' }])
+      .safeBuild();
+    expect(playbook.success).toBe(true);
+    if (!playbook.success) return;
+    const incident = createIncident(compilePlaybook(playbook.data)).start();
+    const started = performance.now();
+    incident.send({ type: 'community.supported' });
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(currentRung(incident.getSnapshot())).toBe('phoneCall');
+    incident.stop();
+  });
+});
+
+describe('guards as deep as validation allows', () => {
+  it('answer advice and severity rules as they answer transitions', () => {
+    // Three chained guards, each a double negation nested 30 levels deep: always true.
+    const nest = (inner: Condition, pairs: number): Condition => {
+      let condition = inner;
+      for (let pair = 0; pair < pairs; pair++) condition = { not: { not: condition } };
+      return condition;
+    };
+    const definition = structuredClone(defaultPlaybook) as unknown as {
+      guards: Record<string, GuardSpec>;
+      severity: { rules: unknown[] };
+      ladder: { rungs: { id: string; advice?: unknown[]; on?: unknown[] }[] };
+    };
+    definition.guards.d0 = { description: 'Always (deep).', condition: nest({ path: 'supporters', atLeast: 0 }, 15) };
+    definition.guards.d1 = { description: 'Always (deep).', condition: nest('d0', 15) };
+    definition.guards.d2 = { description: 'Always (deep).', condition: nest('d1', 15) };
+    const gathering = definition.ladder.rungs.find((rung) => rung.id === 'gatheringInfo')!;
+    gathering.advice = [...(gathering.advice ?? []), { title: 'Deep advice', detail: 'Shown when d2 holds.', priority: 1, when: 'd2' }];
+    definition.severity.rules = [{ when: 'd2', level: 'high' }, ...definition.severity.rules];
+    gathering.on = [{ event: 'community.supported', target: 'phoneCall', guard: 'd2' }, ...(gathering.on ?? [])];
+    const machine = compilePlaybook(definition as unknown as PlaybookDefinition);
+    const incident = createIncident(machine).start();
+    expect(recommend(incident.getSnapshot()).map((advice) => advice.title)).toContain('Deep advice');
+    expect(currentSeverity(incident.getSnapshot())?.level).toBe('high');
+    incident.send({ type: 'community.supported' });
+    expect(currentRung(incident.getSnapshot())).toBe('phoneCall');
+    incident.stop();
+  });
+});
+
+describe('names a playbook cannot use', () => {
+  it("refuses the library's own guard names, which would replace event checks, conditions or follow-up counts", () => {
+    for (const name of ['isEventValid', 'matches', 'canFollowUp', 'isReminderDue']) {
+      const result = everySafeForm(withGuards({ [name]: { description: 'Mine.', condition: { path: 'supporters', atLeast: 0 } } }));
+      expect(problems(result), name).toEqual([{ code: 'reserved_id', path: ['guards', name] }]);
+    }
+  });
+
+  it("refuses a window that leads back to its own rung (its deadline would run out again and again), also when a removed rung's moves are rerouted there", () => {
+    const definition = structuredClone(defaultPlaybook) as unknown as { ladder: { rungs: { id: string; after?: { window: string; target: string }[] }[] } };
+    const direct = definition.ladder.rungs.find((rung) => rung.id === 'directMessage')!;
+    direct.after = [{ window: 'replyWindow', target: 'directMessage' }];
+    expect(problems(everySafeForm(definition))).toEqual([{ code: 'after_to_own_rung', path: ['ladder', 'rungs', 2, 'after', 0, 'target'] }]);
+    const rerouted = extendPlaybook(defaultPlaybook).removeRung('intermediary').removeRung('directMessage', { rerouteTo: 'requestingAccess' }).safeBuild();
+    expect(rerouted.success).toBe(false);
+    if (!rerouted.success) expect(rerouted.error.issues.map((issue) => issue.code)).toContain('after_to_own_rung');
   });
 });
 

@@ -97,7 +97,8 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
     // The reminder guard last: a playbook's guard of the same name cannot let an app's event record a reminder.
-    guards: { isEventValid, matches, canFollowUp, ...namedGuards(definition), ...options.guards, isReminderDue } as never,
+    // A playbook's guards cannot take the built-ins' names (validation refuses them): they come first.
+    guards: { ...namedGuards(definition), isEventValid, matches, canFollowUp, ...options.guards, isReminderDue } as never,
     // The built-in actions read their events defensively, so they fit any playbook's events.
     actions: {
       ...createBuiltinActions(definition.ladder.initial, windowLength, remindersFor),

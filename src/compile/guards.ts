@@ -3,6 +3,7 @@ import type { IncidentContext } from './context.js';
 import { conditionText, evaluateCondition, type ConditionScope } from '../definition/conditions.js';
 import type { Condition, PlaybookDefinition } from '../definition/types.js';
 import type { GuardOf } from '../definition/typesOf.js';
+import { limits } from '../limits.js';
 
 /**
  * The arguments XState passes to a guard of a compiled playbook.
@@ -145,6 +146,8 @@ export function matches(args: GuardArgs, params: unknown): boolean {
   return evaluateCondition(params as Condition, scopeOf(args), () => false);
 }
 
+const guardDepth = (limits.guardChain + 1) * (limits.conditionDepth + 2);
+
 const composition = {
   and: (and([]) as unknown as { check: unknown }).check,
   or: (or([]) as unknown as { check: unknown }).check,
@@ -157,7 +160,9 @@ const composition = {
  * Used for advice, which asks guards outside of a transition.
  */
 export function checkGuard(reference: unknown, args: GuardArgs, implementations: Implementations, depth = 0): boolean {
-  if (depth > 64) throw new TypeError('Guards refer to each other more than 64 levels deep');
+  // As deep as a valid playbook's guards go (a chain of named guards, each condition nested to
+  // the limit); deeper only through guards given in code that refer to each other.
+  if (depth > guardDepth) throw new TypeError(`Guards refer to each other more than ${guardDepth} levels deep`);
   if (typeof reference === 'string') {
     if (!Object.hasOwn(implementations, reference)) throw new TypeError(`The machine has no guard named "${reference}"`);
     return checkGuard(implementations[reference], args, implementations, depth + 1);

@@ -1,4 +1,4 @@
-import { builtinActionNames, recordedEventTypes } from './builtins.js';
+import { builtinActionNames, builtinGuardNames, recordedEventTypes } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
 import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
@@ -7,7 +7,7 @@ import type { ParsePlaybookOptions } from './parsePlaybook.js';
 import { asDurationShape, asEventType, asId, asList, asRecord, eventReadsIn, guardNamesIn } from './wellFormed.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
-import { definitionLimitMessages, limitMessages } from '../limits.js';
+import { definitionLimitMessages, groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 
 type Path = (string | number)[];
@@ -168,7 +168,13 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       references.set(name, names);
       checkGuardNames(names, ['guards', name, 'condition']);
     }
-    for (const [name, chain] of guardChains(references)) {
+    for (const name of references.keys()) {
+      if ((builtinGuardNames as readonly string[]).includes(name)) {
+        add('reserved_id', ['guards', name], `The guard name ${quote(name)} is the library's own (${builtinGuardNames.join(', ')}); choose another`);
+      }
+    }
+    const chains = guardChains(references);
+    for (const [name, chain] of chains) {
       if (chain === 'cycle') {
         add('guard_cycle', ['guards', name, 'condition'], `Guard ${quote(name)} refers back to itself`);
       } else {
@@ -177,6 +183,26 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
           ['guards', name, 'condition'],
           `Guard ${quote(name)} starts a chain of ${chain.length} named guards (${describeChain(chain)}): ${definitionLimitMessages.guardChain}`,
         );
+      }
+    }
+    // Without cycles or over-long chains, how many named guards each one stands for once its
+    // references are written out: a short chain that refers twice to the guard below it at every
+    // step stands for 2^32 of them, and evaluating it visits them all.
+    if (chains.size === 0) {
+      const expanded = new Map<string, number>();
+      const sizeOf = (name: string): number => {
+        let size = expanded.get(name);
+        if (size !== undefined) return size;
+        size = 1;
+        for (const ref of references.get(name)!) if (references.has(ref)) size = Math.min(size + sizeOf(ref), limits.guardExpansion + 1);
+        expanded.set(name, size);
+        return size;
+      };
+      for (const name of references.keys()) {
+        const size = sizeOf(name);
+        if (size > limits.guardExpansion) {
+          add('too_large', ['guards', name, 'condition'], `Guard ${quote(name)} stands for more than ${groupDigits(limits.guardExpansion)} named guards once its references are written out: ${definitionLimitMessages.guardExpansion}`);
+        }
       }
     }
   }
@@ -309,6 +335,15 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       }
       const on = checkTransitions(rung.on, [...path, 'on'], rungIds, 'rung');
       const after = checkTransitions(rung.after, [...path, 'after'], rungIds, 'after');
+      asList(rung.after)?.forEach((move, at) => {
+        if (id !== undefined && asRecord(move)?.target === id) {
+          add(
+            'after_to_own_rung',
+            [...path, 'after', at, 'target'],
+            `A window of rung ${quote(id)} cannot lead back to ${quote(id)}: its deadline would stay due and run out again and again; to wait again, give the rung "followUps"`,
+          );
+        }
+      });
       checkFollowUps(rung, path, id, final);
       checkAdvice(rung.advice, [...path, 'advice']);
       nodes.push({

@@ -130,6 +130,7 @@ export type PlaybookIssueCode =
   | 'trap'
   | 'guard_cycle'
   | 'guard_chain_too_long'
+  | 'after_to_own_rung'
   | 'condition_too_deep'
   | 'too_deep'
   | 'too_large'
