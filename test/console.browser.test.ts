@@ -450,6 +450,53 @@ describe('the responder console in headless Chromium', () => {
     await inspected.close();
   });
 
+  it('stays usable with damaged, older or unsaveable incidents in the browser: it lists them, says why one cannot be restored, and says when it cannot save', async () => {
+    await page.getByRole('button', { name: 'New incident' }).click();
+    await expect.poll(rungOf).toBe('gatheringInfo');
+    const before = (await stored())!;
+    await page.evaluate(() => {
+      const key = 'crisis-playbook/responder-console';
+      const saved = JSON.parse(localStorage.getItem(key)!) as { current: string; incidents: Record<string, unknown> };
+      const current = saved.incidents[saved.current] as { playbook: { id: string; version: string } };
+      saved.incidents['damaged-null'] = null;
+      saved.incidents['damaged-empty'] = { playbook: current.playbook };
+      saved.incidents['older'] = { ...current, playbook: { ...current.playbook, version: '0.9.0' } };
+      localStorage.setItem(key, JSON.stringify(saved));
+    });
+    try {
+      // It used to render nothing at all, at every reload.
+      await page.reload();
+      await expect.poll(rungOf).toBe('gatheringInfo');
+      expect(await page.locator('#incident-select option').allTextContents()).toContain('An incident that cannot be read');
+      const current = await page.locator('#incident-select').inputValue();
+      // An incident of another version of the playbook is listed, and restoring it says why it cannot be.
+      await page.locator('#incident-select').selectOption('older');
+      await expect.poll(() => page.getByRole('alert').allTextContents()).toEqual([expect.stringMatching(/^This incident cannot be restored: unknown_playbook_version[\s\S]*"0\.9\.0" is not registered/)]);
+      await page.locator('#incident-select').selectOption(current);
+      await expect.poll(rungOf).toBe('gatheringInfo');
+      // The browser's storage full: the console says the incident is no longer saved.
+      await page.evaluate(() => {
+        let chunk = 'x'.repeat(1 << 20);
+        for (let index = 0; chunk.length > 0; index++) {
+          try {
+            localStorage.setItem(`filler-${index}`, chunk);
+          } catch {
+            chunk = chunk.slice(0, Math.floor(chunk.length / 2));
+          }
+        }
+      });
+      await fillForm({ type: 'assessment.complete' });
+      await submit('assessment.complete');
+      await expect.poll(rungOf).toBe('directMessage');
+      await expect.poll(() => page.getByTestId('save-failed').isVisible()).toBe(true);
+    } finally {
+      await page.evaluate((text) => {
+        localStorage.clear();
+        localStorage.setItem('crisis-playbook/responder-console', text);
+      }, before);
+    }
+  });
+
   it('ran without errors in the console of the page', () => {
     expect(consoleErrors).toEqual([]);
   });

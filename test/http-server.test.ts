@@ -1,6 +1,7 @@
 // The HTTP example (examples/http-server) through real HTTP requests, on PGlite always and on the
 // PostgreSQL server of DATABASE_URL when it is set, each in a schema of its own, dropped after.
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AppliedDeadlines, PostgresIncidentStore } from 'crisis-playbook/postgres';
 import { startIncidentService, type IncidentService } from '../examples/http-server/server.js';
@@ -127,6 +128,27 @@ describe.each(backends)('the HTTP example on $name', (backend) => {
     expect((await api('GET', '/incidents/nobody/events')).headers.get('allow')).toBe('POST');
     expect((await api('POST', '/incidents/taken')).status).toBe(201);
     expect(await api('POST', '/incidents/taken')).toMatchObject({ status: 409, body: { error: 'already_exists' } });
+  });
+
+  it('answers 400 for a request target that is no URL, logging nothing', async () => {
+    const logged = vi.spyOn(console, 'error');
+    try {
+      const { port } = new URL(service.url);
+      for (const target of ['http://[/incidents/a1', 'http://a:99999/incidents/a1', '//[/incidents/a1', 'http://%zz/incidents/a1']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(port), '127.0.0.1', () => socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`));
+          let text = '';
+          socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+          socket.on('close', () => resolve(text));
+          socket.on('error', reject);
+        });
+        expect(answer.split('\r\n')[0], target).toBe('HTTP/1.1 400 Bad Request');
+        expect(answer, target).toContain('"error":"invalid_url"');
+      }
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
   });
 
   it('answers 413 for a body over the limit without reading the rest, and the server carries on', async () => {

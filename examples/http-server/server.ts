@@ -116,7 +116,13 @@ function fail(response: ServerResponse, error: unknown): void {
  */
 export function createIncidentServer(store: IncidentStore, { bodyLimit = 64 * 1024 } = {}): Server {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    let pathname: string;
+    try {
+      ({ pathname } = new URL(request.url ?? '/', 'http://localhost'));
+    } catch {
+      // Node takes request targets that are no URL (`http://[/incidents/a1`): the client's mistake.
+      throw new HttpError(400, 'invalid_url', 'The request target is not a valid URL');
+    }
     const [, id, events] = /^\/incidents\/([^/]+)(\/events)?$/.exec(pathname) ?? [];
     if (id === undefined) throw new HttpError(404, 'not_found', `No route ${pathname}`);
     if (!/^[\w-]{1,64}$/.test(id)) throw new HttpError(400, 'invalid_id', 'An incident id is 1 to 64 letters, digits, "-" or "_"');

@@ -15,8 +15,13 @@ import { newIncidentId, readSaved, writeSaved } from './storage.js';
 import { localTime } from './time.js';
 import { Timeline } from './Timeline.js';
 
-function belongsTo(stored: StoredIncident, playbook: LoadedPlaybook): boolean {
-  return stored.playbook?.id === playbook.definition.id && stored.playbook?.version === playbook.definition.version;
+/**
+ * Whether a saved incident runs on `playbook`: by the playbook's id, whatever its version (an
+ * incident of another version is listed, and restoring it says why it cannot be). A damaged
+ * entry (not an object) belongs to none.
+ */
+function belongsTo(stored: unknown, playbook: LoadedPlaybook): boolean {
+  return typeof stored === 'object' && stored !== null && (stored as Partial<StoredIncident>).playbook?.id === playbook.definition.id;
 }
 
 /** Opens a new incident of `playbook`, stores it and makes it the current one. */
@@ -65,6 +70,7 @@ export function App() {
   const [live, setLive] = useState<{ readonly id: string; readonly actor: IncidentActor<AnyStateMachine> } | null>(null);
   const [restoreError, setRestoreError] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState('');
+  const [saveFailed, setSaveFailed] = useState(false);
   const [, setVersion] = useState(0);
 
   useEffect(() => {
@@ -80,7 +86,7 @@ export function App() {
     const save = () => {
       const serialized = playbook.runtime.safeSerialize(incident.getSnapshot());
       if (!serialized.success) return;
-      writeSaved((saved) => ({ ...saved, current: incidentId, incidents: { ...saved.incidents, [incidentId]: serialized.data } }));
+      setSaveFailed(!writeSaved((saved) => ({ ...saved, current: incidentId, incidents: { ...saved.incidents, [incidentId]: serialized.data } })));
       setVersion((version) => version + 1);
     };
     // Restoring applies the windows that ran out while the page was closed: keep that.
@@ -155,16 +161,26 @@ export function App() {
         </p>
       </header>
       {restoreError && <p role="alert">This incident cannot be restored: {restoreError}</p>}
+      {saveFailed && (
+        <p role="alert" data-testid="save-failed">
+          This browser refused to save the incident (its storage for this page is full): what you record now is lost when the page is reloaded.
+        </p>
+      )}
       {live && live.id === incidentId && <IncidentView key={incidentId} playbook={playbook} actor={live.actor} onRecorded={(type) => setAnnouncement(`Recorded ${type}.`)} />}
     </>
   );
 }
 
 function incidentLabel(playbook: LoadedPlaybook, stored: StoredIncident): string {
-  const context = stored.snapshot.context as IncidentContext;
-  const opened = context.openedAt ?? context.timeline[0]?.at;
-  const rung = currentRung(stored.snapshot as unknown as AnyMachineSnapshot);
-  return `${opened ? localTime(opened) : 'New'} · ${titleOf(playbook.definition, rung)}`;
+  try {
+    const context = stored.snapshot.context as IncidentContext;
+    const opened = context.openedAt ?? context.timeline[0]?.at;
+    const rung = currentRung(stored.snapshot as unknown as AnyMachineSnapshot);
+    return `${opened ? localTime(opened) : 'New'} · ${titleOf(playbook.definition, rung)}`;
+  } catch {
+    // Damaged in storage: listed all the same, and choosing it says what is wrong.
+    return 'An incident that cannot be read';
+  }
 }
 
 function PlaybookIssues({ fileName, issues, onDismiss }: { fileName: string; issues: readonly Issue[]; onDismiss: () => void }) {

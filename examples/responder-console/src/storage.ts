@@ -35,10 +35,15 @@ export function readSaved(): SavedConsole {
   }
 }
 
-export function writeSaved(change: (saved: SavedConsole) => SavedConsole): SavedConsole {
+/** Stores the change; false when the browser refused it (its storage is full): the change lasts only until the page is reloaded. */
+export function writeSaved(change: (saved: SavedConsole) => SavedConsole): boolean {
   const next = change(readSaved());
-  localStorage.setItem(storageKey, JSON.stringify(next));
-  return next;
+  try {
+    localStorage.setItem(storageKey, JSON.stringify(next));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** A new incident id, unique in this browser. */
