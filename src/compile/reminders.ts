@@ -186,9 +186,13 @@ interface Clock {
   clearTimeout(id: unknown): void;
 }
 
+/** The `_unregister` of an actor system before {@link clearOnStop} took its place. */
+const unregisterBefore = Symbol('crisis-playbook.unregister');
+
 /** What XState calls on an actor's system when the actor stops, normally or with an error. */
 interface StopNotices {
-  _unregister?: (actor: object) => unknown;
+  _unregister?: (this: StopNotices, actor: object) => unknown;
+  [unregisterBefore]?: (this: StopNotices, actor: object) => unknown;
 }
 
 /** What a running actor offers to time its reminder: its system's clock (XState's `SimulatedClock` in tests). */
@@ -209,8 +213,11 @@ function disarm(actor: object): void {
   current.clock.clearTimeout(current.timer);
 }
 
-// The actor systems told to clear an actor's reminder timer when the actor stops.
-const clearingOnStop = new WeakSet<object>();
+/** A system's `_unregister` that first clears the stopping actor's reminder timer (XState calls it as a method of the system). */
+function unregisterClearing(this: StopNotices, actor: object): unknown {
+  disarm(actor);
+  return this[unregisterBefore]!.call(this, actor);
+}
 
 /**
  * Makes `system` clear an actor's reminder timer when the actor stops (`stop()`, or an error):
@@ -219,15 +226,12 @@ const clearingOnStop = new WeakSet<object>();
  * stay in memory, held by its timer, until its reminder fell due (a day for a low severity).
  */
 function clearOnStop(system: StopNotices): void {
-  if (clearingOnStop.has(system)) return;
-  clearingOnStop.add(system);
   const unregister = system._unregister;
-  // Not the shape expected (another XState release): the timer does nothing once the actor has stopped anyway.
-  if (typeof unregister !== 'function') return;
-  system._unregister = (actor: object) => {
-    disarm(actor);
-    return unregister.call(system, actor);
-  };
+  // Done already; or not the shape expected (another XState release): the timer does nothing once the actor has stopped anyway.
+  if (unregister === unregisterClearing || typeof unregister !== 'function') return;
+  // One function for every system, the one it replaces kept on the system: no closure per incident.
+  system[unregisterBefore] = unregister;
+  system._unregister = unregisterClearing;
 }
 
 /**
