@@ -194,4 +194,15 @@ describe('toMermaid', () => {
     expect(diagram.split('\n').join('')).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     await expect(parse(diagram)).resolves.toMatchObject({ diagramType: 'stateDiagram' });
   });
+
+  it('draws titles made of nothing but spaces and line breaks (valid in a playbook) as a diagram mermaid parses', async () => {
+    const blank = {
+      ...defaultPlaybook,
+      title: ' \n\t ',
+      ladder: { ...defaultPlaybook.ladder, rungs: defaultPlaybook.ladder.rungs.map((rung) => (rung.id === 'monitoring' ? { ...rung, title: '\n \n' } : rung)) },
+    };
+    const diagram = toMermaid(blank as PlaybookDefinition);
+    expect(diagram).not.toContain('""');
+    await expect(parse(diagram)).resolves.toMatchObject({ diagramType: 'stateDiagram' });
+  });
 });

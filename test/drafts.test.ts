@@ -96,6 +96,16 @@ describe('drafts', () => {
 });
 
 describe('languages', () => {
+  it("reads a playbook's translation for a regional or capitalised locale (fr-CA, FR), as it gets the language's phrases", () => {
+    const machine = compilePlaybook({ ...defaultPlaybook, translations: { fr: defaultPlaybookFr } });
+    const incident = createIncident(machine).start();
+    incident.send({ type: 'assessment.complete' });
+    const french = recommend(incident.getSnapshot(), { locale: 'fr' });
+    for (const locale of ['fr-CA', 'FR', 'fr-ca']) expect(recommend(incident.getSnapshot(), { locale }), locale).toEqual(french);
+    expect(french[0]!.title).toBe(defaultPlaybookFr[recommend(incident.getSnapshot())[0]!.title as keyof typeof defaultPlaybookFr]);
+    incident.stop();
+  });
+
   it('has every text of the default playbook in French', () => {
     expect(missingTranslations({ ...defaultPlaybook, translations: { fr: defaultPlaybookFr } }, 'fr')).toEqual([]);
     // No stale entries either: every French entry translates a text of the playbook.

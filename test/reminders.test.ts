@@ -272,6 +272,21 @@ describe('reminders of the response-time targets', () => {
     expect(done.reminders.pending).toEqual([]);
     expect(done.nextDue).toBeUndefined();
     expect((done.incident.snapshot.context as IncidentContext).reminders).toBeUndefined();
+    // Nor is a first response advised, due or overdue any more, even after its reminder fell due first.
+    const violence = runtime.decide(open.incident, { type: 'threat.reported', kind: 'violence' }, { now: opened });
+    const overdue = runtime.decideDue(violence.incident, { now: opened + 90 * minute });
+    const before = machine.resolveState({ value: overdue.incident.snapshot.value as never, context: overdue.incident.snapshot.context });
+    expect(currentReminders(before).overdue.map((reminder) => reminder.severity)).toEqual(['critical']);
+    expect(recommend(before).map((advice) => advice.title)).toContain('First response overdue');
+    const late = runtime.decideDue(overdue.incident, { now: opened + 3 * 60 * minute });
+    expect(late.status).toBe('done');
+    for (const finished of [done, late]) {
+      const snapshot = machine.resolveState({ value: finished.incident.snapshot.value as never, context: finished.incident.snapshot.context });
+      expect(currentReminders(snapshot)).toEqual({ pending: [], overdue: [] });
+      expect(currentSeverity(snapshot)?.respondBy).toBeUndefined();
+      expect(recommend(snapshot).map((advice) => advice.source.track)).not.toContain('severity');
+      expect(recommend(snapshot).map((advice) => advice.title)).not.toContain('First response overdue');
+    }
     // A finished document an earlier release wrote still listed the reminder: it is not pending either.
     const older = structuredClone(done.incident);
     (older.snapshot.context as { reminders?: unknown }).reminders = (open.incident.snapshot.context as IncidentContext).reminders;

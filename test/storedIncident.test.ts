@@ -107,6 +107,24 @@ describe('a stored incident', () => {
     expect(next.deadlines[0]!.at).toBe(new Date(t0 + 3_600_000 + 24 * 3_600_000).toISOString());
     // New incidents open on the newest version of the playbook.
     expect(runtime.open({ now: t0, playbook: 'crisis' }).incident.playbook.version).toBe('2.0.0');
+    // Whatever the order the versions were registered in, named or by default.
+    const reversed = createIncidentRuntime({ playbooks: [v2, crisisMachine] });
+    for (const each of [runtime, reversed]) {
+      expect(each.open({ now: t0 }).incident.playbook.version).toBe('2.0.0');
+      expect(each.open({ now: t0, playbook: 'crisis' }).incident.playbook.version).toBe('2.0.0');
+    }
+    const v10 = compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '10.0.0' }).build());
+    expect(createIncidentRuntime({ playbooks: [v10, v2] }).open({ now: t0 }).incident.playbook.version).toBe('10.0.0');
+    // Two different playbooks under one id and version: which one would check an incident of it? Refused.
+    const twin = compilePlaybook(extendPlaybook(defaultPlaybook).setWindow('replyWindow', '12h').build());
+    expect(() => createIncidentRuntime({ playbooks: [crisisMachine, twin] })).toThrow(/two different playbooks are registered as "crisis@1\.0\.0"/);
+    expect(() => createIncidentRuntime({ playbooks: [crisisMachine, crisisMachine] })).not.toThrow();
+
+    // A document the hook upgraded is a change, even when nothing falls due: the host must store it.
+    const upgraded = runtime.decideDue(old, { now: t0 });
+    expect(upgraded.changed).toBe(true);
+    expect(upgraded.incident.formatVersion).toBe(1);
+    expect(runtime.decideDue(upgraded.incident, { now: t0 }).changed).toBe(false);
 
     const withoutV1 = createIncidentRuntime({
       playbooks: [v2],

@@ -262,7 +262,7 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
         return fallback;
       }
     },
-    language: languageOf(options.locale, options.translations ?? (options.locale === undefined || !Object.hasOwn(compiled.definition.translations ?? {}, options.locale) ? undefined : compiled.definition.translations![options.locale])),
+    language: languageOf(options.locale, options.translations ?? translationFor(compiled.definition.translations, options.locale)),
   };
   const textScope: TextScope = {
     incident: scopeOf(argsOf(scope)),
@@ -271,4 +271,15 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
     ...(options.includePersonal ? { includePersonal: true } : {}),
   };
   return { scope, textScope };
+}
+
+/**
+ * The playbook's translation for `locale`: the exact locale, else the language alone, in any
+ * case (`fr-CA` and `FR` read the `fr` translation, as they get the French phrases).
+ */
+function translationFor<T>(translations: Readonly<Record<string, T>> | undefined, locale: string | undefined): T | undefined {
+  if (translations === undefined || locale === undefined) return undefined;
+  const language = locale.toLowerCase().split('-')[0]!;
+  for (const key of [locale, locale.toLowerCase(), language]) if (Object.hasOwn(translations, key)) return translations[key];
+  return undefined;
 }

@@ -30,6 +30,8 @@ export interface CurrentReminders {
 
 /** The reminders of `context` on a playbook (see {@link currentReminders}). */
 export function remindersIn(definition: PlaybookDefinition, context: IncidentContext): CurrentReminders {
+  // A finished incident waits for no first response (a document of an earlier release may still list one).
+  if (isFinished(definition, context)) return { pending: [], overdue: [] };
   const pending = context.reminders ?? [];
   const overdue: Reminder[] = [];
   if (definition.severity !== undefined && !hasResponded(definition, context)) {
@@ -69,4 +71,10 @@ export function currentReminders(snapshot: AnyMachineSnapshot): CurrentReminders
   const compiled = compiledPlaybookOf(snapshot.machine);
   if (compiled === undefined) throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
   return remindersIn(compiled.definition, snapshot.context as IncidentContext);
+}
+
+/** Whether the timeline ends on a final rung: the incident is over (a window can close it before anyone responded). */
+export function isFinished(definition: PlaybookDefinition, context: Pick<IncidentContext, 'timeline'>): boolean {
+  const to = context.timeline.at(-1)?.to;
+  return to !== undefined && definition.ladder.rungs.some((rung) => rung.id === to && rung.final === true);
 }

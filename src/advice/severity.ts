@@ -3,6 +3,7 @@ import { hasResponded, responseTarget, severityRankOf } from '../compile/reminde
 import type { SeverityLevelSpec } from '../definition/types.js';
 import { conditionReasons, holdsNow, type Reason, type ReasonScope } from './reasons.js';
 import { asClause } from './wording.js';
+import { isFinished } from './reminders.js';
 
 /**
  * How severe an incident is, by the playbook's rules: its level, the response-time target of
@@ -49,7 +50,8 @@ export function severityIn(scope: ReasonScope): { readonly severity: Severity; r
   const raisedBy: Reason[] = rule === undefined ? [] : conditionReasons(scope, rule.when, true);
   const spec = levels[rank]!;
   const respondWithin = responseTarget(definition, spec.id);
-  const responded = hasResponded(definition, context);
+  // Over, too, once the incident finished: no first response is awaited, nor advised.
+  const responded = hasResponded(definition, context) || isFinished(definition, context);
   const opened = context.openedAt ?? context.timeline[0]?.at;
   const respondBy =
     respondWithin !== undefined && !responded && opened !== undefined ? new Date(Date.parse(opened) + respondWithin).toISOString() : undefined;

@@ -64,6 +64,8 @@ export interface Loaded extends Registered {
   readonly ordered?: Ordered;
   /** The timeline as the shape check read it (see `checkShape`), for bounding the next document's length. */
   readonly timeline?: CheckedTimeline;
+  /** The `migrate` hook upgraded the document read: `stored` is not what was given, and must be written back. */
+  readonly migrated?: true;
 }
 
 /** How to read: `check: true` checks a signed document in full as well. */
@@ -158,7 +160,7 @@ export function createEnvelopeReader(options: {
         );
       }
       const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
-      return parse(options.migrate(record, reason), true, check);
+      return { ...parse(options.migrate(record, reason), true, check), migrated: true };
     }
     if (signed && !check && hasContainers(record)) {
       // Signed by a holder of the key: this runtime (or one sharing its key) wrote it, after

@@ -58,7 +58,7 @@ export interface IncidentRuntimeOptions {
  * @category Server runtime
  */
 export interface IncidentRuntime {
-  /** Opens a new incident on a playbook (by id; the first registered by default). */
+  /** Opens a new incident on a playbook (by id; the first registered by default), on its newest version registered. */
   open(options: DecideOptions & { readonly input?: unknown; readonly playbook?: string }): Decision;
   /** Like `open`, but returns the error instead of throwing. */
   safeOpen(options: DecideOptions & { readonly input?: unknown; readonly playbook?: string }): DecideResult;
@@ -143,9 +143,25 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   const registry = new Map<string, Registered>();
   for (const machine of options.playbooks) {
     const { id, version, info } = playbookMeta(machine);
-    registry.set(`${id}@${version}`, { machine, info, layout: layoutOf(machine) });
+    const key = `${id}@${version}`;
+    const known = registry.get(key);
+    if (known !== undefined && known.machine !== machine) {
+      // Which one would check and run an incident of that version? Neither silently.
+      throw new TypeError(`createIncidentRuntime: two different playbooks are registered as ${quote(key)}; give each version of a playbook its own "version"`);
+    }
+    registry.set(key, { machine, info, layout: layoutOf(machine) });
   }
   const first = playbookMeta(options.playbooks[0]!);
+  /** The newest version registered of the playbook `id` (versions compared part by part, numbers as numbers), whatever the order they were given in. */
+  const newest = (id: string): Registered | undefined => {
+    let best: { version: string; entry: Registered } | undefined;
+    for (const [key, entry] of registry) {
+      if (!key.startsWith(`${id}@`) || key.length === id.length + 1) continue;
+      const version = key.slice(id.length + 1);
+      if (best === undefined || compareVersions(version, best.version) > 0) best = { version, entry };
+    }
+    return best?.entry;
+  };
   const signer = options.signing ? createSigner(options.signing) : undefined;
 
   function lookup(id: string, version: string) {
@@ -198,8 +214,10 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   }
 
   /** The decision after `snapshot` on the stored incident `loaded`. */
-  function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], known?: { readonly changed: boolean }): Decision {
+  function decision(loaded: Loaded, snapshot: AnyMachineSnapshot, added: TimelineEntry[], given?: { readonly changed: boolean }): Decision {
     const next = serializeWith(loaded.machine, snapshot, loaded);
+    // A migrated document differs from the one given, whatever else happened: the host must store it.
+    const known = loaded.migrated ? { changed: true } : given;
     // Unless known: signed with the same key, the same canonical JSON has the same signature,
     // whatever order the keys of the stored document came back in (a database may reorder them).
     const signed = known === undefined && typeof loaded.stored.signature === 'string';
@@ -259,7 +277,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
     open({ now, input, playbook }) {
       const time = timeOf(now);
-      const entry = playbook === undefined ? lookup(first.id, first.version) : [...registry.entries()].reverse().find(([key]) => key.startsWith(`${playbook}@`))?.[1];
+      const entry = newest(playbook === undefined ? first.id : playbook);
       if (!entry) throw incidentError('unknown_playbook', `Playbook ${quote(playbook)} is not registered with this runtime`, ['playbook']);
       const [snapshot] = withNow(time, () => initialTransition(entry.machine, input));
       if (snapshot.status === 'error') {
@@ -340,4 +358,18 @@ function safe<T>(run: () => T): SafeResult<T, IncidentError> {
       error: incidentError('implementation_error', `A guard, action or delay given in code threw: ${quote(error instanceof Error ? error.message : error)}`),
     };
   }
+}
+
+/** The order of two playbook versions: dot-separated parts, compared as numbers when both are, else as text (`1.10.0` after `1.9.0`). */
+function compareVersions(a: string, b: string): number {
+  const left = a.split('.');
+  const right = b.split('.');
+  for (let index = 0; index < Math.max(left.length, right.length); index++) {
+    const x = left[index] ?? '';
+    const y = right[index] ?? '';
+    const numeric = /^\d+$/.test(x) && /^\d+$/.test(y);
+    const order = numeric ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return order;
+  }
+  return 0;
 }

@@ -45,7 +45,7 @@ const escaped = /[^\p{L}\p{N} .,\-/()[\]'!?@+=]/gu;
 
 /** Text from a playbook as Mermaid needs it: one line, punctuation kept (escaped where needed). */
 function text(value: string): string {
-  return (
+  const written =
     value
       // eslint-disable-next-line no-control-regex -- control characters from a playbook must not reach a diagram
       .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ')
@@ -53,8 +53,9 @@ function text(value: string): string {
       .trim()
       .replace(escaped, (character) => `#${character.codePointAt(0)};`)
       // Mermaid reads "direction" and a space as a layout statement, even inside a title.
-      .replace(/(d)(irection )/gi, (_, d: string, rest: string) => `#${d.codePointAt(0)};${rest}`)
-  );
+      .replace(/(d)(irection )/gi, (_, d: string, rest: string) => `#${d.codePointAt(0)};${rest}`);
+  // A text of nothing but spaces and line breaks: Mermaid cannot parse an empty title.
+  return written === '' ? '#160;' : written;
 }
 
 function trigger(event: string, guard: Condition | undefined): string {
