@@ -188,3 +188,20 @@ describe('decide, safeDecide and decideDue', () => {
     }
   });
 });
+
+describe('a machine compiled by another copy of the library', () => {
+  it('is refused with a message that says so (the ESM and CommonJS builds loaded in one process are two copies)', async () => {
+    const { createIncident, defaultPlaybook } = await import('crisis-playbook');
+    const { createIncidentRuntime } = await import('crisis-playbook/server');
+    // A second copy of the library's modules, with a registry of its own.
+    vi.resetModules();
+    const other = await import('../src/authoring.js');
+    const machine = other.compilePlaybook(defaultPlaybook);
+    const message = /"crisis" was compiled by another copy of crisis-playbook \(its ESM and CommonJS builds loaded in one process, or two installed versions\)/;
+    expect(() => createIncidentRuntime({ playbooks: [machine] })).toThrow(message);
+    expect(() => createIncident(machine)).toThrow(message);
+    // A machine that no copy compiled is simply not one.
+    const { createMachine } = await import('xstate');
+    expect(() => createIncident(createMachine({ id: 'plain' }) as never)).toThrow(/"plain" is not one$/);
+  });
+});

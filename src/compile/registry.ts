@@ -23,6 +23,20 @@ export function register(machine: { readonly config: object }, info: CompiledPla
   compiled.set(machine.config, info);
 }
 
+/**
+ * Why `machine` is not one this copy of the library compiled, for an error that starts with
+ * `expected`: a machine whose root says it was compiled from a playbook was compiled by another
+ * copy of crisis-playbook (the ESM and CommonJS builds loaded in one process, or two installed
+ * versions), which keeps its own registry and error classes.
+ */
+export function notCompiledHere(expected: string, machine: unknown): string {
+  const root = (machine as { config?: { meta?: { playbook?: unknown } }; id?: unknown } | null)?.config;
+  const name = typeof (machine as { id?: unknown } | null)?.id === 'string' ? `"${(machine as { id: string }).id}"` : 'the machine';
+  return root?.meta?.playbook !== undefined
+    ? `${expected}; ${name} was compiled by another copy of crisis-playbook (its ESM and CommonJS builds loaded in one process, or two installed versions): load the library one way only, with import or with require`
+    : `${expected}; ${name} is not one`;
+}
+
 /** The definition behind a machine built by `compilePlaybook`, or by `provide` on one. */
 export function compiledPlaybookOf(machine: object): CompiledPlaybook | undefined {
   const config = (machine as { config?: unknown }).config;

@@ -1,7 +1,7 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
 import { now } from '../compile/clock.js';
-import { compiledPlaybookOf, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
+import { compiledPlaybookOf, notCompiledHere, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
@@ -109,7 +109,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
 
   constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
-    if (!compiled) throw new TypeError(`Expected a machine compiled by crisis-playbook; "${machine.id}" is not one`);
+    if (!compiled) throw new TypeError(notCompiledHere('Expected a machine compiled by crisis-playbook', machine));
     const { onRefused, clock, ...actorOptions } = options;
     super(machine, { ...actorOptions, clock: createSteppingClock(clock as TimerClock | undefined) } as ActorOptions<M>);
     this.#onRefused = onRefused;

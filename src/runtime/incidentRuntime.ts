@@ -6,7 +6,7 @@ import { withNow } from '../compile/clock.js';
 import { toOutput, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { layoutOf } from '../compile/layout.js';
 import { armReminder, reminderEventType } from '../compile/reminders.js';
-import { compiledPlaybookOf, withTrustedEvent } from '../compile/registry.js';
+import { compiledPlaybookOf, notCompiledHere, withTrustedEvent } from '../compile/registry.js';
 import type { StateMeta } from '../compile/types.js';
 import { IncidentError, incidentError, type SafeResult } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
@@ -115,7 +115,7 @@ export type { DecideOptions };
 function playbookMeta(machine: AnyStateMachine) {
   const meta = (machine.root.meta as StateMeta | undefined)?.playbook;
   const info = compiledPlaybookOf(machine);
-  if (!meta || !info) throw new TypeError(`Expected machines compiled by crisis-playbook; "${machine.id}" is not one`);
+  if (!meta || !info) throw new TypeError(notCompiledHere('Expected machines compiled by crisis-playbook', machine));
   return { id: meta.id, version: meta.version, info };
 }
 
