@@ -303,6 +303,49 @@ describe('guards as deep as validation allows', () => {
 });
 
 describe('names a playbook cannot use', () => {
+  it('refuses payload fields named like the metadata every event carries ("at", "by"), and a "facts" field of another kind, given as data or as a zod schema', async () => {
+    const { z } = await import('zod');
+    const cases: [string, Record<string, unknown>, (string | number)[]][] = [
+      ['"at" as data', { payload: { at: { type: 'string' } } }, ['events', 'x.ev', 'payload', 'at']],
+      ['"by" as data', { payload: { by: { type: 'string' } } }, ['events', 'x.ev', 'payload', 'by']],
+      ['"facts" of the string kind', { payload: { facts: { type: 'string' } } }, ['events', 'x.ev', 'payload', 'facts', 'type']],
+      ['"at" in a zod schema', { schema: z.object({ at: z.string() }) }, ['events', 'x.ev', 'schema', 'at']],
+      ['"by" in a zod schema', { schema: z.object({ by: z.string() }) }, ['events', 'x.ev', 'schema', 'by']],
+    ];
+    for (const [name, spec, path] of cases) {
+      const built = extendPlaybook(defaultPlaybook).addEvents({ 'x.ev': spec } as never).addTransitions('everyRung', [{ event: 'x.ev' } as never]).safeBuild();
+      expect(built.success, name).toBe(false);
+      if (!built.success) expect(built.error.issues.map((issue) => ({ code: issue.code, path: issue.path })), name).toEqual([{ code: 'reserved_field', path }]);
+    }
+  });
+
+  it("keeps only the incident's own facts from an event whose zod schema says otherwise, so that what it stores can be read back", async () => {
+    const { z } = await import('zod');
+    const { createIncidentRuntime } = await import('crisis-playbook/server');
+    const built = extendPlaybook(defaultPlaybook)
+      .rename({ id: 'odd-facts', version: '1.0.0' })
+      .addEvents({ 'x.ev': { schema: z.object({ facts: z.record(z.string(), z.union([z.string(), z.boolean()])) }) } })
+      .addTransitions('everyRung', [{ event: 'x.ev', actions: ['updateFacts'] }])
+      .build();
+    const runtime = createIncidentRuntime({ playbooks: [compilePlaybook(built)] });
+    const opened = runtime.open({ now: 0 });
+    const next = runtime.decide(opened.incident, { type: 'x.ev', facts: { venue: 'moon', bogus: true, witnessed: true } } as never, { now: 60_000 });
+    expect(next.incident.snapshot.context.facts).toEqual({ witnessed: true });
+    expect(runtime.safeParse(JSON.parse(next.json)).success).toBe(true);
+  });
+
+  it('refuses the rung id "everyRung" (addTransitions reads it as every open rung), and a track state with more after its name', () => {
+    const definition = structuredClone(defaultPlaybook) as unknown as { ladder: { initial: string; rungs: { id: string }[] } };
+    const monitoring = definition.ladder.rungs.find((rung) => rung.id === 'monitoring')!;
+    const index = definition.ladder.rungs.indexOf(monitoring);
+    const renamed = JSON.parse(JSON.stringify(definition).replaceAll('"monitoring"', '"everyRung"')) as typeof definition;
+    expect(problems(safeParsePlaybook(renamed))).toContainEqual({ code: 'reserved_id', path: ['ladder', 'rungs', index, 'id'] });
+    for (const state of ['safety.threatened.typo', 'safety.threatened.', 'safety']) {
+      expect(extendPlaybook(defaultPlaybook).setAdvice(state as never, []).safeBuild().success, state).toBe(false);
+    }
+    expect(extendPlaybook(defaultPlaybook).setAdvice('safety.threatened' as never, []).safeBuild().success).toBe(true);
+  });
+
   it("refuses the library's own guard names, which would replace event checks, conditions or follow-up counts", () => {
     for (const name of ['isEventValid', 'matches', 'canFollowUp', 'isReminderDue']) {
       const result = everySafeForm(withGuards({ [name]: { description: 'Mine.', condition: { path: 'supporters', atLeast: 0 } } }));

@@ -3,6 +3,7 @@ import { now, type SystemWithClock } from './clock.js';
 import type { Deadline, IncidentContext, Reminder, ThreatRecord, TimelineEntry } from './context.js';
 import { reminderEventType } from './reminders.js';
 import { builtinActionNames, recordedEventTypes } from '../definition/builtins.js';
+import { incidentFactsSchema } from '../definition/facts.js';
 
 export type AnyEvent = { readonly type: string } & Readonly<Record<string, unknown>>;
 export interface ActionArgs {
@@ -114,9 +115,26 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Update = Partial<Mutable<IncidentContext>>;
 type Effect = (context: IncidentContext, event: AnyEvent, system: SystemWithClock | undefined) => Update;
 
+/**
+ * The facts of an event that are facts of the incident, each of its kind: all of them for a
+ * payload field of the facts kind (checked already); for a custom event's own schema, which may
+ * say otherwise, a fact the incident cannot hold is left out rather than stored (the stored
+ * incident would be refused when read back).
+ */
+function knownFacts(facts: unknown): IncidentContext['facts'] | undefined {
+  if (facts === null || typeof facts !== 'object') return undefined;
+  const shape = incidentFactsSchema.shape as Readonly<Record<string, { safeParse(value: unknown): { success: boolean } }>>;
+  let kept: Record<string, unknown> | undefined;
+  for (const [name, value] of Object.entries(facts)) {
+    if (value === undefined || !Object.hasOwn(shape, name) || !shape[name]!.safeParse(value).success) continue;
+    (kept ??= {})[name] = value;
+  }
+  return kept as IncidentContext['facts'] | undefined;
+}
+
 /** What each built-in action does to the context. Each reads its event defensively, so a custom event reusing an action cannot corrupt the context. */
 const effects: Readonly<Record<BuiltinActionName, Effect>> = {
-  updateFacts: (context, event) => ({ facts: { ...context.facts, ...(event.facts as IncidentContext['facts'] | undefined) } }),
+  updateFacts: (context, event) => ({ facts: { ...context.facts, ...knownFacts(event.facts) } }),
   recordAccessGranted: (context) => ({ facts: { ...context.facts, memberOfVenue: true } }),
   recordReply: (context, event) => ({ replyPhone: text(event.phone) ?? context.replyPhone }),
   recordIntermediary: (context, event) => ({ intermediary: text(event.name) ?? context.intermediary }),

@@ -44,3 +44,11 @@ export const builtinGuardNames = ['isEventValid', 'matches', 'canFollowUp', 'isR
  * of a response-time target fell due. No playbook event may take these names.
  */
 export const recordedEventTypes = { windowElapsed: 'window.elapsed', reminderDue: 'reminder.due' } as const;
+
+/** Fields every event may carry, checked by the library's own rules (when it happened, who recorded it): no payload redefines them. */
+export const metadataFields = ['at', 'by'] as const;
+
+/** Why a payload cannot declare the metadata field `field`. */
+export function metadataMessage(field: string): string {
+  return `The payload field "${field}" is the library's own (every event may carry "at", when it happened, and "by", who recorded it, checked by its rules); choose another name`;
+}

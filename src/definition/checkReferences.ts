@@ -1,4 +1,4 @@
-import { builtinActionNames, builtinGuardNames, recordedEventTypes } from './builtins.js';
+import { builtinActionNames, builtinGuardNames, metadataFields, metadataMessage, recordedEventTypes } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
 import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
@@ -223,6 +223,14 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     if (payload !== undefined && Object.hasOwn(payload, 'type')) {
       add('reserved_field', ['events', type, 'payload', 'type'], 'The payload field "type" is reserved for the event type');
     }
+    for (const field of metadataFields) {
+      if (payload !== undefined && Object.hasOwn(payload, field)) add('reserved_field', ['events', type, 'payload', field], metadataMessage(field));
+    }
+    // `updateFacts` merges an event's facts into the incident's: only the facts kind can hold them.
+    const facts = payload !== undefined && Object.hasOwn(payload, 'facts') ? asRecord(payload.facts) : undefined;
+    if (facts !== undefined && facts.type !== 'facts') {
+      add('reserved_field', ['events', type, 'payload', 'facts', 'type'], `The payload field "facts" holds the incident's facts: its type is "facts"; received ${quote(facts.type)}`);
+    }
   }
 
   // Ladder.
@@ -329,6 +337,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       }
       const id = asId(rung.id);
       if (id === 'active') add('reserved_id', [...path, 'id'], 'The rung id "active" is reserved for the open incident');
+      if (id === 'everyRung') add('reserved_id', [...path, 'id'], 'The rung id "everyRung" is reserved: extendPlaybook(...).addTransitions("everyRung", …) means every open rung');
       const final = rung.final === true;
       if (final && ((asList(rung.on)?.length ?? 0) > 0 || (asList(rung.after)?.length ?? 0) > 0)) {
         add('final_with_transitions', path, `Final rung ${id === undefined ? index : quote(id)} cannot have transitions`);
@@ -453,4 +462,3 @@ function describeChain(chain: readonly string[]): string {
   const names = chain.map((name) => quote(name));
   return (names.length > 4 ? [...names.slice(0, 3), '…', names.at(-1)!] : names).join(' → ');
 }
-

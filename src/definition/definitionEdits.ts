@@ -64,7 +64,11 @@ export function withAdvice(definition: PlaybookDefinition, state: string, advice
       },
     };
   }
-  const [trackId, stateId] = state.split('.');
+  // The track, then the rest as the state: `safety.threatened.typo` names no state.
+  const dot = state.indexOf('.');
+  if (dot < 0) return undefined;
+  const trackId = state.slice(0, dot);
+  const stateId = state.slice(dot + 1);
   const track = definition.tracks.find((t) => t.id === trackId);
   if (!track || !track.states.some((s) => s.id === stateId)) return undefined;
   return {

@@ -1,5 +1,6 @@
 import type { Issue } from '../errors/issues.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
+import { metadataFields, metadataMessage } from './builtins.js';
 
 /** A zod object schema: `_zod` with the type "object", and a shape of zod schemas. */
 function isZodObject(value: unknown): value is { shape: Record<string, unknown> } {
@@ -39,6 +40,10 @@ export function separateEventSchemas(input: unknown): { data: unknown; issues: I
       issues.push({ code: 'conflicting_payload', path: ['events', type], message: 'Give either "payload" or "schema", not both' });
     } else if (Object.hasOwn(schema.shape, 'type')) {
       issues.push({ code: 'reserved_field', path: ['events', type, 'schema', 'type'], message: 'The payload field "type" is reserved for the event type' });
+    } else {
+      for (const field of metadataFields) {
+        if (Object.hasOwn(schema.shape, field)) issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: metadataMessage(field) });
+      }
     }
     stripped[type] = rest;
   }
