@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultPlaybook } from 'crisis-playbook';
 import { decide, decideDue, openIncident } from 'crisis-playbook/server';
 import { referenceCase } from '../examples/reference-case/events.js';
@@ -20,6 +20,23 @@ const file = (name: string, content?: string) => {
 const env = { ...process.env, NO_COLOR: '1', DEBUG: '', TZ: 'Europe/Berlin' };
 
 /** Runs the built CLI with piped stdin; never throws on a non-zero exit. */
+/** The command line run in this process (`main`), what it printed captured. */
+async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../src/cli/main.js');
+  const printed = { stdout: '', stderr: '' };
+  const capture = (stream: 'stdout' | 'stderr') =>
+    vi.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed[stream] += String(chunk);
+      return true;
+    });
+  const spies = [capture('stdout'), capture('stderr')];
+  try {
+    return { code: await main(args), ...printed };
+  } finally {
+    for (const spy of spies) spy.mockRestore();
+  }
+}
+
 async function run(args: string[], input = '') {
   const child = execFile(process.execPath, [cli, ...args], { cwd: dir, env });
   child.stdin!.end(input);
@@ -68,9 +85,9 @@ describe('the CLI', () => {
     const option = await run(['check', 'x.json', '--colour']);
     expect(option.code).toBe(2);
     expect(option.stderr.trim().split('\n')).toHaveLength(1);
-    // Names of JavaScript's own object are no commands either.
+    // Names of JavaScript's own object are no commands either (in this process: quicker than a process each).
     for (const name of ['constructor', 'toString', '__proto__']) {
-      const odd = await run([name, 'x.json']);
+      const odd = await inProcess([name, 'x.json']);
       expect(odd, name).toMatchObject({ code: 2, stdout: '' });
       expect(odd.stderr, name).toBe(`crisis-playbook: unknown command "${name}"; expected one of walk, replay, status, diagram, check (see --help)\n`);
     }
@@ -79,7 +96,8 @@ describe('the CLI', () => {
   it('refuses a --by that no event could carry before asking anything, with exit code 2', async () => {
     const target = join(dir, 'by.json');
     for (const by of ['Ana\tB', 'x'.repeat(121)]) {
-      const { code, stdout, stderr } = await run(['walk', '--file', target, '--by', by], `${assessment.join('\n')}\nq\n`);
+      // In this process: refused before anything is read from the input.
+      const { code, stdout, stderr } = await inProcess(['walk', '--file', target, '--by', by]);
       expect(code).toBe(2);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/^crisis-playbook: --by: .*120 characters/);

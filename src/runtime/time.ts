@@ -7,7 +7,7 @@ import { quote } from '../quote.js';
 /**
  * When a decision happens: epoch milliseconds, a `Date` or an ISO 8601 date and time with its
  * offset (`2026-04-06T19:00:00Z`, `2026-04-06T21:00:00+02:00`: what an event's `at` takes), from
- * 1970-01-01T00:00:00.000Z to 9999-12-01T00:00:00.000Z (see {@link limits}).
+ * 1970-01-01T00:00:00.000Z to 9999-12-01T00:00:00.000Z (see {@link index!limits}).
  *
  * @example
  * ```ts
