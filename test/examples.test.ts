@@ -111,7 +111,9 @@ describe('examples', () => {
   }, 60_000);
 
   it('http-server --serve (npm run example:server) keeps listening until SIGTERM, then stops the server, the worker and the database', async () => {
-    const child = spawn(tsx, ['examples/http-server/main.ts', '--serve'], { cwd: root, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', PORT: '0' } });
+    // Node itself, not the tsx command: tsx relays a signal to its child and, when the child does not
+    // acknowledge it within 30 ms (a loaded machine), kills it (exit 143) before its handler runs.
+    const child = spawn(process.execPath, ['--import', 'tsx', 'examples/http-server/main.ts', '--serve'], { cwd: root, env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', PORT: '0' } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
