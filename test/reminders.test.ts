@@ -17,6 +17,23 @@ function live() {
   return { clock, incident, heard };
 }
 
+/** A simulated clock set at `time` that keeps the timers pending on it (a stopped incident's must go). */
+function pendingTimers(time: number) {
+  const simulated = new SimulatedClock();
+  simulated.set(time);
+  const pending = new Set<unknown>();
+  const clock = {
+    now: () => simulated.now(),
+    setTimeout: (fn: () => void, ms: number) => {
+      const id: unknown = simulated.setTimeout(() => (pending.delete(id), fn()), ms);
+      pending.add(id);
+      return id;
+    },
+    clearTimeout: (id: unknown) => (pending.delete(id), simulated.clearTimeout(id as never)),
+  };
+  return { simulated, pending, clock };
+}
+
 const reminderEntries = (context: IncidentContext) => context.timeline.filter((entry) => entry.type === 'reminder.due');
 
 describe('reminders of the response-time targets', () => {
@@ -196,19 +213,7 @@ describe('reminders of the response-time targets', () => {
   });
 
   it('are cleared when the incident stops, normally or with an error, checked or plain: a stopped incident is not kept until its reminder falls due', () => {
-    // A clock that keeps the timers pending on it.
-    const simulated = new SimulatedClock();
-    simulated.set(opened);
-    const pending = new Set<unknown>();
-    const clock = {
-      now: () => simulated.now(),
-      setTimeout: (fn: () => void, ms: number) => {
-        const id: unknown = simulated.setTimeout(() => (pending.delete(id), fn()), ms);
-        pending.add(id);
-        return id;
-      },
-      clearTimeout: (id: unknown) => (pending.delete(id), simulated.clearTimeout(id as never)),
-    };
+    const { simulated, pending, clock } = pendingTimers(opened);
     // Nobody has answered: the first response's reminder is due in a day.
     const checked = createIncident(crisisMachine, { clock }).start();
     expect(pending.size).toBe(1);
@@ -294,19 +299,7 @@ describe('reminders of the response-time targets', () => {
     expect(again.reminders.pending).toEqual([]);
     expect(again.nextDue).toBeUndefined();
 
-    // A clock that keeps the timers pending on it.
-    const simulated = new SimulatedClock();
-    simulated.set(opened + 4 * 60 * minute);
-    const pending = new Set<unknown>();
-    const clock = {
-      now: () => simulated.now(),
-      setTimeout: (fn: () => void, ms: number) => {
-        const id: unknown = simulated.setTimeout(() => (pending.delete(id), fn()), ms);
-        pending.add(id);
-        return id;
-      },
-      clearTimeout: (id: unknown) => (pending.delete(id), simulated.clearTimeout(id as never)),
-    };
+    const { pending, clock } = pendingTimers(opened + 4 * 60 * minute);
     // Finished already, and finished while restoring (its window ran out while nobody ran it).
     for (const stored of [done.incident, open.incident]) {
       const restored = runtime.restore(stored, { clock });

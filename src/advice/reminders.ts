@@ -2,7 +2,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import type { IncidentContext, Reminder } from '../compile/context.js';
 import { compiledPlaybookOf } from '../compile/registry.js';
-import { hasResponded, reminderOfEntry } from '../compile/reminders.js';
+import { hasResponded, isFinished, reminderOfEntry } from '../compile/reminders.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 
 /**
@@ -71,10 +71,4 @@ export function currentReminders(snapshot: AnyMachineSnapshot): CurrentReminders
   const compiled = compiledPlaybookOf(snapshot.machine);
   if (compiled === undefined) throw new TypeError('Expected a snapshot of a machine compiled by crisis-playbook (its root meta has no playbook)');
   return remindersIn(compiled.definition, snapshot.context as IncidentContext);
-}
-
-/** Whether the timeline ends on a final rung: the incident is over (a window can close it before anyone responded). */
-export function isFinished(definition: PlaybookDefinition, context: Pick<IncidentContext, 'timeline'>): boolean {
-  const to = context.timeline.at(-1)?.to;
-  return to !== undefined && definition.ladder.rungs.some((rung) => rung.id === to && rung.final === true);
 }

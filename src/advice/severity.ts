@@ -1,9 +1,8 @@
 // How severe an incident is: the playbook's levels and rules, evaluated on the incident now.
-import { hasResponded, responseTarget, severityRankOf } from '../compile/reminders.js';
+import { hasResponded, isFinished, responseTarget, severityRankOf } from '../compile/reminders.js';
 import type { SeverityLevelSpec } from '../definition/types.js';
 import { conditionReasons, holdsNow, type Reason, type ReasonScope } from './reasons.js';
 import { asClause } from './wording.js';
-import { isFinished } from './reminders.js';
 
 /**
  * How severe an incident is, by the playbook's rules: its level, the response-time target of

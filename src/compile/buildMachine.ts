@@ -10,7 +10,7 @@ import { register, type CompiledPlaybook } from './registry.js';
 import type { CompileOptions, PlaybookMachine } from './types.js';
 import { toMilliseconds } from '../definition/durations.js';
 import { fastSchema } from '../definition/fastSchema.js';
-import { rungWindows } from '../definition/graph.js';
+import { finalRungIds, rungWindows } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import { createEventParser } from '../events/createEventParser.js';
 import { limits } from '../limits.js';
@@ -71,7 +71,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   type GuardsOf = { readonly logic?: { readonly implementations?: { readonly guards?: Readonly<Record<string, unknown>> } } };
   // The reminders of the response-time targets, for playbooks that have them; guards are the machine's own (`provide` counts).
   // A move to a final rung ends the incident: nothing is pending after it.
-  const finalRungs = new Set(definition.ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
+  const finalRungs = finalRungIds(definition);
   const remindersFor = hasReminders(definition)
     ? (
         context: IncidentContext,

@@ -2,7 +2,7 @@ import { isBuiltinAction, type TimelineParams } from './actions.js';
 import { transitionGuard } from './guards.js';
 import { regionIds } from './layout.js';
 import { hasReminders, reminderEventType } from './reminders.js';
-import { destinationOf, groupBy, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
+import { destinationOf, finalRungIds, groupBy, recordingRegions, rungTransitions, rungWindows, type Region } from '../definition/graph.js';
 import type { AdviceSpec, AfterSpec, FollowUpSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 
 /**
@@ -19,7 +19,7 @@ import type { AdviceSpec, AfterSpec, FollowUpSpec, PlaybookDefinition, Transitio
  */
 export function machineConfig(definition: PlaybookDefinition) {
   const { id, ladder } = definition;
-  const finalIds = new Set(ladder.rungs.filter((rung) => rung.final).map((rung) => rung.id));
+  const finalIds = finalRungIds(definition);
   // Final rungs are states at the root, outside the ladder region.
   const rungTarget = (target: string) => (finalIds.has(target) ? `#${id}.${target}` : target);
 

@@ -6,7 +6,7 @@ import type { IncidentContext, Reminder, TimelineEntry } from './context.js';
 import { recordedEventTypes } from '../definition/builtins.js';
 import { evaluateCondition } from '../definition/conditions.js';
 import { toMilliseconds } from '../definition/durations.js';
-import { movingEvents } from '../definition/graph.js';
+import { finalRungIds, movingEvents } from '../definition/graph.js';
 import type { Condition, PlaybookDefinition, SeverityRuleSpec } from '../definition/types.js';
 import { parseTime } from '../isoTime.js';
 import { now, type SystemWithClock } from './clock.js';
@@ -109,6 +109,12 @@ export function noteAppended(definition: PlaybookDefinition, previous: readonly 
   const facts: TimelineFacts = { responded: false, firedRank: Math.max(before.firedRank, fired) };
   factsByTimeline.set(next, facts);
   return facts;
+}
+
+/** Whether the timeline ends on a final rung: the incident is over (a window can close it before anyone responded). */
+export function isFinished(definition: PlaybookDefinition, context: Pick<IncidentContext, 'timeline'>): boolean {
+  const to = context.timeline.at(-1)?.to;
+  return to !== undefined && finalRungIds(definition).has(to);
 }
 
 /** Whether the timeline records a first response: an event of the kind that moves the ladder. */

@@ -227,6 +227,18 @@ export function movingEvents(definition: PlaybookDefinition): ReadonlySet<string
   return events;
 }
 
+const finals = new WeakMap<PlaybookDefinition, ReadonlySet<string>>();
+
+/** The ids of a definition's final rungs, where an incident ends. Worked out once per definition. */
+export function finalRungIds(definition: PlaybookDefinition): ReadonlySet<string> {
+  let ids = finals.get(definition);
+  if (ids === undefined) {
+    ids = new Set(definition.ladder.rungs.filter((rung) => rung.final === true).map((rung) => rung.id));
+    finals.set(definition, ids);
+  }
+  return ids;
+}
+
 /** `items` in groups by `key`, the groups in the order of their first item. */
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): [string, T[]][] {
   const groups = new Map<string, T[]>();

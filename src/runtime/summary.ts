@@ -1,6 +1,6 @@
 import { recordedEventTypes } from '../definition/builtins.js';
 import type { IncidentContext, TimelineEntry } from '../compile/context.js';
-import { movingEvents } from '../definition/graph.js';
+import { finalRungIds, movingEvents } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { StoredIncident } from './storedIncident.js';
 
@@ -171,7 +171,7 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
     return entry ? { at: entry.at, afterMs: Math.max(0, time(entry.at) - start), event: entry.type } : null;
   };
 
-  const finals = new Set(definition.ladder.rungs.filter((rung) => rung.final === true).map((rung) => rung.id));
+  const finals = finalRungIds(definition);
   // Maps, not objects: ids and threat kinds are the playbook's or the app's (`constructor`, `__proto__`...).
   const rungMs = new Map<string, number>();
   let rung = timeline[0]?.from ?? definition.ladder.initial;
