@@ -19,8 +19,11 @@ const file = (name: string, content?: string) => {
 // Times are shown in the local time zone: a fixed one, with summer time, for the tests.
 const env = { ...process.env, NO_COLOR: '1', DEBUG: '', TZ: 'Europe/Berlin' };
 
-/** Runs the built CLI with piped stdin; never throws on a non-zero exit. */
-/** The command line run in this process (`main`), what it printed captured. */
+/**
+ * The command line run in this process (`main`), what it printed captured: for commands that read
+ * no input (a process each cost 1 to 4 s on a loaded two-core machine). The tests that check what
+ * only a process shows (exit codes, signals, the terminal, stdin) use `run`.
+ */
 async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { main } = await import('../src/cli/main.js');
   const printed = { stdout: '', stderr: '' };
@@ -37,6 +40,7 @@ async function inProcess(args: string[]): Promise<{ code: number; stdout: string
   }
 }
 
+/** Runs the built CLI with piped stdin; never throws on a non-zero exit. */
 async function run(args: string[], input = '') {
   const child = execFile(process.execPath, [cli, ...args], { cwd: dir, env });
   child.stdin!.end(input);
@@ -72,7 +76,7 @@ beforeAll(() => {
 
 describe('the CLI', () => {
   it.each(['walk', 'replay', 'status', 'diagram', 'check'])('has --help for %s', async (command) => {
-    const { code, stdout } = await run([command, '--help']);
+    const { code, stdout } = await inProcess([command, '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain(`Usage: crisis-playbook ${command}`);
   });
@@ -111,7 +115,7 @@ describe('the CLI', () => {
     ['bad JSON', ['status', file('broken.json', '{"format":')], 'is not valid JSON'],
     ['an incident with an unknown rung', ['status', file('tampered.json', JSON.stringify({ ...openIncident({ now: 0 }).incident, snapshot: { ...openIncident({ now: 0 }).incident.snapshot, value: { active: { ladder: 'prayer', community: 'quiet', safety: 'none' } } } }))], 'Unknown open rung "prayer"'],
   ])('reports %s in one line, without a stack trace', async (_, args, message) => {
-    const { code, stderr } = await run(args);
+    const { code, stderr } = await inProcess(args);
     expect(code).toBe(1);
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -120,7 +124,7 @@ describe('the CLI', () => {
 
   describe('check', () => {
     it('accepts a valid playbook', async () => {
-      const { code, stdout } = await run(['check', file('default.json', JSON.stringify(defaultPlaybook))]);
+      const { code, stdout } = await inProcess(['check', file('default.json', JSON.stringify(defaultPlaybook))]);
       expect(code).toBe(0);
       expect(stdout).toContain('valid playbook "crisis" version 1.0.0: 8 rungs, 2 side tracks');
     });
@@ -128,11 +132,11 @@ describe('the CLI', () => {
     it('lists every issue with its path and exits 1, also as JSON', async () => {
       const broken = { ...defaultPlaybook, windows: { ...defaultPlaybook.windows, replyWindow: { description: 'x', duration: '0h' } }, ladder: { ...defaultPlaybook.ladder, initial: 'nowhere' } };
       const path = file('broken-playbook.json', JSON.stringify(broken));
-      const text = await run(['check', path]);
+      const text = await inProcess(['check', path]);
       expect(text.code).toBe(1);
       expect(text.stdout).toContain('- windows.replyWindow.duration: Expected a positive duration');
       expect(text.stdout).toContain('- ladder.initial: Unknown rung "nowhere"');
-      const json = await run(['check', path, '--json']);
+      const json = await inProcess(['check', path, '--json']);
       expect(json.code).toBe(1);
       const report = JSON.parse(json.stdout) as { valid: boolean; issues: { code: string }[] };
       expect(report.valid).toBe(false);
@@ -150,7 +154,7 @@ describe('the CLI', () => {
       broken.ladder.rungs[3].on[0].event = 'intermediary.ask';
       broken.windows.accessWindow.duration = '2 days';
       const path = file('six-mistakes.json', JSON.stringify(broken));
-      const { code, stdout } = await run(['check', path]);
+      const { code, stdout } = await inProcess(['check', path]);
       expect(code).toBe(1);
       const lines = stdout.trimEnd().split('\n');
       expect(lines[0]).toBe(`${path}: 6 issues`);
@@ -162,7 +166,7 @@ describe('the CLI', () => {
         ['- version', 'invalid_type'],
         ['- windows.accessWindow.duration', 'invalid_duration'],
       ]);
-      const one = await run(['check', file('one-mistake.json', JSON.stringify({ ...defaultPlaybook, version: 2 }))]);
+      const one = await inProcess(['check', file('one-mistake.json', JSON.stringify({ ...defaultPlaybook, version: 2 }))]);
       expect(one.stdout.split('\n')[0]).toMatch(/one-mistake\.json: 1 issue$/);
     });
   });
