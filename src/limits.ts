@@ -48,6 +48,12 @@ export const limits = {
   guardChain: 32,
   /** The most named guards one guard stands for once its references are written out (each evaluation visits them all). */
   guardExpansion: 10_000,
+  /**
+   * The most transitions a playbook compiles to: each open rung's moves, with a copy of every
+   * move from every rung and of every event it records for a side track, and each side-track
+   * state's (compiling 20,000 takes about 0.15 s; it grows with rungs × shared events).
+   */
+  compiledTransitions: 20_000,
   /** The most characters of a value quoted in a message. */
   quoteLength: 120,
   /** The most follow-ups a rung can send before it moves on (`followUps.max`). */
@@ -69,7 +75,7 @@ export function groupDigits(count: number): string {
 export const limitMessages = {
   // Rounded down: a window of the rounded-up 24.9 days would be over the limit.
   window: `a positive duration of at most ${limits.windowMs} ms (about ${Math.floor((limits.windowMs / day) * 10) / 10} days), such as 86400000 or "24h"`,
-  timeline: `The timeline holds ${limits.timelineEntries} entries, the most an incident keeps; close this incident and open a new one`,
+  timeline: `The timeline holds ${limits.timelineEntries} entries, the most an incident keeps; it takes no more events (not even one that closes it): open a new incident for what follows`,
   time: `a time from ${new Date(limits.earliestTime).toISOString()} to ${new Date(limits.latestTime).toISOString()}`,
   text: `text of at most ${limits.textLength} characters without control characters other than tab and line breaks`,
   storedDocument: `a stored incident of at most ${limits.storedDocumentLength} characters`,
@@ -82,6 +88,7 @@ export const definitionLimitMessages = {
   conditionDepth: `a condition nests "all", "any" and "not" at most ${limits.conditionDepth} levels deep`,
   guardChain: `a chain of named guards, each referring to the next, is at most ${limits.guardChain} guards long`,
   guardExpansion: `a guard stands for at most ${groupDigits(limits.guardExpansion)} named guards once its references (and theirs) are written out`,
+  compiledTransitions: `a playbook compiles to at most ${groupDigits(limits.compiledTransitions)} transitions (every open rung gets a copy of each move from every rung and of each event shared with a side track: fewer rungs, or fewer events shared between the ladder and the side tracks)`,
 } as const;
 
 /** Whether `time` (epoch ms) is a time an incident can be processed at. */

@@ -327,17 +327,17 @@ describe('the responder console in headless Chromium', () => {
         await expect.poll(rungOf).toBe('directMessage');
         expect(await timelineLength()).toBe(index + 1);
         expect(await window.getAttribute('data-due')).toBe(due);
-        // What is left, as the page counts it: the due time less the page's clock, to the second
-        // (the clock runs while the text is read: it is read between two readings of the clock).
-        const before = await page.evaluate(() => Date.now());
-        const left = await page.getByTestId('window-left').textContent();
-        const after = await page.evaluate(() => Date.now());
-        const [, hours, minutes, seconds] = /^(\d+) h (\d+) min (\d+) s left$/.exec(left!)!;
-        const shown = ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
-        // Whole seconds, rounded down, of a count that ticks once a second: never more than a
-        // second under the time left; the tick before \`before\` may be up to 3 s stale on a loaded machine.
-        expect(shown).toBeGreaterThan(Date.parse(due) - after - 1000);
-        expect(shown).toBeLessThanOrEqual(Date.parse(due) - before + 3000);
+        // What is left, as the page counts it: the due time less the page's clock, in whole
+        // seconds. The clock is stopped a little ahead, so that the count can be compared exactly.
+        const stopAt = (await page.evaluate(() => Date.now())) + 5_000;
+        await page.clock.pauseAt(stopAt);
+        const shownLeft = async () => {
+          const [, hours, minutes, seconds] = /^(\d+) h (\d+) min (\d+) s left$/.exec((await page.getByTestId('window-left').textContent())!)!;
+          return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000;
+        };
+        await expect.poll(shownLeft).toBe(Math.floor((Date.parse(due) - stopAt) / 1000) * 1000);
+        const shown = await shownLeft();
+        await page.clock.resume();
         expect(shown).toBeGreaterThan(23.5 * 3_600_000);
         expect(await highlighted()).toEqual(step.highlighted);
       }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { createActor, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { createIncident, crisisMachine, currentRung, IncidentError, InputValidationError, limits, type Refusal, safeParseEvent } from 'crisis-playbook';
-import { parseStoredIncident, serializeIncident } from 'crisis-playbook/server';
+import { decideDue, parseStoredIncident, serializeIncident } from 'crisis-playbook/server';
 import { outOfSightFacts } from './helpers.js';
 
 const hostile: [string, unknown][] = [
@@ -115,7 +115,7 @@ describe('a live incident created with createIncident', () => {
     expect(accepted).toBeGreaterThan(0);
     incident.stop();
     // The accepted events fill the timeline toward its cap, and each copies it: seconds of work.
-  }, 30_000);
+  }, 120_000);
 
   it('throws invalid input at once instead of leaving an actor in an error state', () => {
     expect(() => createIncident(crisisMachine, { input: { windows: { replyWindow: 2 ** 40 } } as never })).toThrow(InputValidationError);
@@ -140,6 +140,31 @@ describe('a live incident created with createIncident', () => {
     expect(result).toMatchObject({ success: false, error: { code: 'timeline_full' } });
     const stored = serializeIncident(incident.getSnapshot());
     expect(parseStoredIncident(JSON.stringify(stored)).snapshot.context.timeline).toHaveLength(limits.timelineEntries);
+    incident.stop();
+  });
+
+  it('drops a reminder that falls due at the timeline cap, live and on the server, so that nothing stays due', () => {
+    const t0 = Date.parse('2026-04-06T19:00:00.000Z');
+    const clock = new SimulatedClock();
+    clock.set(t0);
+    const incident = createIncident(crisisMachine, { clock }).start();
+    // Support does not count as a response: the first-response reminder stays pending.
+    for (let i = 0; i < limits.timelineEntries; i++) incident.send({ type: 'community.supported' });
+    const full = serializeIncident(incident.getSnapshot());
+    expect(full.snapshot.context.reminders).toEqual([{ reminder: 'first-response', severity: 'low', due: '2026-04-07T19:00:00.000Z' }]);
+    // On the server: applying what fell due drops it (a change to store), and nothing is due after.
+    const due = decideDue(full, { now: t0 + 25 * 3_600_000 });
+    expect(due.changed).toBe(true);
+    expect(due.added).toEqual([]);
+    expect(due.incident.snapshot.context.reminders).toBeUndefined();
+    expect(due.nextDue).toBeUndefined();
+    expect(decideDue(due.incident, { now: t0 + 26 * 3_600_000 }).changed).toBe(false);
+    // Live: the reminder timer fires, records nothing and leaves nothing pending.
+    clock.increment(25 * 3_600_000);
+    expect(incident.getSnapshot().status).toBe('active');
+    expect(incident.getSnapshot().context.reminders).toBeUndefined();
+    expect(incident.getSnapshot().context.timeline).toHaveLength(limits.timelineEntries);
+    expect(serializeIncident(incident.getSnapshot())).toEqual(due.incident);
     incident.stop();
   });
 });

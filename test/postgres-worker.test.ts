@@ -257,7 +257,10 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     await deaf.start();
     try {
       expect(worker.running).toBe(true);
-      await new Promise((resolve) => setTimeout(resolve, 100)); // both asleep for a minute
+      // Both asleep for a minute: their first sweep done (on a loaded machine, later than start()
+      // resolving), then a moment for the query of the earliest due time that sets the sleep.
+      await until(() => worker.stats.sweeps >= 1 && deaf.stats.sweeps >= 1, 5_000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
       const now = Date.now();
       const due = now + 400;
       await store.create('soon', waitingIncident(now, false, { replyWindow: 400 }));
@@ -338,6 +341,9 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     expect(() => createDeadlineWorker({ store, runtime: undefined as never })).toThrow(/"runtime" must be the app's IncidentRuntime/);
     expect(() => createDeadlineWorker({ store, runtime, batchSize: 0 })).toThrow(/"batchSize" must be an integer from 1 to 1000/);
     expect(() => createDeadlineWorker({ store, runtime, pollIntervalMs: 1 })).toThrow(/"pollIntervalMs" must be a number from 10/);
+    for (const bad of [-1, 1.5, Number.NaN, 86_400_001]) {
+      expect(() => createDeadlineWorker({ store, runtime, stalledTransactionMs: bad })).toThrow(/"stalledTransactionMs" must be an integer from 0 to 86400000/);
+    }
     await expect(createDeadlineWorker({ store, runtime, now: () => Number.NaN }).sweep()).rejects.toThrow(/"now" must return epoch milliseconds or a Date/);
   });
 });
@@ -384,6 +390,103 @@ if (databaseUrl) describe('a single pg.Client', () => {
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await client.end();
     }
+  });
+});
+
+// Registered only with a server, like the test above.
+if (databaseUrl) describe('a worker that stalls inside its sweep (a frozen process, a machine cut off)', () => {
+  it('loses its rows after stalledTransactionMs: another worker applies the deadline, once', async () => {
+    const pg = (await import('pg')).default;
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    const schema = uniqueSchema('stall');
+    try {
+      const store = createPostgresIncidentStore({ client: pool, schema });
+      await store.migrate();
+      await store.create('due', waitingIncident(t0, false));
+      let stalled = false;
+      // The first worker stops answering inside its transaction for 4 s: idle in transaction, its rows locked.
+      const frozen = createDeadlineWorker({
+        store,
+        runtime,
+        listen: false,
+        now: () => t0 + 25 * HOUR,
+        stalledTransactionMs: 300,
+        ...silent,
+        inTransaction: async () => {
+          stalled = true;
+          await new Promise((resolve) => setTimeout(resolve, 4_000));
+        },
+      });
+      const first = frozen.sweep().then(() => undefined, (error: unknown) => error);
+      await until(() => stalled, 5_000);
+      const other = createDeadlineWorker({ store, runtime, listen: false, now: () => t0 + 25 * HOUR, ...silent });
+      const started = Date.now();
+      let applied: string[] = [];
+      await until(async () => (applied = (await other.sweep()).applied.map(({ id }) => id)).length > 0, 3_500);
+      // Claimed well before the stalled worker woke up: the server ended its session.
+      expect(applied).toEqual(['due']);
+      expect(Date.now() - started).toBeLessThan(3_500);
+      expect(await first).toMatchObject({ message: expect.stringMatching(/terminat|connection/i) });
+      expect(elapsed((await store.load('due'))!.incident)).toHaveLength(1);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+});
+
+// Registered only with a server, like the test above.
+if (databaseUrl) describe('a pg.Pool or pg.Client without an error listener whose idle connection the server ends', () => {
+  const terminate = async (application: string) => {
+    const pg = (await import('pg')).default;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    try {
+      const { rowCount } = await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [application]);
+      return rowCount;
+    } finally {
+      await admin.end();
+    }
+  };
+
+  it('keeps the process alive: the pool opens a new connection for the next query', async () => {
+    const pg = (await import('pg')).default;
+    const application = `cp-idle-pool-${process.pid}`;
+    // As an app sets one up without reading node-postgres' advice: no pool.on('error').
+    const pool = new pg.Pool({ connectionString: databaseUrl, application_name: application });
+    const schema = uniqueSchema('idle');
+    const store = createPostgresIncidentStore({ client: pool, schema });
+    try {
+      await store.migrate();
+      await store.create('a', waitingIncident(t0, false));
+      expect(pool.idleCount).toBeGreaterThan(0);
+      expect(await terminate(application)).toBeGreaterThan(0);
+      // The pool hears of it (an 'error' event, which ended the process when no one listened).
+      await until(() => pool.idleCount === 0, 5_000);
+      expect((await store.load('a'))!.version).toBe(1);
+    } finally {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+
+  it('keeps the process alive with a single client: its sweeps and loads fail with the lost connection', async () => {
+    const pg = (await import('pg')).default;
+    const application = `cp-idle-client-${process.pid}`;
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: application });
+    await client.connect();
+    const schema = uniqueSchema('idleclient');
+    const store = createPostgresIncidentStore({ client, schema });
+    await store.migrate();
+    const worker = createDeadlineWorker({ store, runtime, listen: false, now: () => t0, ...silent });
+    expect(await terminate(application)).toBe(1);
+    // A client cannot reconnect: its next queries fail with the reason, through the store and onError.
+    await until(async () => (await worker.sweep().then(() => false, () => true)), 5_000);
+    await expect(store.load('a')).rejects.toThrow(/connection|not queryable|terminat/i);
+    const cleanup = new pg.Client({ connectionString: databaseUrl });
+    await cleanup.connect();
+    await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await Promise.all([cleanup.end(), client.end().catch(() => undefined)]);
   });
 });
 

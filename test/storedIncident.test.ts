@@ -119,6 +119,18 @@ describe('a stored incident', () => {
     const twin = compilePlaybook(extendPlaybook(defaultPlaybook).setWindow('replyWindow', '12h').build());
     expect(() => createIncidentRuntime({ playbooks: [crisisMachine, twin] })).toThrow(/two different playbooks are registered as "crisis@1\.0\.0"/);
     expect(() => createIncidentRuntime({ playbooks: [crisisMachine, crisisMachine] })).not.toThrow();
+    // A version may hold an "@", an id may not: a document naming the playbook "acme@2026" of
+    // version "1" is not one of the playbook "acme" of version "2026@1".
+    const acme = createIncidentRuntime({ playbooks: [compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'acme', version: '2026@1' }).build())] });
+    const acmeOpened = acme.open({ now: t0 });
+    expect(acme.parse(acmeOpened.json).playbook).toEqual({ id: 'acme', version: '2026@1' });
+    const forged = acmeOpened.json.replace('"id":"acme","version":"2026@1"', '"id":"acme@2026","version":"1"');
+    expect(forged).not.toBe(acmeOpened.json);
+    for (const result of [acme.safeParse(forged), acme.safeDecide(forged, { type: 'assessment.complete' }, { now: t0 })]) {
+      expect(result.success).toBe(false);
+      if (!result.success) expect(result.error.code).toBe('unknown_playbook');
+    }
+    expect(() => acme.open({ now: t0, playbook: 'acme@2026' })).toThrow(IncidentError);
 
     // A document the hook upgraded is a change, even when nothing falls due: the host must store it.
     const upgraded = runtime.decideDue(old, { now: t0 });

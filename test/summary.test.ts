@@ -148,6 +148,17 @@ describe('aggregateSummaries', () => {
     expect(report.timeOnRungs.gatheringInfo).toEqual({ count: 4, median: minutes(15), p90: minutes(34) });
     expect(aggregateSummaries([])).toMatchObject({ count: 0, shareWithSupporters: 0, timeToFirstResponse: { count: 0, median: null, p90: null } });
   });
+
+  it('takes time linear in the number of summaries: a year of 40,000 incidents in milliseconds, not minutes', () => {
+    // The times on each rung were gathered by copying the list for every summary: 20,000 took 6 s, 40,000 took 46 s.
+    const resolved = summarizeIncident(referenceIncident());
+    const summaries = Array.from({ length: 40_000 }, (_, index) => ({ ...resolved, timeOnRungs: { ...resolved.timeOnRungs, gatheringInfo: index } }));
+    const started = performance.now();
+    const report = aggregateSummaries(summaries);
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(report.count).toBe(40_000);
+    expect(report.timeOnRungs.gatheringInfo).toMatchObject({ count: 40_000, median: 20_000 });
+  });
 });
 
 describe('the review checklist', () => {

@@ -272,6 +272,56 @@ describe('a guard that refers to the same guard more than once', () => {
   });
 });
 
+describe('a playbook that compiles to many transitions', () => {
+  // A chain of `rungs` rungs; `shared` events handled by the first rung and by a side track (each
+  // open rung gets a recording stay for each), or, with `everyRung`, handled from every rung.
+  const wide = (rungs: number, shared: number, { everyRung = false } = {}): PlaybookDefinition => {
+    const names = Array.from({ length: shared }, (_, index) => `wide.e${index}`);
+    const list: unknown[] = Array.from({ length: rungs }, (_, index) => ({
+      id: `r${index}`,
+      title: `Rung ${index}`,
+      description: 'A rung.',
+      advice: [],
+      on: [{ event: 'go.next', target: index + 1 < rungs ? `r${index + 1}` : 'done' }, ...(index === 0 && !everyRung ? names.map((event) => ({ event })) : [])],
+    }));
+    list.push({ id: 'done', title: 'Done', description: 'The end.', advice: [], final: true });
+    return {
+      id: 'wide',
+      version: '1',
+      title: 'Wide',
+      description: 'Many shared events.',
+      events: Object.fromEntries(['go.next', ...names].map((event) => [event, {}])),
+      guards: {},
+      windows: {},
+      ladder: { description: 'A chain.', initial: 'r0', rungs: list, ...(everyRung ? { fromEveryRung: names.map((event) => ({ event })) } : {}) },
+      tracks: everyRung ? [] : [{ id: 'side', title: 'Side', description: 'A side track.', initial: 'a', states: [{ id: 'a', title: 'A', description: 'A state.', advice: [], on: names.map((event) => ({ event })) }] }],
+    } as unknown as PlaybookDefinition;
+  };
+
+  it(`is refused past ${limits.compiledTransitions.toLocaleString('en-US')} (compiling grows with rungs × shared events: 1,200 × 1,200 took 11 s and 1.1 GB)`, () => {
+    for (const playbook of [wide(150, 150), wide(1_200, 1_200), wide(250, 100, { everyRung: true })]) {
+      const result = everySafeForm(playbook);
+      expect(problems(result)).toEqual([{ code: 'too_large', path: ['ladder', 'rungs'] }]);
+      if (!result.success) expect(result.error.issues[0]!.message).toContain(definitionLimitMessages.compiledTransitions);
+      expect(safeCompilePlaybook(playbook).success).toBe(false);
+    }
+  });
+
+  it('is valid under the limit, and each shared event is recorded once', () => {
+    for (const playbook of [wide(100, 100), wide(150, 100, { everyRung: true })]) {
+      const compiled = safeCompilePlaybook(playbook);
+      expect(compiled.success).toBe(true);
+      if (!compiled.success) return;
+      const incident = createIncident(compiled.data).start();
+      incident.send({ type: 'go.next' } as never);
+      incident.send({ type: 'wide.e7' } as never);
+      expect(currentRung(incident.getSnapshot())).toBe('r1');
+      expect(incident.getSnapshot().context.timeline.map((entry) => entry.type)).toEqual(['go.next', 'wide.e7']);
+      incident.stop();
+    }
+  });
+});
+
 describe('guards as deep as validation allows', () => {
   it('answer advice and severity rules as they answer transitions', () => {
     // Three chained guards, each a double negation nested 30 levels deep: always true.

@@ -237,7 +237,7 @@ describe('safeParsePlaybook, safeCompilePlaybook and safeBuild', () => {
       }),
       { numRuns: runs },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('never throw when builder operations are given such values', () => {
     fc.assert(
@@ -263,7 +263,7 @@ describe('safeParsePlaybook, safeCompilePlaybook and safeBuild', () => {
       }),
       { numRuns: Math.ceil(runs / 4) },
     );
-  }, 120_000);
+  }, 300_000);
 
   it('accept the valid playbooks they are mutated from', () => {
     for (const playbook of [defaultPlaybook, jsonPlaybook, acmePlaybook] as PlaybookDefinition[]) {

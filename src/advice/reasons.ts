@@ -1,6 +1,6 @@
 // The reasons behind advice, as sentences for people: a guard's answer in the playbook's own
 // words, where the incident stands and how it got there.
-import type { IncidentContext, TimelineEntry } from '../compile/context.js';
+import { ownCount, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
 import { neutralEvent } from '../compile/reminders.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
@@ -169,7 +169,7 @@ export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
 
 /** The follow-ups the rung sent since it was entered, as a sentence ("… so you sent follow-up 1 of 1 and wait again."). */
 function followUpReasons(scope: ReasonScope, rung: string): Reason[] {
-  const sent = scope.context.followUps?.[rung];
+  const sent = ownCount(scope.context.followUps, rung);
   const spec = scope.definition.ladder.rungs.find((candidate) => candidate.id === rung)?.followUps;
   if (sent === undefined || spec === undefined) return [];
   const window = windowInWords(scope, spec.window);

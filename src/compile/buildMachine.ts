@@ -1,7 +1,7 @@
-import { emit, setup, type UnknownAction } from 'xstate';
+import { assign, emit, setup, type UnknownAction } from 'xstate';
 import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
-import { createContext, createInputSchema, toOutput, type IncidentContext, type Reminder, type TimelineEntry } from './context.js';
+import { createContext, createInputSchema, ownCount, toOutput, type IncidentContext, type Reminder, type TimelineEntry } from './context.js';
 import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
@@ -55,15 +55,17 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
 
   /** Whether a rung may still send a follow-up: fewer than `max` were sent, and the timeline has room. */
   const canFollowUp = ({ context }: { context: IncidentContext }, params: { readonly rung: string; readonly max: number }): boolean =>
-    context.timeline.length < limits.timelineEntries && (context.followUps?.[params.rung] ?? 0) < params.max;
+    context.timeline.length < limits.timelineEntries && (ownCount(context.followUps, params.rung) ?? 0) < params.max;
 
-  const defaultWindows = Object.fromEntries(
-    Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!]),
+  // Without a prototype: window names come from stored documents too (`valueOf` is no window).
+  const defaultWindows: Record<string, number> = Object.assign(
+    Object.create(null) as Record<string, number>,
+    Object.fromEntries(Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!])),
   );
   const delays = Object.fromEntries(
     Object.keys(definition.windows).map((name) => [
       name,
-      ({ context }: { context: IncidentContext }) => context.windows[name] ?? defaultWindows[name]!,
+      ({ context }: { context: IncidentContext }) => (Object.hasOwn(context.windows, name) ? context.windows[name] : undefined) ?? defaultWindows[name]!,
     ]),
   );
   const inputSchema = fastSchema(() => createInputSchema(definition));
@@ -91,8 +93,11 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
    * Whether a reminder may be recorded: one is pending and the timeline has room, and the event
    * is the very object the library sends when a reminder falls due (so no app can record one).
    */
-  const isReminderDue = ({ context, event }: GuardArgs & { context: IncidentContext }): boolean =>
-    event === reminderDueEvent && (context.reminders?.length ?? 0) > 0 && context.timeline.length < limits.timelineEntries;
+  const isReminderDue = ({ context, event }: GuardArgs & { context: IncidentContext }, params?: { readonly full?: boolean }): boolean =>
+    event === reminderDueEvent &&
+    (context.reminders?.length ?? 0) > 0 &&
+    // `full`: the timeline has no room to record it (the reminder is dropped instead, as a window's deadline is).
+    (context.timeline.length < limits.timelineEntries) !== (params?.full === true);
   const initialRung = definition.ladder.rungs.find((rung) => rung.id === definition.ladder.initial);
   const initialWindows = [...new Set(initialRung === undefined ? [] : rungWindows(initialRung).map((after) => after.window))];
   const machine = setup({
@@ -103,6 +108,11 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
     actions: {
       ...createBuiltinActions(definition.ladder.initial, windowLength, remindersFor),
       armReminder,
+      // A reminder that fell due when the timeline was full: it cannot be recorded, and must not stay due for ever.
+      dropReminder: assign(({ context }: { context: IncidentContext }) => {
+        const rest = context.reminders?.slice(1) ?? [];
+        return { reminders: rest.length > 0 ? rest : undefined };
+      }),
       // Tells the live incident's listeners (`incident.on('reminder', …)`) what the timeline just recorded.
       emitReminder: emit(({ context }: { context: IncidentContext }) => {
         const entry = context.timeline.at(-1)!;

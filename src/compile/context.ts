@@ -325,3 +325,11 @@ export function toOutput(context: IncidentContext): IncidentOutput {
     timelineLength: context.timeline.length,
   };
 }
+
+/**
+ * The follow-ups `rung` sent, read from the context's `followUps` by its own keys only (a rung
+ * may be called `valueOf` or `toString`, names every plain object has).
+ */
+export function ownCount(followUps: Readonly<Record<string, number>> | undefined, rung: string): number | undefined {
+  return followUps !== undefined && Object.hasOwn(followUps, rung) ? followUps[rung] : undefined;
+}

@@ -27,6 +27,6 @@ export function windowLength(
 export function createWindowLength(defaultWindows: Readonly<Record<string, number>>): WindowLength {
   return (window, context, { event, self }: ActionArgs) => {
     const delays = (self as DelaysOf | undefined)?.logic?.implementations?.delays ?? {};
-    return windowLength(delays[window], context, event, context.windows[window] ?? defaultWindows[window]!);
+    return windowLength(delays[window], context, event, (Object.hasOwn(context.windows, window) ? context.windows[window] : undefined) ?? defaultWindows[window]!);
   };
 }

@@ -28,7 +28,11 @@ export function machineConfig(definition: PlaybookDefinition) {
   // handle the event (or only under a condition).
   const recorders = recordingRegions(definition);
   const recordedBy = new Map<Region, string[]>();
-  for (const [event, region] of recorders) recordedBy.set(region, [...(recordedBy.get(region) ?? []), event]);
+  for (const [event, region] of recorders) {
+    const events = recordedBy.get(region);
+    if (events === undefined) recordedBy.set(region, [event]);
+    else events.push(event);
+  }
   const records = (region: Region, event: string) => (recorders.get(event) ?? region) === region;
   const withRecordingStays = (region: Region, list: readonly TransitionSpec[]): TransitionSpec[] => {
     const last = new Map(list.map((transition) => [transition.event, transition]));
@@ -174,11 +178,18 @@ export function machineConfig(definition: PlaybookDefinition) {
       ? {
           entry: ['armReminder'],
           on: {
-            [reminderEventType]: {
-              guard: 'isReminderDue',
-              actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'armReminder', 'emitReminder'],
-              description: 'A response-time target passed: the reminder is recorded in the timeline; the incident does not move.',
-            },
+            [reminderEventType]: [
+              {
+                guard: 'isReminderDue',
+                actions: [{ type: 'appendTimeline', params: { reminder: true } }, 'armReminder', 'emitReminder'],
+                description: 'A response-time target passed: the reminder is recorded in the timeline; the incident does not move.',
+              },
+              {
+                guard: { type: 'isReminderDue', params: { full: true } },
+                actions: ['dropReminder', 'armReminder'],
+                description: 'A response-time target passed when the timeline was full: the reminder cannot be recorded, and is dropped.',
+              },
+            ],
           },
         }
       : {}),

@@ -304,6 +304,10 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     });
   }
   issues.push(...checkTexts(document));
+  const expanded = compiledTransitions(root);
+  if (expanded > limits.compiledTransitions) {
+    add('too_large', ['ladder', 'rungs'], `The playbook compiles to ${groupDigits(expanded)} transitions: ${definitionLimitMessages.compiledTransitions}`);
+  }
   return issues;
 
   /** Follow-ups wait on a window the rung itself has an `after` move for. */
@@ -384,6 +388,43 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     if (rungs === undefined) return;
     issues.push(...checkLadderGraph(nodes, shared, start, finalIds));
   }
+}
+
+/**
+ * How many transitions the compiled machine has, from the playbook's shape: every open rung gets
+ * its own moves, a copy of each move from every rung and a recording stay for each event it
+ * records for the other regions (an event handled by the ladder and a side track is recorded
+ * once, by the region that lists it first); every side-track state gets its own moves and the
+ * stays of its track. Compiling takes time and memory in proportion.
+ */
+function compiledTransitions(root: Readonly<Record<string, unknown>>): number {
+  const ladder = asRecord(root.ladder);
+  const rungs = (asList(ladder?.rungs) ?? []).map(asRecord).filter((rung) => rung !== undefined);
+  const tracks = (asList(root.tracks) ?? []).map((track) => (asList(asRecord(track)?.states) ?? []).map(asRecord).filter((state) => state !== undefined));
+  const eventsOf = (on: unknown) => (asList(on) ?? []).map((transition) => asRecord(transition)?.event).filter((event) => typeof event === 'string');
+  const fromEveryRung = asList(ladder?.fromEveryRung)?.length ?? 0;
+  // The region that records each event, and the events each region lists.
+  const regions = [[...eventsOf(ladder?.fromEveryRung), ...rungs.flatMap((rung) => eventsOf(rung.on))], ...tracks.map((states) => states.flatMap((state) => eventsOf(state.on)))];
+  const first = new Map<string, number>();
+  const shared = new Set<string>();
+  regions.forEach((events, region) => {
+    for (const event of events) {
+      const earlier = first.get(event);
+      if (earlier === undefined) first.set(event, region);
+      else if (earlier !== region) shared.add(event);
+    }
+  });
+  const stays = regions.map(() => 0);
+  for (const event of shared) stays[first.get(event)!]!++;
+  let count = 0;
+  for (const rung of rungs) {
+    if (rung.final === true) continue;
+    count += (asList(rung.on)?.length ?? 0) + (asList(rung.after)?.length ?? 0) + fromEveryRung + stays[0]!;
+  }
+  tracks.forEach((states, index) => {
+    for (const state of states) count += (asList(state.on)?.length ?? 0) + stays[index + 1]!;
+  });
+  return count;
 }
 
 /** What the rungs or states without a well-formed id lead to: they may be reached once their id is fixed. */

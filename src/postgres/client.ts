@@ -295,7 +295,24 @@ export function fromPg(client: PgPoolLike | PgClientLike): PostgresClient {
   return typeof (client as Partial<PgPoolLike>).totalCount === 'number' ? fromPgPool(client as PgPoolLike) : fromPgClient(client as PgClientLike);
 }
 
+/**
+ * Gives a node-postgres pool or client an `'error'` listener when it has none. The server ends
+ * idle connections too (a restart, a failover, `pg_terminate_backend`): the pool then drops the
+ * connection and emits `'error'`, and a client emits it, which ends the Node.js process when no
+ * one listens. With this listener the pool opens a new connection for the next query, and a
+ * client's next query fails with the reason (the store and the worker report it). An app that
+ * listens itself (to log them) keeps its listener; this one does nothing.
+ */
+function listenForIdleErrors(emitter: object): void {
+  const { on, listenerCount } = emitter as { on?: unknown; listenerCount?: unknown };
+  if (typeof on !== 'function' || typeof listenerCount !== 'function') return;
+  if ((listenerCount as (event: string) => number).call(emitter, 'error') === 0) (on as (event: string, listener: () => void) => void).call(emitter, 'error', ignoreIdleError);
+}
+
+const ignoreIdleError = () => undefined;
+
 function fromPgPool(pool: PgPoolLike): PostgresClient {
+  listenForIdleErrors(pool);
   const queryConfig = pool.query.bind(pool) as unknown as QueryWithConfig;
   return mark({
     query: (text, params) => pool.query(text, params),
@@ -382,6 +399,7 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
 }
 
 function fromPgClient(client: PgClientLike): PostgresClient {
+  listenForIdleErrors(client);
   const serial = serialQueue();
   const queryConfig = client.query.bind(client) as unknown as QueryWithConfig;
   return mark({

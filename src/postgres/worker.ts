@@ -154,6 +154,18 @@ export interface DeadlineWorkerOptions {
    * the whole batch back (it is tried again on a later sweep).
    */
   readonly inTransaction?: (tx: PostgresQueryable, applied: AppliedDeadlines) => Promise<void>;
+  /**
+   * How long a sweep's transaction may sit idle, in milliseconds, before PostgreSQL ends its
+   * session (`idle_in_transaction_session_timeout`, for that transaction only): a worker whose
+   * process froze or whose machine was cut off from the database keeps its connection open, and
+   * the rows it claimed stay locked (no other worker claims them, and a save of one of those
+   * incidents waits) until then. Make it longer than your `inTransaction` hook may take between
+   * two statements; 0 leaves the server's setting. PGlite has no other session to free: there
+   * it changes nothing.
+   *
+   * @defaultValue 60000
+   */
+  readonly stalledTransactionMs?: number;
   /** Called after the commit for each incident whose document could not be used. @defaultValue a one-line `console.warn` */
   readonly onInvalid?: (failure: InvalidIncident) => void | Promise<void>;
   /** Called when a sweep or a hook fails; the worker carries on. @defaultValue a one-line `console.error` */
@@ -241,6 +253,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
   const t = names.qualified;
   const batchSize = positive(options.batchSize ?? 50, 'batchSize', 1, 1_000, true);
   const pollIntervalMs = positive(options.pollIntervalMs ?? 10_000, 'pollIntervalMs', 10, 86_400_000);
+  const stalledMs = positive(options.stalledTransactionMs ?? 60_000, 'stalledTransactionMs', 0, 86_400_000, true);
   const retryInitial = positive(options.retry?.initialMs ?? 60_000, 'retry.initialMs', 0, 86_400_000);
   const retryMax = Math.max(retryInitial, positive(options.retry?.maxMs ?? 3_600_000, 'retry.maxMs', 0, 30 * 86_400_000));
   const clock = (): number => {
@@ -293,6 +306,8 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
     let result: SweepResult;
     try {
       result = await client.transaction(async (tx) => {
+        // A stalled worker must not hold its rows for hours: the server ends its session instead.
+        if (stalledMs > 0) await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [`${stalledMs}ms`]);
         const { rows } = await tx.query<{ id: string; document: unknown; version: number; failures: number }>(claimSql, [nowIso, batchSize]);
         const applied: AppliedDeadlines[] = [];
         const invalid: InvalidIncident[] = [];

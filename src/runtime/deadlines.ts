@@ -61,8 +61,8 @@ export function applyDue(loaded: Loaded, now: number): { snapshot: AnyMachineSna
     if (reminderAt <= now && reminderAt < dueAt) {
       const before = snapshot;
       snapshot = withNow(reminderAt, () => pureTransition(loaded.machine, before, reminderDueEvent));
-      // Not recorded (a full timeline): nothing more can be.
-      if ((snapshot.context as IncidentContext).timeline === (before.context as IncidentContext).timeline) break;
+      // Recorded, or dropped at a full timeline: it left the pending reminders. Neither: nothing more can be.
+      if ((snapshot.context as IncidentContext).reminders === (before.context as IncidentContext).reminders) break;
       continue;
     }
     if (!due) break;

@@ -78,13 +78,26 @@ export interface ReadOptions {
  * large, checked for format, signature (before any migration), shape and consistency with
  * their playbook, and migrated through the runtime's hook when old.
  */
+/**
+ * The key of a playbook version in a runtime's registry: its id, `@`, its version. A playbook id
+ * has no `@` (ids are letters, digits, `-` and `_`), so the key says which is which even when the
+ * version has one; an id with an `@` (only a forged document has one) is no key at all, and
+ * finds nothing (`acme@2026` and `1` would otherwise find the playbook `acme` of version `2026@1`).
+ */
+export function registryKey(id: string, version: string): string | undefined {
+  return id.includes('@') ? undefined : `${id}@${version}`;
+}
+
 export function createEnvelopeReader(options: {
   readonly registry: ReadonlyMap<string, Registered>;
   readonly migrate?: IncidentMigration;
   readonly signer?: Signer;
 }): (input: unknown, options?: ReadOptions) => Loaded {
   const { registry, signer } = options;
-  const lookup = (id: string, version: string) => registry.get(`${id}@${version}`);
+  const lookup = (id: string, version: string) => {
+    const key = registryKey(id, version);
+    return key === undefined ? undefined : registry.get(key);
+  };
 
   function read(input: unknown): Record<string, unknown> {
     let document: unknown = input;
@@ -146,7 +159,7 @@ export function createEnvelopeReader(options: {
     const needsMigration: MigrationReason['code'] | undefined =
       formatVersion < incidentFormatVersion
         ? 'old_format'
-        : id !== undefined && version !== undefined && !lookup(id, version) && [...registry.keys()].some((key) => key.startsWith(`${id}@`))
+        : id !== undefined && version !== undefined && !lookup(id, version) && !id.includes('@') && [...registry.keys()].some((key) => key.startsWith(`${id}@`))
           ? 'unknown_playbook_version'
           : undefined;
     if (needsMigration) {
@@ -183,7 +196,7 @@ export function createEnvelopeReader(options: {
       // A migrated incident may have started its windows under another version's lengths.
       windowLength: (window, context) =>
         !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
-          ? (context.windows[window] ?? entry.info.defaultWindows[window])
+          ? ((Object.hasOwn(context.windows, window) ? context.windows[window] : undefined) ?? entry.info.defaultWindows[window])
           : undefined,
     }, shape.timeline?.times);
     if (issues.length > 0) throw new IncidentError('invalid_document', issues);

@@ -14,7 +14,7 @@ import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
-import { createEnvelopeReader, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
+import { createEnvelopeReader, registryKey, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type SigningOptions } from './signing.js';
@@ -155,6 +155,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   /** The newest version registered of the playbook `id` (versions compared part by part, numbers as numbers), whatever the order they were given in. */
   const newest = (id: string): Registered | undefined => {
     let best: { version: string; entry: Registered } | undefined;
+    if (id.includes('@')) return undefined;
     for (const [key, entry] of registry) {
       if (!key.startsWith(`${id}@`) || key.length === id.length + 1) continue;
       const version = key.slice(id.length + 1);
@@ -165,7 +166,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   const signer = options.signing ? createSigner(options.signing) : undefined;
 
   function lookup(id: string, version: string) {
-    return registry.get(`${id}@${version}`);
+    const key = registryKey(id, version);
+    return key === undefined ? undefined : registry.get(key);
   }
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 

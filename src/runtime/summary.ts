@@ -315,7 +315,11 @@ export function aggregateSummaries(summaries: Iterable<IncidentSummary>): Summar
     if (summary.firstResponse) response.push(summary.firstResponse.afterMs);
     if (summary.firstDirectContact) contact.push(summary.firstDirectContact.afterMs);
     if (summary.status === 'done' && summary.durationMs !== null) finish.push(summary.durationMs);
-    for (const [rung, ms] of Object.entries(summary.timeOnRungs)) rungTimes.set(rung, [...(rungTimes.get(rung) ?? []), ms]);
+    for (const [rung, ms] of Object.entries(summary.timeOnRungs)) {
+      const times = rungTimes.get(rung);
+      if (times === undefined) rungTimes.set(rung, [ms]);
+      else times.push(ms);
+    }
     const kinds = Object.entries(summary.threats);
     for (const [kind, count] of kinds) threats.set(kind, (threats.get(kind) ?? 0) + count);
     if (kinds.length > 0) withThreats++;
