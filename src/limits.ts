@@ -49,9 +49,10 @@ export const limits = {
   /** The most named guards one guard stands for once its references are written out (each evaluation visits them all). */
   guardExpansion: 10_000,
   /**
-   * The most transitions a playbook compiles to: each open rung's moves, with a copy of every
-   * move from every rung and of every event it records for a side track, and each side-track
-   * state's (compiling 20,000 takes about 0.15 s; it grows with rungs × shared events).
+   * The most transitions a playbook compiles to, each counted with its actions: each open rung's
+   * moves (and a fallback per window), with a copy of every move from every rung and of every
+   * event it records for a side track, and each side-track state's (compiling 20,000 takes
+   * about 0.2 s; it grows with rungs × shared events).
    */
   compiledTransitions: 20_000,
   /** The most characters of a value quoted in a message. */
@@ -88,7 +89,7 @@ export const definitionLimitMessages = {
   conditionDepth: `a condition nests "all", "any" and "not" at most ${limits.conditionDepth} levels deep`,
   guardChain: `a chain of named guards, each referring to the next, is at most ${limits.guardChain} guards long`,
   guardExpansion: `a guard stands for at most ${groupDigits(limits.guardExpansion)} named guards once its references (and theirs) are written out`,
-  compiledTransitions: `a playbook compiles to at most ${groupDigits(limits.compiledTransitions)} transitions (every open rung gets a copy of each move from every rung and of each event shared with a side track: fewer rungs, or fewer events shared between the ladder and the side tracks)`,
+  compiledTransitions: `a playbook compiles to at most ${groupDigits(limits.compiledTransitions)} transitions, each counted with its actions (every open rung gets a copy of each move from every rung and of each event shared with a side track: fewer rungs, or fewer events shared between the ladder and the side tracks)`,
 } as const;
 
 /** Whether `time` (epoch ms) is a time an incident can be processed at. */

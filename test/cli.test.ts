@@ -85,10 +85,20 @@ describe('the CLI', () => {
     expect((await run(['--help'])).stdout).toContain('Commands:');
     const unknown = await run(['wlak']);
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
-    expect(unknown.stderr).toBe('crisis-playbook: unknown command "wlak"; expected one of walk, replay, status, diagram, check (see --help)\n');
+    expect(unknown.stderr).toBe('crisis-playbook: unknown command "wlak" (did you mean walk?); expected one of walk, replay, status, diagram, check (see --help)\n');
     const option = await run(['check', 'x.json', '--colour']);
     expect(option.code).toBe(2);
-    expect(option.stderr.trim().split('\n')).toHaveLength(1);
+    expect(option.stderr).toBe('crisis-playbook: unknown option "--colour" for check; its options are --json, --help (see "crisis-playbook check --help")\n');
+    // A typo of an option or a command: the one meant (in this process: quicker than a process each).
+    expect(await inProcess(['walk', '--fiel', 'x.json'])).toMatchObject({
+      code: 2,
+      stderr: 'crisis-playbook: unknown option "--fiel" for walk; did you mean --file? (see "crisis-playbook walk --help")\n',
+    });
+    expect((await inProcess(['replay', 'x.jsonl', '--jsn'])).stderr).toContain('did you mean --json?');
+    expect((await inProcess(['stauts', 'x.json'])).stderr).toContain('unknown command "stauts" (did you mean status?)');
+    // The version of the package.
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(await run(['--version'])).toMatchObject({ code: 0, stdout: `crisis-playbook ${version}\n` });
     // Names of JavaScript's own object are no commands either (in this process: quicker than a process each).
     for (const name of ['constructor', 'toString', '__proto__']) {
       const odd = await inProcess([name, 'x.json']);
@@ -120,6 +130,33 @@ describe('the CLI', () => {
     expect(stderr).toContain(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('says to give the playbook of an incident written with another one', async () => {
+    const { compilePlaybook } = await import('crisis-playbook/authoring');
+    const { createIncidentRuntime } = await import('crisis-playbook/server');
+    const playbookFile = fileURLToPath(new URL('../examples/json-playbook/playbook.json', import.meta.url));
+    const machine = compilePlaybook(JSON.parse(readFileSync(playbookFile, 'utf8')));
+    const incident = file('riverside.json', createIncidentRuntime({ playbooks: [machine] }).open({ now: Date.parse('2026-04-06T19:00:00Z') }).json);
+    const { code, stderr } = await inProcess(['status', incident]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/Playbook "riverside-school" is not registered .*\(unknown_playbook\); the incident runs on another playbook: give its file with --playbook <file>\n$/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(await inProcess(['status', incident, '--playbook', playbookFile])).toMatchObject({ code: 0 });
+  });
+
+  it('says when a playbook is given for an incident file, or an incident file for a playbook', async () => {
+    const playbookFile = file('pb.json', JSON.stringify(defaultPlaybook));
+    const incidentFile = file('inc.json', JSON.stringify(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident));
+    const notIncident = `crisis-playbook: "${playbookFile}" is a playbook, not an incident file: give it with --playbook, and the incident with --file (walk) or as the file (status)\n`;
+    const notPlaybook = `crisis-playbook: "${incidentFile}" is an incident file, not a playbook: "crisis-playbook status ${incidentFile}" shows it, and walk takes it with --file\n`;
+    expect(await inProcess(['status', playbookFile])).toMatchObject({ code: 1, stdout: '', stderr: notIncident });
+    expect(await inProcess(['diagram', '--incident', playbookFile])).toMatchObject({ code: 1, stderr: notIncident });
+    expect(await inProcess(['check', incidentFile])).toMatchObject({ code: 1, stdout: '', stderr: notPlaybook });
+    expect(await inProcess(['status', incidentFile, '--playbook', incidentFile])).toMatchObject({ code: 1, stderr: notPlaybook });
+    // walk reads its file before asking anything.
+    expect(await run(['walk', '--file', playbookFile])).toMatchObject({ code: 1, stderr: notIncident });
+    expect(readFileSync(playbookFile, 'utf8')).toBe(JSON.stringify(defaultPlaybook));
   });
 
   describe('check', () => {

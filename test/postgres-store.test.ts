@@ -348,6 +348,17 @@ describe('connecting', () => {
     await expect(connectPostgres({ connectionString: ' ' })).rejects.toThrow(TypeError);
   });
 
+  it('says that no user name was given, where node-postgres had no connection string (an unset DATABASE_URL)', async () => {
+    const { describeConnectionError } = await import('../src/postgres/errors.js');
+    // What the server answers a pg.Pool made with `connectionString: undefined` and no PGUSER or USER.
+    const refused = Object.assign(new Error('no PostgreSQL user name specified in startup packet'), { code: '28000' });
+    expect(describeConnectionError(refused)?.message).toBe(
+      'PostgreSQL refused the login: no PostgreSQL user name specified in startup packet — no user name was given: is the connection string set (DATABASE_URL)? It reads postgres://user:password@host:5432/database',
+    );
+    const wrong = Object.assign(new Error('password authentication failed for user "ana"'), { code: '28P01' });
+    expect(describeConnectionError(wrong)?.message).toMatch(/— check the user and password of the connection string$/);
+  });
+
   it('adapts PGlite and pg objects, and says what it expected otherwise', async () => {
     expect(() => fromPg({} as never)).toThrow(/fromPg: expected a pg Pool or Client/);
     expect(() => fromPGlite({ query() {} } as never)).toThrow(/fromPGlite: expected a PGlite instance/);

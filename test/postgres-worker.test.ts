@@ -393,6 +393,31 @@ if (databaseUrl) describe('a single pg.Client', () => {
   });
 });
 
+describe('stalledTransactionMs on PGlite', () => {
+  it('sets nothing: a sweep idle for longer still commits, and the database answers after (a session timeout inside PGlite blocked the process)', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const pglite = new PGlite();
+    try {
+      const store = createPostgresIncidentStore({ client: pglite });
+      await store.migrate();
+      await store.create('due', waitingIncident(t0, false));
+      const slow = createDeadlineWorker({
+        store,
+        runtime,
+        listen: false,
+        now: () => t0 + 25 * HOUR,
+        stalledTransactionMs: 100,
+        ...silent,
+        inTransaction: () => new Promise((resolve) => setTimeout(resolve, 400)),
+      });
+      expect((await slow.sweep()).applied.map(({ id }) => id)).toEqual(['due']);
+      expect((await pglite.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
+
 // Registered only with a server, like the test above.
 if (databaseUrl) describe('a worker that stalls inside its sweep (a frozen process, a machine cut off)', () => {
   it('loses its rows after stalledTransactionMs: another worker applies the deadline, once', async () => {

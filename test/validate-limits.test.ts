@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import { type Condition, createIncident, currentRung, currentSeverity, defaultPlaybook, type GuardSpec, type Issue, limits, type PlaybookDefinition, recommend, type RungSpec } from 'crisis-playbook';
 import { compileGuards, compilePlaybook, extendPlaybook, safeCompilePlaybook, safeParsePlaybook } from 'crisis-playbook/authoring';
+import { machineConfig } from '../src/compile/machineConfig.js';
 import { definitionLimitMessages, limitMessages } from '../src/limits.js';
 
 type Result = { success: true } | { success: false; error: { issues: readonly Issue[] } };
@@ -305,6 +306,47 @@ describe('a playbook that compiles to many transitions', () => {
       if (!result.success) expect(result.error.issues[0]!.message).toContain(definitionLimitMessages.compiledTransitions);
       expect(safeCompilePlaybook(playbook).success).toBe(false);
     }
+  });
+
+  it('counts each copy with its actions, and a fallback per waiting window', () => {
+    // 100 rungs and a move from every rung with 250 actions: 100 × 251 = 25,100.
+    const many = wide(100, 0, { everyRung: true }) as unknown as { ladder: { fromEveryRung: unknown[] }; events: Record<string, unknown> };
+    many.events['note.added'] = { payload: { facts: { type: 'facts', optional: true } } };
+    many.ladder.fromEveryRung = [{ event: 'note.added', actions: Array(250).fill('updateFacts') }];
+    expect(problems(everySafeForm(many))).toEqual([{ code: 'too_large', path: ['ladder', 'rungs'] }]);
+    // Rungs with a move and 25 window moves each: 51 transitions a rung with the fallbacks, so 390 are under the limit, 400 over.
+    const windows = (rungs: number) => {
+      const playbook = wide(rungs, 0) as unknown as { windows: Record<string, unknown>; ladder: { rungs: { final?: boolean; after?: unknown[] }[] } };
+      playbook.windows = Object.fromEntries(Array.from({ length: 25 }, (_, index) => [`w${index}`, { description: 'A window.', duration: '1h' }]));
+      playbook.ladder.rungs.forEach((rung, index) => {
+        if (!rung.final) rung.after = Array.from({ length: 25 }, (_, k) => ({ window: `w${k}`, target: index + 1 < rungs ? `r${index + 1}` : 'done' }));
+      });
+      return playbook;
+    };
+    expect(problems(everySafeForm(windows(390)))).toEqual([]);
+    expect(problems(everySafeForm(windows(400)))).toEqual([{ code: 'too_large', path: ['ladder', 'rungs'] }]);
+  });
+
+  it('compiles a large condition on a move from every rung once, not once per rung', () => {
+    // 4,000 rungs and a move from every rung guarded by 4,000 comparisons: 8 s and 1.2 GB when each copy built its own, 0.3 s once.
+    const playbook = wide(4_000, 0, { everyRung: true }) as unknown as { ladder: { fromEveryRung: unknown[] }; events: Record<string, unknown> };
+    playbook.events['incident.closed'] = {};
+    const any = Array.from({ length: 4_000 }, (_, index) => ({ path: 'supporters', equals: index }));
+    playbook.ladder.fromEveryRung = [{ event: 'incident.closed', target: 'done', guard: { any } }];
+    const compiled = safeCompilePlaybook(playbook as unknown as PlaybookDefinition);
+    expect(compiled.success).toBe(true);
+    if (!compiled.success) return;
+    // Every rung's copy of the move holds the one guard.
+    const parsed = safeParsePlaybook(playbook);
+    if (!parsed.success) throw parsed.error;
+    const rungs = (machineConfig(parsed.data) as unknown as { states: { active: { states: { ladder: { states: Record<string, { on: Record<string, { guard: unknown }[]> }> } } } } }).states.active.states.ladder.states;
+    const copies = new Set(Object.values(rungs).map((rung) => rung.on['incident.closed']![0]!.guard));
+    expect(Object.keys(rungs)).toHaveLength(4_000);
+    expect(copies.size).toBe(1);
+    const incident = createIncident(compiled.data).start();
+    incident.send({ type: 'incident.closed' } as never);
+    expect(incident.getSnapshot().status).toBe('done');
+    incident.stop();
   });
 
   it('is valid under the limit, and each shared event is recorded once', () => {

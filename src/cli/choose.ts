@@ -29,7 +29,7 @@ export function matchChoice<T extends string>(answer: string, choices: readonly 
 }
 
 /** The choices nearest to `typed` by edit distance, when near enough to be a typo. */
-function closest<T extends string>(typed: string, choices: readonly T[]): T[] {
+export function closest<T extends string>(typed: string, choices: readonly T[]): T[] {
   if (typed === '') return [];
   // A slip of one key in a short word, up to three in a long one.
   const allowed = typed.length <= 4 ? 1 : typed.length <= 10 ? 2 : 3;

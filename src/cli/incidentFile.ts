@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, openSync, readdirSync, realpathSync, 
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncidentRuntime, StoredIncident } from '../server.js';
 import { quote } from '../quote.js';
-import { readText, short, UserError, userErrorOf } from './io.js';
+import { isPlaybookFile, playbookNotIncident, readText, short, UserError, userErrorOf } from './io.js';
 import { isAlive, LockFile, scratchName, staleLockMs } from './lockFile.js';
 
 /**
@@ -109,6 +109,7 @@ export class IncidentFile {
     } catch (error) {
       throw new UserError(`incident file ${quote(this.path)} is not valid JSON: ${short((error as Error).message)}`);
     }
+    if (isPlaybookFile(document)) throw playbookNotIncident(this.path);
     try {
       this.#current = this.#runtime.parse(document);
     } catch (error) {

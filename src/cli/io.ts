@@ -47,10 +47,32 @@ export interface LoadedPlaybook {
   readonly machine: ReturnType<typeof compilePlaybook>;
 }
 
+/** Whether a parsed file is a stored incident (its `format` says so). */
+export function isIncidentFile(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && (document as { format?: unknown }).format === 'crisis-playbook/incident';
+}
+
+/** Whether a parsed file looks like a playbook: no `format`, a `ladder` and `events`. */
+export function isPlaybookFile(document: unknown): boolean {
+  return typeof document === 'object' && document !== null && !('format' in document) && 'ladder' in document && 'events' in document;
+}
+
+/** The error for an incident file given where a playbook is expected. */
+export function incidentNotPlaybook(path: string): UserError {
+  return new UserError(`${quote(path)} is an incident file, not a playbook: "crisis-playbook status ${path}" shows it, and walk takes it with --file`);
+}
+
+/** The error for a playbook given where an incident file is expected. */
+export function playbookNotIncident(path: string): UserError {
+  return new UserError(`${quote(path)} is a playbook, not an incident file: give it with --playbook, and the incident with --file (walk) or as the file (status)`);
+}
+
 export function loadPlaybook(path: string | undefined): LoadedPlaybook {
   let definition: PlaybookDefinition = defaultPlaybook;
   if (path !== undefined) {
-    const result = safeParsePlaybook(readJson(path, 'playbook'));
+    const document = readJson(path, 'playbook');
+    if (isIncidentFile(document)) throw incidentNotPlaybook(path);
+    const result = safeParsePlaybook(document);
     if (!result.success) {
       const [first, ...others] = result.error.issues;
       const more = others.length > 0 ? ` and ${others.length} more issue(s)` : '';
@@ -72,6 +94,11 @@ export function describeIssue(issue: Issue | undefined, code: string): string {
 
 /** Turns an IncidentError into a one-line user error. */
 export function userErrorOf(error: unknown, where: string): unknown {
-  if (error instanceof IncidentError) return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}`);
-  return error;
+  if (!(error instanceof IncidentError)) return error;
+  // Without --playbook the CLI knows only the default playbook: say how to give it the incident's.
+  const hint =
+    error.code === 'unknown_playbook' || error.code === 'unknown_playbook_version'
+      ? '; the incident runs on another playbook: give its file with --playbook <file>'
+      : '';
+  return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}${hint}`);
 }

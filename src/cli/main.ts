@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatIssues, type TimelineEntry } from '../index.js';
 import { safeParsePlaybook } from '../authoring.js';
@@ -5,7 +8,8 @@ import { type StoredIncident } from '../server.js';
 import { toMermaid } from '../visualize.js';
 import { quote } from '../quote.js';
 import { outcomeOf, printStatus, snapshotOf, statusOf } from './describe.js';
-import { describeIssue, loadPlaybook, readJson, readText, short, UserError, userErrorOf } from './io.js';
+import { closest, either } from './choose.js';
+import { describeIssue, incidentNotPlaybook, isIncidentFile, isPlaybookFile, loadPlaybook, playbookNotIncident, readJson, readText, short, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
 import { walk } from './walk.js';
 
@@ -112,6 +116,24 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * The version of the package this CLI belongs to: from the nearest package.json named
+ * crisis-playbook above this module (dist/cli.js in the package, src/cli/main.ts in the repository).
+ */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let level = 0; level < 4; level++) {
+    try {
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
+      if (manifest.name === 'crisis-playbook' && typeof manifest.version === 'string') return manifest.version;
+    } catch {
+      // No package.json here: look one level up.
+    }
+    dir = dirname(dir);
+  }
+  return '(version unknown)';
+}
+
 async function run(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
@@ -119,17 +141,30 @@ async function run(argv: readonly string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   if (command === '--version' || command === '-v') {
-    out.line('crisis-playbook CLI');
+    out.line(`crisis-playbook ${packageVersion()}`);
     return 0;
   }
   // Own keys only: `constructor` or `toString` is no command.
   const names = Object.hasOwn(allowed, command) ? allowed[command] : undefined;
-  if (!names) throw new UserError(`unknown command ${quote(command)}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
+  if (!names) {
+    const near = closest(command, Object.keys(allowed));
+    const guess = near.length > 0 ? ` (did you mean ${either(near)}?)` : '';
+    throw new UserError(`unknown command ${quote(command)}${guess}; expected one of ${Object.keys(allowed).join(', ')} (see --help)`, 2);
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: [...rest], options: optionSpecs, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new UserError(`${short((error as Error).message.split('\n')[0]!)} (see "crisis-playbook ${command} --help")`, 2);
+    const message = (error as Error).message;
+    const option = (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1] : undefined;
+    if (option !== undefined) {
+      // Node's own text ends in advice about positionals that starts with a dash: a typo is likelier.
+      const known = names.map((name) => `--${name}`);
+      const near = closest(option, known);
+      const guess = near.length > 0 ? `did you mean ${either(near)}?` : `its options are ${known.join(', ')}`;
+      throw new UserError(`unknown option ${quote(option)} for ${command}; ${guess} (see "crisis-playbook ${command} --help")`, 2);
+    }
+    throw new UserError(`${short(message.split('\n')[0]!)} (see "crisis-playbook ${command} --help")`, 2);
   }
   const { values, positionals } = parsed;
   if (values.help) {
@@ -159,7 +194,9 @@ async function run(argv: readonly string[]): Promise<number> {
 }
 
 function check(path: string, json: boolean): number {
-  const result = safeParsePlaybook(readJson(path, 'playbook'));
+  const document = readJson(path, 'playbook');
+  if (isIncidentFile(document)) throw incidentNotPlaybook(path);
+  const result = safeParsePlaybook(document);
   if (json) {
     out.json(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues });
     return result.success ? 0 : 1;
@@ -177,8 +214,10 @@ function check(path: string, json: boolean): number {
 }
 
 function loadIncident(path: string, loaded: ReturnType<typeof loadPlaybook>): StoredIncident {
+  const document = readJson(path, 'incident file');
+  if (isPlaybookFile(document)) throw playbookNotIncident(path);
   try {
-    return loaded.runtime.parse(readJson(path, 'incident file'));
+    return loaded.runtime.parse(document);
   } catch (error) {
     throw userErrorOf(error, `incident file ${quote(path)}`);
   }

@@ -71,10 +71,18 @@ export function machineConfig(definition: PlaybookDefinition) {
     return { ...(windowsOf.get(from)?.length ? { leave: from } : {}), ...(enter.length > 0 ? { enter } : {}) };
   };
 
+  // One guard per condition, whatever the number of rungs it is copied onto (a move from every
+  // rung): building one costs time in proportion to the condition, and so would each copy.
+  const guards = new Map<unknown, ReturnType<typeof transitionGuard>>();
+  const guardOf = (condition: TransitionSpec['guard']) => {
+    let guard = guards.get(condition);
+    if (guard === undefined) guards.set(condition, (guard = transitionGuard(condition)));
+    return guard;
+  };
   const transition = (spec: TransitionSpec, region: Region, from: string | undefined, to: string | undefined) => ({
     ...(to !== undefined ? { target: region === regionIds.ladder ? rungTarget(to) : to } : {}),
     ...(spec.reenter && to !== undefined ? { reenter: true } : {}),
-    guard: transitionGuard(spec.guard),
+    guard: guardOf(spec.guard),
     actions: actionsOf(
       spec.actions ?? [],
       records(region, spec.event) ? (from === undefined ? {} : { from, to: to ?? from, ...deadlinesOf(from, to, spec.reenter === true) }) : undefined,
@@ -107,7 +115,7 @@ export function machineConfig(definition: PlaybookDefinition) {
             : []),
           ...specs.map((spec) => ({
             target: rungTarget(spec.target),
-            guard: transitionGuard(spec.guard),
+            guard: guardOf(spec.guard),
             actions: actionsOf(spec.actions ?? [], { from: rung, to: spec.target, window, ...deadlinesOf(rung, spec.target, false) }),
             ...(spec.description ? { description: spec.description } : {}),
           })),

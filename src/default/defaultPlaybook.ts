@@ -166,7 +166,7 @@ export const defaultPlaybook = definePlaybook({
       reason: {
         true: 'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
         false: 'You can read the posts or know what they say (where they are: {facts.venue}), so there is no need to ask for access.',
-        unknown: 'You have not recorded yet where the posts are and whether you can see them.',
+        unknown: 'You have not recorded yet all that says whether you can see the posts: where they are, whether you are a member there, whether you saw them, whether you are connected to the person who posted.',
       },
     },
     hasInsiderInVenue: {

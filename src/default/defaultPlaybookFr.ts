@@ -162,7 +162,7 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
     'Les messages sont dans un groupe privé dont vous n’êtes pas membre, vous ne les avez pas vus et n’êtes pas en contact avec la personne : vous ne pouvez pas encore les lire.',
   'You can read the posts or know what they say (where they are: {facts.venue}), so there is no need to ask for access.':
     'Vous pouvez lire les messages ou savez ce qu’ils disent (où ils sont : {facts.venue}) : inutile de demander l’accès.',
-  'You have not recorded yet where the posts are and whether you can see them.': 'Vous n’avez pas encore noté où sont les messages ni si vous pouvez les voir.',
+  'You have not recorded yet all that says whether you can see the posts: where they are, whether you are a member there, whether you saw them, whether you are connected to the person who posted.': 'Vous n’avez pas encore noté tout ce qui dit si vous pouvez voir les messages : où ils sont, si vous en êtes membre, si vous les avez vus, si vous êtes en lien avec la personne qui les a publiés.',
   'Someone else in the organisation is a member of the group.': 'Quelqu’un d’autre dans l’organisation est membre du groupe.',
   'A colleague is a member of the group where the posts are, so they can pass the word to the person.':
     'Un collègue est membre du groupe où sont les messages : il peut faire passer le mot à la personne.',

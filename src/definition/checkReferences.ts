@@ -306,7 +306,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   issues.push(...checkTexts(document));
   const expanded = compiledTransitions(root);
   if (expanded > limits.compiledTransitions) {
-    add('too_large', ['ladder', 'rungs'], `The playbook compiles to ${groupDigits(expanded)} transitions: ${definitionLimitMessages.compiledTransitions}`);
+    add('too_large', ['ladder', 'rungs'], `The playbook compiles to ${groupDigits(expanded)} transitions and actions: ${definitionLimitMessages.compiledTransitions}`);
   }
   return issues;
 
@@ -391,18 +391,27 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
 }
 
 /**
- * How many transitions the compiled machine has, from the playbook's shape: every open rung gets
- * its own moves, a copy of each move from every rung and a recording stay for each event it
- * records for the other regions (an event handled by the ladder and a side track is recorded
- * once, by the region that lists it first); every side-track state gets its own moves and the
- * stays of its track. Compiling takes time and memory in proportion.
+ * How many transitions the compiled machine has, each counted with its actions, from the
+ * playbook's shape: every open rung gets its own moves (its window moves with a fallback per
+ * window and one for its follow-ups), a copy of each move from every rung and a recording stay
+ * for each event it records for the other regions (an event handled by the ladder and a side
+ * track is recorded once, by the region that lists it first); every side-track state gets its own
+ * moves and the stays of its track. Compiling takes time and memory in proportion.
  */
 function compiledTransitions(root: Readonly<Record<string, unknown>>): number {
   const ladder = asRecord(root.ladder);
   const rungs = (asList(ladder?.rungs) ?? []).map(asRecord).filter((rung) => rung !== undefined);
   const tracks = (asList(root.tracks) ?? []).map((track) => (asList(asRecord(track)?.states) ?? []).map(asRecord).filter((state) => state !== undefined));
   const eventsOf = (on: unknown) => (asList(on) ?? []).map((transition) => asRecord(transition)?.event).filter((event) => typeof event === 'string');
-  const fromEveryRung = asList(ladder?.fromEveryRung)?.length ?? 0;
+  // A transition and its actions: each copy of a move carries its own list of them.
+  const weigh = (list: unknown) => (asList(list) ?? []).reduce<number>((sum, transition) => sum + 1 + (asList(asRecord(transition)?.actions)?.length ?? 0), 0);
+  // A rung's window moves, plus one fallback per window (the window is over when no move applies) and the follow-up.
+  const afterOf = (rung: Readonly<Record<string, unknown>>) => {
+    const after = asList(rung.after) ?? [];
+    const windows = new Set(after.map((move) => asRecord(move)?.window));
+    return weigh(after) + windows.size + (rung.followUps !== undefined ? 1 : 0);
+  };
+  const fromEveryRung = weigh(ladder?.fromEveryRung);
   // The region that records each event, and the events each region lists.
   const regions = [[...eventsOf(ladder?.fromEveryRung), ...rungs.flatMap((rung) => eventsOf(rung.on))], ...tracks.map((states) => states.flatMap((state) => eventsOf(state.on)))];
   const first = new Map<string, number>();
@@ -419,10 +428,10 @@ function compiledTransitions(root: Readonly<Record<string, unknown>>): number {
   let count = 0;
   for (const rung of rungs) {
     if (rung.final === true) continue;
-    count += (asList(rung.on)?.length ?? 0) + (asList(rung.after)?.length ?? 0) + fromEveryRung + stays[0]!;
+    count += weigh(rung.on) + afterOf(rung) + fromEveryRung + stays[0]!;
   }
   tracks.forEach((states, index) => {
-    for (const state of states) count += (asList(state.on)?.length ?? 0) + stays[index + 1]!;
+    for (const state of states) count += weigh(state.on) + stays[index + 1]!;
   });
   return count;
 }

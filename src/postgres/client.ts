@@ -223,6 +223,15 @@ export function preparedQuery<Row>(db: PostgresQueryable, text: string, params: 
   return prepare(name, text, params) as Promise<PostgresResult<Row>>;
 }
 
+/**
+ * Whether `client` is a `pg` pool or client adapted by {@link fromPg}: a connection to a server,
+ * with other sessions beside it. PGlite has none (and a session timeout firing inside it blocks
+ * its process); other clients are not known.
+ */
+export function isPgClient(client: PostgresQueryable): boolean {
+  return typeof (client as Partial<Preparing>)[preparing] === 'function';
+}
+
 /** A `pg` pool's or client's `query` called with a query config, which any node-postgres `query` takes. */
 type QueryWithConfig = (config: { name: string; text: string; values: readonly unknown[] }) => Promise<PostgresResult<never>>;
 

@@ -99,7 +99,13 @@ export function describeConnectionError(error: unknown, connectionString?: strin
     );
   }
   if (code.startsWith('28')) {
-    return new PostgresStoreError('connection_failed', `PostgreSQL${target} refused the login: ${oneLine(first.message)} — check the user and password of the connection string`, { cause: error });
+    // node-postgres sends no user name when it was given none: no connection string (an unset
+    // DATABASE_URL) and no PGUSER or USER in the environment.
+    const noUser = /no PostgreSQL user name specified/i.test(String(first.message ?? ''));
+    const check = noUser
+      ? 'no user name was given: is the connection string set (DATABASE_URL)? It reads postgres://user:password@host:5432/database'
+      : 'check the user and password of the connection string';
+    return new PostgresStoreError('connection_failed', `PostgreSQL${target} refused the login: ${oneLine(first.message)} — ${check}`, { cause: error });
   }
   if (code === '3D000') {
     return new PostgresStoreError('connection_failed', `PostgreSQL${target}: ${oneLine(first.message)} — check the database name of the connection string`, { cause: error });

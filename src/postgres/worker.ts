@@ -1,6 +1,6 @@
 import { IncidentError } from 'crisis-playbook';
 import { type Decision, type IncidentRuntime } from 'crisis-playbook/server';
-import type { PostgresQueryable } from './client.js';
+import { isPgClient, type PostgresQueryable } from './client.js';
 import { translateError } from './errors.js';
 import { checkTable } from './schema.js';
 import { columnsOf, isoOf, storeInternals, type PostgresIncidentStore } from './store.js';
@@ -160,8 +160,10 @@ export interface DeadlineWorkerOptions {
    * process froze or whose machine was cut off from the database keeps its connection open, and
    * the rows it claimed stay locked (no other worker claims them, and a save of one of those
    * incidents waits) until then. Make it longer than your `inTransaction` hook may take between
-   * two statements; 0 leaves the server's setting. PGlite has no other session to free: there
-   * it changes nothing.
+   * two statements, and than a batch's decisions take between the claim and the save; 0 leaves
+   * the server's setting. Only on `pg` pools and clients: PGlite has no other session to free,
+   * and nothing is set there (nor on a client of your own). A single `pg.Client` ended this way
+   * does not reconnect.
    *
    * @defaultValue 60000
    */
@@ -250,6 +252,8 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
     throw new TypeError('createDeadlineWorker: "runtime" must be the app\'s IncidentRuntime (createIncidentRuntime({ playbooks, signing? }))');
   }
   const { names, client } = internals;
+  // The stalled-transaction timeout is for a server's sessions (on PGlite it would block the process).
+  const onServer = isPgClient(client);
   const t = names.qualified;
   const batchSize = positive(options.batchSize ?? 50, 'batchSize', 1, 1_000, true);
   const pollIntervalMs = positive(options.pollIntervalMs ?? 10_000, 'pollIntervalMs', 10, 86_400_000);
@@ -307,7 +311,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
     try {
       result = await client.transaction(async (tx) => {
         // A stalled worker must not hold its rows for hours: the server ends its session instead.
-        if (stalledMs > 0) await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [`${stalledMs}ms`]);
+        if (stalledMs > 0 && onServer) await tx.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [`${stalledMs}ms`]);
         const { rows } = await tx.query<{ id: string; document: unknown; version: number; failures: number }>(claimSql, [nowIso, batchSize]);
         const applied: AppliedDeadlines[] = [];
         const invalid: InvalidIncident[] = [];
