@@ -5,7 +5,7 @@
 
 /** @type {{ name: string; files: string[]; imports: string[]; external?: string[] }[]} */
 export const layers = [
-  { name: 'base', files: ['src/limits.ts', 'src/quote.ts', 'src/errors/**'], imports: ['limits', 'quote', 'errors'], external: ['zod'] },
+  { name: 'base', files: ['src/limits.ts', 'src/quote.ts', 'src/suggest.ts', 'src/errors/**'], imports: ['limits', 'quote', 'errors'], external: ['zod'] },
   { name: 'definition', files: ['src/definition/**'], imports: ['definition'], external: ['zod'] },
   { name: 'events', files: ['src/events/**'], imports: ['events'], external: ['zod'] },
   { name: 'compile', files: ['src/compile/**'], imports: ['compile'], external: ['zod', 'xstate'] },

@@ -33,7 +33,13 @@ describe('parseEvent and safeParseEvent', () => {
     const result = safeParseEvent({ type: 'acess.denied' });
     expect(result.success).toBe(false);
     if (!result.success) {
-      expect(result.error.message).toContain('Unknown event type "acess.denied"; expected one of "facts.update"');
+      expect(result.error.message).toContain('Unknown event type "acess.denied" (did you mean "access.denied"?); expected one of "facts.update"');
+    }
+    // Nothing near: the list alone.
+    const far = safeParseEvent({ type: 'lunch.ordered' });
+    if (!far.success) expect(far.error.message).toContain('Unknown event type "lunch.ordered"; expected one of "facts.update"');
+    expect(far.success).toBe(false);
+    if (!result.success) {
       expect(result.error.message).toContain('"access.denied"');
     }
   });

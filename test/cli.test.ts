@@ -240,6 +240,11 @@ describe('the CLI', () => {
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(stderr).toMatch(/bad-case\.jsonl:4: kind: Invalid option: expected one of .*; received "hug" \(invalid_event\)\n$/);
+      // A typo of an event type: the one meant (in this process).
+      lines[3] = JSON.stringify({ type: 'mesage.sent' });
+      const typo = await inProcess(['replay', file('typo-case.jsonl', lines.join('\n'))]);
+      expect(typo.code).toBe(1);
+      expect(typo.stderr).toMatch(/typo-case\.jsonl:4: type: Unknown event type "mesage\.sent" \(did you mean "message\.sent"\?\); expected one of /);
     });
   });
 

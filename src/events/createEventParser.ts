@@ -5,6 +5,7 @@ import type { EventOf } from '../definition/typesOf.js';
 import { EventValidationError, type EventIssueCode } from '../errors/errors.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { quote } from '../quote.js';
+import { closest } from '../suggest.js';
 
 /**
  * The non-throwing result of parsing an event: the typed event, or the error with its issues.
@@ -52,7 +53,7 @@ export interface EventParser<E> {
  * const { safeParse } = createEventParser(defaultPlaybook);
  * const result = safeParse({ type: 'acess.denied' });
  * if (!result.success) console.log(result.error.issues[0].message);
- * // Unknown event type "acess.denied"; expected one of "facts.update", ...
+ * // Unknown event type "acess.denied" (did you mean "access.denied"?); expected one of "facts.update", ...
  * ```
  *
  * @category Events
@@ -87,11 +88,14 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
     const type = Object.hasOwn(input, 'type') ? (input as { type: unknown }).type : undefined;
     const schema = typeof type === 'string' ? schemas.get(type) : undefined;
     if (!schema) {
+      // A typo of a type (`mesage.sent`): the one meant first, then the list.
+      const near = typeof type === 'string' ? closest(type, types) : [];
+      const guess = near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : '';
       return fail([
         {
           code: 'unknown_event',
           path: ['type'],
-          message: `Unknown event type ${quote(type)}; expected one of ${expected}`,
+          message: `Unknown event type ${quote(type)}${guess}; expected one of ${expected}`,
         },
       ]);
     }
