@@ -288,6 +288,33 @@ describe('the CLI', () => {
   });
 
   describe('walk with piped input', () => {
+    it('asks only the assessment questions of facts the playbook reads: none for a playbook that reads none', async () => {
+      const playbook = file('no-facts.json', JSON.stringify({
+        id: 'no-facts',
+        version: '1.0.0',
+        title: 'Call back',
+        description: 'Call the person back.',
+        events: { 'call.done': { description: 'The call took place.' } },
+        guards: {},
+        windows: {},
+        ladder: {
+          description: 'Two rungs.',
+          initial: 'calling',
+          rungs: [
+            { id: 'calling', title: 'Call', description: 'Call them.', advice: [{ title: 'Call', detail: 'Call them back.', priority: 1 }], on: [{ event: 'call.done', target: 'done' }] },
+            { id: 'done', title: 'Done', description: 'Done.', advice: [], final: true },
+          ],
+        },
+        tracks: [],
+      }));
+      const path = file('no-facts-incident.json');
+      const { code, stdout } = await run(['walk', '--file', path, '--playbook', playbook], 'call.done\n\n');
+      expect(code).toBe(0);
+      expect(stdout).not.toContain('what do you know');
+      expect(stdout).not.toContain('Did you see the posts yourself?');
+      expect(stdout).toContain('Recorded call.done; saved.');
+    });
+
     it('asks the assessment, offers only valid events and resolves the reference case, saving every step', async () => {
       const path = file('walk.json');
       const { code, stdout } = await run(['walk', '--file', path, '--by', 'Ana'], referenceAnswers.join('\n') + '\n');

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, safeParseEvent, venues } from '../index.js';
+import { availableEvents, currentRung, type IncidentFacts, incidentFactsSchema, type PayloadField, type PlaybookDefinition, safeParseEvent, venues } from '../index.js';
 import { factQuestions, fieldQuestion } from '../authoring.js';
 import { type StoredIncident } from '../server.js';
 import { either, matchChoice } from './choose.js';
@@ -96,11 +96,14 @@ export async function walk(options: WalkOptions): Promise<number> {
    * input) part way, the answers given so far are recorded before stopping, so a resumed walk
    * only asks the others.
    */
+  // The assessment asks only what the playbook reads: its conditions and texts name `facts.<key>`.
+  const readsFact = factReader(definition);
+  const playbookFacts = factQuestions.filter(([key]) => readsFact(key));
   const recordFacts = (facts: Partial<IncidentFacts>) => record({ type: 'facts.update', facts, ...(options.by ? { by: options.by } : {}) });
   const askFacts = async (known: Partial<IncidentFacts> = {}, recordPartial = false): Promise<Partial<IncidentFacts>> => {
     const facts: Record<string, unknown> = {};
     try {
-      for (const [key, question] of factQuestions) {
+      for (const [key, question] of playbookFacts) {
         if (known[key] !== undefined) continue;
         const answer = key === 'venue' ? await askChoice(question, venues, true) : await askYesNo(question, true);
         if (answer !== undefined) facts[key] = answer;
@@ -173,15 +176,17 @@ export async function walk(options: WalkOptions): Promise<number> {
       }
     } else {
       say(style.bold(`New incident (${definition.title}), saved to ${options.file} after every event.`));
-      say('First, what do you know? Answer what you can; Enter skips a question.');
-      const facts = await askFacts({}, true);
-      if (Object.keys(facts).length > 0) await recordFacts(facts);
+      if (playbookFacts.length > 0) {
+        say('First, what do you know? Answer what you can; Enter skips a question.');
+        const facts = await askFacts({}, true);
+        if (Object.keys(facts).length > 0) await recordFacts(facts);
+      }
     }
 
     // Assessment questions left unanswered (an earlier walk was interrupted, or they were skipped).
     const resumed = file.read().incident;
     const facts = resumed.snapshot.context.facts;
-    const unanswered = factQuestions.filter(([key]) => facts[key] === undefined).length;
+    const unanswered = playbookFacts.filter(([key]) => facts[key] === undefined).length;
     if (!created && unanswered > 0 && atStart(loaded, resumed)) {
       say(`${unanswered} of the assessment questions ${unanswered === 1 ? 'is' : 'are'} still unanswered; Enter skips a question.`);
       const more = await askFacts(facts, true);
@@ -247,4 +252,19 @@ function atStart(loaded: LoadedPlaybook, stored: StoredIncident): boolean {
     currentRung(snapshotOf(loaded, stored)) === initial &&
     stored.snapshot.context.timeline.every((entry) => entry.type === 'facts.update' && entry.to === initial)
   );
+}
+
+/**
+ * Whether a playbook reads a fact: a condition's path or a text's placeholder names
+ * `facts.<key>`. A playbook that cannot be written as JSON (an event's zod schema that will not
+ * serialise) is taken to read them all.
+ */
+function factReader(definition: PlaybookDefinition): (key: string) => boolean {
+  let text: string;
+  try {
+    text = JSON.stringify(definition);
+  } catch {
+    return () => true;
+  }
+  return (key) => text.includes(`facts.${key}`);
 }
