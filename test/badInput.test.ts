@@ -29,6 +29,31 @@ describe('parseEvent and safeParseEvent', () => {
     expect(() => parseEvent(input)).toThrow(EventValidationError);
   });
 
+  it('looks for the type meant at little cost: 5,000 refused events with 64-character types well under a second', () => {
+    // The whole distance to every type, for every refused event, took 0.45 ms an event (2.2 s here).
+    const letters = 'abcdefghijklmnopqrstuvwxyz.';
+    let seed = 7;
+    const random = () => letters[(seed = (seed * 48_271) % 2_147_483_647) % letters.length]!;
+    const types = Array.from({ length: 5_000 }, () => Array.from({ length: 64 }, random).join(''));
+    const started = performance.now();
+    for (const type of types) expect(safeParseEvent({ type }).success).toBe(false);
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
+  it('names the fact meant for a misnamed fact, and lists the facts', () => {
+    const misnamed = safeParseEvent({ type: 'facts.update', facts: { hasInsiderInVenue: true } });
+    expect(misnamed.success).toBe(false);
+    if (!misnamed.success) {
+      expect(misnamed.error.issues).toMatchObject([{ code: 'unrecognized_keys', path: ['facts'] }]);
+      expect(misnamed.error.issues[0]!.message).toMatch(
+        /^Unknown fact "hasInsiderInVenue" \(did you mean "insiderInVenue"\?\); the facts are witnessed, knowsPoster, connectedToPoster, venue, memberOfVenue, insiderInVenue/,
+      );
+    }
+    const several = safeParseEvent({ type: 'facts.update', facts: { a: 1, b: 2, c: 3, d: 4, witnesed: true } });
+    if (!several.success) expect(several.error.issues[0]!.message).toMatch(/^Unknown facts "a", "b", "c" and 2 more; the facts are /);
+    expect(several.success).toBe(false);
+  });
+
   it('names the expected and the received value', () => {
     const result = safeParseEvent({ type: 'acess.denied' });
     expect(result.success).toBe(false);

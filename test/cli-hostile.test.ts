@@ -165,7 +165,7 @@ describe('a hostile events file', () => {
   it.each([
     ['a huge multi-line bad value', `${JSON.stringify({ type: 'threat.reported', kind: huge })}\n`, new RegExp(`:1: kind: Invalid option: expected one of .*; received "Evil\\\\u001b\\[2J\\\\u009b31m.*… \\(a string of ${huge.length.toLocaleString('en-US')} characters\\) \\(invalid_event\\)\n$`)],
     ['a huge unknown type', `{"type":"assessment.complete"}\n${JSON.stringify({ type: huge })}\n`, /:2: type: Unknown event type "Evil\\u001b\[2J/],
-    ['a hostile key', `${JSON.stringify({ type: 'facts.update', facts: { [escapes]: 1 } })}\n`, /:1: facts: Unrecognized key: "Evil\\u001b\[2J\\u009b31m/],
+    ['a hostile key', `${JSON.stringify({ type: 'facts.update', facts: { [escapes]: 1 } })}\n`, /:1: facts: Unknown fact "Evil\\u001b\[2J\\u009b31m/],
     ['escapes in broken JSON', `{"type": "assessment.complete"}\n{"type": x${escapes}${'y'.repeat(100_000)}\n`, /:2: not valid JSON: /],
     ['escapes in a broken JSON array', `[{"type": "assessment.complete"}, ${escapes}]`, /events file ".*" is not valid JSON: /],
   ])('reports %s in one short line', async (_, content, message) => {

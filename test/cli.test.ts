@@ -95,6 +95,7 @@ describe('the CLI', () => {
       stderr: 'crisis-playbook: unknown option "--fiel" for walk; did you mean --file? (see "crisis-playbook walk --help")\n',
     });
     expect((await inProcess(['replay', 'x.jsonl', '--jsn'])).stderr).toContain('did you mean --json?');
+    expect((await inProcess(['check', "--fo'o"])).stderr).toContain('unknown option "--fo\'o" for check;');
     expect((await inProcess(['stauts', 'x.json'])).stderr).toContain('unknown command "stauts" (did you mean status?)');
     // The version of the package.
     const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -140,9 +141,19 @@ describe('the CLI', () => {
     const incident = file('riverside.json', createIncidentRuntime({ playbooks: [machine] }).open({ now: Date.parse('2026-04-06T19:00:00Z') }).json);
     const { code, stderr } = await inProcess(['status', incident]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/Playbook "riverside-school" is not registered .*\(unknown_playbook\); the incident runs on another playbook: give its file with --playbook <file>\n$/);
+    expect(stderr).toMatch(/Playbook "riverside-school" is not registered .*\(unknown_playbook\); it runs on another playbook: give its file with --playbook <file>\n$/);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(await inProcess(['status', incident, '--playbook', playbookFile])).toMatchObject({ code: 0 });
+    // The other way round: an incident of the built-in playbook read with a custom one.
+    const builtIn = file('built-in.json', JSON.stringify(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident));
+    expect((await inProcess(['status', builtIn, '--playbook', playbookFile])).stderr).toMatch(/; it runs on the built-in playbook: leave out --playbook\n$/);
+    // Another version of the same playbook.
+    const playbook = JSON.parse(readFileSync(playbookFile, 'utf8')) as { version: string };
+    const newer = file('riverside-newer.json', JSON.stringify({ ...playbook, version: '9.9.9' }));
+    const older = await inProcess(['status', incident, '--playbook', newer]);
+    expect(older.code).toBe(1);
+    expect(older.stderr).toMatch(/: it was started with another version of this playbook \("riverside-school" version "2\.1\.0"\); give that version's file with --playbook <file>\n$/);
+    expect(older.stderr).not.toContain('migrate');
   });
 
   it('says when a playbook is given for an incident file, or an incident file for a playbook', async () => {

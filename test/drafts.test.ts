@@ -49,6 +49,20 @@ describe('drafts', () => {
     expect(titlesWith('private-group')).toEqual([]);
   });
 
+  it('gives no public holding line once a legal or violent threat was made (public replies wait), and still does after another threat', () => {
+    const titlesAfter = (kind: 'legal-action' | 'violence' | 'visit') => {
+      const incident = createIncident(crisisMachine).start();
+      incident.send({ type: 'facts.update', facts: { venue: 'public-group' } });
+      incident.send({ type: 'threat.reported', kind });
+      const titles = recommend(incident.getSnapshot()).flatMap((item) => item.drafts.map((draft) => draft.title));
+      incident.stop();
+      return titles;
+    };
+    expect(titlesAfter('legal-action')).not.toContain('Holding line, if you must answer in public');
+    expect(titlesAfter('violence')).not.toContain('Holding line, if you must answer in public');
+    expect(titlesAfter('visit')).toContain('Holding line, if you must answer in public');
+  });
+
   it('writes the fallback, or a slot to fill, when a value is missing, and lists what was missing', () => {
     const incident = createIncident(crisisMachine).start();
     incident.send({ type: 'assessment.complete' });

@@ -42,7 +42,7 @@ describe('recommend', () => {
     const assess = recommend(actor.getSnapshot()).find((item) => item.title === 'Complete the assessment')!;
     const reason = assess.because.find((item) => item.guard === 'arePostsOutOfSight')!;
     expect(reason).toMatchObject({ result: false, facts: { venue: 'public-group' } });
-    expect(reason.text).toBe('You can read the posts or know what they say (where they are: public group), so there is no need to ask for access.');
+    expect(reason.text).toBe('The posts are not in a private group you are shut out of (where they are: public group), so there is no group to ask to join.');
   });
 
   it('says how the incident reached its rung: the event, or the waiting window that ran out, and the guards that chose it', () => {

@@ -22,7 +22,7 @@ describe('severity', () => {
       rank: 0,
       respondWithin: 24 * 3_600_000,
       respondBy: '2026-04-07T19:00:00.000Z',
-      because: [{ kind: 'severity', text: 'Low: one person is upset, out of public view.' }],
+      because: [{ kind: 'severity', text: 'Low: one person is upset; nothing recorded puts the posts in public view.' }],
     });
     quiet.send({ type: 'facts.update', facts: { venue: 'public-group' } });
     expect(currentSeverity(quiet.getSnapshot())).toMatchObject({ level: 'medium', respondBy: '2026-04-06T23:00:00.000Z' });

@@ -95,10 +95,17 @@ export function describeIssue(issue: Issue | undefined, code: string): string {
 /** Turns an IncidentError into a one-line user error. */
 export function userErrorOf(error: unknown, where: string): unknown {
   if (!(error instanceof IncidentError)) return error;
-  // Without --playbook the CLI knows only the default playbook: say how to give it the incident's.
-  const hint =
-    error.code === 'unknown_playbook' || error.code === 'unknown_playbook_version'
-      ? '; the incident runs on another playbook: give its file with --playbook <file>'
-      : '';
-  return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}${hint}`);
+  // The CLI knows one playbook: the default one, or the one given with --playbook. Say how to
+  // give it the incident's (the library's own advice, a runtime's "migrate" hook, is not for here).
+  if (error.code === 'unknown_playbook_version') {
+    const started = /^Playbook (".*") version (".*") is not registered/.exec(error.issues[0]?.message ?? '');
+    const which = started ? ` (${started[1]} version ${started[2]})` : '';
+    return new UserError(`${where}: it was started with another version of this playbook${which}; give that version's file with --playbook <file>`);
+  }
+  if (error.code === 'unknown_playbook') {
+    const builtIn = error.issues[0]?.message.startsWith(`Playbook "${defaultPlaybook.id}" `) === true;
+    const hint = builtIn ? 'it runs on the built-in playbook: leave out --playbook' : 'it runs on another playbook: give its file with --playbook <file>';
+    return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}; ${hint}`);
+  }
+  return new UserError(`${where}: ${describeIssue(error.issues[0], error.code)}`);
 }

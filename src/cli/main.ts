@@ -157,7 +157,7 @@ async function run(argv: readonly string[]): Promise<number> {
     parsed = parseArgs({ args: [...rest], options: optionSpecs, allowPositionals: true, strict: true });
   } catch (error) {
     const message = (error as Error).message;
-    const option = (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(-{1,2}[^']*)'/.exec(message)?.[1] : undefined;
+    const option = (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /^Unknown option '(.*?)'\. /.exec(message)?.[1] : undefined;
     if (option !== undefined) {
       // Node's own text ends in advice about positionals that starts with a dash: a typo is likelier.
       const known = names.map((name) => `--${name}`);

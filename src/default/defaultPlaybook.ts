@@ -165,7 +165,7 @@ export const defaultPlaybook = definePlaybook({
       },
       reason: {
         true: 'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
-        false: 'You can read the posts or know what they say (where they are: {facts.venue}), so there is no need to ask for access.',
+        false: 'The posts are not in a private group you are shut out of (where they are: {facts.venue}), so there is no group to ask to join.',
         unknown: 'You have not recorded yet all that says whether you can see the posts: where they are, whether you are a member there, whether you saw them, whether you are connected to the person who posted.',
       },
     },
@@ -270,7 +270,8 @@ export const defaultPlaybook = definePlaybook({
               {
                 title: 'Holding line, if you must answer in public',
                 text: 'Thank you for telling us. We take this seriously and want to understand what happened. Please send us a private message or call {values.phone|us}, so that we can talk it through directly. — {values.organisation|The team}',
-                when: { path: 'facts.venue', in: ['personal-feed', 'public-group'] },
+                // Not once a legal or violent threat was made: public replies wait for the lawyers, or for safety.
+                when: { all: [{ path: 'facts.venue', in: ['personal-feed', 'public-group'] }, { not: 'hasLegalThreat' }, { not: 'hasViolenceThreat' }] },
               },
             ],
           },
@@ -649,7 +650,7 @@ export const defaultPlaybook = definePlaybook({
       {
         id: 'low',
         title: 'Low',
-        description: 'One person is upset, out of public view',
+        description: 'One person is upset; nothing recorded puts the posts in public view',
         respondWithin: '24h',
       },
       {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { quote } from '../quote.js';
+import { closest } from '../suggest.js';
 
 /**
  * Where the angry posts can have been made: the values of `venue` in {@link IncidentFacts}.
@@ -27,20 +29,35 @@ export const venues = ['personal-feed', 'public-group', 'private-group', 'unknow
  *
  * @category Events
  */
-export const incidentFactsSchema = z.strictObject({
-  /** Did the responder see the posts themselves? */
-  witnessed: z.boolean(),
-  /** Does the responder know the upset person? */
-  knowsPoster: z.boolean(),
-  /** Is the responder connected to that person (friends, followers), so they can read the posts? */
-  connectedToPoster: z.boolean(),
-  /** Where the posts were made. */
-  venue: z.enum(venues),
-  /** Is the responder a member of that group? */
-  memberOfVenue: z.boolean(),
-  /** Is anyone else in the organisation a member of that group? */
-  insiderInVenue: z.boolean(),
-});
+export const incidentFactsSchema = z.strictObject(
+  {
+    /** Did the responder see the posts themselves? */
+    witnessed: z.boolean(),
+    /** Does the responder know the upset person? */
+    knowsPoster: z.boolean(),
+    /** Is the responder connected to that person (friends, followers), so they can read the posts? */
+    connectedToPoster: z.boolean(),
+    /** Where the posts were made. */
+    venue: z.enum(venues),
+    /** Is the responder a member of that group? */
+    memberOfVenue: z.boolean(),
+    /** Is anyone else in the organisation a member of that group? */
+    insiderInVenue: z.boolean(),
+  },
+  // A misnamed fact (`hasInsiderInVenue`, the guard's name): the one meant, and the list.
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownFacts(issue.keys) : undefined) },
+);
+
+const factNames = ['witnessed', 'knowsPoster', 'connectedToPoster', 'venue', 'memberOfVenue', 'insiderInVenue'];
+
+function unknownFacts(keys: readonly string[]): string {
+  const named = keys.slice(0, 3).map((key) => {
+    const near = closest(key.toLowerCase(), factNames, (name) => name.toLowerCase());
+    return `${quote(key)}${near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : ''}`;
+  });
+  const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
+  return `Unknown fact${keys.length === 1 ? '' : 's'} ${named.join(', ')}${more}; the facts are ${factNames.join(', ')}`;
+}
 
 /**
  * What the responder has learned about the incident: the answers to the questions of the
