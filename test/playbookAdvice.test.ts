@@ -217,8 +217,18 @@ describe('the default playbook, read along the reference case', () => {
     expect(drafts.get('Follow-up after the agreement')).toEqual({
       title: 'Follow-up after the agreement',
       text: 'Hello Sam, thank you again for talking it through with me. As agreed, [what was agreed, who does it, and by when]. If anything comes up, you can reach me directly on +44 20 7946 0000. — Ana, Corner Shop',
-      missing: [],
+      // What was agreed is the app's to give: until it does, the slot is listed, so that no app sends it unfilled.
+      missing: ['values.agreement'],
     });
+    // Given, it is written in.
+    const incident = createIncident(crisisMachine).start();
+    for (const event of referenceCase) incident.send(event);
+    const agreed = recommend(incident.getSnapshot(), { values: { ...values, agreement: 'we replace the order by Friday' } })
+      .flatMap((r) => r.drafts)
+      .find((draft) => draft.title === 'Follow-up after the agreement')!;
+    incident.stop();
+    expect(agreed.text).toContain('As agreed, we replace the order by Friday. If anything comes up');
+    expect(agreed.missing).toEqual([]);
   });
 
   it('writes no identifier meant for code in any reason, next line, detail or draft', () => {

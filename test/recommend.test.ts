@@ -89,6 +89,26 @@ describe('recommend', () => {
     expect(line.because.map((reason) => reason.text)).toEqual(['No one else in the organisation is in the group where the posts are.']);
   });
 
+  it('says a fact is not recorded yet only while recording it could change the answer', () => {
+    const outOfSightReason = (facts: Record<string, unknown>) => {
+      const actor = startIncident([{ type: 'facts.update', facts } as never]);
+      const assess = recommend(actor.getSnapshot()).find((item) => item.title === 'Complete the assessment')!;
+      actor.stop();
+      return assess.because.find((reason) => reason.guard === 'arePostsOutOfSight')!.text;
+    };
+    const notYet = /^You have not recorded yet all that says whether you can see the posts/;
+    // Nothing recorded, or a private group with membership unknown: it could go either way.
+    expect(outOfSightReason({ knowsPoster: false })).toMatch(notYet);
+    expect(outOfSightReason({ venue: 'private-group', witnessed: false })).toMatch(notYet);
+    // Having seen the posts, or posts that are public, settles it, whatever else is unrecorded.
+    expect(outOfSightReason({ venue: 'private-group', witnessed: true })).toBe(
+      'The posts are not in a private group you are shut out of (where they are: private group), so there is no group to ask to join.',
+    );
+    expect(outOfSightReason({ venue: 'public-group' })).toBe(
+      'The posts are not in a private group you are shut out of (where they are: public group), so there is no group to ask to join.',
+    );
+  });
+
   it('lists both outcomes of a guard that only the event can answer', () => {
     const actor = startIncident([{ type: 'contact.received', channel: 'phone' }]);
     const [first] = recommend(actor.getSnapshot());

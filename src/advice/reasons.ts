@@ -4,6 +4,7 @@ import { ownCount, type IncidentContext, type TimelineEntry } from '../compile/c
 import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
 import { neutralEvent } from '../compile/reminders.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
+import { venues } from '../definition/facts.js';
 import { rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, Condition, GuardSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 import { asClause, durationInWords, fillText, idToWords, type Language } from './wording.js';
@@ -102,7 +103,10 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
   const conditionScope = scopeOf(argsOf(scope));
   const facts = factsRead(scope.definition, name, conditionScope);
   const spec = guardSpec(scope.definition, name);
-  const unknown = Object.values(facts).some((value) => value === undefined);
+  const unset = Object.keys(facts).filter((key) => facts[key] === undefined);
+  // "Not recorded yet" only while a fact not recorded could still make it hold: a guard that no
+  // answer to them can make true is answered already (having seen the posts settles whether they are out of sight).
+  const unknown = unset.length > 0 && (result || couldHold(scope, name, unset));
   const { language } = scope;
   let text: string;
   if (spec?.reason) {
@@ -115,6 +119,30 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
     text = `${idToWords(name, language)}: ${result ? language.phrases.yes : language.phrases.no}`;
   }
   return { kind: 'guard', guard: name, result, facts, text };
+}
+
+/** The values each fact can take. */
+const factValues: Readonly<Record<string, readonly unknown[]>> = {
+  witnessed: [true, false],
+  knowsPoster: [true, false],
+  connectedToPoster: [true, false],
+  venue: venues,
+  memberOfVenue: [true, false],
+  insiderInVenue: [true, false],
+};
+
+/**
+ * Whether some answers to the facts `unset` make the guard `name` hold: every combination is
+ * tried (at most 256; more, or a fact of unknown values, counts as could).
+ */
+function couldHold(scope: ReasonScope, name: string, unset: readonly string[]): boolean {
+  const domains = unset.map((key) => (Object.hasOwn(factValues, key) ? factValues[key]! : undefined));
+  if (domains.some((values) => values === undefined) || domains.reduce((count, values) => count * values!.length, 1) > 256) return true;
+  const tryFrom = (index: number, facts: Record<string, unknown>): boolean => {
+    if (index === unset.length) return checkNamed({ ...scope, context: { ...scope.context, facts } as IncidentContext }, name);
+    return domains[index]!.some((value) => tryFrom(index + 1, { ...facts, [unset[index]!]: value }));
+  };
+  return tryFrom(0, { ...scope.context.facts });
 }
 
 /** The reasons for a condition's answer: one per named guard in it (comparisons have no words). */

@@ -491,7 +491,7 @@ export const defaultPlaybook = definePlaybook({
             drafts: [
               {
                 title: 'Follow-up after the agreement',
-                text: 'Hello {values.person|there}, thank you again for talking it through with me. As agreed, [what was agreed, who does it, and by when]. If anything comes up, you can reach me directly on {values.phone|[phone number]}. — {values.responder|[your name]}, {values.organisation|[organisation]}',
+                text: 'Hello {values.person|there}, thank you again for talking it through with me. As agreed, {values.agreement|[what was agreed, who does it, and by when]}. If anything comes up, you can reach me directly on {values.phone|[phone number]}. — {values.responder|[your name]}, {values.organisation|[organisation]}',
               },
             ],
           },

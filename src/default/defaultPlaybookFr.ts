@@ -71,8 +71,8 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
   'Keep your word': 'Tenez parole',
   'Do what was agreed, and thank the people who helped.': 'Faites ce qui a été convenu, et remerciez les personnes qui ont aidé.',
   'Follow-up after the agreement': 'Suivi après l’accord',
-  'Hello {values.person|there}, thank you again for talking it through with me. As agreed, [what was agreed, who does it, and by when]. If anything comes up, you can reach me directly on {values.phone|[phone number]}. — {values.responder|[your name]}, {values.organisation|[organisation]}':
-    'Bonjour {values.person|à vous}, merci encore d’avoir pris le temps d’en parler avec moi. Comme convenu, [ce qui a été convenu, qui le fait, et pour quand]. Si quoi que ce soit se présente, vous pouvez me joindre directement au {values.phone|[numéro de téléphone]}. — {values.responder|[votre nom]}, {values.organisation|[organisation]}',
+  'Hello {values.person|there}, thank you again for talking it through with me. As agreed, {values.agreement|[what was agreed, who does it, and by when]}. If anything comes up, you can reach me directly on {values.phone|[phone number]}. — {values.responder|[your name]}, {values.organisation|[organisation]}':
+    'Bonjour {values.person|à vous}, merci encore d’avoir pris le temps d’en parler avec moi. Comme convenu, {values.agreement|[ce qui a été convenu, qui le fait, et pour quand]}. Si quoi que ce soit se présente, vous pouvez me joindre directement au {values.phone|[numéro de téléphone]}. — {values.responder|[votre nom]}, {values.organisation|[organisation]}',
   Closed: 'Clôturé',
   'The responder closed the incident.': 'La personne chargée de l’incident l’a clôturé.',
   'Keep the record': 'Gardez le dossier',

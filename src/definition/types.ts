@@ -70,7 +70,7 @@ export interface GuardReasonSpec {
   readonly true: string;
   /** Shown when it does not. */
   readonly false: string;
-  /** Shown instead of `false` while a fact the guard reads is not recorded yet. */
+  /** Shown instead of `false` while a fact the guard reads is not recorded yet and some answer to it could make the guard hold. */
   readonly unknown?: string;
 }
 
