@@ -136,6 +136,20 @@ const factValues: Readonly<Record<string, readonly unknown[]>> = {
  * tried (at most 256; more, or a fact of unknown values, counts as could).
  */
 function couldHold(scope: ReasonScope, name: string, unset: readonly string[]): boolean {
+  // Worked out once per guard, incident state and set of guards (advice asks for the same guard several times).
+  if (typeof scope.guards !== 'object' || scope.guards === null || typeof scope.context !== 'object' || scope.context === null) return tryAnswers(scope, name, unset);
+  let byContext = couldHoldCache.get(scope.guards);
+  if (byContext === undefined) couldHoldCache.set(scope.guards, (byContext = new WeakMap()));
+  let byGuard = byContext.get(scope.context);
+  if (byGuard === undefined) byContext.set(scope.context, (byGuard = new Map()));
+  let answer = byGuard.get(name);
+  if (answer === undefined) byGuard.set(name, (answer = tryAnswers(scope, name, unset)));
+  return answer;
+}
+
+const couldHoldCache = new WeakMap<object, WeakMap<object, Map<string, boolean>>>();
+
+function tryAnswers(scope: ReasonScope, name: string, unset: readonly string[]): boolean {
   const domains = unset.map((key) => (Object.hasOwn(factValues, key) ? factValues[key]! : undefined));
   if (domains.some((values) => values === undefined) || domains.reduce((count, values) => count * values!.length, 1) > 256) return true;
   const tryFrom = (index: number, facts: Record<string, unknown>): boolean => {
