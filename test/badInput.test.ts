@@ -49,6 +49,13 @@ describe('parseEvent and safeParseEvent', () => {
         /^Unknown fact "hasInsiderInVenue" \(did you mean "insiderInVenue"\?\); the facts are witnessed, knowsPoster, connectedToPoster, venue, memberOfVenue, insiderInVenue/,
       );
     }
+    // The key is named; the value sent with it (personal, maybe) is not.
+    const withValue = safeParseEvent({ type: 'facts.update', facts: { note: 'Jane Doe, 12 rue X, +33 6 12 34 56 78' } });
+    expect(withValue.success).toBe(false);
+    if (!withValue.success) {
+      expect(withValue.error.message).toContain('Unknown fact "note"');
+      expect(withValue.error.message).not.toContain('Jane');
+    }
     const several = safeParseEvent({ type: 'facts.update', facts: { a: 1, b: 2, c: 3, d: 4, witnesed: true } });
     if (!several.success) expect(several.error.issues[0]!.message).toMatch(/^Unknown facts "a", "b", "c" and 2 more; the facts are /);
     expect(several.success).toBe(false);

@@ -109,6 +109,17 @@ describe('recommend', () => {
     );
   });
 
+  it('asks the guard itself, as provided in code, which unrecorded facts could make it hold', () => {
+    // A provided guard that reads a fact the playbook's condition does not: knowing the poster.
+    const machine = crisisMachine.provide({ guards: { arePostsOutOfSight: ({ context }: { context: { facts: { knowsPoster?: boolean } } }) => context.facts.knowsPoster === false } as never });
+    const incident = createIncident(machine).start();
+    incident.send({ type: 'facts.update', facts: { venue: 'public-group' } });
+    const reason = recommend(incident.getSnapshot()).flatMap((item) => item.because).find((each) => each.guard === 'arePostsOutOfSight')!;
+    incident.stop();
+    expect(reason.result).toBe(false);
+    expect(reason.text).toMatch(/^You have not recorded yet all that says whether you can see the posts/);
+  });
+
   it('lists both outcomes of a guard that only the event can answer', () => {
     const actor = startIncident([{ type: 'contact.received', channel: 'phone' }]);
     const [first] = recommend(actor.getSnapshot());

@@ -106,7 +106,7 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
   const unset = Object.keys(facts).filter((key) => facts[key] === undefined);
   // "Not recorded yet" only while a fact not recorded could still make it hold: a guard that no
   // answer to them can make true is answered already (having seen the posts settles whether they are out of sight).
-  const unknown = unset.length > 0 && (result || couldHold(scope, name, unset));
+  const unknown = unset.length > 0 && (result || couldHold(scope, name));
   const { language } = scope;
   let text: string;
   if (spec?.reason) {
@@ -132,10 +132,16 @@ const factValues: Readonly<Record<string, readonly unknown[]>> = {
 };
 
 /**
- * Whether some answers to the facts `unset` make the guard `name` hold: every combination is
- * tried (at most 256; more, or a fact of unknown values, counts as could).
+ * Whether some answers to the facts not recorded make the guard `name` hold: every combination
+ * is tried (at most 128, the six facts' answers).
  */
-function couldHold(scope: ReasonScope, name: string, unset: readonly string[]): boolean {
+function couldHold(scope: ReasonScope, name: string): boolean {
+  // A guard that reads the event is answered by an event, not by the facts.
+  if (readsEvent(scope.definition, name)) return true;
+  // Every fact not recorded, not only those the playbook's condition reads: a guard given in code
+  // (\`provide\`) may read others.
+  const facts = scope.context.facts as Readonly<Record<string, unknown>>;
+  const unset = Object.keys(factValues).filter((key) => facts[key] === undefined);
   // Worked out once per guard, incident state and set of guards (advice asks for the same guard several times).
   if (typeof scope.guards !== 'object' || scope.guards === null || typeof scope.context !== 'object' || scope.context === null) return tryAnswers(scope, name, unset);
   let byContext = couldHoldCache.get(scope.guards);

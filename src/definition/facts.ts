@@ -53,7 +53,7 @@ const factNames = ['witnessed', 'knowsPoster', 'connectedToPoster', 'venue', 'me
 function unknownFacts(keys: readonly string[]): string {
   const named = keys.slice(0, 3).map((key) => {
     const near = closest(key.toLowerCase(), factNames, (name) => name.toLowerCase());
-    return `${quote(key)}${near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : ''}`;
+    return `${quote(key, 40)}${near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : ''}`;
   });
   const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
   return `Unknown fact${keys.length === 1 ? '' : 's'} ${named.join(', ')}${more}; the facts are ${factNames.join(', ')}`;

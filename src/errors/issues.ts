@@ -139,8 +139,10 @@ export function fromZodIssues(
 
 /** zod's message, with what arrived quoted short; unknown keys are listed short too. */
 function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }): string {
-  // zod's own text lists every key in full; a schema's own message (the facts': the fact meant) is kept.
-  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys) && issue.message.startsWith('Unrecognized key')) {
+  if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) {
+    // The facts' own message (the fact meant, keys quoted short); any other text (zod's, in
+    // whatever locale) is replaced: it lists every key in full. Never the values that came with them.
+    if (issue.message.startsWith('Unknown fact')) return issue.message;
     const keys = issue.keys as unknown[];
     const shown = keys.slice(0, 5).map((key) => quote(key, 40)).join(', ');
     return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${shown}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
