@@ -118,7 +118,8 @@ describe('examples', () => {
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    // 'close', not 'exit': its output is read in full only once its streams are closed.
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
     try {
       let url: string | undefined;
       while (!(url = /^Incident API on (http:\/\/127\.0\.0\.1:\d+), incidents in PGlite \(in memory\)\. Try:$/m.exec(stdout)?.[1])) {
