@@ -11,6 +11,9 @@ const HOUR = 3_600_000;
 const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
 const elapsed = (incident: StoredIncident) => incident.snapshot.context.timeline.filter((entry) => entry.type === 'window.elapsed');
 const silent = { onError: () => undefined, onInvalid: () => undefined };
+/** A worker whose clock reads a day after t0 (a waiting incident's window has run out), without LISTEN or reports. */
+const dayLaterWorker = (store: PostgresIncidentStore, options: Partial<Parameters<typeof createDeadlineWorker>[0]> = {}) =>
+  createDeadlineWorker({ store, runtime, listen: false, now: () => t0 + 25 * HOUR, ...silent, ...options });
 
 /** An incident assessed at `now`: on requestingAccess (posts out of sight) or directMessage, each with a 24 h window. */
 function waitingIncident(now: number, outOfSight: boolean, windows?: Record<string, number>): StoredIncident {
@@ -401,15 +404,7 @@ describe('stalledTransactionMs on PGlite', () => {
       const store = createPostgresIncidentStore({ client: pglite });
       await store.migrate();
       await store.create('due', waitingIncident(t0, false));
-      const slow = createDeadlineWorker({
-        store,
-        runtime,
-        listen: false,
-        now: () => t0 + 25 * HOUR,
-        stalledTransactionMs: 100,
-        ...silent,
-        inTransaction: () => new Promise((resolve) => setTimeout(resolve, 400)),
-      });
+      const slow = dayLaterWorker(store, { stalledTransactionMs: 100, inTransaction: () => new Promise((resolve) => setTimeout(resolve, 400)) });
       expect((await slow.sweep()).applied.map(({ id }) => id)).toEqual(['due']);
       expect((await pglite.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
     } finally {
@@ -430,13 +425,8 @@ if (databaseUrl) describe('a worker that stalls inside its sweep (a frozen proce
       await store.create('due', waitingIncident(t0, false));
       let stalled = false;
       // The first worker stops answering inside its transaction for 4 s: idle in transaction, its rows locked.
-      const frozen = createDeadlineWorker({
-        store,
-        runtime,
-        listen: false,
-        now: () => t0 + 25 * HOUR,
+      const frozen = dayLaterWorker(store, {
         stalledTransactionMs: 300,
-        ...silent,
         inTransaction: async () => {
           stalled = true;
           await new Promise((resolve) => setTimeout(resolve, 4_000));
@@ -444,7 +434,7 @@ if (databaseUrl) describe('a worker that stalls inside its sweep (a frozen proce
       });
       const first = frozen.sweep().then(() => undefined, (error: unknown) => error);
       await until(() => stalled, 5_000);
-      const other = createDeadlineWorker({ store, runtime, listen: false, now: () => t0 + 25 * HOUR, ...silent });
+      const other = dayLaterWorker(store);
       const started = Date.now();
       let applied: string[] = [];
       await until(async () => (applied = (await other.sweep()).applied.map(({ id }) => id)).length > 0, 3_500);
@@ -533,7 +523,7 @@ if (databaseUrl) describe('a pg.Pool whose connection the server ends mid-sweep'
       // The claim waits behind a lock, as during any slow statement; then its backend is ended.
       await blocker.query('BEGIN');
       await blocker.query(`LOCK TABLE "${schema}"."${store.table}" IN ACCESS EXCLUSIVE MODE`);
-      const worker = createDeadlineWorker({ store, runtime, listen: false, now: () => t0 + 25 * HOUR, ...silent });
+      const worker = dayLaterWorker(store);
       const sweep = worker.sweep().then(
         () => undefined,
         (error: unknown) => error,

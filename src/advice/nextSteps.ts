@@ -1,5 +1,5 @@
 // "If …, then …": where the ladder goes from a rung, and on what, as a responder reads it.
-import { ownCount } from '../compile/context.js';
+import { ownNumber } from '../compile/context.js';
 import { destinationOf, groupBy, rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, TransitionSpec } from '../definition/types.js';
 import { conditionReasons, eventInWords, holdsNow, readsEvent, rungTitle, windowInWords, type Reason, type ReasonScope } from './reasons.js';
@@ -73,7 +73,7 @@ export function nextSteps(scope: ReasonScope, rung: string): NextStep[] {
 
   // While the rung may still send a follow-up, its window running out leads to the follow-up, not on.
   const followUps = spec.followUps;
-  const sent = ownCount(scope.context.followUps, rung) ?? 0;
+  const sent = ownNumber(scope.context.followUps, rung) ?? 0;
   const followUp =
     followUps !== undefined && windows.has(followUps.window) && sent < followUps.max
       ? {

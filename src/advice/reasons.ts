@@ -1,10 +1,10 @@
 // The reasons behind advice, as sentences for people: a guard's answer in the playbook's own
 // words, where the incident stands and how it got there.
-import { ownCount, type IncidentContext, type TimelineEntry } from '../compile/context.js';
+import { ownNumber, type IncidentContext, type TimelineEntry } from '../compile/context.js';
 import { checkGuard, scopeOf, type GuardArgs } from '../compile/guards.js';
 import { neutralEvent } from '../compile/reminders.js';
 import { conditionGuardNames, conditionPaths, evaluateCondition, readPath, type ConditionScope } from '../definition/conditions.js';
-import { venues } from '../definition/facts.js';
+import { factAnswers } from '../definition/facts.js';
 import { rungTransitions, rungWindows } from '../definition/graph.js';
 import type { AfterSpec, Condition, GuardSpec, PlaybookDefinition, TransitionSpec } from '../definition/types.js';
 import { asClause, durationInWords, fillText, idToWords, type Language } from './wording.js';
@@ -121,16 +121,6 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
   return { kind: 'guard', guard: name, result, facts, text };
 }
 
-/** The values each fact can take. */
-const factValues: Readonly<Record<string, readonly unknown[]>> = {
-  witnessed: [true, false],
-  knowsPoster: [true, false],
-  connectedToPoster: [true, false],
-  venue: venues,
-  memberOfVenue: [true, false],
-  insiderInVenue: [true, false],
-};
-
 /**
  * Whether some answers to the facts not recorded make the guard `name` hold: every combination
  * is tried (at most 128, the six facts' answers).
@@ -138,29 +128,26 @@ const factValues: Readonly<Record<string, readonly unknown[]>> = {
 function couldHold(scope: ReasonScope, name: string): boolean {
   // A guard that reads the event is answered by an event, not by the facts.
   if (readsEvent(scope.definition, name)) return true;
-  // Every fact not recorded, not only those the playbook's condition reads: a guard given in code
-  // (\`provide\`) may read others.
-  const facts = scope.context.facts as Readonly<Record<string, unknown>>;
-  const unset = Object.keys(factValues).filter((key) => facts[key] === undefined);
   // Worked out once per guard, incident state and set of guards (advice asks for the same guard several times).
-  if (typeof scope.guards !== 'object' || scope.guards === null || typeof scope.context !== 'object' || scope.context === null) return tryAnswers(scope, name, unset);
   let byContext = couldHoldCache.get(scope.guards);
   if (byContext === undefined) couldHoldCache.set(scope.guards, (byContext = new WeakMap()));
   let byGuard = byContext.get(scope.context);
   if (byGuard === undefined) byContext.set(scope.context, (byGuard = new Map()));
   let answer = byGuard.get(name);
-  if (answer === undefined) byGuard.set(name, (answer = tryAnswers(scope, name, unset)));
+  if (answer === undefined) byGuard.set(name, (answer = tryAnswers(scope, name)));
   return answer;
 }
 
 const couldHoldCache = new WeakMap<object, WeakMap<object, Map<string, boolean>>>();
 
-function tryAnswers(scope: ReasonScope, name: string, unset: readonly string[]): boolean {
-  const domains = unset.map((key) => (Object.hasOwn(factValues, key) ? factValues[key]! : undefined));
-  if (domains.some((values) => values === undefined) || domains.reduce((count, values) => count * values!.length, 1) > 256) return true;
+function tryAnswers(scope: ReasonScope, name: string): boolean {
+  // Every fact not recorded, not only those the playbook's condition reads: a guard given in code
+  // (`provide`) may read others.
+  const unset = (Object.keys(factAnswers) as (keyof typeof factAnswers)[]).filter((key) => scope.context.facts[key] === undefined);
   const tryFrom = (index: number, facts: Record<string, unknown>): boolean => {
     if (index === unset.length) return checkNamed({ ...scope, context: { ...scope.context, facts } as IncidentContext }, name);
-    return domains[index]!.some((value) => tryFrom(index + 1, { ...facts, [unset[index]!]: value }));
+    const fact = unset[index]!;
+    return factAnswers[fact].some((value: unknown) => tryFrom(index + 1, { ...facts, [fact]: value }));
   };
   return tryFrom(0, { ...scope.context.facts });
 }
@@ -217,7 +204,7 @@ export function rungReasons(scope: ReasonScope, rung: string): Reason[] {
 
 /** The follow-ups the rung sent since it was entered, as a sentence ("… so you sent follow-up 1 of 1 and wait again."). */
 function followUpReasons(scope: ReasonScope, rung: string): Reason[] {
-  const sent = ownCount(scope.context.followUps, rung);
+  const sent = ownNumber(scope.context.followUps, rung);
   const spec = scope.definition.ladder.rungs.find((candidate) => candidate.id === rung)?.followUps;
   if (sent === undefined || spec === undefined) return [];
   const window = windowInWords(scope, spec.window);

@@ -1,5 +1,5 @@
 import type { AnyMachineSnapshot } from 'xstate';
-import type { IncidentContext } from '../compile/context.js';
+import { windowMsOf, type IncidentContext } from '../compile/context.js';
 import type { StateMeta } from '../compile/types.js';
 import { windowLength } from '../compile/deadlines.js';
 import { placeOf } from '../compile/layout.js';
@@ -253,7 +253,7 @@ function scopeFor(snapshot: AnyMachineSnapshot, options: RecommendOptions) {
     // Guards are looked up by name in the machine, as XState does: `provide` reaches advice too.
     guards: snapshot.machine.implementations.guards as Record<string, unknown>,
     windowLength: (window) => {
-      const fallback = (Object.hasOwn(context.windows, window) ? context.windows[window] : undefined) ?? compiled.defaultWindows[window];
+      const fallback = windowMsOf(context, window, compiled.defaultWindows);
       if (fallback === undefined) return undefined;
       try {
         // As the deadlines are kept: a provided delay (a number or a function) when it gives a usable length.

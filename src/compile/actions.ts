@@ -1,6 +1,6 @@
 import { assign } from 'xstate';
 import { now, type SystemWithClock } from './clock.js';
-import { ownCount, type Deadline, type IncidentContext, type Reminder, type ThreatRecord, type TimelineEntry } from './context.js';
+import { ownNumber, type Deadline, type IncidentContext, type Reminder, type ThreatRecord, type TimelineEntry } from './context.js';
 import { reminderEventType } from './reminders.js';
 import { builtinActionNames, recordedEventTypes } from '../definition/builtins.js';
 import { incidentFactsSchema } from '../definition/facts.js';
@@ -238,7 +238,7 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
         entry.severity = fired.severity;
       }
       if (params.followUp) {
-        const sent = (ownCount(context.followUps, to) ?? 0) + 1;
+        const sent = (ownNumber(context.followUps, to) ?? 0) + 1;
         entry.followUp = sent;
         update.followUps = { [to]: sent };
       } else if (context.followUps !== undefined && from !== to) update.followUps = undefined;

@@ -1,7 +1,7 @@
 import { assign, emit, setup, type UnknownAction } from 'xstate';
 import { createBuiltinActions, nextDeadlines } from './actions.js';
 import type { SystemWithClock } from './clock.js';
-import { createContext, createInputSchema, ownCount, toOutput, type IncidentContext, type Reminder, type TimelineEntry } from './context.js';
+import { createContext, createInputSchema, ownNumber, toOutput, windowMsOf, type IncidentContext, type Reminder, type TimelineEntry } from './context.js';
 import { createWindowLength } from './deadlines.js';
 import { matches, namedGuards, type GuardArgs } from './guards.js';
 import { machineConfig } from './machineConfig.js';
@@ -55,7 +55,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
 
   /** Whether a rung may still send a follow-up: fewer than `max` were sent, and the timeline has room. */
   const canFollowUp = ({ context }: { context: IncidentContext }, params: { readonly rung: string; readonly max: number }): boolean =>
-    context.timeline.length < limits.timelineEntries && (ownCount(context.followUps, params.rung) ?? 0) < params.max;
+    context.timeline.length < limits.timelineEntries && (ownNumber(context.followUps, params.rung) ?? 0) < params.max;
 
   // Without a prototype: window names come from stored documents too (`valueOf` is no window).
   const defaultWindows: Record<string, number> = Object.assign(
@@ -65,7 +65,7 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const delays = Object.fromEntries(
     Object.keys(definition.windows).map((name) => [
       name,
-      ({ context }: { context: IncidentContext }) => (Object.hasOwn(context.windows, name) ? context.windows[name] : undefined) ?? defaultWindows[name]!,
+      ({ context }: { context: IncidentContext }) => windowMsOf(context, name, defaultWindows)!,
     ]),
   );
   const inputSchema = fastSchema(() => createInputSchema(definition));

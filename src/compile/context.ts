@@ -327,9 +327,14 @@ export function toOutput(context: IncidentContext): IncidentOutput {
 }
 
 /**
- * The follow-ups `rung` sent, read from the context's `followUps` by its own keys only (a rung
- * may be called `valueOf` or `toString`, names every plain object has).
+ * A number the context keeps by name (a rung's follow-ups, a window's length), read by its own
+ * key only: a rung or window may be called `valueOf` or `toString`, names every plain object has.
  */
-export function ownCount(followUps: Readonly<Record<string, number>> | undefined, rung: string): number | undefined {
-  return followUps !== undefined && Object.hasOwn(followUps, rung) ? followUps[rung] : undefined;
+export function ownNumber(record: Readonly<Record<string, number>> | undefined, name: string): number | undefined {
+  return record !== undefined && Object.hasOwn(record, name) ? record[name] : undefined;
+}
+
+/** How long `window` lasts for this incident: the length it started with, else the playbook's (`defaults`). */
+export function windowMsOf(context: IncidentContext, window: string, defaults: Readonly<Record<string, number>>): number | undefined {
+  return ownNumber(context.windows, window) ?? defaults[window];
 }

@@ -1,5 +1,5 @@
 import type { ActionArgs, AnyEvent, WindowLength } from './actions.js';
-import type { IncidentContext } from './context.js';
+import { windowMsOf, type IncidentContext } from './context.js';
 import { limits } from '../limits.js';
 
 type DelayImplementation = number | ((args: { context: IncidentContext; event: AnyEvent }, params: undefined) => number);
@@ -27,6 +27,6 @@ export function windowLength(
 export function createWindowLength(defaultWindows: Readonly<Record<string, number>>): WindowLength {
   return (window, context, { event, self }: ActionArgs) => {
     const delays = (self as DelaysOf | undefined)?.logic?.implementations?.delays ?? {};
-    return windowLength(delays[window], context, event, (Object.hasOwn(context.windows, window) ? context.windows[window] : undefined) ?? defaultWindows[window]!);
+    return windowLength(delays[window], context, event, windowMsOf(context, window, defaultWindows)!);
   };
 }

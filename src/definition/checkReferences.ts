@@ -1,7 +1,7 @@
 import { builtinActionNames, builtinGuardNames, metadataFields, metadataMessage, recordedEventTypes } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
 import { toMilliseconds } from './durations.js';
-import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedNode, trackEdges, unreachableEntries } from './graph.js';
+import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedEventRecorders, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
 import { asDurationShape, asEventType, asId, asList, asRecord, eventReadsIn, guardNamesIn } from './wellFormed.js';
@@ -414,17 +414,8 @@ function compiledTransitions(root: Readonly<Record<string, unknown>>): number {
   const fromEveryRung = weigh(ladder?.fromEveryRung);
   // The region that records each event, and the events each region lists.
   const regions = [[...eventsOf(ladder?.fromEveryRung), ...rungs.flatMap((rung) => eventsOf(rung.on))], ...tracks.map((states) => states.flatMap((state) => eventsOf(state.on)))];
-  const first = new Map<string, number>();
-  const shared = new Set<string>();
-  regions.forEach((events, region) => {
-    for (const event of events) {
-      const earlier = first.get(event);
-      if (earlier === undefined) first.set(event, region);
-      else if (earlier !== region) shared.add(event);
-    }
-  });
   const stays = regions.map(() => 0);
-  for (const event of shared) stays[first.get(event)!]!++;
+  for (const region of sharedEventRecorders(regions).values()) stays[region]!++;
   let count = 0;
   for (const rung of rungs) {
     if (rung.final === true) continue;

@@ -48,7 +48,17 @@ export const incidentFactsSchema = z.strictObject(
   { error: (issue) => (issue.code === 'unrecognized_keys' ? unknownFacts(issue.keys) : undefined) },
 );
 
-const factNames = ['witnessed', 'knowsPoster', 'connectedToPoster', 'venue', 'memberOfVenue', 'insiderInVenue'];
+/** The answers each fact can take (advice tries them to see whether an unrecorded fact matters). */
+export const factAnswers: { readonly [Fact in keyof IncidentFacts]: readonly IncidentFacts[Fact][] } = {
+  witnessed: [true, false],
+  knowsPoster: [true, false],
+  connectedToPoster: [true, false],
+  venue: venues,
+  memberOfVenue: [true, false],
+  insiderInVenue: [true, false],
+};
+
+const factNames = Object.keys(factAnswers);
 
 function unknownFacts(keys: readonly string[]): string {
   const named = keys.slice(0, 3).map((key) => {

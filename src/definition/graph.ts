@@ -198,15 +198,24 @@ export function recordingRegions(definition: PlaybookDefinition): Map<string, Re
     ['ladder', [...(definition.ladder.fromEveryRung ?? []), ...definition.ladder.rungs.flatMap((rung) => rung.on ?? [])]],
     ...definition.tracks.map((track): [Region, TransitionSpec[]] => [track.id, track.states.flatMap((state) => [...(state.on ?? [])])]),
   ];
-  const first = new Map<string, Region>();
+  const recorders = sharedEventRecorders(regions.map(([, transitions]) => transitions.map(({ event }) => event)));
+  return new Map([...recorders].map(([event, index]) => [event, regions[index]![0]]));
+}
+
+/**
+ * The events that more than one region lists (each region's events given in order, the ladder's
+ * first), each with the index of the first region that lists it: the one that records it.
+ */
+export function sharedEventRecorders(regions: readonly (readonly string[])[]): Map<string, number> {
+  const first = new Map<string, number>();
   const shared = new Set<string>();
-  for (const [region, transitions] of regions) {
-    for (const { event } of transitions) {
+  regions.forEach((events, region) => {
+    for (const event of events) {
       const earlier = first.get(event);
       if (earlier === undefined) first.set(event, region);
       else if (earlier !== region) shared.add(event);
     }
-  }
+  });
   return new Map([...shared].map((event) => [event, first.get(event)!]));
 }
 

@@ -1,4 +1,5 @@
 import type { AnyStateMachine } from 'xstate';
+import { windowMsOf } from '../compile/context.js';
 import type { CompiledPlaybook } from '../compile/registry.js';
 import type { MachineLayout } from '../compile/layout.js';
 import { IncidentError, incidentError } from '../errors/errors.js';
@@ -196,7 +197,7 @@ export function createEnvelopeReader(options: {
       // A migrated incident may have started its windows under another version's lengths.
       windowLength: (window, context) =>
         !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
-          ? ((Object.hasOwn(context.windows, window) ? context.windows[window] : undefined) ?? entry.info.defaultWindows[window])
+          ? windowMsOf(context, window, entry.info.defaultWindows)
           : undefined,
     }, shape.timeline?.times);
     if (issues.length > 0) throw new IncidentError('invalid_document', issues);
