@@ -4,6 +4,7 @@
 // an assign-based audit timeline in context. No zod, no validation, no deadlines as data, no
 // advice: only what the machine itself needs.
 import { assign, setup } from 'xstate';
+import { z } from 'zod';
 
 export interface BareFacts {
   witnessed?: boolean;
@@ -269,3 +270,38 @@ function withoutTags(config: unknown): unknown {
  * printed beside the main comparison so that what the tags cost shows.
  */
 export const untaggedBareMachine = bareSetup.createMachine(withoutTags(bareMachine.config) as never) as unknown as typeof bareMachine;
+
+/**
+ * The events of the baseline as an app would check them with zod before sending them to its
+ * hand-written machine: each type's payload as DOMAIN.md gives it, strict objects (no unknown
+ * keys), the optional `by`, `note` and `at` of every event. Nothing more: no limits on the
+ * timeline, no refusal when an event does nothing. The benchmark's "baseline checking its events"
+ * rows send only what `safeParse` accepts (all of the reference case).
+ */
+const meta = { by: z.string().max(2_000).optional(), note: z.string().max(2_000).optional(), at: z.iso.datetime({ offset: true }).optional() };
+const bareFactsSchema = z.strictObject({
+  witnessed: z.boolean().optional(),
+  knowsPoster: z.boolean().optional(),
+  connectedToPoster: z.boolean().optional(),
+  venue: z.enum(['personal-feed', 'public-group', 'private-group', 'unknown']).optional(),
+  memberOfVenue: z.boolean().optional(),
+  insiderInVenue: z.boolean().optional(),
+});
+const bare = <T extends string>(type: T) => z.strictObject({ type: z.literal(type), ...meta });
+export const bareEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('facts.update'), facts: bareFactsSchema, ...meta }),
+  bare('assessment.complete'),
+  bare('access.requested'),
+  bare('access.granted'),
+  bare('access.denied'),
+  bare('message.sent'),
+  bare('message.ignored'),
+  z.strictObject({ type: z.literal('message.replied'), phone: z.string().max(2_000).optional(), ...meta }),
+  z.strictObject({ type: z.literal('intermediary.asked'), name: z.string().max(2_000).optional(), ...meta }),
+  bare('intermediary.declined'),
+  z.strictObject({ type: z.literal('contact.received'), channel: z.enum(['phone', 'message', 'email', 'in-person']), ...meta }),
+  z.strictObject({ type: z.literal('call.completed'), apology: z.boolean(), agreement: z.boolean(), ...meta }),
+  bare('community.supported'),
+  z.strictObject({ type: z.literal('threat.reported'), kind: z.enum(['visit', 'police-report', 'legal-action', 'violence', 'other']), ...meta }),
+  z.strictObject({ type: z.literal('incident.closed'), reason: z.string().min(1).max(2_000), ...meta }),
+]);

@@ -6,7 +6,7 @@
 // checks nothing.
 import { createActor, type AnyStateMachine } from 'xstate';
 import { createIncident, crisisMachine, type CrisisEvent } from 'crisis-playbook';
-import { bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
+import { bareEventSchema, bareMachine, untaggedBareMachine, type BareEvent } from './bareMachine.js';
 import type { Task } from './paired.js';
 import { directMessageLoop, fresh, liveIncident, referenceCase, toDirectMessage } from './scenarios.js';
 
@@ -47,13 +47,23 @@ export function eventLoop(kind: 'library' | 'bare', machine?: AnyStateMachine): 
 
 /**
  * Whole incidents per second: create, start, the reference case (fresh events), stop.
- * `untagged`: the baseline machine without its tags (see `untaggedBareMachine`).
+ * `untagged`: the baseline machine without its tags (see `untaggedBareMachine`); `checked`: the
+ * baseline sending each event only once zod accepts it (see `bareEventSchema`).
  */
-export function wholeIncident(kind: 'library' | 'bare' | 'untagged'): Task {
+export function wholeIncident(kind: 'library' | 'bare' | 'untagged' | 'checked'): Task {
   const text = JSON.stringify(referenceCase);
   let events: CrisisEvent[] = [];
   return {
     fn: () => {
+      if (kind === 'checked') {
+        const actor = createActor(bareMachine).start();
+        for (const event of events) {
+          const checked = bareEventSchema.safeParse(event);
+          if (checked.success) actor.send(checked.data);
+        }
+        actor.stop();
+        return;
+      }
       const actor = kind === 'library' ? createIncident(crisisMachine).start() : createActor(kind === 'bare' ? bareMachine : untaggedBareMachine).start();
       for (const event of events) actor.send(event as BareEvent & CrisisEvent);
       actor.stop();

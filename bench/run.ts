@@ -238,6 +238,7 @@ async function main() {
   const loop = compare(eventLoop('library'), eventLoop('bare'), { perIteration: loopLength, rounds });
   const whole = compare(wholeIncident('library'), wholeIncident('bare'), { rounds });
   const wholeUntagged = compare(wholeIncident('library'), wholeIncident('untagged'), { rounds });
+  const wholeChecked = compare(wholeIncident('library'), wholeIncident('checked'), { rounds });
   const server = serverRoundTrip({ rounds });
 
   // Timeline-length series: a long-lived incident's cost per event and per decision.
@@ -275,6 +276,7 @@ async function main() {
     throughput('live: whole reference incidents', whole, '/s', 1.0, 0.9),
     information(throughput('  the same, separate processes', apart.whole, '/s', 1.0)),
     information(throughput('live: whole incidents, baseline without tags', wholeUntagged, '/s', 1.0)),
+    information(throughput('live: whole incidents, baseline checking events (zod)', wholeChecked, '/s', 1.0)),
     throughput('server: round trip, untrusted document', server.untrusted, '/s', 1.0, 0.9),
     information(throughput('  the same, separate processes', apart.untrusted, '/s', 1.0)),
     throughput('server: round trip, signed document', server.signed, '/s', 1.2),

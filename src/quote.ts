@@ -6,6 +6,15 @@ const escapeUnsafe = (text: string) => text.replace(unsafe, (char) => `\\u${char
 
 const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(count)} ${count === 1 ? one : many}`;
 
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with every lone half of a surrogate pair (what cutting a text between the two halves of
+ * an emoji leaves) replaced by U+FFFD, as `String.prototype.toWellFormed` does: such a text
+ * cannot be encoded as UTF-8, and PostgreSQL refuses it in `jsonb` and `text`.
+ */
+export const wellFormed = (text: string): string => text.replace(loneSurrogate, '\ufffd');
+
 /**
  * A value as it arrived, for a message: JSON where it can be, cut to about `max` characters
  * with a note of how long the value was, and always one line of printable text. Cycles,
@@ -14,7 +23,8 @@ const plural = (count: number, one: string, many = `${one}s`) => `${groupDigits(
  */
 export function quote(value: unknown, max: number = limits.quoteLength): string {
   try {
-    return escapeUnsafe(render(value, max));
+    // Cut to length, a text can end in half an emoji.
+    return wellFormed(escapeUnsafe(render(value, max)));
   } catch {
     return 'a value that cannot be read';
   }

@@ -112,6 +112,51 @@ describe('stored incidents that were tampered with', () => {
   });
 });
 
+describe('stored incidents with a great many mistakes', () => {
+  const opened = () => structuredClone(openIncident({ now: t0 }).incident) as any;
+  const refusal = (document: unknown) => {
+    const result = safeDecide(JSON.stringify(document), { type: 'assessment.complete' }, { now: t0 + HOUR });
+    if (result.success) throw new Error('accepted');
+    return result.error;
+  };
+
+  it('are refused by the number of keys of their records, before anything reads the keys', () => {
+    for (const [field, value] of [['windows', -1], ['followUps', 1]] as const) {
+      const document = opened();
+      document.snapshot.context[field] = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`w${i}`, value]));
+      const error = refusal(document);
+      expect(error.issues).toEqual([{ code: 'too_large', path: ['snapshot', 'context', field], message: 'Expected at most 10000 entries; received 10,001' }]);
+    }
+    const document = opened();
+    document.snapshot.value.active = Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`r${i}`, 'x']));
+    expect(refusal(document).issues.map((issue) => issue.path.join('.'))).toEqual(['snapshot.value.active']);
+  });
+
+  it('list the first hundred, and say how many more there are', () => {
+    const document = opened();
+    document.snapshot.context.windows = Object.fromEntries(Array.from({ length: 9_000 }, (_, i) => [`w${i}`, -1]));
+    const error = refusal(document);
+    expect(error.issues).toHaveLength(101);
+    expect(error.issues.at(-1)).toEqual({ code: 'invalid_document', path: [], message: 'and 8,900 more issues, not listed (the first 100 are)' });
+    expect(error.message.length).toBeLessThan(20_000);
+  });
+
+  it('check a timeline entry by entry, and stop once a hundred issues are found', () => {
+    const document = opened();
+    // Every entry wrong in thirteen ways: 130,000 issues, were they all listed.
+    document.snapshot.context.timeline = Array.from({ length: 10_000 }, () => ({ at: 1, type: 2, from: 3, to: 4, by: 5, note: 6, occurredAt: 7, window: 8, followUp: 'x', reminder: 9, severity: 10, extra: 1, more: 2 }));
+    const error = refusal(document);
+    expect(error.issues).toHaveLength(101);
+    expect(error.issues[0]!.path).toEqual(['snapshot', 'context', 'timeline', 0, 'at']);
+    expect(error.issues.at(-1)!.message).toBe('and more issues, not listed (the first 100 are; the last 9,991 entries of the timeline were not checked)');
+    // A few wrong entries at the end of a long timeline are all found, with their places.
+    const late = opened();
+    const entry = { at: '2026-04-06T19:00:00.000Z', type: 'facts.update', from: 'gatheringInfo', to: 'gatheringInfo' };
+    late.snapshot.context.timeline = Array.from({ length: 5_000 }, (_, i) => (i >= 4_998 ? { ...entry, at: 5 } : entry));
+    expect(refusal(late).issues.map((issue) => issue.path.join('.'))).toEqual(['snapshot.context.timeline.4998.at', 'snapshot.context.timeline.4999.at']);
+  });
+});
+
 describe('playbook documents', () => {
   it('with a guard named like an Object method get an issue, not a crash', () => {
     const result = safeParsePlaybook({

@@ -183,6 +183,11 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     expect(() => createPostgresIncidentStore({ client: {} as never })).toThrow(/"client" must be/);
     await expect(store.load(42 as never)).rejects.toThrow(TypeError);
     await expect(store.create('x'.repeat(1001), waitingIncident(t0, false))).rejects.toThrow(/1 to 1000 characters/);
+    // Half a surrogate pair: PostgreSQL would keep U+FFFD, and "case-\ud800" and "case-\udfff" would be one row.
+    await expect(store.create('case-\ud800', waitingIncident(t0, false))).rejects.toThrow(/no half of a surrogate pair/);
+    expect(await store.load('case-\udfff')).toBeUndefined();
+    await store.create('case-😀', waitingIncident(t0, false));
+    expect((await store.load('case-😀'))!.version).toBe(1);
     for (const version of [0, 1.5, Number.NaN, '1']) {
       await expect(store.save('inc-versions', waitingIncident(t0, false), version as never)).rejects.toThrow(/"expectedVersion" must be the positive integer version/);
     }
@@ -264,7 +269,7 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
         await expect(store.save('inc-nobody', next, 1)).rejects.toMatchObject({ code: 'not_found' });
         expect((await store.load(id))!.incident).toEqual(next);
         const table = `"${db.schema}"."prepared"`;
-        expect(await named()).toEqual(preparedStatements && own ? [`INSERT INTO ${table}`, 'SELECT document, version', `UPDATE ${table} SET`] : []);
+        expect(await named()).toEqual(preparedStatements && own ? [`INSERT INTO ${table}`, 'SELECT document::text AS', `UPDATE ${table} SET`] : []);
       }
       // A prepared statement whose table went away gives the same clear error, and works again once it is back.
       const store = createPostgresIncidentStore({ client, schema: db.schema, table: 'prepared' });
@@ -288,6 +293,13 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     const { decideDue } = await import('crisis-playbook/server');
     expect(decideDue(loaded.incident, { now: t0 + 2 * HOUR }).changed).toBe(false);
     expect(decideDue(loaded.incident, { now: t0 + 30 * HOUR }).rung).toBe('directMessage');
+    // A document edited by hand into a JSON string (of an incident's text, or of anything) is no incident.
+    const table = `"${db.schema}"."${store.table}"`;
+    for (const [id, value] of [['as-text', JSON.stringify(incident)], ['not-json', 'not json']] as const) {
+      await store.create(id, incident);
+      await db.connection.query(`UPDATE ${table} SET document = to_jsonb($1::text) WHERE id = $2`, [value, id]);
+      await expect(store.load(id)).rejects.toMatchObject({ code: 'invalid_document', message: expect.stringContaining(`holds a string, not an incident document`) });
+    }
   });
 
   it('archives finished incidents with the SQL of docs/postgres.md', async () => {

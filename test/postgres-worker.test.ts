@@ -196,6 +196,32 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
     expect((await store.load(fixed))!.version).toBe(3);
   });
 
+  it('goes on with the rest when one row cannot be saved or its error has half an emoji: that row alone is reported', async () => {
+    const store = await freshStore();
+    const table = `"${db.schema}"."${store.table}"`;
+    // Created first, so the oldest and in every batch: a version at the largest integer (edited
+    // by hand), and a document whose error message is cut in the middle of an emoji.
+    await store.create('at-largest', waitingIncident(t0 - 2000, false));
+    await db.connection.query(`UPDATE ${table} SET version = 2147483647 WHERE id = 'at-largest'`);
+    await store.create('emoji', waitingIncident(t0 - 1000, false));
+    const cut = `${'a'.repeat(113)}😀 more`;
+    await db.connection.query(`UPDATE ${table} SET document = jsonb_set(document, '{snapshot,context,facts}', $1::jsonb) WHERE id = 'emoji'`, [JSON.stringify({ venue: { x: cut } })]);
+    await store.create('healthy', waitingIncident(t0, false));
+    const worker = dayLaterWorker(store);
+    const result = await worker.sweep();
+    expect(result.applied.map((entry) => entry.id)).toEqual(['healthy']);
+    expect((await store.load('healthy'))!.version).toBe(2);
+    expect(result.invalid.map((failure) => failure.id).sort()).toEqual(['at-largest', 'emoji']);
+    const largest = result.invalid.find((failure) => failure.id === 'at-largest')!;
+    expect(largest).toMatchObject({ version: 2147483647, failures: 1 });
+    expect(largest.error.issues[0]!.message).toMatch(/^The database refused the incident's update: .*out of range/);
+    const failing = await store.failing({ limit: 10 });
+    expect(failing.map((entry) => entry.id).sort()).toEqual(['at-largest', 'emoji']);
+    // Well-formed: no half of a surrogate pair alone (the whole emoji may be there).
+    for (const entry of failing) expect(entry.lastError).not.toMatch(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    expect((await documentText(store, 'at-largest'))!.version).toBe(2147483647);
+  });
+
   it('verifies signatures: a consistent edit is refused and left as it is, signed documents are signed again', async () => {
     const store = await freshStore();
     const signing = createIncidentRuntime({ playbooks: [crisisMachine], signing: { keys: ['a-secret-of-at-least-32-characters!!'] } });
@@ -282,6 +308,37 @@ describe.each(backends)('createDeadlineWorker on $name', (backend) => {
       await deaf.stop();
     }
     expect(worker.running).toBe(false);
+  });
+
+  it("passes on the error of the app's own statements in inTransaction as it came, not as one of the incidents table", async () => {
+    const store = await freshStore();
+    await store.create('outbox-missing', waitingIncident(t0, false));
+    const worker = dayLaterWorker(store, { inTransaction: async (tx, { id }) => void (await tx.query(`INSERT INTO "${db.schema}"."no_outbox" (id) VALUES ($1)`, [id])) });
+    const error = await worker.sweep().then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).not.toBeInstanceOf(PostgresStoreError);
+    expect((error as Error).message).toMatch(/no_outbox/);
+    expect((await store.load('outbox-missing'))!.version).toBe(1);
+  });
+
+  it('looks again within notifyWithinMs while listening, for a deadline written too far ahead to be notified', async () => {
+    const store = await freshStore({ notifyWithinMs: 300 });
+    const decisions: { id: string; at: number }[] = [];
+    const worker = createDeadlineWorker({ store, runtime, pollIntervalMs: 60_000, onDecision: ({ id }) => void decisions.push({ id, at: Date.now() }), ...silent });
+    await worker.start();
+    try {
+      await until(() => worker.stats.sweeps >= 1, 5_000);
+      const now = Date.now();
+      // Due in 1.5 s: further ahead than 300 ms, so the write sends no NOTIFY; the poll is a minute away.
+      await store.create('later', waitingIncident(now, false, { replyWindow: 1_500 }));
+      await until(() => decisions.length > 0, 6_000);
+      expect(decisions[0]!.id).toBe('later');
+      expect(decisions[0]!.at).toBeGreaterThanOrEqual(now + 1_500);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('stops gracefully: the batch in flight commits, and nothing runs after stop() resolves', async () => {
@@ -498,6 +555,8 @@ if (databaseUrl) describe('a pg.Pool or pg.Client without an error listener whos
     // A client cannot reconnect: its next queries fail with the reason, through the store and onError.
     await until(async () => (await worker.sweep().then(() => false, () => true)), 5_000);
     await expect(store.load('a')).rejects.toThrow(/connection|not queryable|terminat/i);
+    // Said as the store's own error, whichever words the driver used.
+    for (const failing of [store.load('a'), worker.sweep()]) await expect(failing).rejects.toMatchObject({ name: 'PostgresStoreError', code: 'connection_failed' });
     const cleanup = new pg.Client({ connectionString: databaseUrl });
     await cleanup.connect();
     await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

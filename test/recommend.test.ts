@@ -37,12 +37,30 @@ describe('recommend', () => {
     ]);
   });
 
+  it('gives no reason for how the incident got to its rung that the facts corrected since contradict', () => {
+    // Routed to requestingAccess because the posts were out of sight; then the responder saw them.
+    const actor = startIncident([
+      { type: 'facts.update', facts: { knowsPoster: false, witnessed: false, connectedToPoster: false, venue: 'private-group', memberOfVenue: false } },
+      { type: 'assessment.complete' },
+      { type: 'facts.update', facts: { witnessed: true } },
+    ]);
+    const rung = recommend(actor.getSnapshot()).find((item) => item.source.track === null)!;
+    actor.stop();
+    expect(rung.title).toBe('Ask to join the group, then wait for the answer');
+    // Not how the incident got here (the posts out of sight, which no longer holds), but what the
+    // facts say now: there is no need to ask.
+    expect(rung.because.map((reason) => reason.text)).toEqual([
+      'You are at “Request access”: the facts are gathered and the assessment is complete.',
+      'You can see the posts without asking to join a group (where they are: private group): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.',
+    ]);
+  });
+
   it('fills the facts a reason reads into its sentence', () => {
     const actor = startIncident([{ type: 'facts.update', facts: { ...outOfSightFacts, venue: 'public-group' } }]);
     const assess = recommend(actor.getSnapshot()).find((item) => item.title === 'Complete the assessment')!;
     const reason = assess.because.find((item) => item.guard === 'arePostsOutOfSight')!;
     expect(reason).toMatchObject({ result: false, facts: { venue: 'public-group' } });
-    expect(reason.text).toBe('The posts are not in a private group you are shut out of (where they are: public group), so there is no group to ask to join.');
+    expect(reason.text).toBe('You can see the posts without asking to join a group (where they are: public group): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.');
   });
 
   it('says how the incident reached its rung: the event, or the waiting window that ran out, and the guards that chose it', () => {
@@ -102,10 +120,10 @@ describe('recommend', () => {
     expect(outOfSightReason({ venue: 'private-group', witnessed: false })).toMatch(notYet);
     // Having seen the posts, or posts that are public, settles it, whatever else is unrecorded.
     expect(outOfSightReason({ venue: 'private-group', witnessed: true })).toBe(
-      'The posts are not in a private group you are shut out of (where they are: private group), so there is no group to ask to join.',
+      'You can see the posts without asking to join a group (where they are: private group): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.',
     );
     expect(outOfSightReason({ venue: 'public-group' })).toBe(
-      'The posts are not in a private group you are shut out of (where they are: public group), so there is no group to ask to join.',
+      'You can see the posts without asking to join a group (where they are: public group): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.',
     );
   });
 

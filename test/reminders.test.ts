@@ -196,6 +196,18 @@ describe('reminders of the response-time targets', () => {
     expect(refused(withContext(fired, () => ({ reminders: [{ reminder: 'first-response', severity: 'critical', due: at(15 * minute) }] })))).toEqual([
       expect.stringContaining('already fired'),
     ]);
+    // A pending reminder at another level than the incident's severity, each due when its level says:
+    // the violence threat's fifteen minutes swapped for the low level's day, or a quiet incident's
+    // day for the critical level's fifteen minutes.
+    const quiet = openIncident({ now: opened }).incident;
+    expect(quiet.snapshot.context.reminders).toEqual([{ reminder: 'first-response', severity: 'low', due: at(24 * 60 * minute) }]);
+    expect(refused(withContext(threatened.incident, () => ({ reminders: quiet.snapshot.context.reminders })))).toEqual([
+      expect.stringContaining('The incident is at severity "critical", so its pending first-response reminder is at that level; received "low"'),
+    ]);
+    expect(refused(withContext(quiet, () => ({ reminders: threatened.incident.snapshot.context.reminders })))).toEqual([
+      expect.stringContaining('The incident is at severity "low"'),
+    ]);
+    expect(refused(threatened.incident)).toEqual([]);
   });
 
   it('apply when a stored incident is restored, once, and the restored incident fires the next one', () => {

@@ -115,6 +115,14 @@ describe('a stored incident', () => {
     }
     const v10 = compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '10.0.0' }).build());
     expect(createIncidentRuntime({ playbooks: [v10, v2] }).open({ now: t0 }).incident.playbook.version).toBe('10.0.0');
+    // A pre-release comes before its release, whatever the order they were registered in.
+    const versioned = (version: string) => compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version }).build());
+    const newest = (...versions: string[]) => createIncidentRuntime({ playbooks: versions.map(versioned) }).open({ now: t0 }).incident.playbook.version;
+    expect(newest('2.0.0', '2.0.0-beta.1')).toBe('2.0.0');
+    expect(newest('2.0.0-rc1', '2.0.0')).toBe('2.0.0');
+    expect(newest('2.0.0-beta.10', '2.0.0-beta.2', '1.9.0')).toBe('2.0.0-beta.10');
+    expect(newest('2.0.0-rc.1', '2.0.0-beta.3')).toBe('2.0.0-rc.1');
+    expect(newest('2.1.0-alpha', '2.0.0')).toBe('2.1.0-alpha');
     // Two different playbooks under one id and version: which one would check an incident of it? Refused.
     const twin = compilePlaybook(extendPlaybook(defaultPlaybook).setWindow('replyWindow', '12h').build());
     expect(() => createIncidentRuntime({ playbooks: [crisisMachine, twin] })).toThrow(/two different playbooks are registered as "crisis@1\.0\.0"/);
@@ -145,6 +153,32 @@ describe('a stored incident', () => {
     });
     expect(withoutV1.parse(stored).playbook.version).toBe('2.0.0');
   });
+
+  it('keeps the length a running window started with when a migration changes it, so that the migrated document reads back', () => {
+    const v2 = compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '2.0.0' }).setWindow('replyWindow', '12h').build());
+    const runtime = createIncidentRuntime({
+      playbooks: [v2],
+      migrate: (document) => ({ ...document, playbook: { id: 'crisis', version: '2.0.0' } }),
+    });
+    // On 1.0.0 the reply window of 24 hours started at t0 + 1 min.
+    const old = decide(openIncident({ now: t0 }).json, { type: 'assessment.complete' }, { now: t0 + 60_000 });
+    const migrated = runtime.decideDue(old.json, { now: t0 + 120_000 });
+    expect(migrated.changed).toBe(true);
+    // The running window keeps its due time, and the incident the length it started with.
+    expect(migrated.incident.snapshot.context.deadlines).toEqual(old.incident.snapshot.context.deadlines);
+    expect(migrated.incident.snapshot.context.windows).toEqual({ replyWindow: 24 * 3_600_000 });
+    // The document the host stores reads back, as text and as an object, and goes on.
+    for (const input of [migrated.json, migrated.incident]) {
+      expect(runtime.safeParse(input).success).toBe(true);
+      const again = runtime.safeDecideDue(input, { now: t0 + 180_000 });
+      expect(again.success).toBe(true);
+      if (again.success) expect(again.data.changed).toBe(false);
+    }
+    expect(runtime.decideDue(migrated.json, { now: t0 + 60_000 + 24 * 3_600_000 }).rung).toBe('monitoring');
+    // A window that runs the same length on both versions is not pinned.
+    const same = createIncidentRuntime({ playbooks: [compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '2.0.0' }).build())], migrate: (document) => ({ ...document, playbook: { id: 'crisis', version: '2.0.0' } }) });
+    expect(same.decideDue(old.json, { now: t0 + 120_000 }).incident.snapshot.context.windows).toEqual({});
+  });
 });
 
 describe('bad input to decide', () => {
@@ -166,6 +200,52 @@ describe('bad input to decide', () => {
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.code).toBe(code);
     expect(before).toEqual(copy);
+  });
+});
+
+describe('a migrate hook that does not upgrade', () => {
+  it('is named in the error, with what it returned', () => {
+    const old = edit((d) => (d.formatVersion = 0));
+    const message = (migrate: (document: Readonly<Record<string, unknown>>) => unknown) => {
+      const result = createIncidentRuntime({ playbooks: [crisisMachine], migrate }).safeDecideDue(old, { now: t0 + 3_600_000 });
+      return result.success ? 'success' : `${result.error.code}: ${result.error.issues[0]!.message}`;
+    };
+    expect(message((document) => document)).toBe('unsupported_format: This incident was stored in format 0; the "migrate" hook returned it in that format; it must return it in format 1');
+    expect(message(async (document) => ({ ...document, formatVersion: 1 }))).toMatch(/^implementation_error: The "migrate" hook returned a Promise; it must return the upgraded document itself/);
+    expect(
+      message(() => {
+        throw new Error('no table');
+      }),
+    ).toBe('implementation_error: The "migrate" hook threw: "no table"');
+    const v2 = compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '2.0.0' }).build());
+    const stale = createIncidentRuntime({ playbooks: [v2], migrate: (document) => document }).safeParse(referenceIncident(4));
+    expect(stale.success ? '' : stale.error.issues[0]!.message).toBe(
+      'Playbook "crisis" version "1.0.0" is not registered; the "migrate" hook returned a document of it; it must return one of a registered version',
+    );
+    expect(message((document) => ({ ...document, formatVersion: 1 }))).toBe('success');
+  });
+});
+
+describe('caller mistakes in JavaScript', () => {
+  it('are named as what they are, not blamed on code given through provide', () => {
+    const stored = referenceIncident(4);
+    const runtime = createIncidentRuntime({ playbooks: [crisisMachine] });
+    const code = (result: { success: boolean; error?: IncidentError }) => (result.success ? 'success' : result.error!.code);
+    // No options: no time.
+    expect(code((safeDecide as (...args: unknown[]) => ReturnType<typeof safeDecide>)(stored, { type: 'message.sent' }))).toBe('invalid_time');
+    expect(code((runtime.safeDecideDue as (...args: unknown[]) => ReturnType<typeof runtime.safeDecideDue>)(stored))).toBe('invalid_time');
+    expect(code((runtime.safeOpen as (...args: unknown[]) => ReturnType<typeof runtime.safeOpen>)())).toBe('invalid_time');
+    // A playbook that is no name.
+    for (const playbook of [null, 5, {}]) expect(code(runtime.safeOpen({ now: t0, playbook: playbook as never }))).toBe('unknown_playbook');
+    // An event whose type cannot be read.
+    const hostile = {
+      get type(): string {
+        throw new Error('Jane Doe +33 6 12 34 56 78');
+      },
+    };
+    const result = safeDecide(stored, hostile, { now: t0 + 3_600_000 });
+    expect(code(result)).toBe('invalid_event');
+    expect(result.success ? '' : result.error.message).not.toContain('Jane');
   });
 });
 

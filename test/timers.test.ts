@@ -157,3 +157,49 @@ describe('windows longer than a timer can wait are refused wherever they enter',
     expect(runtime.parse(waiting.incident).snapshot.context.deadlines).toHaveLength(1);
   });
 });
+
+describe('a clock that fails', () => {
+  const opened = Date.parse('2026-04-06T19:00:00.000Z');
+
+  it('whose now() throws: events and new incidents are refused with invalid_time, nothing is thrown', async () => {
+    const { safeCreateIncident } = await import('crisis-playbook');
+    let broken = false;
+    const clock = {
+      now: () => {
+        if (broken) throw new Error('NTP client down');
+        return opened;
+      },
+      setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+      clearTimeout: (id: unknown) => clearTimeout(id as ReturnType<typeof setTimeout>),
+    };
+    const incident = createIncident(crisisMachine, { clock }).start();
+    broken = true;
+    let answer: ReturnType<typeof incident.safeSend> | undefined;
+    expect(() => (answer = incident.safeSend({ type: 'assessment.complete' }))).not.toThrow();
+    expect(answer).toMatchObject({ success: false, error: { code: 'invalid_time' } });
+    expect(() => incident.send({ type: 'assessment.complete' })).not.toThrow();
+    expect(incident.getSnapshot().context.timeline).toEqual([]);
+    const created = safeCreateIncident(crisisMachine, { clock });
+    expect(created.success).toBe(false);
+    if (!created.success) expect(created.error.message).toMatch(/invalid_time/);
+    incident.stop();
+  });
+
+  it('that reads no time when a window runs out: the window is recorded at the time before, and the incident goes on', () => {
+    const simulated = new SimulatedClock();
+    simulated.set(opened);
+    const reading: { time?: number } = {};
+    const clock = { now: () => reading.time ?? simulated.now(), setTimeout: simulated.setTimeout.bind(simulated), clearTimeout: simulated.clearTimeout.bind(simulated) };
+    const incident = createIncident(crisisMachine, { clock }).start();
+    incident.send({ type: 'facts.update', facts: { insiderInVenue: false } });
+    incident.send({ type: 'assessment.complete' });
+    reading.time = Number.NaN;
+    simulated.increment(25 * 3_600_000);
+    const snapshot = incident.getSnapshot();
+    expect(snapshot.status).toBe('active');
+    expect(currentRung(snapshot)).toBe('monitoring');
+    const last = snapshot.context.timeline.at(-1)!;
+    expect(last).toMatchObject({ type: 'window.elapsed', window: 'replyWindow', at: snapshot.context.timeline.at(-2)!.at });
+    incident.stop();
+  });
+});

@@ -221,11 +221,14 @@ function choiceReasons(scope: ReasonScope, entry: TimelineEntry): Reason[] {
       ? rungWindows(from).filter((after) => after.window === entry.window)
       : rungTransitions(definition, from).filter((transition) => transition.event === entry.type);
   const reasons: Reason[] = [];
-  for (const option of options) {
+  for (const [index, option] of options.entries()) {
     if (option.guard === undefined) break;
     // A guard that read the event is answered by where the incident went.
     const result = readsEvent(definition, option.guard) ? option.target === entry.to : holdsNow(scope, option.guard);
-    if (result && option.target !== entry.to) return []; // the facts changed since: say nothing rather than something wrong
+    // The facts changed since: say nothing rather than something wrong. Either a guard before
+    // the one taken holds now, or the one taken (no later way leads there) no longer does.
+    if (result && option.target !== entry.to) return [];
+    if (!result && option.target === entry.to && !options.slice(index + 1).some((later) => later.target === entry.to)) return [];
     reasons.push(...conditionReasons(scope, option.guard, result));
     if (result) break;
   }

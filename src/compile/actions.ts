@@ -1,4 +1,5 @@
 import { assign } from 'xstate';
+import { isProcessableTime } from '../limits.js';
 import { now, type SystemWithClock } from './clock.js';
 import { ownNumber, type Deadline, type IncidentContext, type Reminder, type ThreatRecord, type TimelineEntry } from './context.js';
 import { reminderEventType } from './reminders.js';
@@ -100,6 +101,23 @@ function isoOf(time: number): string {
     formattedTime = time;
   }
   return formattedText;
+}
+
+/**
+ * The time to record an entry at: the clock's, never earlier than `floor` (the entry before, or
+ * the opening: the timeline stays ordered). A clock that throws or reads no processable time
+ * (a timer firing after the app's clock broke) leaves the entry at `floor`, rather than putting
+ * the incident in error over a time it cannot write.
+ */
+function recordTime(system: SystemWithClock | undefined, floor: string | undefined): number {
+  let time: number;
+  try {
+    time = now(system);
+  } catch {
+    time = Number.NaN;
+  }
+  if (floor === undefined) return isProcessableTime(time) ? time : Date.now();
+  return isProcessableTime(time) ? Math.max(time, timeOf(floor)) : timeOf(floor);
 }
 
 /**
@@ -223,8 +241,7 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const current = last === undefined ? initialRung : last.to;
       // The processing time, never earlier than the entry before or the opening (the timeline stays ordered).
       const floor = last === undefined ? context.openedAt : last.at;
-      const time = now(system);
-      const at = isoOf(floor === undefined ? time : Math.max(time, timeOf(floor)));
+      const at = isoOf(recordTime(system, floor));
       const type = params.window !== undefined ? recordedEventTypes.windowElapsed : params.reminder ? reminderEventType : event.type;
       const from = params.from ?? current;
       const to = params.to ?? current;

@@ -165,7 +165,7 @@ export const defaultPlaybook = definePlaybook({
       },
       reason: {
         true: 'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.',
-        false: 'The posts are not in a private group you are shut out of (where they are: {facts.venue}), so there is no group to ask to join.',
+        false: 'You can see the posts without asking to join a group (where they are: {facts.venue}): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.',
         unknown: 'You have not recorded yet all that says whether you can see the posts: where they are, whether you are a member there, whether you saw them, whether you are connected to the person who posted.',
       },
     },

@@ -160,8 +160,8 @@ export const defaultPlaybookFr: Readonly<Record<string, string>> = {
     'Les messages sont dans un groupe privé dont la personne chargée de l’incident n’est pas membre, qu’elle n’a pas vus et ne peut voir par une relation.',
   'The posts are in a private group you are not a member of, and you neither saw them nor are connected to the person, so you cannot read them yet.':
     'Les messages sont dans un groupe privé dont vous n’êtes pas membre, vous ne les avez pas vus et n’êtes pas en contact avec la personne : vous ne pouvez pas encore les lire.',
-  'The posts are not in a private group you are shut out of (where they are: {facts.venue}), so there is no group to ask to join.':
-    'Les messages ne sont pas dans un groupe privé qui vous est fermé (où ils sont : {facts.venue}) : il n’y a pas de groupe à rejoindre.',
+  'You can see the posts without asking to join a group (where they are: {facts.venue}): they are not in a private group you are shut out of, or you saw them, or you are connected to the person who posted.':
+    'Vous pouvez voir les messages sans demander à rejoindre un groupe (où ils sont : {facts.venue}) : ils ne sont pas dans un groupe privé qui vous est fermé, ou vous les avez vus, ou vous êtes en lien avec la personne qui les a publiés.',
   'You have not recorded yet all that says whether you can see the posts: where they are, whether you are a member there, whether you saw them, whether you are connected to the person who posted.': 'Vous n’avez pas encore noté tout ce qui dit si vous pouvez voir les messages : où ils sont, si vous en êtes membre, si vous les avez vus, si vous êtes en lien avec la personne qui les a publiés.',
   'Someone else in the organisation is a member of the group.': 'Quelqu’un d’autre dans l’organisation est membre du groupe.',
   'A colleague is a member of the group where the posts are, so they can pass the word to the person.':

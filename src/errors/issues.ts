@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { quote } from '../quote.js';
+import { quote, wellFormed } from '../quote.js';
 
 /**
  * One problem found in an event, an input, a playbook or a stored incident: a stable `code`
@@ -71,7 +71,7 @@ export function formatIssues(issues: readonly Issue[]): string {
  */
 export function formatPath(path: readonly (string | number)[]): string {
   if (path.length === 0) return '(root)';
-  return path.map((key) => (typeof key === 'number' ? String(key) : oneLine(key.length > 40 ? `${key.slice(0, 40)}…` : key))).join('.');
+  return path.map((key) => (typeof key === 'number' ? String(key) : oneLine(key.length > 40 ? `${wellFormed(key.slice(0, 40))}…` : key))).join('.');
 }
 
 /**
@@ -147,6 +147,6 @@ function zodMessage(issue: { code: string; message: string; input?: unknown; key
     const shown = keys.slice(0, 5).map((key) => quote(key, 40)).join(', ');
     return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${shown}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
   }
-  const message = issue.message.length > 300 ? `${issue.message.slice(0, 300)}…` : issue.message;
+  const message = issue.message.length > 300 ? `${wellFormed(issue.message.slice(0, 300))}…` : issue.message;
   return 'input' in issue && !/received/.test(message) ? `${message}; received ${quote(issue.input)}` : message;
 }

@@ -110,7 +110,7 @@ export function describeConnectionError(error: unknown, connectionString?: strin
   if (code === '3D000') {
     return new PostgresStoreError('connection_failed', `PostgreSQL${target}: ${oneLine(first.message)} — check the database name of the connection string`, { cause: error });
   }
-  if (code.startsWith('08') || code === '57P01' || code === '57P03' || /Connection terminated|connection.*(closed|ended)/i.test(String(first.message ?? ''))) {
+  if (code.startsWith('08') || code === '57P01' || code === '57P03' || /Connection terminated|connection.*(closed|ended)|connection error and is not queryable|not queryable/i.test(String(first.message ?? ''))) {
     return new PostgresStoreError('connection_failed', `Lost the connection to PostgreSQL${target}: ${oneLine(first.message) || code}`, { cause: error });
   }
   return undefined;
@@ -140,9 +140,18 @@ export function translateError(error: unknown, table: string): unknown {
   if (code === '42703') {
     return new PostgresStoreError(
       'outdated_schema',
-      `Table ${table} lacks a column this library needs (${oneLine((error as DriverError).message)}): run \`await store.migrate()\``,
+      `Table ${table} lacks a column this library needs (${oneLine((error as DriverError).message)}): it was changed by hand, or made by another version; \`migrate()\` adds no column to a table that exists: compare it with postgresSchemaSql() and add the column, or rename the table and migrate again to make a new one`,
       { cause: error },
     );
   }
   return error;
 }
+
+const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `text` with every lone half of a surrogate pair replaced by U+FFFD (as `toWellFormed` does):
+ * PostgreSQL refuses such a text in `jsonb` and `text` columns, and a text cut to length can
+ * end in half an emoji. (The library's own copy is not reachable from this entry.)
+ */
+export const wellFormed = (text: string): string => text.replace(loneSurrogate, '\ufffd');

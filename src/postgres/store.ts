@@ -1,7 +1,7 @@
 import { IncidentError } from 'crisis-playbook';
 import { type IncidentStore, type StoredIncident, type VersionedIncident } from 'crisis-playbook/server';
 import { preparedQuery, toPostgresClient, type PGliteLike, type PgClientLike, type PgPoolLike, type PostgresClient, type PostgresQueryable } from './client.js';
-import { translateError } from './errors.js';
+import { translateError, wellFormed } from './errors.js';
 import { checkTable, migrateTable, tableNames, type TableNames, type TableOptions } from './schema.js';
 
 /**
@@ -143,6 +143,8 @@ export interface Columns {
 export interface StoreInternals {
   readonly names: TableNames;
   readonly client: PostgresClient;
+  /** How far ahead a write's deadline must fall for the store to NOTIFY (`false`: never). */
+  readonly notifyWithinMs: number | false;
 }
 const internals = new WeakMap<object, StoreInternals>();
 
@@ -228,7 +230,8 @@ function listParameters(options: ListOptions | undefined, where: string): { limi
 }
 
 /** Whether a string can be the id of a stored incident (text without NUL, 1 to 1,000 characters). */
-const possibleId = (id: string) => id.length > 0 && id.length <= 1_000 && !id.includes('\u0000');
+/** An id the table can hold as it is: 1 to 1000 characters, no NUL, and no half of a surrogate pair (PostgreSQL would store U+FFFD, and two ids would be one). */
+const possibleId = (id: string) => id.length > 0 && id.length <= 1_000 && !id.includes('\u0000') && wellFormed(id) === id;
 
 function checkId(id: unknown, where: string): asserts id is string {
   if (typeof id !== 'string') throw new TypeError(`${where}: the incident id must be a string; received ${typeof id}`);
@@ -332,7 +335,9 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
      WHERE id = $1 AND version = $3
      RETURNING version${notify ? notifying : ''}`;
   const sql = {
-    load: `SELECT document, version FROM ${t} WHERE id = $1`,
+    // As text, parsed here: the same work the driver would do, and a document that is a JSON
+    // string (edited by hand) is not mistaken for the text of one.
+    load: `SELECT document::text AS document, version FROM ${t} WHERE id = $1`,
     insert: insertSql(false),
     insertNotify: insertSql(true),
     update: updateSql(false),
@@ -356,13 +361,14 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       if (!possibleId(id)) return undefined;
       const [row] = await run<{ document: unknown; version: number }>(client, sql.load, [id], true);
       if (!row) return undefined;
-      const incident = (typeof row.document === 'string' ? JSON.parse(row.document) : row.document) as StoredIncident;
-      return { incident, version: Number(row.version) };
+      const incident: unknown = typeof row.document === 'string' ? JSON.parse(row.document) : row.document;
+      if (!isRecord(incident)) invalid([], `The row of incident ${JSON.stringify(id.slice(0, 120))} holds ${incident === null ? 'null' : `a ${typeof incident}`}, not an incident document`);
+      return { incident: incident as unknown as StoredIncident, version: Number(row.version) };
     },
 
     async create(id, incident): Promise<VersionedIncident> {
       checkId(id, 'create');
-      if (!possibleId(id)) throw new TypeError('create: the incident id must have 1 to 1000 characters and no NUL character');
+      if (!possibleId(id)) throw new TypeError('create: the incident id must have 1 to 1000 characters, no NUL character and no half of a surrogate pair');
       const columns = columnsOf(incident);
       const notify = notifyFor(columns.nextDue);
       const params = [id, columns.json, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
@@ -429,6 +435,6 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
       return list(`failures > 0 AND ($1::text IS NULL OR id > $1)`, 'id', [after], limit);
     },
   };
-  internals.set(store, { names, client });
+  internals.set(store, { names, client, notifyWithinMs });
   return store;
 }

@@ -1,7 +1,7 @@
 import { IncidentError } from 'crisis-playbook';
 import { type Decision, type IncidentRuntime } from 'crisis-playbook/server';
 import { isPgClient, type PostgresQueryable } from './client.js';
-import { translateError } from './errors.js';
+import { translateError, wellFormed } from './errors.js';
 import { checkTable } from './schema.js';
 import { columnsOf, isoOf, storeInternals, type PostgresIncidentStore } from './store.js';
 
@@ -212,7 +212,13 @@ function positive(value: unknown, name: string, min: number, max: number, intege
   return value;
 }
 
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').slice(0, 500);
+/** What `inTransaction` threw, carried out of the transaction untouched (not read as an error of the incidents table). */
+class HookFailure {
+  constructor(readonly error: unknown) {}
+}
+
+/** A message for the `last_error` column: one line, at most 500 characters, and well-formed (half an emoji is no text PostgreSQL takes). */
+const oneLine = (text: string) => wellFormed(text.replace(/\s+/g, ' ').slice(0, 500));
 
 /**
  * A worker that applies due deadlines to the incidents of a PostgreSQL store, exactly once
@@ -251,7 +257,7 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
   if (typeof runtime?.decideDue !== 'function') {
     throw new TypeError('createDeadlineWorker: "runtime" must be the app\'s IncidentRuntime (createIncidentRuntime({ playbooks, signing? }))');
   }
-  const { names, client } = internals;
+  const { names, client, notifyWithinMs } = internals;
   // The stalled-transaction timeout is for a server's sessions (on PGlite it would block the process).
   const onServer = isPgClient(client);
   const t = names.qualified;
@@ -316,6 +322,8 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
         const applied: AppliedDeadlines[] = [];
         const invalid: InvalidIncident[] = [];
         const saves: string[] = [];
+        const failed = (id: string, version: number, failures: number, error: IncidentError) =>
+          invalid.push({ id, version, error, failures, retryAt: new Date(now + backoff(failures)).toISOString() });
         for (const row of rows) {
           const version = Number(row.version);
           let error: IncidentError | undefined;
@@ -343,23 +351,46 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
                     { code: 'implementation_error', path: [], message: `decideDue threw: ${oneLine(caught instanceof Error ? caught.message : String(caught))}` },
                   ]);
           }
-          const failures = Number(row.failures) + 1;
-          invalid.push({ id: row.id, version, error, failures, retryAt: new Date(now + backoff(failures)).toISOString() });
+          failed(row.id, version, Number(row.failures) + 1, error);
         }
         if (saves.length > 0) {
-          const saved = await tx.query(saveSql, [`[${saves.join(',')}]`]);
-          if (saved.rows.length !== saves.length) throw new Error(`Saved ${saved.rows.length} of ${saves.length} claimed incidents: the rows changed while locked`);
+          const save = async (list: readonly string[]) => {
+            const saved = await tx.query(saveSql, [`[${list.join(',')}]`]);
+            if (saved.rows.length !== list.length) throw new Error(`Saved ${saved.rows.length} of ${list.length} claimed incidents: the rows changed while locked`);
+          };
+          // All in one statement; should the database refuse it (a row edited by hand, its version
+          // at the largest integer), each row on its own, so that one row cannot hold up the rest.
+          if (!(await contained(tx, () => save(saves)))) {
+            for (let index = applied.length - 1; index >= 0; index--) {
+              const entry = applied[index]!;
+              let reason: unknown;
+              if (await contained(tx, () => save([saves[index]!]), (error) => (reason = error))) continue;
+              applied.splice(index, 1);
+              const row = rows.find((each) => each.id === entry.id)!;
+              const message = `The database refused the incident's update: ${oneLine(reason instanceof Error ? reason.message : String(reason))}`;
+              failed(entry.id, entry.version - 1, Number(row.failures) + 1, new IncidentError('invalid_document', [{ code: 'invalid_document', path: [], message }]));
+            }
+          }
         }
         if (invalid.length > 0) {
           await tx.query(failSql, [
             JSON.stringify(invalid.map(({ id, version, error, retryAt }) => ({ id, version, retry_at: retryAt, last_error: oneLine(`${error.code}: ${error.issues[0]?.message ?? error.message}`) }))),
           ]);
         }
-        if (options.inTransaction) for (const entry of applied) await options.inTransaction(tx, entry);
+        if (options.inTransaction) {
+          for (const entry of applied) {
+            try {
+              await options.inTransaction(tx, entry);
+            } catch (error) {
+              // The app's own statements (an outbox table): their error is the app's, as it came.
+              throw new HookFailure(error);
+            }
+          }
+        }
         return { claimed: rows.length, applied, invalid };
       });
     } catch (error) {
-      throw translateError(error, t);
+      throw error instanceof HookFailure ? error.error : translateError(error, t);
     }
     stats.sweeps++;
     stats.applied += result.applied.length;
@@ -380,6 +411,23 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
       }
     }
     return result;
+  }
+
+  /**
+   * Runs `statement` inside a savepoint of `tx`: `true` when it succeeded, `false` (and the
+   * transaction as it was before it, `onError` told why) when the database refused it.
+   */
+  async function contained(tx: PostgresQueryable, statement: () => Promise<void>, onError?: (error: unknown) => void): Promise<boolean> {
+    await tx.query('SAVEPOINT crisis_playbook_save');
+    try {
+      await statement();
+    } catch (error) {
+      await tx.query('ROLLBACK TO SAVEPOINT crisis_playbook_save');
+      onError?.(error);
+      return false;
+    }
+    await tx.query('RELEASE SAVEPOINT crisis_playbook_save');
+    return true;
   }
 
   async function earliestDue(): Promise<number | null> {
@@ -435,6 +483,9 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
         // Due incidents that this sweep did not claim are held by another worker: look again soon.
         if (earliest <= now) delay = claimed > 0 ? 0 : Math.min(100, pollIntervalMs);
         else delay = Math.min(pollIntervalMs, earliest - now);
+        // A write notifies only of a deadline due within the store's `notifyWithinMs`: one due
+        // later than that but before the next poll is heard of by looking again by then.
+        if (unlisten !== undefined && notifyWithinMs !== false) delay = Math.min(delay, Math.max(notifyWithinMs, 100));
       } catch (error) {
         report(error);
         failuresInARow++;

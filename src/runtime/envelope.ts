@@ -7,7 +7,7 @@ import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import type { Ordered, Signer } from './signing.js';
 import { checkAgainstPlaybook } from './storedChecks.js';
-import { checkShape, checkSize, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
+import { capIssues, checkShape, checkSize, incidentFormat, incidentFormatVersion, type CheckedTimeline, type StoredIncident } from './storedIncident.js';
 
 /**
  * Why a stored incident needs migrating: an older format, or a playbook version this runtime
@@ -165,16 +165,27 @@ export function createEnvelopeReader(options: {
           : undefined;
     if (needsMigration) {
       if (!options.migrate || migrated) {
+        // After the hook: what it returned still needs upgrading, and saying to give a hook would mislead.
         throw incidentError(
           needsMigration === 'old_format' ? 'unsupported_format' : 'unknown_playbook_version',
           needsMigration === 'old_format'
-            ? `This incident was stored in format ${formatVersion}; give the runtime a "migrate" hook to upgrade it`
-            : `Playbook ${quote(id)} version ${quote(version)} is not registered; register it (incidents keep the version they started with) or give a "migrate" hook`,
+            ? `This incident was stored in format ${formatVersion}; ${migrated ? `the "migrate" hook returned it in that format; it must return it in format ${incidentFormatVersion}` : 'give the runtime a "migrate" hook to upgrade it'}`
+            : `Playbook ${quote(id)} version ${quote(version)} is not registered; ${migrated ? 'the "migrate" hook returned a document of it; it must return one of a registered version' : 'register it (incidents keep the version they started with) or give a "migrate" hook'}`,
           needsMigration === 'old_format' ? ['formatVersion'] : ['playbook', 'version'],
         );
       }
       const reason: MigrationReason = { code: needsMigration, formatVersion, playbook: { id: id ?? '', version: version ?? '' } };
-      return { ...parse(options.migrate(record, reason), true, check), migrated: true };
+      let upgraded: unknown;
+      try {
+        upgraded = options.migrate(record, reason);
+      } catch (error) {
+        throw incidentError('implementation_error', `The "migrate" hook threw: ${quote(error instanceof Error ? error.message : error)}`);
+      }
+      if (upgraded instanceof Promise) {
+        upgraded.catch(() => undefined); // nobody waits for it
+        throw incidentError('implementation_error', 'The "migrate" hook returned a Promise; it must return the upgraded document itself (it runs inside each call, which does not wait)');
+      }
+      return { ...parse(upgraded, true, check), migrated: true };
     }
     if (signed && !check && hasContainers(record)) {
       // Signed by a holder of the key: this runtime (or one sharing its key) wrote it, after
@@ -188,19 +199,26 @@ export function createEnvelopeReader(options: {
     }
     const shape = checkShape(record);
     if (!shape.data) throw new IncidentError('invalid_document', shape.issues);
-    const stored = shape.data;
+    let stored = shape.data;
     const entry = lookup(stored.playbook.id, stored.playbook.version);
     if (!entry) throw unknownPlaybook(stored);
+    const ownDelay = (window: string) => entry.machine.implementations.delays[window] === entry.info.delays[window];
+    // A migrated incident may have started its windows under another version's lengths: those
+    // of its pending deadlines are kept (below), so that the document reads back as it is.
+    const kept: Record<string, number> = {};
     const issues = checkAgainstPlaybook(stored, {
       definition: entry.info.definition,
       layout: entry.layout,
-      // A migrated incident may have started its windows under another version's lengths.
-      windowLength: (window, context) =>
-        !migrated && entry.machine.implementations.delays[window] === entry.info.delays[window]
-          ? windowMsOf(context, window, entry.info.defaultWindows)
-          : undefined,
+      windowLength: (window, context) => (!migrated && ownDelay(window) ? windowMsOf(context, window, entry.info.defaultWindows) : undefined),
+      guards: entry.machine.implementations.guards,
+      onUncheckedLength: migrated
+        ? (window, ms) => {
+            if (ownDelay(window) && windowMsOf(stored.snapshot.context, window, entry.info.defaultWindows) !== ms) kept[window] = ms;
+          }
+        : undefined,
     }, shape.timeline?.times);
-    if (issues.length > 0) throw new IncidentError('invalid_document', issues);
+    if (issues.length > 0) throw new IncidentError('invalid_document', capIssues(issues));
+    if (Object.keys(kept).length > 0) stored = keepWindows(stored, kept);
     // Written out: spreading `entry` into a literal with a second, conditional spread is slow (≈ 3 µs).
     return { machine: entry.machine, info: entry.info, layout: entry.layout, stored, trusted: false, timeline: shape.timeline };
   }
@@ -214,6 +232,17 @@ export function createEnvelopeReader(options: {
   }
 
   return (input, { check = false } = {}) => parse(input, false, check);
+}
+
+/**
+ * `stored` with `windows` among its context's window lengths: a running window keeps the length
+ * it started with, as the windows an incident was opened with are kept (`windowMsOf` reads them
+ * first), also for the next time that window starts on this incident.
+ */
+function keepWindows(stored: StoredIncident, windows: Readonly<Record<string, number>>): StoredIncident {
+  const { snapshot } = stored;
+  const context = { ...snapshot.context, windows: { ...snapshot.context.windows, ...windows } };
+  return { ...stored, snapshot: { ...snapshot, context } };
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

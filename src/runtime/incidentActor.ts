@@ -156,7 +156,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const event = parsed.data as EventFromLogic<M>;
     const timeline = (snapshot.context as IncidentContext).timeline;
     if (timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
-    const time = now(this.system as never);
+    const time = clockTime(() => now(this.system as never));
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
     if (!this.#isIdle()) {
       // The event will wait in the mailbox behind the one being processed (or until `start`):
@@ -226,10 +226,20 @@ function notApplicable(type: string, snapshot: AnyMachineSnapshot): IncidentErro
  *
  * @category Live incidents
  */
+/** What a clock reads, or `NaN` when its `now()` throws (a clock is the app's code, and may fail). */
+function clockTime(read: () => unknown): number {
+  try {
+    const time = read();
+    return typeof time === 'number' ? time : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export function createIncident<M extends AnyStateMachine>(machine: M, options: IncidentOptions<M> = {}): IncidentActor<M> {
   const { snapshot: _ignored, ...safe } = options as IncidentOptions<M> & { snapshot?: unknown };
-  const time = (safe.clock as TimerClock | undefined)?.now?.() ?? Date.now();
-  if (!isProcessableTime(time)) throw incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`, ['clock']);
+  const time = clockTime(() => (safe.clock as TimerClock | undefined)?.now?.() ?? Date.now());
+  if (!isProcessableTime(time)) throw incidentError('invalid_time', `The clock reads ${Number.isNaN(time) ? 'no time (its now() threw or gave none)' : quote(time)}; expected ${limitMessages.time}`, ['clock']);
   const incident = new CheckedActor(machine, safe);
   const snapshot = incident.getSnapshot() as AnyMachineSnapshot;
   if (snapshot.status === 'error') throw snapshot.error;

@@ -235,7 +235,12 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
 
   /** `decide` on a stored incident that was read. */
   function decideOn(loaded: Loaded, eventInput: unknown, time: number): Decision {
-    const type = eventInput !== null && typeof eventInput === 'object' ? (eventInput as { type?: unknown }).type : undefined;
+    let type: unknown;
+    try {
+      type = eventInput !== null && typeof eventInput === 'object' ? (eventInput as { type?: unknown }).type : undefined;
+    } catch {
+      // A getter that throws: the event check below says what is wrong with it.
+    }
     if (type === recordedEventTypes.windowElapsed || type === reminderEventType) {
       // Scheduled deadline and reminder jobs are never an error: late, early or stale ones are
       // no-ops; what is applied is only what fell due by `now`, so none can be forged.
@@ -277,9 +282,10 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       return serializeWith(machine, snapshot);
     },
 
-    open({ now, input, playbook }) {
+    // The options are read as given by JavaScript callers too: none, or a playbook that is no name, is an error of its own.
+    open({ now, input, playbook } = {} as never) {
       const time = timeOf(now);
-      const entry = newest(playbook === undefined ? first.id : playbook);
+      const entry = playbook === undefined ? newest(first.id) : typeof playbook === 'string' ? newest(playbook) : undefined;
       if (!entry) throw incidentError('unknown_playbook', `Playbook ${quote(playbook)} is not registered with this runtime`, ['playbook']);
       const [snapshot] = withNow(time, () => initialTransition(entry.machine, input));
       if (snapshot.status === 'error') {
@@ -290,7 +296,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       return decisionOf(stored, stored, snapshot, [], { changed: false });
     },
 
-    decide(storedInput, eventInput, { now }) {
+    decide(storedInput, eventInput, { now } = {} as never) {
       const time = timeOf(now);
       return withLoaded(storedInput, (loaded) => decideOn(loaded, eventInput, time));
     },
@@ -309,7 +315,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       return summarize(loaded.stored, loaded.info.definition, now, options);
     },
 
-    decideDue(storedInput, { now }) {
+    decideDue(storedInput, { now } = {} as never) {
       const time = timeOf(now);
       return withLoaded(storedInput, (loaded) => decideDueOn(loaded, time));
     },
@@ -362,8 +368,30 @@ function safe<T>(run: () => T): SafeResult<T, IncidentError> {
   }
 }
 
-/** The order of two playbook versions: dot-separated parts, compared as numbers when both are, else as text (`1.10.0` after `1.9.0`). */
+/**
+ * The order of two playbook versions: dot-separated parts, compared as numbers when both are,
+ * else as text (`1.10.0` after `1.9.0`). A numbered version with a pre-release label
+ * (`2.0.0-beta.1`, as semver writes it) comes before the release (`2.0.0`), and labels are
+ * compared part by part the same way (`beta.2` before `beta.10`, `beta` before `rc`).
+ */
 function compareVersions(a: string, b: string): number {
+  const [mainA, labelA] = splitLabel(a);
+  const [mainB, labelB] = splitLabel(b);
+  const order = compareParts(mainA, mainB);
+  if (order !== 0 || labelA === labelB) return order;
+  if (labelA === undefined) return 1;
+  if (labelB === undefined) return -1;
+  return compareParts(labelA, labelB);
+}
+
+/** A numbered version (`1.2.3-rc.1`) as its number and its pre-release label; any other as it is. */
+function splitLabel(version: string): [string, string | undefined] {
+  const dash = version.indexOf('-');
+  if (dash <= 0 || dash === version.length - 1 || !/^\d+(\.\d+)+$/.test(version.slice(0, dash))) return [version, undefined];
+  return [version.slice(0, dash), version.slice(dash + 1)];
+}
+
+function compareParts(a: string, b: string): number {
   const left = a.split('.');
   const right = b.split('.');
   for (let index = 0; index < Math.max(left.length, right.length); index++) {

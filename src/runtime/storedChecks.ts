@@ -8,7 +8,7 @@ import { groupDigits, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 import { parseTime } from '../isoTime.js';
-import { firstResponse, levelRank, reminderEventType, responseTarget } from '../compile/reminders.js';
+import { firstResponse, levelRank, pendingRemindersOf, reminderEventType, responseTarget } from '../compile/reminders.js';
 import { movingEvents } from '../definition/graph.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
@@ -20,6 +20,14 @@ export interface PlaybookFacts {
    * (else `undefined`: a delay given through `provide` is only checked against the limit).
    */
   readonly windowLength: (window: string, context: IncidentContext) => number | undefined;
+  /**
+   * Told, for each pending deadline whose length is not checked (`windowLength` gives
+   * `undefined`) and that fits a time its rung was entered at, how long its window lasts that
+   * way (from the last such time): a migrated incident keeps those lengths (see `envelope.ts`).
+   */
+  readonly onUncheckedLength?: (window: string, ms: number) => void;
+  /** The machine's guards (`provide` included): the severity a pending reminder is at reads them. */
+  readonly guards?: Readonly<Record<string, unknown>>;
 }
 
 // Built-in actions whose effect on the context can be counted or detected from the timeline.
@@ -415,7 +423,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   checkThreatKinds(context, tables.threatKinds, add);
   checkDeadlines(context, current, entered, playbook, add);
   checkFollowUps(context, typeof value === 'string' ? undefined : current, followUps, add);
-  checkPendingReminders(context, reminders, definition, add);
+  checkPendingReminders(context, reminders, definition, add, playbook.guards);
   for (const window of Object.keys(context.windows)) {
     if (!Object.hasOwn(definition.windows, window)) add(['context', 'windows', window], `Unknown waiting window ${quote(window)}`);
   }
@@ -460,9 +468,24 @@ function checkReminderEntry(entry: TimelineEntry, at: number, replay: ReminderRe
 }
 
 /** The pending reminders are ones the playbook can have now: at most one, before any response, due at the opening plus its level's target, at a level above any that fired. */
-function checkPendingReminders(context: IncidentContext, replay: ReminderReplay, definition: PlaybookDefinition, add: Add): void {
+function checkPendingReminders(context: IncidentContext, replay: ReminderReplay, definition: PlaybookDefinition, add: Add, guards?: Readonly<Record<string, unknown>>): void {
   const pending = context.reminders ?? [];
   if (pending.length > 1) add(['context', 'reminders'], `Expected at most one pending reminder; received ${pending.length}`);
+  // The pending reminder is the one the context calls for now: at the severity its facts,
+  // threats and supporters make (a critical threat's fifteen minutes cannot be swapped for a
+  // low level's day). None at all is left to the checks below (a full timeline drops it).
+  if (pending.length === 1 && guards !== undefined && replay.opened !== undefined && !replay.responded) {
+    const expected = pendingRemindersOf(definition, context, guards)[0];
+    const received = pending[0]!.severity;
+    if (expected?.severity !== received && levelRank(definition, received) > replay.rank && responseTarget(definition, received) !== undefined) {
+      add(
+        ['context', 'reminders', 0, 'severity'],
+        expected === undefined
+          ? `No first-response reminder is pending at the incident's severity now; received one at ${quote(received)}`
+          : `The incident is at severity ${quote(expected.severity)}, so its pending first-response reminder is at that level; received ${quote(received)}`,
+      );
+    }
+  }
   pending.forEach((reminder, index) => {
     const path = ['context', 'reminders', index];
     const within = responseTarget(definition, reminder.severity);
@@ -545,6 +568,10 @@ function checkDeadlines(context: IncidentContext, current: string | undefined, e
     const due = parseTime(deadline.due);
     const length = playbook.windowLength(deadline.window, context);
     const fits = entered.some((start) => (length === undefined ? due > start && due - start <= limits.windowMs : due === start + length));
+    if (fits && length === undefined && playbook.onUncheckedLength !== undefined) {
+      const start = entered.findLast((time) => due > time && due - time <= limits.windowMs)!;
+      playbook.onUncheckedLength(deadline.window, due - start);
+    }
     if (!fits) {
       const iso = (start: number) => new Date(start).toISOString();
       // At most the first two and the last of the times it may have been entered at.

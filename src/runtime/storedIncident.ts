@@ -81,26 +81,24 @@ const iso = z.iso
 const name = z.string().min(1).max(limits.nameLength);
 const kind = textSchema();
 
+const timelineEntrySchema = z.strictObject({
+  at: timeSchema,
+  occurredAt: timeSchema.optional(),
+  type: name,
+  from: name,
+  to: name,
+  window: name.optional(),
+  followUp: z.number().int().min(1).max(limits.followUps).optional(),
+  reminder: name.optional(),
+  severity: name.optional(),
+  by: bySchema.optional(),
+  note: textSchema().optional(),
+});
+
 const contextSchema = z.strictObject({
   facts: incidentFactsSchema.partial(),
   windows: z.record(name, z.number().int().positive().max(limits.windowMs)),
-  timeline: z
-    .array(
-      z.strictObject({
-        at: timeSchema,
-        occurredAt: timeSchema.optional(),
-        type: name,
-        from: name,
-        to: name,
-        window: name.optional(),
-        followUp: z.number().int().min(1).max(limits.followUps).optional(),
-        reminder: name.optional(),
-        severity: name.optional(),
-        by: bySchema.optional(),
-        note: textSchema().optional(),
-      }),
-    )
-    .max(limits.timelineEntries),
+  timeline: z.array(timelineEntrySchema).max(limits.timelineEntries),
   threats: z.array(z.strictObject({ kind, at: timeSchema, note: textSchema().optional() })).max(limits.timelineEntries),
   supporters: z.number().int().min(0).max(limits.timelineEntries),
   replyPhone: textSchema().nullable(),
@@ -141,6 +139,19 @@ export const storedIncidentSchema = z.strictObject({
 
 // Compiled by zod (4.5 and later) on the first check, not at import: the same issues, faster.
 const fastStoredIncidentSchema = fastSchema(storedIncidentSchema);
+const fastTimelineEntrySchema = fastSchema(timelineEntrySchema);
+
+/**
+ * The most issues one stored document is refused with: a hostile document can hold hundreds of
+ * thousands of mistakes, and listing them all would take seconds and a message of megabytes.
+ */
+export const listedIssues = 100;
+
+/** `issues`, the first {@link listedIssues} of them and a last one saying how many more there are. */
+export function capIssues<T extends Issue<IncidentIssueCode>>(issues: T[]): Issue<IncidentIssueCode>[] {
+  if (issues.length <= listedIssues) return issues;
+  return [...issues.slice(0, listedIssues), { code: 'invalid_document', path: [], message: `and ${groupDigits(issues.length - listedIssues)} more issues, not listed (the first ${listedIssues} are)` }];
+}
 
 /**
  * JSON with sorted keys, so that documents compare equal whatever order a database keeps:
@@ -223,6 +234,19 @@ export function checkSize(document: unknown): Issue<IncidentIssueCode>[] {
       });
     }
   }
+  // The records too, by their number of keys: one per window, per rung, per region of the playbook.
+  const value = (document as { snapshot?: { value?: { active?: unknown } } }).snapshot?.value;
+  const records: [string[], unknown][] = [
+    [['snapshot', 'context', 'windows'], Object.hasOwn(context, 'windows') ? context.windows : undefined],
+    [['snapshot', 'context', 'followUps'], Object.hasOwn(context, 'followUps') ? context.followUps : undefined],
+    [['snapshot', 'value', 'active'], value !== null && typeof value === 'object' && Object.hasOwn(value, 'active') ? value.active : undefined],
+  ];
+  for (const [path, record] of records) {
+    const count = record !== null && typeof record === 'object' ? Object.keys(record).length : 0;
+    if (count > limits.timelineEntries) {
+      issues.push({ code: 'too_large', path, message: `Expected at most ${limits.timelineEntries} entries; received ${groupDigits(count)}` });
+    }
+  }
   return issues;
 }
 
@@ -248,7 +272,7 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
   const size = checkSize(document);
   if (size.length > 0) return { issues: size };
   const split = splitTimeline(document);
-  if (split !== undefined) {
+  if (split !== undefined && split.timeline !== undefined) {
     const result = fastStoredIncidentSchema.get().safeParse(split.rest, { reportInput: true });
     if (result.success) {
       const data = result.data as { snapshot: { context: { timeline: readonly TimelineEntry[] } } };
@@ -256,10 +280,26 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
       return { data: data as unknown as StoredIncident, issues: [], timeline: split.timeline };
     }
   }
+  if (split !== undefined && split.timeline === undefined && split.entries.length > 0) {
+    // Something is wrong in the timeline: the rest through the schema, then the entries one by
+    // one until enough issues are found (not every mistake of 10,000 entries).
+    const rest = fastStoredIncidentSchema.get().safeParse(split.rest, { reportInput: true });
+    const issues: Issue<IncidentIssueCode>[] = rest.success ? [] : fromZodIssues(rest.error.issues);
+    const entrySchema = fastTimelineEntrySchema.get();
+    let unlisted = 0;
+    split.entries.forEach((entry, index) => {
+      if (issues.length > listedIssues) return void unlisted++;
+      const checked = entrySchema.safeParse(entry, { reportInput: true });
+      if (!checked.success) issues.push(...fromZodIssues(checked.error.issues, ['snapshot', 'context', 'timeline', index]));
+    });
+    if (unlisted === 0) return { issues: capIssues(issues) };
+    const message = `and more issues, not listed (the first ${listedIssues} are; the last ${groupDigits(unlisted)} entries of the timeline were not checked)`;
+    return { issues: [...issues.slice(0, listedIssues), { code: 'invalid_document', path: [], message }] };
+  }
   const result = fastStoredIncidentSchema.get().safeParse(document, { reportInput: true });
   return result.success
     ? { data: result.data as StoredIncident, issues: [] }
-    : { issues: fromZodIssues(result.error.issues) };
+    : { issues: capIssues(fromZodIssues(result.error.issues)) };
 }
 
 const isPlain = (value: unknown): value is Record<string, unknown> => {
@@ -269,19 +309,19 @@ const isPlain = (value: unknown): value is Record<string, unknown> => {
 };
 
 /**
- * A document whose timeline {@link checkTimeline} accepts, as that timeline and a copy of the
- * rest with an empty one, for the schema; `undefined` for anything else. Only plain objects
- * are split: their own keys, which the copies keep, are then all the schema would read.
+ * A document with a timeline (a list), as that timeline as {@link checkTimeline} accepts it
+ * (`undefined` when it does not), its entries, and a copy of the rest with an empty one, for
+ * the schema; `undefined` for anything else. Only plain objects are split: their own keys,
+ * which the copies keep, are then all the schema would read.
  */
-function splitTimeline(document: unknown): { timeline: CheckedTimeline; rest: unknown } | undefined {
+function splitTimeline(document: unknown): { timeline: CheckedTimeline | undefined; entries: readonly unknown[]; rest: unknown } | undefined {
   if (!isPlain(document)) return undefined;
   const snapshot = document.snapshot;
   if (!isPlain(snapshot)) return undefined;
   const context = snapshot.context;
-  if (!isPlain(context) || !Object.hasOwn(context, 'timeline')) return undefined;
+  if (!isPlain(context) || !Object.hasOwn(context, 'timeline') || !Array.isArray(context.timeline)) return undefined;
   const timeline = checkTimeline(context.timeline);
-  if (timeline === undefined) return undefined;
-  return { timeline, rest: { ...document, snapshot: { ...snapshot, context: { ...context, timeline: [] } } } };
+  return { timeline, entries: context.timeline as unknown[], rest: { ...document, snapshot: { ...snapshot, context: { ...context, timeline: [] } } } };
 }
 
 /**
