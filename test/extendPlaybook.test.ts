@@ -340,3 +340,26 @@ describe('validation of an extended playbook', () => {
     expect(safeCompilePlaybook(defaultPlaybook).success).toBe(true);
   });
 });
+
+describe('an action that counts what an event reports', () => {
+  const issuesOf = (result: ReturnType<ReturnType<typeof extendPlaybook>['safeBuild']>) =>
+    result.success ? [] : result.error.issues.map((issue) => [issue.code, issue.path.join('.'), issue.message]);
+
+  it('runs once per event: not in the ladder and a side track for the same event, nor twice in one transition', () => {
+    // The ladder's monitoring rung also records the threat the safety track records: one report, two threats.
+    const both = issuesOf(extendPlaybook(defaultPlaybook).addTransitions('monitoring', [{ event: 'threat.reported', actions: ['recordThreat'] }]).safeBuild());
+    expect(both).toEqual([
+      [
+        'counted_twice',
+        `tracks.1.states.0.on.0.actions.0`,
+        '"recordThreat" already runs for "threat.reported" in the ladder, and each region takes the event: one "threat.reported" would be counted twice; run it in one region only',
+      ],
+    ]);
+    // Twice in one transition.
+    const twice = issuesOf(extendPlaybook(defaultPlaybook).addTransitions('monitoring', [{ event: 'community.supported', actions: ['recordSupport', 'recordSupport'] }]).safeBuild());
+    expect(twice.map(([code, , message]) => [code, message])).toContainEqual(['counted_twice', '"recordSupport" is listed twice: one event would be counted twice']);
+    // Alternatives in one region are one count: a rung's own move and the move from every rung.
+    expect(issuesOf(extendPlaybook(defaultPlaybook).addTransitions('everyRung', [{ event: 'message.sent', actions: ['recordSupport'] }]).addTransitions('monitoring', [{ event: 'message.sent', actions: ['recordSupport'] }]).safeBuild())).toEqual([]);
+    expect(safeParsePlaybook(defaultPlaybook).success).toBe(true);
+  });
+});

@@ -360,3 +360,28 @@ describe('reminders of the response-time targets', () => {
     other.stop();
   });
 });
+
+describe('the first response', () => {
+  it('is not a guarded move that did not apply: a threat that is no legal one keeps the reminder pending', async () => {
+    const { acmePlaybook } = await import('../examples/custom-rung/playbook.js');
+    const machine = compilePlaybook(acmePlaybook);
+    const clock = new SimulatedClock();
+    clock.set(opened);
+    const live = createIncident(machine, { clock }).start();
+    live.send({ type: 'threat.reported', kind: 'visit' });
+    const snapshot = live.getSnapshot();
+    // Still on the first rung (the move to the legal review is for legal threats), at a higher severity.
+    expect(snapshot.context.timeline.map((entry) => [entry.type, entry.from, entry.to])).toEqual([['threat.reported', 'gatheringInfo', 'gatheringInfo']]);
+    expect(currentReminders(snapshot).pending).toEqual([{ reminder: 'first-response', severity: 'high', due: at(60 * minute) }]);
+    live.stop();
+    const runtime = createIncidentRuntime({ playbooks: [machine] });
+    const decided = runtime.decide(runtime.open({ now: opened }).incident, { type: 'threat.reported', kind: 'visit' }, { now: opened });
+    expect(decided.incident.snapshot.context.reminders).toEqual([{ reminder: 'first-response', severity: 'high', due: at(60 * minute) }]);
+    expect(runtime.summarize(decided.incident, { now: opened + minute }).firstResponse).toBeNull();
+    // The legal threat moves the ladder: that is a response.
+    const legal = runtime.decide(decided.incident, { type: 'threat.reported', kind: 'legal-action' }, { now: opened + minute });
+    expect(legal.rung).toBe('legalReview');
+    expect(legal.incident.snapshot.context.reminders).toBeUndefined();
+    expect(runtime.summarize(legal.incident, { now: opened + 2 * minute }).firstResponse).toMatchObject({ event: 'threat.reported', afterMs: minute });
+  });
+});

@@ -6,7 +6,7 @@ import type { IncidentContext, Reminder, TimelineEntry } from './context.js';
 import { recordedEventTypes } from '../definition/builtins.js';
 import { evaluateCondition } from '../definition/conditions.js';
 import { toMilliseconds } from '../definition/durations.js';
-import { finalRungIds, movingEvents } from '../definition/graph.js';
+import { finalRungIds, isResponse } from '../definition/graph.js';
 import type { Condition, PlaybookDefinition, SeverityRuleSpec } from '../definition/types.js';
 import { parseTime } from '../isoTime.js';
 import { now, type SystemWithClock } from './clock.js';
@@ -86,10 +86,9 @@ function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntr
   if (timeline.length === 0) return openingFacts;
   let facts = factsByTimeline.get(timeline);
   if (facts !== undefined) return facts;
-  const moving = movingEvents(definition);
   let firedRank = -1;
   for (const entry of timeline) {
-    if (moving.has(entry.type)) return respondedFacts;
+    if (isResponse(definition, entry)) return respondedFacts;
     if (entry.type === reminderEventType && entry.reminder === firstResponse) firedRank = Math.max(firedRank, levelRank(definition, entry.severity));
   }
   facts = { responded: false, firedRank };
@@ -102,7 +101,7 @@ function factsOf(definition: PlaybookDefinition, timeline: readonly TimelineEntr
  * `previous`: the cost of a transition does not grow with the timeline.
  */
 export function noteAppended(definition: PlaybookDefinition, previous: readonly TimelineEntry[], next: readonly TimelineEntry[], entry: TimelineEntry): TimelineFacts {
-  if (movingEvents(definition).has(entry.type)) return respondedFacts;
+  if (isResponse(definition, entry)) return respondedFacts;
   const before = factsOf(definition, previous);
   if (before.responded) return respondedFacts;
   const fired = entry.type === reminderEventType && entry.reminder === firstResponse ? levelRank(definition, entry.severity) : -1;

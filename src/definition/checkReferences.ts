@@ -304,6 +304,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     });
   }
   issues.push(...checkTexts(document));
+  checkCountedOnce(root, add);
   const expanded = compiledTransitions(root);
   if (expanded > limits.compiledTransitions) {
     add('too_large', ['ladder', 'rungs'], `The playbook compiles to ${groupDigits(expanded)} transitions and actions: ${definitionLimitMessages.compiledTransitions}`);
@@ -387,6 +388,65 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     }
     if (rungs === undefined) return;
     issues.push(...checkLadderGraph(nodes, shared, start, finalIds));
+  }
+}
+
+/** The built-in actions that count what an event reports (threats, supporters): once per event, as a stored incident's check counts them. */
+const countingActions = ['recordThreat', 'recordSupport'] as const;
+
+/**
+ * A counting action runs at most once per event: not twice in one transition's actions, nor for
+ * the same event in two regions (the ladder and a side track, or two tracks, each take the event),
+ * which would count one reported threat twice, and make every stored incident of it unreadable.
+ */
+function checkCountedOnce(root: Readonly<Record<string, unknown>>, add: (code: PlaybookIssueCode, path: Path, message: string) => void): void {
+  const ladder = asRecord(root.ladder);
+  // Each region's transitions, with their paths: the ladder's (every rung's and the shared ones), then each track's.
+  const regions: { name: string; transitions: { transition: Readonly<Record<string, unknown>>; path: Path }[] }[] = [];
+  const collect = (list: unknown, path: Path, into: (typeof regions)[number]['transitions']) =>
+    asList(list)?.forEach((item, index) => {
+      const transition = asRecord(item);
+      if (transition !== undefined) into.push({ transition, path: [...path, index] });
+    });
+  const ladderTransitions: (typeof regions)[number]['transitions'] = [];
+  collect(ladder?.fromEveryRung, ['ladder', 'fromEveryRung'], ladderTransitions);
+  asList(ladder?.rungs)?.forEach((rung, index) => {
+    collect(asRecord(rung)?.on, ['ladder', 'rungs', index, 'on'], ladderTransitions);
+    collect(asRecord(rung)?.after, ['ladder', 'rungs', index, 'after'], ladderTransitions);
+  });
+  regions.push({ name: 'the ladder', transitions: ladderTransitions });
+  asList(root.tracks)?.forEach((entry, index) => {
+    const track = asRecord(entry);
+    const transitions: (typeof regions)[number]['transitions'] = [];
+    asList(track?.states)?.forEach((state, at) => collect(asRecord(state)?.on, ['tracks', index, 'states', at, 'on'], transitions));
+    regions.push({ name: `track ${quote(asId(track?.id) ?? index)}`, transitions });
+  });
+  for (const action of countingActions) {
+    // The first region to count each event.
+    const countedIn = new Map<string, string>();
+    for (const region of regions) {
+      const events = new Set<string>();
+      for (const { transition, path } of region.transitions) {
+        const actions = asList(transition.actions)?.map(asId) ?? [];
+        const at = actions.indexOf(action);
+        if (at === -1) continue;
+        if (actions.indexOf(action, at + 1) !== -1) {
+          add('counted_twice', [...path, 'actions', actions.indexOf(action, at + 1)], `${quote(action)} is listed twice: one event would be counted twice`);
+        }
+        const event = typeof transition.event === 'string' ? transition.event : undefined;
+        if (event === undefined || events.has(event)) continue;
+        events.add(event);
+        const other = countedIn.get(event);
+        if (other === undefined) countedIn.set(event, region.name);
+        else {
+          add(
+            'counted_twice',
+            [...path, 'actions', at],
+            `${quote(action)} already runs for ${quote(event)} in ${other}, and each region takes the event: one ${quote(event)} would be counted twice; run it in one region only`,
+          );
+        }
+      }
+    }
   }
 }
 

@@ -236,6 +236,28 @@ export function movingEvents(definition: PlaybookDefinition): ReadonlySet<string
   return events;
 }
 
+const selfMoves = new WeakMap<PlaybookDefinition, ReadonlySet<string>>();
+
+/**
+ * Whether a timeline entry records a response: an event of the kind that moves the ladder
+ * ({@link movingEvents}) that moved it, or that re-entered its rung by a move of that rung's own
+ * (`message.sent` restarting the reply window). An event whose move did not apply (a guarded
+ * move from every rung to a legal review, for a threat that is no legal one, recorded by the
+ * safety track) is no response.
+ */
+export function isResponse(definition: PlaybookDefinition, entry: { readonly type: string; readonly from: string; readonly to: string }): boolean {
+  if (!movingEvents(definition).has(entry.type)) return false;
+  if (entry.from !== entry.to) return true;
+  let moves = selfMoves.get(definition);
+  if (moves === undefined) {
+    const found = new Set<string>();
+    for (const rung of definition.ladder.rungs) for (const transition of rung.on ?? []) if (transition.target === rung.id) found.add(`${rung.id}\u0000${transition.event}`);
+    for (const transition of definition.ladder.fromEveryRung ?? []) if (transition.target !== undefined) found.add(`${transition.target}\u0000${transition.event}`);
+    selfMoves.set(definition, (moves = found));
+  }
+  return moves.has(`${entry.from}\u0000${entry.type}`);
+}
+
 const finals = new WeakMap<PlaybookDefinition, ReadonlySet<string>>();
 
 /** The ids of a definition's final rungs, where an incident ends. Worked out once per definition. */

@@ -136,6 +136,7 @@ export type PlaybookIssueCode =
   | 'too_large'
   | 'circular_reference'
   | 'unreadable_value'
+  | 'counted_twice'
   | 'ambiguous_removal'
   | 'removed_rung_referenced'
   | 'invalid_operation'

@@ -9,7 +9,7 @@ import { quote } from '../quote.js';
 import { canonical, type StoredIncident } from './storedIncident.js';
 import { parseTime } from '../isoTime.js';
 import { firstResponse, levelRank, pendingRemindersOf, reminderEventType, responseTarget } from '../compile/reminders.js';
-import { movingEvents } from '../definition/graph.js';
+import { isResponse } from '../definition/graph.js';
 
 /** What the consistency checks know about the playbook a stored incident claims to run on. */
 export interface PlaybookFacts {
@@ -71,7 +71,6 @@ class PlaybookTables {
   readonly #windowSteps = new Map<string, Map<string, Map<string, Step>>>();
   readonly #trackSets = new Map<string, TrackSet>();
   #initialTracks: TrackSet | undefined;
-  readonly #moving: ReadonlySet<string>;
   /** The event types some track state handles. */
   readonly #trackEvents: ReadonlySet<string>;
 
@@ -84,7 +83,6 @@ class PlaybookTables {
     this.trackIds = definition.tracks.map((track) => track.id);
     this.trackInitial = definition.tracks.map((track) => track.initial);
     this.threatKinds = threatKindsOf(definition, layout);
-    this.#moving = movingEvents(definition);
     this.#trackEvents = new Set([...layout.tracks.values()].flatMap((states) => [...states.values()].flatMap((moves) => [...moves.keys()])));
   }
 
@@ -131,7 +129,7 @@ class PlaybookTables {
     const step: Step = {
       ladder,
       summary: this.summary(ladder),
-      moving: this.#moving.has(type),
+      moving: !elapsed && isResponse(this.definition, { type, from, to }),
       reenter: ladder.some((move) => move.reenter) ? (ladder.every((move) => move.reenter) ? 'all' : 'some') : 'none',
       followUpMax: ladder[0]?.followUp?.max,
       followUpLimit: all.find((move) => move.followUp !== undefined)?.followUp!.max ?? 0,
@@ -313,7 +311,6 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
   const timeline = context.timeline;
   // Reminders: when the first response is recorded, and the highest level a reminder fired at.
   const reminders = { opened: openedAt ?? (timeline[0] === undefined ? undefined : parseTime(timeline[0].at)), responded: false, rank: -1 };
-  const moving = movingEvents(definition);
   /**
    * The checks of a timeline entry that depend on the entry alone and on the follow-ups sent so
    * far (which it counts): the entry's step, or `undefined` when the entry is wrong (said in the
@@ -328,7 +325,7 @@ export function checkAgainstPlaybook(stored: StoredIncident, playbook: PlaybookF
       checkReminderEntry(entry, at, reminders, definition, (path, message) => add(['context', 'timeline', index, ...path], message));
       return undefined;
     }
-    if (moving.has(entry.type)) reminders.responded = true;
+    if (isResponse(definition, entry)) reminders.responded = true;
     if (!elapsed && !declared.has(entry.type)) {
       add(['context', 'timeline', index, 'type'], `Unknown event type ${quote(entry.type)}`);
       return undefined;

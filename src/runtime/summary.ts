@@ -1,6 +1,6 @@
 import { recordedEventTypes } from '../definition/builtins.js';
 import type { IncidentContext, TimelineEntry } from '../compile/context.js';
-import { finalRungIds, movingEvents } from '../definition/graph.js';
+import { finalRungIds, isResponse } from '../definition/graph.js';
 import type { PlaybookDefinition } from '../definition/types.js';
 import type { StoredIncident } from './storedIncident.js';
 
@@ -162,12 +162,13 @@ export function summarize(stored: StoredIncident, definition: PlaybookDefinition
   const finishedAt = done ? (timeline.at(-1)?.at ?? opened) : null;
   const end = Math.max(start, finishedAt !== null ? time(finishedAt) : now);
 
-  const responseEvents = options.responseEvents ? new Set(options.responseEvents) : movingEvents(definition);
+  // By default a response is an event that moved the ladder (or re-entered its rung by a move of its own).
+  const responseEvents = options.responseEvents ? new Set(options.responseEvents) : undefined;
   const contactEvents = new Set(
     options.directContactEvents ?? Object.entries(definition.events).filter(([, spec]) => spec.directContact === true).map(([type]) => type),
   );
-  const momentOf = (events: ReadonlySet<string>): SummaryMoment | null => {
-    const entry = timeline.find((each) => each.type !== elapsed && events.has(each.type));
+  const momentOf = (events: ReadonlySet<string> | undefined): SummaryMoment | null => {
+    const entry = timeline.find((each) => each.type !== elapsed && (events === undefined ? isResponse(definition, each) : events.has(each.type)));
     return entry ? { at: entry.at, afterMs: Math.max(0, time(entry.at) - start), event: entry.type } : null;
   };
 
