@@ -241,3 +241,33 @@ describe('reasons in a custom playbook', () => {
     incident.stop();
   });
 });
+
+describe('reasons for guards that stand for thousands of others', () => {
+  it('take milliseconds, not seconds: the unrecorded facts are not tried over every combination', async () => {
+    const { compilePlaybook, extendPlaybook } = await import('crisis-playbook/authoring');
+    const { defaultPlaybook } = await import('crisis-playbook');
+    // g12 stands for 2^12 guards; each h stands for g12 and g9: 4,608 named guards.
+    const guards: Record<string, { description: string; condition: unknown }> = { g0: { description: 'g0', condition: { path: 'facts.venue', equals: 'nowhere' } } };
+    for (let i = 1; i <= 12; i++) guards[`g${i}`] = { description: `g${i}`, condition: { any: [`g${i - 1}`, `g${i - 1}`] } };
+    const many = Array.from({ length: 20 }, (_, j) => `h${j}`);
+    for (const name of many) {
+      guards[name] = { description: name, condition: { any: ['g12', 'g9'] }, reason: { true: 'Yes.', false: 'No.', unknown: 'Not recorded yet.' } } as never;
+    }
+    const machine = compilePlaybook(
+      extendPlaybook(defaultPlaybook)
+        .addGuards(guards as never)
+        .setAdvice('gatheringInfo', [{ title: 'Look', detail: 'Look at it.', priority: 1, because: many as never }])
+        .build(),
+    );
+    const incident = createIncident(machine).start();
+    const started = performance.now();
+    const [item] = recommend(incident.getSnapshot());
+    const took = performance.now() - started;
+    incident.stop();
+    expect(item!.because.filter((reason) => reason.guard !== undefined)).toHaveLength(20);
+    // Unrecorded: said to be one the facts could make hold ("not recorded yet"), as it could (the venue is not recorded).
+    // Unrecorded (the venue): too large to try every answer, so said to be one the facts could make hold.
+    expect(item!.because.filter((reason) => reason.guard !== undefined).map((reason) => reason.text)).toEqual(many.map(() => 'Not recorded yet.'));
+    expect(took).toBeLessThan(1_000);
+  });
+});

@@ -140,10 +140,33 @@ function couldHold(scope: ReasonScope, name: string): boolean {
 
 const couldHoldCache = new WeakMap<object, WeakMap<object, Map<string, boolean>>>();
 
+/** The most named-guard evaluations `tryAnswers` spends on one guard: beyond it, the guard is taken as one that could hold. */
+const answerBudget = 20_000;
+
+/** How many named guards a playbook guard stands for, its references written out (each evaluation visits them all); 1 for one given in code. */
+function guardSize(definition: PlaybookDefinition, name: string): number {
+  let sizes = guardSizes.get(definition);
+  if (sizes === undefined) guardSizes.set(definition, (sizes = new Map()));
+  const known = sizes.get(name);
+  if (known !== undefined) return known;
+  const spec = Object.hasOwn(definition.guards, name) ? definition.guards[name] : undefined;
+  sizes.set(name, 1); // a cycle (refused when the playbook was checked) counts once
+  let size = 1;
+  if (spec !== undefined) for (const reference of conditionGuardNames(spec.condition)) size = Math.min(size + guardSize(definition, reference), answerBudget + 1);
+  sizes.set(name, size);
+  return size;
+}
+
+const guardSizes = new WeakMap<PlaybookDefinition, Map<string, number>>();
+
 function tryAnswers(scope: ReasonScope, name: string): boolean {
   // Every fact not recorded, not only those the playbook's condition reads: a guard given in code
   // (`provide`) may read others.
   const unset = (Object.keys(factAnswers) as (keyof typeof factAnswers)[]).filter((key) => scope.context.facts[key] === undefined);
+  // A guard that stands for thousands of others would take seconds over every combination:
+  // it is said to be one the unrecorded facts could make hold, as before they were tried.
+  const combinations = unset.reduce((product, key) => product * factAnswers[key].length, 1);
+  if (combinations * guardSize(scope.definition, name) > answerBudget) return true;
   const tryFrom = (index: number, facts: Record<string, unknown>): boolean => {
     if (index === unset.length) return checkNamed({ ...scope, context: { ...scope.context, facts } as IncidentContext }, name);
     const fact = unset[index]!;

@@ -9,6 +9,7 @@ import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
+import { closest } from '../suggest.js';
 
 type Path = (string | number)[];
 
@@ -62,7 +63,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   const checkGuardNames = (names: readonly string[], path: Path) => {
     if (guardNames === undefined) return;
     for (const name of names) {
-      if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);
+      if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}${didYouMean(name, guardNames)}; expected one of ${list(guardNames)}`);
     }
   };
   const checkCondition = (condition: unknown, path: Path) => checkGuardNames(guardNamesIn(condition), path);
@@ -77,7 +78,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     asList(actions)?.forEach((item, index) => {
       const action = asId(item);
       if (action !== undefined && !actionNames.has(action)) {
-        add('unknown_action', [...path, index], `Unknown action ${quote(action)}; expected one of ${list(actionNames)}`);
+        add('unknown_action', [...path, index], `Unknown action ${quote(action)}${didYouMean(action, actionNames)}; expected one of ${list(actionNames)}`);
       }
     });
   };
@@ -98,13 +99,13 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     if (kind === 'after') {
       const window = asId(transition.window);
       if (window !== undefined && windowNames !== undefined && !windowNames.has(window)) {
-        add('unknown_window', [...path, 'window'], `Unknown window ${quote(window)}; expected one of ${list(windowNames)}`);
+        add('unknown_window', [...path, 'window'], `Unknown window ${quote(window)}${didYouMean(window, windowNames)}; expected one of ${list(windowNames)}`);
       }
     }
     let target = asId(transition.target);
     if (target !== undefined && targets !== undefined && !targets.has(target)) {
       const noun = kind === 'state' ? 'state' : 'rung';
-      add(kind === 'state' ? 'unknown_state' : 'unknown_rung', [...path, 'target'], `Unknown ${noun} ${quote(target)}; expected one of ${list(targets)}`);
+      add(kind === 'state' ? 'unknown_state' : 'unknown_rung', [...path, 'target'], `Unknown ${noun} ${quote(target)}${didYouMean(target, targets)}; expected one of ${list(targets)}`);
       target = undefined;
     }
     if (targets === undefined) target = undefined;
@@ -142,7 +143,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       asList(item.because)?.forEach((entry, at) => {
         const name = asId(entry);
         if (name !== undefined && guardNames !== undefined && !guardNames.has(name)) {
-          add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}; expected one of ${list(guardNames)}`);
+          add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}${didYouMean(name, guardNames)}; expected one of ${list(guardNames)}`);
         }
       });
     });
@@ -226,6 +227,10 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     for (const field of metadataFields) {
       if (payload !== undefined && Object.hasOwn(payload, field)) add('reserved_field', ['events', type, 'payload', field], metadataMessage(field));
     }
+    // An event without the field would read the one every object has (a function), and be refused.
+    for (const field of payload === undefined ? [] : Object.keys(payload)) {
+      if (field in Object.prototype) add('reserved_field', ['events', type, 'payload', field], `The payload field ${quote(field)} is a name every JavaScript object has; choose another`);
+    }
     // `updateFacts` merges an event's facts into the incident's: only the facts kind can hold them.
     const facts = payload !== undefined && Object.hasOwn(payload, 'facts') ? asRecord(payload.facts) : undefined;
     if (facts !== undefined && facts.type !== 'facts') {
@@ -253,7 +258,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     const initial = asId(track.initial);
     const startKnown = initial !== undefined && stateIds !== undefined && stateIds.has(initial);
     if (initial !== undefined && stateIds !== undefined && !startKnown) {
-      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(initial)}; expected one of ${list(stateIds)}`);
+      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(initial)}${didYouMean(initial, stateIds)}; expected one of ${list(stateIds)}`);
     }
     const nodes: Node[] = [];
     states?.forEach((entry, at) => {
@@ -299,7 +304,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       if (Object.hasOwn(rule, 'when')) checkEventlessCondition(rule.when, ['severity', 'rules', index, 'when'], 'A severity rule');
       const level = asId(rule.level);
       if (level !== undefined && levelIds !== undefined && !levelIds.has(level)) {
-        add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}; expected one of ${list(levelIds)}`);
+        add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}${didYouMean(level, levelIds)}; expected one of ${list(levelIds)}`);
       }
     });
   }
@@ -375,7 +380,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     let start: string | undefined;
     if (initial !== undefined && rungIds !== undefined) {
       if (!rungIds.has(initial)) {
-        add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(initial)}; expected one of ${list(rungIds)}`);
+        add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(initial)}${didYouMean(initial, rungIds)}; expected one of ${list(rungIds)}`);
       } else if (finalIds.has(initial)) {
         add('final_initial', ['ladder', 'initial'], `The ladder cannot start on the final rung ${quote(initial)}`);
       } else {
@@ -547,11 +552,39 @@ function andOthers(count: number, noun: string): string {
 }
 
 /** Names for a message: the first ten, quoted, and how many more there are. */
-function expectedNames(names: Iterable<string>): string {
-  const all = [...names];
-  const shown = all.slice(0, 10).map((name) => quote(name)).join(', ');
-  return all.length > 10 ? `${shown} and ${all.length - 10} more` : shown;
+function expectedNames(names: ReadonlySet<string>): string {
+  // Written once per set of names: a playbook can hold a hundred thousand references to unknown names.
+  let text = listed.get(names);
+  if (text === undefined) {
+    const shown: string[] = [];
+    for (const name of names) {
+      if (shown.length === 10) break;
+      shown.push(quote(name));
+    }
+    text = names.size > 10 ? `${shown.join(', ')} and ${names.size - 10} more` : shown.join(', ');
+    listed.set(names, text);
+  }
+  return text;
 }
+
+const listed = new WeakMap<ReadonlySet<string>, string>();
+
+/**
+ * ` (did you mean "…"?)` for a name close to one of `names` (a typo), else nothing. Not looked for
+ * among thousands of names, nor for more than a hundred unknown names of one set: a hostile
+ * playbook can hold a hundred thousand.
+ */
+function didYouMean(typed: string, names: ReadonlySet<string>): string {
+  if (names.size > 2_000) return '';
+  let known = suggesting.get(names);
+  if (known === undefined) suggesting.set(names, (known = { choices: [...names], left: 100 }));
+  if (known.left <= 0) return '';
+  known.left--;
+  const near = closest(typed, known.choices);
+  return near.length > 0 ? ` (did you mean ${near.map((name) => quote(name)).join(' or ')}?)` : '';
+}
+
+const suggesting = new WeakMap<ReadonlySet<string>, { readonly choices: readonly string[]; left: number }>();
 
 /** The strings of an option that should list names (an array or another iterable); anything else lists none. */
 function namesIn(names: unknown): string[] {

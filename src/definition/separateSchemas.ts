@@ -44,6 +44,9 @@ export function separateEventSchemas(input: unknown): { data: unknown; issues: I
       for (const field of metadataFields) {
         if (Object.hasOwn(schema.shape, field)) issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: metadataMessage(field) });
       }
+      for (const field of Object.keys(schema.shape)) {
+        if (field in Object.prototype) issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: `The payload field "${field}" is a name every JavaScript object has; choose another` });
+      }
     }
     stripped[type] = rest;
   }
