@@ -162,7 +162,8 @@ describe('the CLI', () => {
     const notIncident = `crisis-playbook: "${playbookFile}" is a playbook, not an incident file: give it with --playbook, and the incident with --file (walk) or as the file (status)\n`;
     const notPlaybook = `crisis-playbook: "${incidentFile}" is an incident file, not a playbook: "crisis-playbook status ${incidentFile}" shows it, and walk takes it with --file\n`;
     expect(await inProcess(['status', playbookFile])).toMatchObject({ code: 1, stdout: '', stderr: notIncident });
-    expect(await inProcess(['diagram', '--incident', playbookFile])).toMatchObject({ code: 1, stderr: notIncident });
+    // diagram takes the incident with --incident.
+    expect(await inProcess(['diagram', '--incident', playbookFile])).toMatchObject({ code: 1, stderr: notIncident.replace('with --file (walk) or as the file (status)', 'with --incident') });
     expect(await inProcess(['check', incidentFile])).toMatchObject({ code: 1, stdout: '', stderr: notPlaybook });
     expect(await inProcess(['status', incidentFile, '--playbook', incidentFile])).toMatchObject({ code: 1, stderr: notPlaybook });
     // walk reads its file before asking anything.
@@ -235,6 +236,17 @@ describe('the CLI', () => {
       expect(report.path.at(-1)).toBe('resolved');
       expect(report.output.outcome).toBe('resolved');
       expect(report.timeline).toHaveLength(12);
+    });
+
+    it('says so when given an incident file or a playbook instead of events', async () => {
+      const incident = file('not-events-incident.json', JSON.stringify(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident, null, 2));
+      const asIncident = await inProcess(['replay', incident]);
+      expect(asIncident.code).toBe(1);
+      expect(asIncident.stderr).toMatch(/is an incident file, not events: "crisis-playbook status .*" shows it/);
+      for (const text of [JSON.stringify(defaultPlaybook), JSON.stringify(defaultPlaybook, null, 2)]) {
+        const asPlaybook = await inProcess(['replay', file('not-events-playbook.json', text)]);
+        expect(asPlaybook.stderr).toMatch(/is a playbook, not events: give it with --playbook/);
+      }
     });
 
     it('names the line of an invalid event in a JSON array, whatever its first key', async () => {
@@ -365,6 +377,36 @@ describe('the CLI', () => {
       const { stdout } = await run(['walk', '--file', path], 'q\n');
       expect(stdout).toContain(`Resumed ${path}: 1 waiting window(s) ran out meanwhile (accessWindow).`);
       expect(stdout).toContain('Rung: directMessage');
+    });
+
+    it('resumes an interrupted assessment the next day: the reminder that fell due meanwhile is no answer', async () => {
+      const path = file('resume-reminder.json');
+      const opened = Date.now() - 30 * 3_600_000;
+      const { incident } = openIncident({ now: opened });
+      writeFileSync(path, JSON.stringify(decide(incident, { type: 'facts.update', facts: { witnessed: false, knowsPoster: false } }, { now: opened + 60_000 }).incident));
+      const { stdout } = await run(['walk', '--file', path], 'q\n');
+      expect(stdout).toContain(`Resumed ${path}: the first response fell overdue meanwhile (low).`);
+      expect(stdout).toContain('4 of the assessment questions are still unanswered');
+    });
+
+    it('asks a free-text answer again when it holds a control character, rather than dropping the event', async () => {
+      const path = file('control-answer.json');
+      const { stdout } = await run(['walk', '--file', path], [...assessment, 'threat.reported', 'visit', '\u001b[31mred\u0007', 'They said they will come by.', 'q'].join('\n') + '\n');
+      expect(stdout).toContain('That answer holds a control character (an arrow key or Esc?); please type it again.');
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { threats: { kind: string; note?: string }[] } } };
+      expect(saved.snapshot.context.threats).toEqual([expect.objectContaining({ kind: 'visit', note: 'They said they will come by.' })]);
+    });
+
+    it('says in one line, without a stack trace, when it cannot write its output (a full disk)', async () => {
+      const { openSync, closeSync } = await import('node:fs');
+      const full = openSync('/dev/full', 'w');
+      try {
+        const result = spawnSync(process.execPath, [cli, 'diagram'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
+        expect(result.status).toBe(1);
+        expect(result.stderr).toBe('crisis-playbook: cannot write the output: ENOSPC\n');
+      } finally {
+        closeSync(full);
+      }
     });
 
     it('prints one JSON line per recorded event with --json', async () => {

@@ -63,8 +63,8 @@ export function incidentNotPlaybook(path: string): UserError {
 }
 
 /** The error for a playbook given where an incident file is expected. */
-export function playbookNotIncident(path: string): UserError {
-  return new UserError(`${quote(path)} is a playbook, not an incident file: give it with --playbook, and the incident with --file (walk) or as the file (status)`);
+export function playbookNotIncident(path: string, incident = 'with --file (walk) or as the file (status)'): UserError {
+  return new UserError(`${quote(path)} is a playbook, not an incident file: give it with --playbook, and the incident ${incident}`);
 }
 
 export function loadPlaybook(path: string | undefined): LoadedPlaybook {

@@ -214,9 +214,10 @@ function check(path: string, json: boolean): number {
   return 1;
 }
 
-function loadIncident(path: string, loaded: ReturnType<typeof loadPlaybook>): StoredIncident {
+/** `incident`: how the command takes the incident, for the message when a playbook was given instead. */
+function loadIncident(path: string, loaded: ReturnType<typeof loadPlaybook>, incident?: string): StoredIncident {
   const document = readJson(path, 'incident file');
-  if (isPlaybookFile(document)) throw playbookNotIncident(path);
+  if (isPlaybookFile(document)) throw playbookNotIncident(path, incident);
   try {
     return loaded.runtime.parse(document);
   } catch (error) {
@@ -238,6 +239,15 @@ function readEvents(path: string): { line: number; event: unknown }[] {
     const starts = elementLines(text);
     return events.map((event: unknown, index) => ({ line: starts[index] ?? index + 1, event }));
   }
+  // An incident or a playbook given where events are expected: say so, rather than "not valid JSON" at its second line.
+  let whole: unknown;
+  try {
+    whole = JSON.parse(text);
+  } catch {
+    // JSON Lines, read line by line below.
+  }
+  if (isIncidentFile(whole)) throw new UserError(`${quote(path)} is an incident file, not events: "crisis-playbook status ${path}" shows it, and "crisis-playbook walk --file ${path}" goes on with it; replay takes a JSON array or JSON Lines of events`);
+  if (isPlaybookFile(whole)) throw new UserError(`${quote(path)} is a playbook, not events: give it with --playbook; replay takes a JSON array or JSON Lines of events`);
   return text.split('\n').flatMap((raw, index) => {
     if (raw.trim() === '') return [];
     try {
@@ -328,7 +338,7 @@ function status(path: string, playbookPath: string | undefined, json: boolean): 
 
 function diagram(playbookPath: string | undefined, incidentPath: string | undefined, json: boolean): number {
   const loaded = loadPlaybook(playbookPath);
-  const snapshot = incidentPath === undefined ? undefined : snapshotOf(loaded, loadIncident(incidentPath, loaded));
+  const snapshot = incidentPath === undefined ? undefined : snapshotOf(loaded, loadIncident(incidentPath, loaded, 'with --incident'));
   const text = toMermaid(loaded.definition, snapshot ? { snapshot } : {});
   if (json) out.json({ mermaid: text });
   else out.lines(text);

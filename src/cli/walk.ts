@@ -7,6 +7,13 @@ import { printStatus, snapshotOf, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
 import { type LoadedPlaybook, loadPlaybook, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
+import { isCleanText } from '../limits.js';
+
+/** Said when an answer holds a control character (an arrow key or Esc typed by mistake): the question is asked again. */
+const controlsInAnswer = 'That answer holds a control character (an arrow key or Esc?); please type it again.';
+
+/** The type of the entry a first-response reminder records when it falls due. */
+const reminderEventType = 'reminder.due';
 
 export interface WalkOptions {
   readonly file: string;
@@ -133,6 +140,7 @@ export async function walk(options: WalkOptions): Promise<number> {
         for (;;) {
           const answer = await ask(`${question}${optional ? ' (Enter to skip)' : ''}`);
           if (answer.length > limit) say(style.warn(`At most ${limit} characters, please.`));
+          else if (!isCleanText(answer)) say(style.warn(controlsInAnswer));
           else if (answer !== '' || optional) return answer === '' ? undefined : answer;
         }
       }
@@ -169,8 +177,15 @@ export async function walk(options: WalkOptions): Promise<number> {
     if (!created) {
       const due = await file.update((current) => runtime.decideDue(current, { now: Date.now() }));
       if (due.changed) {
-        emit({ event: { type: 'window.elapsed' }, rung: due.rung, tracks: due.tracks, status: due.status, added: due.added });
-        say(`Resumed ${options.file}: ${due.added.length} waiting window(s) ran out meanwhile (${due.added.map((e) => e.window).join(', ')}).`);
+        const windows = due.added.filter((entry) => entry.type === 'window.elapsed');
+        const reminders = due.added.filter((entry) => entry.type === reminderEventType);
+        // What was applied: the windows that ran out, and the first-response reminders that fell due.
+        emit({ event: { type: windows.length > 0 ? 'window.elapsed' : reminderEventType }, rung: due.rung, tracks: due.tracks, status: due.status, added: due.added });
+        const meanwhile = [
+          ...(windows.length > 0 ? [`${windows.length} waiting window(s) ran out meanwhile (${windows.map((entry) => entry.window).join(', ')})`] : []),
+          ...(reminders.length > 0 ? [`the first response fell overdue meanwhile (${reminders.map((entry) => entry.severity).join(', ')})`] : []),
+        ];
+        say(`Resumed ${options.file}: ${meanwhile.length > 0 ? meanwhile.join('; ') : 'the file was upgraded'}.`);
       } else {
         say(`Resumed ${options.file}.`);
       }
@@ -219,7 +234,7 @@ export async function walk(options: WalkOptions): Promise<number> {
       }
       if (!payload.some(([name]) => name === 'note')) {
         let note = await ask('Note for the timeline? (Enter to skip)');
-        while (note.length > 2000) note = await ask('At most 2000 characters, please. Note?');
+        while (note.length > 2000 || !isCleanText(note)) note = await ask(note.length > 2000 ? 'At most 2000 characters, please. Note?' : `${controlsInAnswer} Note?`);
         if (note !== '') event.note = note;
       }
       if (options.by) event.by = options.by;
@@ -250,7 +265,8 @@ function atStart(loaded: LoadedPlaybook, stored: StoredIncident): boolean {
   return (
     stored.snapshot.status === 'active' &&
     currentRung(snapshotOf(loaded, stored)) === initial &&
-    stored.snapshot.context.timeline.every((entry) => entry.type === 'facts.update' && entry.to === initial)
+    // A reminder that fell due meanwhile is the tool's entry, not the responder's.
+    stored.snapshot.context.timeline.every((entry) => (entry.type === 'facts.update' || entry.type === reminderEventType) && entry.to === initial)
   );
 }
 
