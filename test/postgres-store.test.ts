@@ -67,6 +67,31 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     expect(await fresh.load('x')).toBeUndefined();
   });
 
+  it('runs no DDL when the table is up to date: migrate() on start does not queue behind an open write (and every save behind it)', async () => {
+    await store.create('held', waitingIncident(t0, false));
+    const table = `"${db.schema}"."${store.table}"`;
+    if (backend.url) {
+      const pg = (await import('pg')).default;
+      const writer = new pg.Client({ connectionString: backend.url });
+      await writer.connect();
+      try {
+        await writer.query('BEGIN');
+        await writer.query(`UPDATE ${table} SET failures = failures WHERE id = 'held'`);
+        const outcome = await Promise.race([store.migrate().then(() => 'migrated'), new Promise((resolve) => setTimeout(() => resolve('waited'), 2_000))]);
+        expect(outcome).toBe('migrated');
+      } finally {
+        await writer.query('ROLLBACK');
+        await writer.end();
+      }
+    }
+    // An index dropped by hand is made again.
+    const indexes = async () => (await db.connection.query<{ indexname: string }>(`SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2 ORDER BY indexname`, [db.schema, store.table])).rows.map((r) => r.indexname);
+    const before = await indexes();
+    await db.connection.query(`DROP INDEX "${db.schema}"."${before.find((name) => name.endsWith('done_idx'))!}"`);
+    await store.migrate();
+    expect(await indexes()).toEqual(before);
+  });
+
   it('refuses to adopt a table it did not make, and a table of a newer schema', async () => {
     await db.connection.query(`CREATE TABLE "${db.schema}"."theirs" (id text PRIMARY KEY)`);
     const theirs = createPostgresIncidentStore({ client: db.connection, schema: db.schema, table: 'theirs' });
@@ -186,6 +211,8 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
     // Half a surrogate pair: PostgreSQL would keep U+FFFD, and "case-\ud800" and "case-\udfff" would be one row.
     await expect(store.create('case-\ud800', waitingIncident(t0, false))).rejects.toThrow(/no half of a surrogate pair/);
     expect(await store.load('case-\udfff')).toBeUndefined();
+    await expect(store.create('事'.repeat(1000), waitingIncident(t0, false))).rejects.toThrow(/at most 2,000 bytes of UTF-8/);
+    await store.create('事'.repeat(600), waitingIncident(t0, false));
     await store.create('case-😀', waitingIncident(t0, false));
     expect((await store.load('case-😀'))!.version).toBe(1);
     for (const version of [0, 1.5, Number.NaN, '1']) {
@@ -339,6 +366,10 @@ describe.each(backends)('createPostgresIncidentStore on $name', (backend) => {
 });
 
 describe('connecting', () => {
+  it('refuses a pool size that is no number of connections', async () => {
+    for (const max of [0, -1, 1.5, Number.NaN, '10']) await expect(connectPostgres({ max: max as never })).rejects.toThrow(/"max" must be a whole number of connections, at least 1/);
+  });
+
   it('gives one clear line for a wrong connection string', async () => {
     const cases: [string, RegExp][] = [
       ['postgres://postgres@127.0.0.1:1/test', /^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/test \(ECONNREFUSED\): check the host and port/],

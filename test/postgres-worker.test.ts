@@ -564,6 +564,29 @@ if (databaseUrl) describe('a pg.Pool or pg.Client without an error listener whos
   });
 });
 
+if (databaseUrl) describe('a pg.Pool of one connection', () => {
+  it('is polled without LISTEN, and the worker says why, rather than every query waiting for ever', async () => {
+    const pg = (await import('pg')).default;
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    const schema = uniqueSchema('maxone');
+    const store = createPostgresIncidentStore({ client: pool, schema });
+    await store.migrate();
+    const errors: unknown[] = [];
+    const worker = createDeadlineWorker({ store, runtime, now: () => t0, onError: (error) => void errors.push(error), onInvalid: () => undefined });
+    await worker.start();
+    try {
+      expect(errors.map((error) => (error as Error).message)).toEqual([expect.stringContaining('one connection (max: 1), which LISTEN would keep for itself')]);
+      await store.create('one', waitingIncident(t0, false));
+      expect((await store.load('one'))!.version).toBe(1);
+      await until(() => worker.stats.sweeps >= 1, 5_000);
+    } finally {
+      await worker.stop();
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    }
+  });
+});
+
 // Registered only with a server, like the test above.
 if (databaseUrl) describe('a pg.Pool whose connection the server ends mid-sweep', () => {
   it('fails that sweep, keeps the process alive, and applies the deadline on the next sweep', async () => {

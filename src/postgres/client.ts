@@ -349,6 +349,11 @@ function fromPgPool(pool: PgPoolLike): PostgresClient {
       }
     },
     async listen(channel, onNotify) {
+      // The listener keeps a connection of the pool for itself: with one in all, every other
+      // query would wait for ever. The worker then polls without LISTEN, and says why.
+      if ((pool as { options?: { max?: unknown } }).options?.max === 1) {
+        throw new PostgresStoreError('connection_failed', 'The pool has one connection (max: 1), which LISTEN would keep for itself: give the pool at least 2 connections, or start the worker with listen: false');
+      }
       let connection: PgPoolClientLike | undefined;
       let stopped = false;
       let retry: ReturnType<typeof setTimeout> | undefined;
@@ -536,6 +541,7 @@ export interface ConnectOptions {
  */
 export async function connectPostgres(options: ConnectOptions = {}): Promise<PostgresConnection> {
   const { connectionString, max = 10, dataDir } = options;
+  if (!Number.isInteger(max) || max < 1) throw new TypeError(`connectPostgres: "max" must be a whole number of connections, at least 1; received ${describe(max)}`);
   if (connectionString !== undefined && (typeof connectionString !== 'string' || connectionString.trim() === '')) {
     throw new TypeError(`connectPostgres: "connectionString" must be a non-empty string such as postgres://user@host:5432/database; received ${describe(connectionString)}`);
   }

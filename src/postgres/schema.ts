@@ -146,11 +146,23 @@ export async function migrateTable(client: { transaction<T>(run: (tx: PostgresQu
           `Table ${names.qualified} exists but was not made by crisis-playbook (it has no schema comment): choose another "table" or move that table away`,
         );
       }
+      // Up to date already (every instance of a deploy migrates on start): no DDL, which would
+      // queue for a lock on the table behind any open write, and every save behind it.
+      if (found === schemaVersion && (await indexCount(tx, names)) >= indexSuffixes.length) return;
       for (const statement of statements(names)) await tx.query(statement);
     });
   } catch (error) {
     throw translateError(error, names.qualified);
   }
+}
+
+const indexSuffixes = ['next_due_idx', 'open_playbook_idx', 'open_rung_idx', 'failing_idx', 'done_idx'];
+
+/** How many of this library's indexes the table has (one may have been dropped by hand). */
+async function indexCount(db: PostgresQueryable, names: TableNames): Promise<number> {
+  const wanted = indexSuffixes.map((suffix) => names.index(suffix).slice(1, -1));
+  const { rows } = await db.query<{ count: number | string }>(`SELECT count(*) AS count FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [names.schema, wanted]);
+  return Number(rows[0]?.count ?? 0);
 }
 
 /** The schema version written in the table's comment; `undefined` when there is no table, 0 for a table without the comment. */

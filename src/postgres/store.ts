@@ -231,7 +231,11 @@ function listParameters(options: ListOptions | undefined, where: string): { limi
 
 /** Whether a string can be the id of a stored incident (text without NUL, 1 to 1,000 characters). */
 /** An id the table can hold as it is: 1 to 1000 characters, no NUL, and no half of a surrogate pair (PostgreSQL would store U+FFFD, and two ids would be one). */
-const possibleId = (id: string) => id.length > 0 && id.length <= 1_000 && !id.includes('\u0000') && wellFormed(id) === id;
+const possibleId = (id: string) =>
+  id.length > 0 && id.length <= 1_000 && !id.includes('\u0000') && wellFormed(id) === id && (id.length <= 500 || utf8.encode(id).length <= 2_000);
+
+// The id's index holds at most 2,704 bytes a row: 1000 characters of Chinese (3,000 bytes) would not fit.
+const utf8 = new TextEncoder();
 
 function checkId(id: unknown, where: string): asserts id is string {
   if (typeof id !== 'string') throw new TypeError(`${where}: the incident id must be a string; received ${typeof id}`);
@@ -368,7 +372,7 @@ export function createPostgresIncidentStore(options: PostgresStoreOptions): Post
 
     async create(id, incident): Promise<VersionedIncident> {
       checkId(id, 'create');
-      if (!possibleId(id)) throw new TypeError('create: the incident id must have 1 to 1000 characters, no NUL character and no half of a surrogate pair');
+      if (!possibleId(id)) throw new TypeError('create: the incident id must have 1 to 1000 characters (at most 2,000 bytes of UTF-8), no NUL character and no half of a surrogate pair');
       const columns = columnsOf(incident);
       const notify = notifyFor(columns.nextDue);
       const params = [id, columns.json, columns.playbookId, columns.playbookVersion, columns.status, columns.rung, iso(columns.nextDue)];
