@@ -91,6 +91,10 @@ describe('toMermaid', () => {
     expect(diagram).toContain('legalReview --> monitoring : legal.silenced /<br>after legalWindow\n');
     expect(diagram).toContain('_anyOpenRung --> legalReview : threat.reported [isLegalThreat]\n');
     expect(toMermaid(jsonPlaybook)).toContain('[isCallable]');
+    // `not` around `all` keeps its brackets: not (a and b), not (not a) and b.
+    const notBoth = structuredClone(defaultPlaybook) as unknown as { ladder: { fromEveryRung: { event: string; target: string; guard?: unknown }[] } };
+    notBoth.ladder.fromEveryRung[0]!.guard = { not: { all: ['hasThreats', 'hasSupporters'] } };
+    expect(toMermaid(definePlaybook(notBoth as never))).toContain(`${notBoth.ladder.fromEveryRung[0]!.event} [not (hasThreats and hasSupporters)]`);
   });
 
   it('highlights the current rung and track states of a snapshot', () => {

@@ -42,6 +42,10 @@ describe('insertRung', () => {
     expect(currentRung(actor.getSnapshot())).toBe('managerSignOff');
     actor.send({ type: 'manager.approved' });
     expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
+    // A new contact during the call keeps it on the call (it did before the insertion), not back to the sign-off.
+    actor.send({ type: 'contact.received', channel: 'message' });
+    expect(currentRung(actor.getSnapshot())).toBe('phoneCall');
+    expect(actor.getSnapshot().context.timeline.at(-1)).toMatchObject({ type: 'contact.received', from: 'phoneCall', to: 'phoneCall' });
   });
 
   it('before the first rung: the new rung becomes the start', () => {

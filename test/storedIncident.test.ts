@@ -125,7 +125,7 @@ describe('a stored incident', () => {
     expect(newest('2.1.0-alpha', '2.0.0')).toBe('2.1.0-alpha');
     // Two different playbooks under one id and version: which one would check an incident of it? Refused.
     const twin = compilePlaybook(extendPlaybook(defaultPlaybook).setWindow('replyWindow', '12h').build());
-    expect(() => createIncidentRuntime({ playbooks: [crisisMachine, twin] })).toThrow(/two different playbooks are registered as "crisis@1\.0\.0"/);
+    expect(() => createIncidentRuntime({ playbooks: [crisisMachine, twin] })).toThrow(/two compiled playbooks are registered as "crisis@1\.0\.0" \(two compilations are two machines, even of one definition\)/);
     expect(() => createIncidentRuntime({ playbooks: [crisisMachine, crisisMachine] })).not.toThrow();
     // A version may hold an "@", an id may not: a document naming the playbook "acme@2026" of
     // version "1" is not one of the playbook "acme" of version "2026@1".

@@ -187,7 +187,11 @@ export function conditionText(condition: Condition): string {
   if (typeof condition === 'string') return condition;
   if ('all' in condition) return condition.all.map(conditionText).join(' and ');
   if ('any' in condition) return `(${condition.any.map(conditionText).join(' or ')})`;
-  if ('not' in condition) return `not ${conditionText(condition.not)}`;
+  // `not (a and b)`: without the brackets it would read as `(not a) and b`.
+  if ('not' in condition) {
+    const inner = condition.not;
+    return typeof inner === 'object' && 'all' in inner && inner.all.length > 1 ? `not (${conditionText(inner)})` : `not ${conditionText(inner)}`;
+  }
   const path = condition.path;
   if ('equals' in condition) return `${path} = ${String(condition.equals)}`;
   if ('in' in condition) return `${path} in ${condition.in.map(String).join('/')}`;

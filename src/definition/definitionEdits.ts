@@ -111,7 +111,16 @@ export function withRungInserted(definition: PlaybookDefinition, position: Inser
         : t;
   const moved = mapTargets(inserted, retarget);
   const initial = 'before' in position && ladder.initial === anchor ? rung.id : moved.ladder.initial;
-  return { ...moved, ladder: { ...moved.ladder, initial } };
+  let rungsAfter = moved.ladder.rungs;
+  if ('before' in position) {
+    // A move from every rung to the anchor now leads to the inserted rung, from every rung but
+    // the anchor itself: there it kept the incident where it was (a new contact during the call),
+    // and still does, as a move of the anchor's own (which takes precedence over the shared one).
+    const own = new Set((ladder.rungs[index]!.on ?? []).map((t) => t.event));
+    const kept = (ladder.fromEveryRung ?? []).filter((t) => t.target === anchor && !own.has(t.event));
+    if (kept.length > 0) rungsAfter = rungsAfter.map((r) => (r.id === anchor ? { ...r, on: [...(r.on ?? []), ...kept] } : r));
+  }
+  return { ...moved, ladder: { ...moved.ladder, initial, rungs: rungsAfter } };
 }
 
 /** The definition with `rung` added at the end of the ladder, nothing rerouted. */

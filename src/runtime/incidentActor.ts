@@ -197,6 +197,16 @@ function notApplicable(type: string, snapshot: AnyMachineSnapshot): IncidentErro
   return incidentError('event_not_applicable', `${quote(type)} does nothing on rung ${quote(currentRung(snapshot))}; the incident is unchanged`, ['type']);
 }
 
+/** What a clock reads, or `NaN` when its `now()` throws (a clock is the app's code, and may fail). */
+function clockTime(read: () => unknown): number {
+  try {
+    const time = read();
+    return typeof time === 'number' ? time : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 /**
  * Creates a live incident of a compiled playbook: the safe way to run one. It is an XState
  * actor (start it, subscribe to it, inspect it, `waitFor` it) whose `send` checks every event
@@ -226,16 +236,6 @@ function notApplicable(type: string, snapshot: AnyMachineSnapshot): IncidentErro
  *
  * @category Live incidents
  */
-/** What a clock reads, or `NaN` when its `now()` throws (a clock is the app's code, and may fail). */
-function clockTime(read: () => unknown): number {
-  try {
-    const time = read();
-    return typeof time === 'number' ? time : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 export function createIncident<M extends AnyStateMachine>(machine: M, options: IncidentOptions<M> = {}): IncidentActor<M> {
   const { snapshot: _ignored, ...safe } = options as IncidentOptions<M> & { snapshot?: unknown };
   const time = clockTime(() => (safe.clock as TimerClock | undefined)?.now?.() ?? Date.now());

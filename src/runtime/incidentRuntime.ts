@@ -147,7 +147,9 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     const known = registry.get(key);
     if (known !== undefined && known.machine !== machine) {
       // Which one would check and run an incident of that version? Neither silently.
-      throw new TypeError(`createIncidentRuntime: two different playbooks are registered as ${quote(key)}; give each version of a playbook its own "version"`);
+      throw new TypeError(
+        `createIncidentRuntime: two compiled playbooks are registered as ${quote(key)} (two compilations are two machines, even of one definition); register each once, and give each version of a playbook its own "version"`,
+      );
     }
     registry.set(key, { machine, info, layout: layoutOf(machine) });
   }
