@@ -109,6 +109,8 @@ describe('reminders of the response-time targets', () => {
       'At Critical, the first response is due within 15 minutes: it was due by 2026-04-06 19:15 UTC, and nobody has responded yet. Respond now, even briefly, and tell whoever is on duty.',
     );
     expect(recommend(incident.getSnapshot(), { locale: 'fr' })[1]!.title).toBe('Première réponse en retard');
+    // No article or adjective to agree with the number or with the level's gender.
+    expect(recommend(incident.getSnapshot(), { locale: 'fr' })[1]!.detail).toMatch(/^Niveau « Critical » : la première réponse est attendue sous 15 minutes ; elle l’était pour /);
     incident.send({ type: 'assessment.complete' });
     expect(recommend(incident.getSnapshot()).some((item) => item.title === 'First response overdue')).toBe(false);
     incident.stop();

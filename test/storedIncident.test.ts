@@ -280,3 +280,24 @@ describe('stored checks follow the rule that a rung overrides a shared transitio
     expect(() => parseStoredIncident(JSON.parse(JSON.stringify(forged).replace('"overriding"', '"crisis"')))).not.toThrow();
   });
 });
+
+describe('messages about events and stored incidents', () => {
+  it('say how long a text was rather than quote it: names, phone numbers and notes stay out of logs', () => {
+    const details = 'Jane Doe +33 6 12 34 56 78 (home, after 6 pm)';
+    const onMessage = referenceIncident(5);
+    const event = safeDecide(onMessage, { type: 'message.replied', phone: details.repeat(3) }, { now: t0 + 3_600_000 });
+    expect(event.success).toBe(false);
+    if (!event.success) {
+      expect(event.error.message).not.toContain('Jane');
+      expect(event.error.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(/; received a string of 135 characters$/)]);
+    }
+    const stored = structuredClone(onMessage) as unknown as { snapshot: { context: { replyPhone: string | null } } };
+    stored.snapshot.context.replyPhone = `${details}\u0007`;
+    const read = safeDecide(stored, { type: 'message.sent' }, { now: t0 + 3_600_000 });
+    expect(read.success).toBe(false);
+    if (!read.success) expect(read.error.message).not.toContain('Jane');
+    // A value that is not among those a field allows is quoted: it holds no one's details, and shows the typo.
+    const typo = safeDecide(onMessage, { type: 'threat.reported', kind: 'hug' }, { now: t0 + 3_600_000 });
+    expect(typo.success ? '' : typo.error.message).toContain('received "hug"');
+  });
+});

@@ -76,7 +76,8 @@ const french: Phrases = {
   severity: (title, what) => `${title} : ${what}.`,
   overdueTitle: 'Première réponse en retard',
   overdue: (level, within, due) =>
-    `Au niveau ${level}, la première réponse est attendue dans les ${within} : elle l’était pour ${due}, et personne n’a encore répondu. Répondez maintenant, même brièvement, et prévenez la personne de permanence.`,
+    // « sous 1 heure », « Niveau « Élevée » » : no article or adjective to agree with the number or the level's gender.
+    `Niveau « ${level} » : la première réponse est attendue sous ${within} ; elle l’était pour ${due}, et personne n’a encore répondu. Répondez maintenant, même brièvement, et prévenez la personne de permanence.`,
   or: ', ou ',
   and: ' et ',
   yes: 'oui',

@@ -290,7 +290,7 @@ export function createContext(
     } catch {
       throw new InputValidationError([{ code: 'invalid_type', path: [], message: `Expected the incident input as an object; received ${quote(input)}` }]);
     }
-    if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues));
+    if (!result.success) throw new InputValidationError(fromZodIssues(result.error.issues, [], 'length'));
     data = result.data;
   }
   const windows = data?.windows === undefined ? {} : Object.fromEntries(

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { groupDigits } from '../limits.js';
 import { quote, wellFormed } from '../quote.js';
 
 /**
@@ -125,20 +126,24 @@ export function oneLine(text: string): string {
 /**
  * Converts zod issues to {@link Issue}s. When zod reported the input (`reportInput`), a
  * message that does not say what arrived gets `; received <value>` appended, quoted short.
+ * `text: 'length'` (events, stored incidents, incident input: they hold names, phone numbers and
+ * notes) says how long a text was instead of quoting it, but for a value not among those a field
+ * allows (an enum's typo, which holds no one's details).
  */
 export function fromZodIssues(
   issues: readonly { code: string; path: readonly PropertyKey[]; message: string; input?: unknown }[],
   prefix: readonly (string | number)[] = [],
+  text: 'quote' | 'length' = 'quote',
 ): Issue<ZodIssueCode>[] {
   return issues.map((issue) => ({
     code: issue.code as ZodIssueCode,
     path: [...prefix, ...issue.path.map((key) => (typeof key === 'number' ? key : String(key)))],
-    message: zodMessage(issue),
+    message: zodMessage(issue, text),
   }));
 }
 
-/** zod's message, with what arrived quoted short; unknown keys are listed short too. */
-function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }): string {
+/** zod's message, with what arrived quoted short (or a text's length); unknown keys are listed short too. */
+function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }, text: 'quote' | 'length' = 'quote'): string {
   if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) {
     // The facts' own message (the fact meant, keys quoted short); any other text (zod's, in
     // whatever locale) is replaced: it lists every key in full. Never the values that came with them.
@@ -148,5 +153,10 @@ function zodMessage(issue: { code: string; message: string; input?: unknown; key
     return `Unrecognized key${keys.length === 1 ? '' : 's'}: ${shown}${keys.length > 5 ? ` and ${keys.length - 5} more` : ''}`;
   }
   const message = issue.message.length > 300 ? `${wellFormed(issue.message.slice(0, 300))}…` : issue.message;
-  return 'input' in issue && !/received/.test(message) ? `${message}; received ${quote(issue.input)}` : message;
+  if (!('input' in issue) || /received/.test(message)) return message;
+  const input = issue.input;
+  if (text === 'length' && typeof input === 'string' && issue.code !== 'invalid_value') {
+    return `${message}; received a string of ${groupDigits(input.length)} character${input.length === 1 ? '' : 's'}`;
+  }
+  return `${message}; received ${quote(input)}`;
 }

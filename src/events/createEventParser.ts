@@ -100,7 +100,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
       ]);
     }
     const result = schema.get().safeParse(input, { reportInput: true });
-    if (!result.success) return fail(fromZodIssues(result.error.issues));
+    if (!result.success) return fail(fromZodIssues(result.error.issues, [], 'length'));
     return { success: true, data: result.data as EventOf<D> };
   }
 

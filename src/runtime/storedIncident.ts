@@ -284,13 +284,13 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
     // Something is wrong in the timeline: the rest through the schema, then the entries one by
     // one, until more issues are found than are listed (not every mistake of 10,000 entries).
     const rest = fastStoredIncidentSchema.get().safeParse(split.rest, { reportInput: true });
-    const issues: Issue<IncidentIssueCode>[] = rest.success ? [] : fromZodIssues(rest.error.issues);
+    const issues: Issue<IncidentIssueCode>[] = rest.success ? [] : fromZodIssues(rest.error.issues, [], 'length');
     const entrySchema = fastTimelineEntrySchema.get();
     let unlisted = 0;
     split.entries.forEach((entry, index) => {
       if (issues.length > listedIssues) return void unlisted++;
       const checked = entrySchema.safeParse(entry, { reportInput: true });
-      if (!checked.success) issues.push(...fromZodIssues(checked.error.issues, ['snapshot', 'context', 'timeline', index]));
+      if (!checked.success) issues.push(...fromZodIssues(checked.error.issues, ['snapshot', 'context', 'timeline', index], 'length'));
     });
     // A few: the whole document through the schema, for its issues in the schema's order.
     if (unlisted > 0 || issues.length > listedIssues) {
@@ -301,7 +301,7 @@ export function checkShape(document: unknown): { data?: StoredIncident; issues: 
   const result = fastStoredIncidentSchema.get().safeParse(document, { reportInput: true });
   return result.success
     ? { data: result.data as StoredIncident, issues: [] }
-    : { issues: capIssues(fromZodIssues(result.error.issues)) };
+    : { issues: capIssues(fromZodIssues(result.error.issues, [], 'length')) };
 }
 
 const isPlain = (value: unknown): value is Record<string, unknown> => {
