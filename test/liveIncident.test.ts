@@ -192,14 +192,34 @@ describe('a live incident sent events while it is busy', () => {
     incident.stop();
   });
 
-  it('checks an event sent before start against the initial state, and applies it on start', () => {
-    const incident = createIncident(crisisMachine);
+  it('checks events sent before start against the state each will be processed in, and applies them on start', () => {
+    const refused: string[] = [];
+    const incident = createIncident(crisisMachine, { onRefused: ({ error }) => refused.push(error.code) });
     expect(incident.safeSend({ type: 'assessment.complete' }).success).toBe(true);
-    expect(incident.safeSend({ type: 'message.sent' })).toMatchObject({ success: false, error: { code: 'event_not_applicable' } });
+    // After the queued assessment, the incident will be on directMessage: the message applies there.
+    expect(incident.safeSend({ type: 'message.sent' }).success).toBe(true);
+    // A second assessment would do nothing there: refused now, not dropped without a word later.
+    expect(incident.safeSend({ type: 'assessment.complete' })).toMatchObject({ success: false, error: { code: 'event_not_applicable' } });
+    expect(refused).toEqual(['event_not_applicable']);
     incident.start();
     expect(currentRung(incident.getSnapshot())).toBe('directMessage');
-    expect(incident.getSnapshot().context.timeline).toHaveLength(1);
+    expect(incident.getSnapshot().context.timeline.map((entry) => entry.type)).toEqual(['assessment.complete', 'message.sent']);
     incident.stop();
+  });
+
+  it('checks events sent from a subscription against the state the events queued before them lead to', () => {
+    const incident = createIncident(crisisMachine).start();
+    const answers: boolean[] = [];
+    incident.subscribe((snapshot) => {
+      if (snapshot.context.timeline.length !== 1 || answers.length > 0) return;
+      answers.push(incident.safeSend({ type: 'incident.closed', reason: 'Resolved offline.' }).success);
+      // Sent after the close, in the same queue: the incident will be finished by then.
+      answers.push(incident.safeSend({ type: 'facts.update', facts: { witnessed: true } }).success);
+    });
+    incident.send({ type: 'facts.update', facts: { venue: 'public-group' } });
+    expect(answers).toEqual([true, false]);
+    expect(incident.getSnapshot().status).toBe('done');
+    expect(incident.getSnapshot().context.facts.witnessed).toBeUndefined();
   });
 });
 

@@ -6,6 +6,7 @@ import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
 import { isProcessableTime, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
+import { pureTransition } from './pureTransition.js';
 import { createSteppingClock, type TimerClock } from './timerClock.js';
 
 /**
@@ -106,6 +107,12 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
   readonly #compiled: CompiledPlaybook;
   /** `stop()` was called: the stop may still wait in the mailbox, and the snapshot still read "active". */
   #stopping = false;
+  /**
+   * Where the events queued by `send` lead (sent while the actor is busy, or before `start`), as
+   * a pure transition works it out, and the mailbox entry it is the state after: the next queued
+   * event is checked against it, as it will be processed.
+   */
+  #queued: { readonly snapshot: AnyMachineSnapshot; readonly tail: unknown } | undefined;
 
   constructor(machine: M, options: IncidentOptions<M> & { readonly snapshot?: ActorOptions<M>['snapshot'] } = {}) {
     const compiled = compiledPlaybookOf(machine);
@@ -158,21 +165,8 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     if (timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
     const time = clockTime(() => now(this.system as never));
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
-    if (!this.#isIdle()) {
-      // The event will wait in the mailbox behind the one being processed (or until `start`):
-      // answer from the snapshot as it is now, as XState's `can` does.
-      let applicable: boolean;
-      try {
-        applicable = snapshot.can(event as never);
-      } catch {
-        // A guard given in code threw: the event is queued, and when it is processed the actor
-        // stops with that error, as an idle actor does at once (XState reports it).
-        applicable = true;
-      }
-      if (!applicable) return notApplicable(event.type, snapshot);
-      super.send(event);
-      return undefined;
-    }
+    if (!this.#isIdle()) return this.#enqueue(event, snapshot);
+    this.#queued = undefined;
     // Processed at once, so the guards may take the event as checked (see `withTrustedEvent`);
     // and every event a playbook takes adds one timeline entry, so whether it was taken shows
     // in the timeline, without working the transition out twice.
@@ -180,6 +174,44 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const after = this.getSnapshot() as AnyMachineSnapshot;
     // An action or guard given in code that throws stops the actor with an error: XState reports that.
     return after.status === 'error' || (after.context as IncidentContext).timeline !== timeline ? undefined : notApplicable(event.type, snapshot);
+  }
+
+  /**
+   * Queues `event` behind the one being processed (or until `start`), answered from the state it
+   * will be processed in: after the events queued before it (`#queued`), worked out by a pure
+   * transition, so that `assessment.complete` then `message.sent`, queued together, are both
+   * taken, and an event after a queued `incident.closed` is refused. When the queue holds
+   * events this actor did not check (XState's own), or a guard given in code throws, the answer
+   * is the snapshot's as it is now, as XState's `can` gives it.
+   */
+  #enqueue(event: EventFromLogic<M>, snapshot: AnyMachineSnapshot): IncidentError | undefined {
+    const mailbox = (this as unknown as { mailbox?: { _active?: boolean; _current?: { next?: unknown } | null; _last?: unknown } }).mailbox;
+    const waiting = mailbox === undefined ? undefined : mailbox._active ? mailbox._current?.next : mailbox._current;
+    const queued = this.#queued;
+    const basis = waiting === null || waiting === undefined ? snapshot : queued !== undefined && queued.tail === mailbox?._last ? queued.snapshot : undefined;
+    let next: AnyMachineSnapshot | undefined;
+    if (basis !== undefined) {
+      if (basis.status !== 'active') return incidentError('incident_finished', 'The incident will be finished by an event sent before this one; it accepts no more events');
+      const before = (basis.context as IncidentContext).timeline;
+      if (before.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
+      try {
+        next = withTrustedEvent(this.#compiled, event, () => pureTransition(this.logic as AnyStateMachine, basis, event as never));
+      } catch {
+        // A guard given in code threw: queued, and when it is processed the actor stops with that error.
+      }
+      if (next !== undefined && (next.context as IncidentContext).timeline === before) return notApplicable(event.type, basis);
+    } else {
+      let applicable: boolean;
+      try {
+        applicable = snapshot.can(event as never);
+      } catch {
+        applicable = true;
+      }
+      if (!applicable) return notApplicable(event.type, snapshot);
+    }
+    super.send(event);
+    this.#queued = next === undefined ? undefined : { snapshot: next, tail: mailbox?._last };
+    return undefined;
   }
 
   /**
