@@ -393,12 +393,34 @@ describe('unknown names in a playbook', () => {
     expect(result.success ? [] : result.error.issues.map((issue) => issue.message)).toEqual([expect.stringMatching(/^Unknown guard "hasOtherThret" \(did you mean "hasOtherThreat"\?\); expected one of "isPosterKnown"/)]);
 
     const many = structuredClone(defaultPlaybook) as unknown as { guards: Record<string, unknown> };
-    for (let i = 0; i < 10_000; i++) many.guards[`g${i}`] = { description: 'g', condition: { path: 'facts.venue', equals: 'x' } };
+    for (let i = 0; i < 10_000; i++) many.guards[`g${i}`] = { description: 'g', condition: { path: 'facts.venue', equals: 'unknown' } };
     many.guards.many = { description: 'many', condition: { any: Array.from({ length: 100_000 }, (_, i) => `u${i}`) } };
     const started = performance.now();
     const checked = safeParsePlaybook(many);
     expect(checked.success ? 0 : checked.error.issues.length).toBe(100_000);
     // Each issue once listed all 10,000 names again (3.6 s for this playbook).
     expect(performance.now() - started).toBeLessThan(3_000);
+  });
+});
+
+describe('comparisons in conditions', () => {
+  const issuesOf = (condition: unknown) => {
+    const result = extendPlaybook(defaultPlaybook).addGuards({ typo: { description: 'A typo.', condition } } as never).safeBuild();
+    return result.success ? [] : result.error.issues.map((issue) => [issue.code, issue.path.join('.'), issue.message]);
+  };
+
+  it('read facts the incident records, and compare them with values they can take: a typo would never hold', () => {
+    expect(issuesOf({ path: 'facts.venu', equals: 'public-group' })).toEqual([
+      ['unknown_fact', 'guards.typo.condition.path', 'Unknown fact "venu" (did you mean "venue"?); the facts are witnessed, knowsPoster, connectedToPoster, venue, memberOfVenue, insiderInVenue'],
+    ]);
+    expect(issuesOf({ any: ['hasThreats', { path: 'facts.venue', in: ['public-group', 'privat-group'] }] })).toEqual([
+      ['unknown_value', 'guards.typo.condition.any.1.in.1', 'Fact "venue" is never "privat-group" (did you mean "private-group"?); it is one of "personal-feed", "public-group", "private-group", "unknown"'],
+    ]);
+    expect(issuesOf({ path: 'facts.witnessed', equals: 'yes' })).toEqual([['unknown_value', 'guards.typo.condition.equals', 'Fact "witnessed" is never "yes"; it is one of true, false']]);
+    expect(issuesOf({ path: 'threats', includes: 'legal' })).toEqual([
+      ['unknown_value', 'guards.typo.condition.includes', 'No threat of kind "legal" is ever recorded; the kinds are "other", "visit", "police-report", "legal-action", "violence"'],
+    ]);
+    // Values they can take are fine, whatever the comparison.
+    expect(issuesOf({ all: [{ path: 'facts.venue', equals: 'private-group' }, { path: 'threats', includes: 'legal-action' }, { path: 'supporters', atLeast: 3 }] })).toEqual([]);
   });
 });

@@ -247,7 +247,7 @@ describe('reasons for guards that stand for thousands of others', () => {
     const { compilePlaybook, extendPlaybook } = await import('crisis-playbook/authoring');
     const { defaultPlaybook } = await import('crisis-playbook');
     // g12 stands for 2^12 guards; each h stands for g12 and g9: 4,608 named guards.
-    const guards: Record<string, { description: string; condition: unknown }> = { g0: { description: 'g0', condition: { path: 'facts.venue', equals: 'nowhere' } } };
+    const guards: Record<string, { description: string; condition: unknown }> = { g0: { description: 'g0', condition: { all: [{ path: 'facts.venue', equals: 'public-group' }, { path: 'facts.venue', equals: 'private-group' }] } } };
     for (let i = 1; i <= 12; i++) guards[`g${i}`] = { description: `g${i}`, condition: { any: [`g${i - 1}`, `g${i - 1}`] } };
     const many = Array.from({ length: 20 }, (_, j) => `h${j}`);
     for (const name of many) {

@@ -4,7 +4,8 @@ import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedEventRecorders, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
-import { asDurationShape, asEventType, asId, asList, asRecord, eventReadsIn, guardNamesIn } from './wellFormed.js';
+import { asDurationShape, asEventType, asId, asList, asRecord, comparisonsIn, eventReadsIn, guardNamesIn } from './wellFormed.js';
+import { factAnswers } from './facts.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, groupDigits, limitMessages, limits } from '../limits.js';
@@ -59,6 +60,8 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   const actionNames = new Set<string>([...builtinActionNames, ...namesIn(options.actions)]);
   const eventNames = events && new Set(Object.keys(events));
   const windowNames = windows && new Set(Object.keys(windows));
+  // The kinds of threat the playbook's events can report (`undefined`, any text, when one takes free text or gives its own schema).
+  const threatKinds = threatKindsIn(events);
 
   const checkGuardNames = (names: readonly string[], path: Path) => {
     if (guardNames === undefined) return;
@@ -66,7 +69,40 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}${didYouMean(name, guardNames)}; expected one of ${list(guardNames)}`);
     }
   };
-  const checkCondition = (condition: unknown, path: Path) => checkGuardNames(guardNamesIn(condition), path);
+  const checkCondition = (condition: unknown, path: Path) => {
+    checkGuardNames(guardNamesIn(condition), path);
+    checkComparisons(condition, path);
+  };
+  /**
+   * A comparison reads a fact the incident records, and compares it with a value the fact can
+   * take; `threats` with a kind of threat the playbook records: else, a typo, it never holds.
+   */
+  const checkComparisons = (condition: unknown, path: Path) => {
+    for (const { at, comparison } of comparisonsIn(condition)) {
+      const where = [...path, ...at];
+      const fact = comparison.path.startsWith('facts.') ? comparison.path.slice('facts.'.length) : undefined;
+      if (fact !== undefined) {
+        if (!Object.hasOwn(factAnswers, fact)) {
+          add('unknown_fact', [...where, 'path'], `Unknown fact ${quote(fact)}${didYouMean(fact, factNameSet)}; the facts are ${[...factNameSet].join(', ')}`);
+          continue;
+        }
+        const answers = factAnswers[fact as keyof typeof factAnswers] as readonly unknown[];
+        for (const [key, values] of [['equals', [comparison.equals]], ['in', asList(comparison.in) ?? []]] as const) {
+          if (!Object.hasOwn(comparison, key)) continue;
+          values.forEach((value, index) => {
+            // Only values of the kinds a comparison takes: anything else is the shape check's to report.
+            if (value !== null && typeof value === 'object') return;
+            if (!answers.includes(value)) {
+              const place = key === 'in' ? [...where, key, index] : [...where, key];
+              add('unknown_value', place, `Fact ${quote(fact)} is never ${quote(value)}${typeof value === 'string' ? didYouMean(value, new Set(answers.filter((answer): answer is string => typeof answer === 'string'))) : ''}; it is one of ${answers.map((answer) => quote(answer)).join(', ')}`);
+            }
+          });
+        }
+      } else if (comparison.path === 'threats' && threatKinds !== undefined && Object.hasOwn(comparison, 'includes') && !threatKinds.has(comparison.includes as string)) {
+        add('unknown_value', [...where, 'includes'], `No threat of kind ${quote(comparison.includes)} is ever recorded${typeof comparison.includes === 'string' ? didYouMean(comparison.includes, threatKinds) : ''}; the kinds are ${[...threatKinds].map((kind) => quote(kind)).join(', ')}`);
+      }
+    }
+  };
   /** A condition evaluated with no event at hand (advice, drafts, severity rules): it may not compare the event. */
   const checkEventlessCondition = (condition: unknown, path: Path, where: string) => {
     checkCondition(condition, path);
@@ -168,6 +204,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       const names = spec !== undefined && Object.hasOwn(spec, 'condition') ? guardNamesIn(spec.condition) : [];
       references.set(name, names);
       checkGuardNames(names, ['guards', name, 'condition']);
+      if (spec !== undefined && Object.hasOwn(spec, 'condition')) checkComparisons(spec.condition, ['guards', name, 'condition']);
     }
     for (const name of references.keys()) {
       if ((builtinGuardNames as readonly string[]).includes(name)) {
@@ -394,6 +431,23 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     if (rungs === undefined) return;
     issues.push(...checkLadderGraph(nodes, shared, start, finalIds));
   }
+}
+
+const factNameSet: ReadonlySet<string> = new Set(Object.keys(factAnswers));
+
+/** The enum values of the events' `kind` payload fields, and "other": what `threats` can hold; `undefined` when some event's kind is free text. */
+function threatKindsIn(events: Readonly<Record<string, unknown>> | undefined): ReadonlySet<string> | undefined {
+  if (events === undefined) return undefined;
+  const kinds = new Set<string>(['other']);
+  for (const spec of Object.values(events)) {
+    const record = asRecord(spec);
+    if (record?.schema !== undefined) return undefined;
+    const kind = asRecord(asRecord(record?.payload)?.kind);
+    if (kind === undefined) continue;
+    if (kind.type !== 'enum') return undefined;
+    for (const value of asList(kind.values) ?? []) if (typeof value === 'string') kinds.add(value);
+  }
+  return kinds;
 }
 
 /** The built-in actions that count what an event reports (threats, supporters): once per event, as a stored incident's check counts them. */

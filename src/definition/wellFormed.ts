@@ -89,6 +89,16 @@ export function guardNamesIn(condition: unknown): string[] {
  * each with its place inside the condition: wrong where a condition is evaluated with no event
  * (advice, drafts, severity rules).
  */
+/** The comparisons of a condition (`{ path, equals | in | includes | atLeast }`), each with its place inside the condition. */
+export function comparisonsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly comparison: Readonly<Record<string, unknown>> & { readonly path: string } }[] {
+  const found: { at: readonly (string | number)[]; comparison: Readonly<Record<string, unknown>> & { readonly path: string } }[] = [];
+  visitCondition(condition, (place) => {
+    const record = asRecord(place.node);
+    if (record !== undefined && typeof record.path === 'string') found.push({ at: pathTo(place), comparison: record as Readonly<Record<string, unknown>> & { readonly path: string } });
+  });
+  return found;
+}
+
 export function eventReadsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly path: string }[] {
   const found: { at: readonly (string | number)[]; path: string }[] = [];
   visitCondition(condition, (place) => {

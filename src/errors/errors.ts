@@ -137,6 +137,8 @@ export type PlaybookIssueCode =
   | 'circular_reference'
   | 'unreadable_value'
   | 'counted_twice'
+  | 'unknown_fact'
+  | 'unknown_value'
   | 'ambiguous_removal'
   | 'removed_rung_referenced'
   | 'invalid_operation'
