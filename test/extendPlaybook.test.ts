@@ -424,3 +424,23 @@ describe('comparisons in conditions', () => {
     expect(issuesOf({ all: [{ path: 'facts.venue', equals: 'private-group' }, { path: 'threats', includes: 'legal-action' }, { path: 'supporters', atLeast: 3 }] })).toEqual([]);
   });
 });
+
+describe('placeholders', () => {
+  it('are checked in the drafts of severity levels and in translations, as in the drafts of rungs', () => {
+    const playbook = structuredClone(defaultPlaybook) as unknown as {
+      severity: { levels: { advice?: { title: string; detail: string; priority: number; drafts?: { title: string; text: string }[] }[] }[] };
+      translations?: Record<string, Record<string, string>>;
+      ladder: { rungs: { advice: { title: string }[] }[] };
+    };
+    const level = playbook.severity.levels.findIndex((each) => (each.advice?.length ?? 0) > 0);
+    playbook.severity.levels[level]!.advice![0]!.drafts = [{ title: 'Note', text: 'About {facts.venu} and {threat}' }];
+    const title = playbook.ladder.rungs[0]!.advice[0]!.title;
+    playbook.translations = { de: { [title]: 'Nicht öffentlich antworten, {values.persn}' } };
+    const result = safeParsePlaybook(playbook);
+    expect(result.success ? [] : result.error.issues.map((issue) => [issue.code, issue.path.join('.'), issue.message])).toEqual([
+      ['unknown_placeholder', `severity.levels.${level}.advice.0.drafts.0.text`, expect.stringMatching(/^Unknown placeholder "\{facts.venu\}"; expected one of/)],
+      ['unknown_placeholder', `severity.levels.${level}.advice.0.drafts.0.text`, expect.stringMatching(/^Unknown placeholder "\{threat\}"; expected one of/)],
+      ['unknown_placeholder', `translations.de.${title}`, 'Unknown placeholder "{values.persn}"; the text it translates has none'],
+    ]);
+  });
+});

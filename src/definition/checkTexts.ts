@@ -39,5 +39,19 @@ export function checkTexts(document: unknown): Issue<PlaybookIssueCode>[] {
   asList(root.tracks)?.forEach((track, index) =>
     asList(asRecord(track)?.states)?.forEach((state, at) => checkAdvice(asRecord(state)?.advice, ['tracks', index, 'states', at, 'advice'])),
   );
+  asList(asRecord(root.severity)?.levels)?.forEach((level, index) => checkAdvice(asRecord(level)?.advice, ['severity', 'levels', index, 'advice']));
+  // A translation fills in what the text it translates fills in, no more: any other placeholder
+  // would be left as "[name]" in the responder's language only.
+  for (const [locale, texts] of Object.entries(asRecord(root.translations) ?? {})) {
+    for (const [english, translated] of Object.entries(asRecord(texts) ?? {})) {
+      if (typeof translated !== 'string') continue;
+      const known = new Set(placeholdersOf(english));
+      for (const placeholder of placeholdersOf(translated)) {
+        if (known.has(placeholder)) continue;
+        const expected = known.size === 0 ? 'the text it translates has none' : `expected one of ${[...known].map((item) => `"{${item}}"`).join(', ')}, as in the text it translates`;
+        issues.push({ code: 'unknown_placeholder', path: ['translations', locale, english], message: `Unknown placeholder ${quote(`{${placeholder}}`)}; ${expected}` });
+      }
+    }
+  }
   return issues;
 }
