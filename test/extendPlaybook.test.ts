@@ -444,3 +444,22 @@ describe('placeholders', () => {
     ]);
   });
 });
+
+describe('a condition evaluated with no event at hand', () => {
+  it('cannot use a named guard that reads the event, itself or through the guards it names', () => {
+    const result = extendPlaybook(defaultPlaybook)
+      .addGuards({
+        isLegalThreat: { description: 'Legal action was threatened.', condition: { path: 'event.kind', equals: 'legal-action' } },
+        isLegalOrViolent: { description: 'A legal or violent threat.', condition: { any: ['isLegalThreat', 'hasViolenceThreat'] } },
+      } as never)
+      .setAdvice('gatheringInfo', [{ title: 'Ask legal', detail: 'Before anything else.', priority: 1, when: 'isLegalOrViolent' } as never])
+      .safeBuild();
+    expect(result.success ? [] : result.error.issues.map((issue) => [issue.code, issue.path.join('.'), issue.message])).toEqual([
+      [
+        'event_without_event',
+        'ladder.rungs.0.advice.0.when',
+        'Advice is evaluated with no event at hand, so it cannot use the guard "isLegalOrViolent", which reads "event.kind"; use a guard that compares facts, threats or supporters',
+      ],
+    ]);
+  });
+});

@@ -109,6 +109,27 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     for (const read of eventReadsIn(condition)) {
       add('event_without_event', [...path, ...read.at], `${where} is evaluated with no event at hand, so it cannot read ${quote(read.path)}; compare facts, threats or supporters instead`);
     }
+    // Through named guards too: `when: "isLegalThreat"` reads the event as much as its condition does.
+    for (const name of new Set(guardNamesIn(condition))) {
+      const read = eventReadOf(name);
+      if (read !== undefined) {
+        add('event_without_event', path, `${where} is evaluated with no event at hand, so it cannot use the guard ${quote(name)}, which reads ${quote(read)}; use a guard that compares facts, threats or supporters`);
+      }
+    }
+  };
+  /** The first `event…` path the named guard reads, itself or through the guards it names; `undefined` for none. */
+  const eventReads = new Map<string, string | undefined>();
+  const eventReadOf = (name: string): string | undefined => {
+    if (eventReads.has(name)) return eventReads.get(name);
+    eventReads.set(name, undefined); // a cycle (reported as such) reads nothing more
+    const spec = guards !== undefined && Object.hasOwn(guards, name) ? asRecord(guards[name]) : undefined;
+    const condition = spec?.condition;
+    let read = condition === undefined ? undefined : eventReadsIn(condition)[0]?.path;
+    if (read === undefined && condition !== undefined) {
+      for (const inner of guardNamesIn(condition)) if ((read = eventReadOf(inner)) !== undefined) break;
+    }
+    eventReads.set(name, read);
+    return read;
   };
   const checkActions = (actions: unknown, path: Path) => {
     asList(actions)?.forEach((item, index) => {
