@@ -409,6 +409,15 @@ describe('the CLI', () => {
       }
     });
 
+    it('says so, and exits 1, when its input ends inside an event\'s questions: that event is not recorded', async () => {
+      const path = file('short-input.json');
+      const { code, stdout } = await run(['walk', '--file', path], [...assessment, 'threat.reported'].join('\n') + '\n');
+      expect(code).toBe(1);
+      expect(stdout).toContain(`End of input before the questions of threat.reported were answered: it was not recorded. Every event before it is saved in ${path}.`);
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { timeline: { type: string }[] } } };
+      expect(saved.snapshot.context.timeline.map((entry) => entry.type)).toEqual(['facts.update']);
+    });
+
     it('prints one JSON line per recorded event with --json', async () => {
       const { stdout } = await run(['walk', '--file', file('json-walk.json'), '--json'], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
       const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { rung: string });

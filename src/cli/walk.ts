@@ -48,6 +48,8 @@ export async function walk(options: WalkOptions): Promise<number> {
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   let interrupted = false;
+  /** The event whose questions are being asked (not recorded yet), if any. */
+  let unfinished: string | undefined;
   process.once('SIGINT', () => {
     interrupted = true;
     rl.close();
@@ -210,6 +212,7 @@ export async function walk(options: WalkOptions): Promise<number> {
 
     let stored: StoredIncident;
     for (;;) {
+      unfinished = undefined;
       // The file's newest state, with what another session may have recorded meanwhile.
       const latest = file.read();
       stored = latest.incident;
@@ -227,6 +230,7 @@ export async function walk(options: WalkOptions): Promise<number> {
         return 0;
       }
       const event: Record<string, unknown> = { type };
+      unfinished = type;
       const payload = Object.entries(definition.events[type]?.payload ?? {});
       for (const [name, field] of payload) {
         const value = await askField(type, name, field);
@@ -238,6 +242,7 @@ export async function walk(options: WalkOptions): Promise<number> {
         if (note !== '') event.note = note;
       }
       if (options.by) event.by = options.by;
+      unfinished = undefined;
       if (await record(event)) say(style.dim(`Recorded ${type}; saved.`));
     }
     say();
@@ -247,6 +252,11 @@ export async function walk(options: WalkOptions): Promise<number> {
   } catch (error) {
     if (error instanceof EndOfInput) {
       say();
+      // Input that ends inside an event's questions (a script one answer short): that event is not recorded, and the exit code says so.
+      if (unfinished !== undefined && !interrupted) {
+        say(style.warn(`End of input before the questions of ${unfinished} were answered: it was not recorded. Every event before it is saved in ${options.file}.`));
+        return 1;
+      }
       say(interrupted ? `Interrupted. Every recorded event is saved in ${options.file}.` : `End of input. The incident is saved in ${options.file}.`);
       return interrupted ? 130 : 0;
     }
