@@ -238,6 +238,13 @@ describe('the CLI', () => {
       expect(report.timeline).toHaveLength(12);
     });
 
+    it('starts the clock no earlier than 1970 for events dated in its first minute', async () => {
+      const early = await inProcess(['replay', file('early.jsonl', '{"type":"assessment.complete","at":"1970-01-01T00:00:30Z"}\n')]);
+      expect(early.stderr).toBe('');
+      expect(early.code).toBe(0);
+      expect(early.stdout).toContain('directMessage');
+    });
+
     it('says so when given an incident file or a playbook instead of events', async () => {
       const incident = file('not-events-incident.json', JSON.stringify(openIncident({ now: Date.parse('2026-04-06T19:00:00Z') }).incident, null, 2));
       const asIncident = await inProcess(['replay', incident]);

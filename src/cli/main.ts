@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { formatIssues, type TimelineEntry } from '../index.js';
+import { formatIssues, limits, type TimelineEntry } from '../index.js';
 import { safeParsePlaybook } from '../authoring.js';
 import { type StoredIncident } from '../server.js';
 import { toMermaid } from '../visualize.js';
@@ -296,9 +296,14 @@ function replay(path: string, playbookPath: string | undefined, json: boolean): 
     const at = (e.event as { at?: unknown } | null)?.at;
     return typeof at === 'string' && Number.isFinite(Date.parse(at));
   });
-  let now =
-    dated === -1 ? Date.now() : Date.parse((events[dated]!.event as { at: string }).at) - (dated + 1) * 60_000;
-  let { incident } = loaded.runtime.open({ now });
+  // Never before the earliest time an incident can be processed at (an event dated in 1970's first minute).
+  let now = dated === -1 ? Date.now() : Math.max(limits.earliestTime, Date.parse((events[dated]!.event as { at: string }).at) - (dated + 1) * 60_000);
+  const opened = loaded.runtime.safeOpen({ now });
+  if (!opened.success) {
+    const line = dated === -1 ? undefined : events[dated]!.line;
+    throw new UserError(`${line === undefined ? path : `${path}:${line}`}: ${opened.error.issues.map((issue) => issue.message).join('; ')}`);
+  }
+  let { incident } = opened.data;
   const path_: string[] = [loaded.definition.ladder.initial];
   for (const { line, event } of events) {
     const at = (event as { at?: unknown } | null)?.at;
