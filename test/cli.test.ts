@@ -425,6 +425,18 @@ describe('the CLI', () => {
       expect(saved.snapshot.context.timeline.map((entry) => entry.type)).toEqual(['facts.update']);
     });
 
+    it('creates the file a link names, when the link leads to no file yet, and keeps the link', async () => {
+      const { lstatSync, symlinkSync } = await import('node:fs');
+      const target = file('linked-target.json');
+      const link = file('linked.json');
+      symlinkSync(target, link);
+      const { code } = await run(['walk', '--file', link], 'q\n');
+      expect(code).toBe(0);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(existsSync(target)).toBe(true);
+      expect((JSON.parse(readFileSync(target, 'utf8')) as { format: string }).format).toBe('crisis-playbook/incident');
+    });
+
     it('prints one JSON line per recorded event with --json', async () => {
       const { stdout } = await run(['walk', '--file', file('json-walk.json'), '--json'], [...assessment, 'assessment.complete', ''].join('\n') + '\n');
       const steps = stdout.trim().split('\n').map((line) => JSON.parse(line) as { rung: string });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, lstatSync, openSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { IncidentRuntime, StoredIncident } from '../server.js';
 import { quote } from '../quote.js';
@@ -175,10 +175,17 @@ export class IncidentFile {
 }
 
 /** The file a path leads to, so that every process locks the same file whatever link it came through. */
-function realTarget(path: string): string {
+function realTarget(path: string, depth = 0): string {
   try {
     return realpathSync(path);
   } catch {
+    // A link to a file not made yet: the file it names is the one to make (a link followed
+    // 40 times is a loop, as the system counts them).
+    try {
+      if (depth < 40 && lstatSync(path).isSymbolicLink()) return realTarget(resolve(dirname(path), readlinkSync(path)), depth + 1);
+    } catch {
+      // No link there.
+    }
     try {
       return join(realpathSync(dirname(path)), basename(path));
     } catch {
