@@ -463,3 +463,19 @@ describe('a condition evaluated with no event at hand', () => {
     ]);
   });
 });
+
+describe('builder typos', () => {
+  const messages = (result: ReturnType<ReturnType<typeof extendPlaybook>['safeBuild']>) => (result.success ? [] : result.error.issues.map((issue) => `${issue.code}: ${issue.message}`));
+
+  it('name the window, track state or event meant, and list the ones there are', () => {
+    expect(messages(extendPlaybook(defaultPlaybook).setWindow('replyWindw' as never, '12h').safeBuild())).toEqual([
+      'unknown_window: setWindow: unknown window "replyWindw" (did you mean "replyWindow"?); the windows are "accessWindow", "replyWindow", "intermediaryWindow"',
+    ]);
+    expect(messages(extendPlaybook(defaultPlaybook).setAdvice('safety.threatend' as never, []).safeBuild())).toEqual([
+      'unknown_state: setAdvice: track "safety" has no state "threatend" (did you mean "safety.threatened"?); its states are "none", "threatened"',
+    ]);
+    expect(messages(extendPlaybook(defaultPlaybook).addTransitions('monitoring', [{ event: 'contact.recieved' as never, target: 'phoneCall' }]).safeBuild())).toEqual([
+      expect.stringMatching(/^unknown_event: Event "contact.recieved" \(did you mean "contact.received"\?\) is used but not declared in "events"; the events are "facts.update", /),
+    ]);
+  });
+});

@@ -151,7 +151,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   ): CheckedTransition => {
     const event = kind === 'after' ? undefined : asEventType(transition.event);
     if (event !== undefined && eventNames !== undefined && !eventNames.has(event)) {
-      add('unknown_event', [...path, 'event'], `Event ${quote(event)} is used but not declared in "events"`);
+      add('unknown_event', [...path, 'event'], `Event ${quote(event)}${didYouMean(event, eventNames)} is used but not declared in "events"; the events are ${list(eventNames)}`);
     }
     if (kind === 'after') {
       const window = asId(transition.window);

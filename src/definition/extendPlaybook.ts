@@ -6,6 +6,7 @@ import type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs }
 import * as edits from './definitionEdits.js';
 import { describeError } from './readDefinition.js';
 import { quote } from '../quote.js';
+import { closest } from '../suggest.js';
 import { safeParsePlaybook, type ParsePlaybookOptions } from './parsePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
 import { sortIssues } from '../errors/issues.js';
@@ -86,9 +87,19 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   #missingRung(id: string, field: string, operation: string): Issue<PlaybookIssueCode> {
     const rungs = this.#definition.ladder.rungs;
     const known = `${rungs.slice(0, 10).map((rung) => quote(rung.id)).join(', ')}${rungs.length > 10 ? ` and ${rungs.length - 10} more` : ''}`;
-    return this.#removed.has(id)
-      ? this.#issue('removed_rung_referenced', field, `${operation}: rung ${quote(id)} was removed earlier`)
-      : this.#issue('unknown_rung', field, `${operation}: unknown rung ${quote(id)}; expected one of ${known}`);
+    if (this.#removed.has(id)) return this.#issue('removed_rung_referenced', field, `${operation}: rung ${quote(id)} was removed earlier`);
+    // `track.state` (setAdvice): the track or its state is what is unknown.
+    const dot = id.indexOf('.');
+    const track = dot > 0 ? this.#definition.tracks.find((each) => each.id === id.slice(0, dot)) : undefined;
+    if (track !== undefined) {
+      const states = track.states.map((state) => state.id);
+      const near = closest(id.slice(dot + 1), states);
+      const meant = near.length > 0 ? ` (did you mean ${near.map((state) => quote(`${track.id}.${state}`)).join(' or ')}?)` : '';
+      return this.#issue('unknown_state', field, `${operation}: track ${quote(track.id)} has no state ${quote(id.slice(dot + 1))}${meant}; its states are ${states.map((state) => quote(state)).join(', ')}`);
+    }
+    const near = closest(id, rungs.map((rung) => rung.id));
+    const meant = near.length > 0 ? ` (did you mean ${near.map((rung) => quote(rung)).join(' or ')}?)` : '';
+    return this.#issue('unknown_rung', field, `${operation}: unknown rung ${quote(id)}${meant}; expected one of ${known}`);
   }
 
   /**
@@ -135,7 +146,12 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
   setWindow(name: keyof D['windows'] & string, duration: Duration): PlaybookBuilder<D> {
     return this.#attempt('setWindow', () => {
       const definition = edits.withWindowDuration(this.#definition, name, duration);
-      if (!definition) return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}`)]);
+      if (!definition) {
+        const windows = Object.keys(this.#definition.windows);
+        const near = closest(name, windows);
+        const meant = near.length > 0 ? ` (did you mean ${near.map((each) => quote(each)).join(' or ')}?)` : '';
+        return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}${meant}; the windows are ${windows.map((each) => quote(each)).join(', ')}`)]);
+      }
       return this.#next(definition);
     });
   }
