@@ -387,3 +387,18 @@ describe('the first response', () => {
     expect(runtime.summarize(legal.incident, { now: opened + 2 * minute }).firstResponse).toMatchObject({ event: 'threat.reported', afterMs: minute });
   });
 });
+
+describe('an overdue first response after the severity fell', () => {
+  it('names the level whose target passed, and says the incident is at another level now', () => {
+    const { clock, incident } = live();
+    incident.send({ type: 'facts.update', facts: { venue: 'public-group' } });
+    clock.increment(5 * 60 * minute); // the medium level's 4 hours passed
+    incident.send({ type: 'facts.update', facts: { venue: 'private-group' } }); // a correction: low now
+    const snapshot = incident.getSnapshot();
+    expect(currentSeverity(snapshot)!.level).toBe('low');
+    const overdue = recommend(snapshot).find((item) => item.title === 'First response overdue')!;
+    expect(overdue.detail).toMatch(/^At Medium, the first response is due within 4 hours/);
+    expect(overdue.because[0]!.text).toBe('The first response fell overdue while the incident was at Medium; it is at Low now, and nobody has responded yet.');
+    incident.stop();
+  });
+});

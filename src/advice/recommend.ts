@@ -182,7 +182,21 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
       detail: language.phrases.overdue(language.t(level?.title ?? overdue.severity), within === undefined ? '' : durationInWords(within, language), `${overdue.due.slice(0, 10)} ${overdue.due.slice(11, 16)} UTC`),
       priority: overduePriority,
       source: { track: severityTrack, state: overdue.severity },
-      because: severe!.severity.because,
+      // The level named is the one whose target passed; when the severity fell since (a fact
+      // corrected), the reasons of the level it is at now would explain another level: say so.
+      because:
+        overdue.severity === severe!.severity.level
+          ? severe!.severity.because
+          : [
+              {
+                kind: 'severity',
+                text: language.phrases.overdueSince(
+                  language.t(level?.title ?? overdue.severity),
+                  language.t(scope.definition.severity!.levels.find((spec) => spec.id === severe!.severity.level)?.title ?? severe!.severity.level),
+                ),
+              },
+              ...severe!.severity.because,
+            ],
       next: [],
       drafts: [],
     });

@@ -25,6 +25,8 @@ export interface Phrases {
   readonly severity: (title: string, what: string) => string;
   /** The title of the advice once a first-response reminder fell due. */
   readonly overdueTitle: string;
+  /** Why a reminder of an earlier, higher level is still overdue once the severity fell (a fact corrected). */
+  readonly overdueSince: (level: string, current: string) => string;
   /** Its detail: the level's title, its target in words, and when the first response was due (UTC). */
   readonly overdue: (level: string, within: string, due: string) => string;
   readonly or: string;
@@ -50,6 +52,7 @@ const english: Phrases = {
   target: (title, what) => `“${title}”: ${what}`,
   severity: (title, what) => `${title}: ${what}.`,
   overdueTitle: 'First response overdue',
+  overdueSince: (level, current) => `The first response fell overdue while the incident was at ${level}; it is at ${current} now, and nobody has responded yet.`,
   overdue: (level, within, due) =>
     `At ${level}, the first response is due within ${within}: it was due by ${due}, and nobody has responded yet. Respond now, even briefly, and tell whoever is on duty.`,
   or: ', or ',
@@ -75,6 +78,7 @@ const french: Phrases = {
   target: (title, what) => `« ${title} » : ${what}`,
   severity: (title, what) => `${title} : ${what}.`,
   overdueTitle: 'Première réponse en retard',
+  overdueSince: (level, current) => `La première réponse est en retard depuis le niveau « ${level} » ; l’incident est au niveau « ${current} » maintenant, et personne n’a encore répondu.`,
   overdue: (level, within, due) =>
     // « sous 1 heure », « Niveau « Élevée » » : no article or adjective to agree with the number or the level's gender.
     `Niveau « ${level} » : la première réponse est attendue sous ${within} ; elle l’était pour ${due}, et personne n’a encore répondu. Répondez maintenant, même brièvement, et prévenez la personne de permanence.`,
