@@ -203,3 +203,24 @@ describe('a clock that fails', () => {
     incident.stop();
   });
 });
+
+describe('a wall clock set back while a window runs', () => {
+  it('records the window as run out no earlier than its deadline', () => {
+    const opened = Date.parse('2026-04-06T19:00:00.000Z');
+    const simulated = new SimulatedClock();
+    simulated.set(opened);
+    const offset = { ms: 0 };
+    // Timers run on elapsed time; now() is the wall clock, set back an hour.
+    const clock = { now: () => simulated.now() + offset.ms, setTimeout: simulated.setTimeout.bind(simulated), clearTimeout: simulated.clearTimeout.bind(simulated) };
+    const incident = createIncident(crisisMachine, { clock }).start();
+    incident.send({ type: 'facts.update', facts: { insiderInVenue: false } });
+    offset.ms = -3_600_000;
+    incident.send({ type: 'assessment.complete' });
+    const due = incident.getSnapshot().context.deadlines[0]!.due;
+    simulated.increment(24 * 3_600_000);
+    const last = incident.getSnapshot().context.timeline.at(-1)!;
+    expect(last).toMatchObject({ type: 'window.elapsed', window: 'replyWindow' });
+    expect(Date.parse(last.at)).toBeGreaterThanOrEqual(Date.parse(due));
+    incident.stop();
+  });
+});

@@ -1,4 +1,5 @@
 import { assign } from 'xstate';
+import { parseTime } from '../isoTime.js';
 import { isProcessableTime } from '../limits.js';
 import { now, type SystemWithClock } from './clock.js';
 import { ownNumber, type Deadline, type IncidentContext, type Reminder, type ThreatRecord, type TimelineEntry } from './context.js';
@@ -240,7 +241,13 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const last = context.timeline.at(-1);
       const current = last === undefined ? initialRung : last.to;
       // The processing time, never earlier than the entry before or the opening (the timeline stays ordered).
-      const floor = last === undefined ? context.openedAt : last.at;
+      let floor = last === undefined ? context.openedAt : last.at;
+      if (params.window !== undefined) {
+        // A window runs out no earlier than its deadline, whatever the wall clock says (a clock
+        // set back while the timer ran): the entry agrees with the deadline it applies.
+        const due = context.deadlines.find((deadline) => deadline.window === params.window && deadline.rung === current)?.due;
+        if (due !== undefined && (floor === undefined || parseTime(due) > parseTime(floor))) floor = due;
+      }
       const at = isoOf(recordTime(system, floor));
       const type = params.window !== undefined ? recordedEventTypes.windowElapsed : params.reminder ? reminderEventType : event.type;
       const from = params.from ?? current;
