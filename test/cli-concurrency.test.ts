@@ -208,4 +208,20 @@ describe('the incident file after a crash', () => {
     expect(read(path).snapshot.context.supporters).toBe(2);
     expect(leftovers()).toEqual([]);
   }, 30_000);
+
+  it('stops at once on Ctrl-C while it waits for the lock, without waiting for it to free', async () => {
+    const path = await fresh('held-interrupted.json');
+    lockOf('held-interrupted.json', { pid: process.pid, host: hostname(), token: 'held-by-the-test', since: new Date().toISOString() });
+    const session = start(['walk', '--file', path]);
+    session.child.stdin.write(supportOnce); // stdin stays open: only Ctrl-C ends the walk
+    await session.waitFor(`Waiting for another crisis-playbook process to finish saving ${path}...`);
+    const sent = Date.now();
+    session.child.kill('SIGINT');
+    const code = await session.closed;
+    expect({ code, stdout: session.stdout(), stderr: session.stderr() }).toMatchObject({ code: 130 });
+    expect(Date.now() - sent).toBeLessThan(5_000);
+    expect(session.stdout()).toContain(`Interrupted. Every recorded event is saved in ${path}.`);
+    expect(read(path).snapshot.context.supporters).toBe(0);
+    rmSync(join(dir, '.held-interrupted.json.lock'));
+  }, 30_000);
 });

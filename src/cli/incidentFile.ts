@@ -21,14 +21,19 @@ export class IncidentFile {
   readonly #prefix: string;
   readonly #runtime: IncidentRuntime;
   readonly #onWait: (() => void) | undefined;
+  readonly #cancelled: (() => boolean) | undefined;
   /** The text this process last read or wrote, to tell whether someone else changed the file. */
   #text: string | undefined;
   #current: StoredIncident | undefined;
 
-  /** `onWait` is called when another process holds the lock for more than a second. */
-  constructor(path: string, runtime: IncidentRuntime, onWait?: () => void) {
+  /**
+   * `onWait` is called when another process holds the lock for more than a second; while
+   * `cancelled()` says so, a wait for the lock ends with {@link WaitCancelled}.
+   */
+  constructor(path: string, runtime: IncidentRuntime, onWait?: () => void, cancelled?: () => boolean) {
     this.path = path;
     this.#onWait = onWait;
+    this.#cancelled = cancelled;
     this.#target = realTarget(path);
     this.#directory = dirname(this.#target);
     this.#prefix = join(this.#directory, `.${basename(this.#target)}.`);
@@ -91,7 +96,7 @@ export class IncidentFile {
   async #locked(step: (lock: LockFile) => boolean): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const lock = new LockFile(`${this.#prefix}lock`, this.#prefix);
-      await lock.acquire(this.#onWait);
+      await lock.acquire(this.#onWait, this.#cancelled);
       try {
         this.#removeLeftovers();
         if (step(lock)) return;

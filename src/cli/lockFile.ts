@@ -50,7 +50,7 @@ export class LockFile {
   }
 
   /** Takes the lock, waiting for its holder; `onWait` is called once if that takes over a second. */
-  async acquire(onWait?: () => void): Promise<void> {
+  async acquire(onWait?: () => void, cancelled?: () => boolean): Promise<void> {
     const content = JSON.stringify({ pid: process.pid, host: hostname(), token: this.#token, since: new Date().toISOString() });
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
@@ -69,6 +69,8 @@ export class LockFile {
           onWait();
           onWait = undefined;
         }
+        // Ctrl-C while waiting: nothing is written yet, so nothing is lost by stopping now.
+        if (cancelled?.()) throw new WaitCancelled();
         await sleep(5 + Math.random() * Math.min(50, 5 * attempt));
         continue;
       }
@@ -142,5 +144,12 @@ export class LockFile {
       rmSync(aside, { force: true });
     }
     return true;
+  }
+}
+
+/** Thrown by {@link LockFile.acquire} when its wait was cancelled (Ctrl-C): the lock was not taken. */
+export class WaitCancelled extends Error {
+  constructor() {
+    super('The wait for the lock was cancelled');
   }
 }

@@ -5,6 +5,7 @@ import { type StoredIncident } from '../server.js';
 import { either, matchChoice } from './choose.js';
 import { printStatus, snapshotOf, statusOf } from './describe.js';
 import { IncidentFile } from './incidentFile.js';
+import { WaitCancelled } from './lockFile.js';
 import { type LoadedPlaybook, loadPlaybook, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
 import { isCleanText } from '../limits.js';
@@ -41,13 +42,16 @@ export async function walk(options: WalkOptions): Promise<number> {
   }
   const loaded = loadPlaybook(options.playbook);
   const { runtime, definition } = loaded;
-  const file = new IncidentFile(options.file, runtime, () =>
-    say(style.dim(`Waiting for another crisis-playbook process to finish saving ${options.file}...`)),
+  let interrupted = false;
+  const file = new IncidentFile(
+    options.file,
+    runtime,
+    () => say(style.dim(`Waiting for another crisis-playbook process to finish saving ${options.file}...`)),
+    () => interrupted,
   );
 
   const rl = createInterface({ input: process.stdin, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
-  let interrupted = false;
   /** The event whose questions are being asked (not recorded yet), if any. */
   let unfinished: string | undefined;
   process.once('SIGINT', () => {
@@ -165,6 +169,11 @@ export async function walk(options: WalkOptions): Promise<number> {
       if (meanwhile) say(style.dim(`Another session changed ${options.file} meanwhile; ${String(event.type)} was applied to its newest state.`));
       return true;
     } catch (error) {
+      if (error instanceof WaitCancelled) {
+        // Ctrl-C while another process held the file: this event was not saved.
+        unfinished = String(event.type);
+        throw new EndOfInput();
+      }
       const where = meanwhile ? `not recorded (another session changed ${options.file} meanwhile)` : 'not recorded';
       const problem = error instanceof UserError ? new UserError(`${where}: ${error.message}`) : userErrorOf(error, where);
       if (!(problem instanceof UserError)) throw error;
@@ -250,12 +259,17 @@ export async function walk(options: WalkOptions): Promise<number> {
     say(style.bold('The incident is finished.'));
     return 0;
   } catch (error) {
-    if (error instanceof EndOfInput) {
+    // Ctrl-C while waiting for another process's lock (when resuming): nothing was written.
+    if (error instanceof EndOfInput || error instanceof WaitCancelled) {
       say();
       // Input that ends inside an event's questions (a script one answer short): that event is not recorded, and the exit code says so.
       if (unfinished !== undefined && !interrupted) {
         say(style.warn(`End of input before the questions of ${unfinished} were answered: it was not recorded. Every event before it is saved in ${options.file}.`));
         return 1;
+      }
+      if (interrupted && unfinished !== undefined) {
+        say(`Interrupted: ${unfinished} was not recorded. Every event before it is saved in ${options.file}.`);
+        return 130;
       }
       say(interrupted ? `Interrupted. Every recorded event is saved in ${options.file}.` : `End of input. The incident is saved in ${options.file}.`);
       return interrupted ? 130 : 0;
