@@ -207,6 +207,21 @@ describe('a live incident sent events while it is busy', () => {
     incident.stop();
   });
 
+  it('checks events sent from a subscription during start() against the state they will be processed in', () => {
+    const incident = createIncident(crisisMachine);
+    const answers: (string | true)[] = [];
+    incident.subscribe(() => {
+      if (answers.length > 0) return;
+      for (const event of [{ type: 'incident.closed', reason: 'Resolved offline.' }, { type: 'facts.update', facts: { witnessed: true } }]) {
+        const result = incident.safeSend(event);
+        answers.push(result.success || result.error.code);
+      }
+    });
+    incident.start();
+    expect(answers).toEqual([true, 'incident_finished']);
+    expect(incident.getSnapshot().status).toBe('done');
+  });
+
   it('checks events sent from a subscription against the state the events queued before them lead to', () => {
     const incident = createIncident(crisisMachine).start();
     const answers: boolean[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createActor, initialTransition, SimulatedClock, transition } from 'xstate';
 import { createIncident, crisisMachine, currentReminders, currentRung, currentSeverity, defaultPlaybook, recommend, type EmittedReminder, type IncidentContext } from 'crisis-playbook';
-import { compilePlaybook } from 'crisis-playbook/authoring';
+import { compilePlaybook, extendPlaybook } from 'crisis-playbook/authoring';
 import { createIncidentRuntime, decide, decideDue, openIncident, type StoredIncident } from 'crisis-playbook/server';
 
 const opened = Date.parse('2026-04-06T19:00:00Z');
@@ -385,6 +385,18 @@ describe('the first response', () => {
     expect(legal.rung).toBe('legalReview');
     expect(legal.incident.snapshot.context.reminders).toBeUndefined();
     expect(runtime.summarize(legal.incident, { now: opened + 2 * minute }).firstResponse).toMatchObject({ event: 'threat.reported', afterMs: minute });
+
+    // A guarded move from every rung to the rung the incident is on: staying there tells nothing of
+    // whether the move applied (its guard read the event), so it is no response either.
+    const toStart = compilePlaybook(
+      extendPlaybook(defaultPlaybook)
+        .addGuards({ isViolence: { description: 'Violence was threatened.', condition: { path: 'event.kind', equals: 'violence' } } })
+        .addTransitions('everyRung', [{ event: 'threat.reported', target: 'gatheringInfo', guard: 'isViolence' }])
+        .build(),
+    );
+    const other = createIncidentRuntime({ playbooks: [toStart] });
+    const visit = other.decide(other.open({ now: opened }).incident, { type: 'threat.reported', kind: 'visit' }, { now: opened });
+    expect(visit.incident.snapshot.context.reminders?.[0]?.severity).toBe('high');
   });
 });
 

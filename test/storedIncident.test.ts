@@ -175,6 +175,16 @@ describe('a stored incident', () => {
       if (again.success) expect(again.data.changed).toBe(false);
     }
     expect(runtime.decideDue(migrated.json, { now: t0 + 60_000 + 24 * 3_600_000 }).rung).toBe('monitoring');
+    // A version whose severity rules put the incident at another level: the pending reminder the
+    // old version worked out is kept (re-worked at the next change), not refused.
+    const stricter = structuredClone(defaultPlaybook) as unknown as { id: string; version: string; severity: { rules: { level: string }[] } };
+    stricter.version = '2.0.0';
+    stricter.severity.rules[0]!.level = 'high';
+    const severe = createIncidentRuntime({ playbooks: [compilePlaybook(stricter as never)], migrate: (document) => ({ ...document, playbook: { id: 'crisis', version: '2.0.0' } }) });
+    const publicPosts = decide(openIncident({ now: t0 }).json, { type: 'facts.update', facts: { venue: 'public-group' } }, { now: t0 + 60_000 });
+    expect(publicPosts.incident.snapshot.context.reminders?.[0]?.severity).toBe('medium');
+    const upgraded = severe.safeDecideDue(publicPosts.json, { now: t0 + 120_000 });
+    expect(upgraded.success).toBe(true);
     // A window that runs the same length on both versions is not pinned.
     const same = createIncidentRuntime({ playbooks: [compilePlaybook(extendPlaybook(defaultPlaybook).rename({ id: 'crisis', version: '2.0.0' }).build())], migrate: (document) => ({ ...document, playbook: { id: 'crisis', version: '2.0.0' } }) });
     expect(same.decideDue(old.json, { now: t0 + 120_000 }).incident.snapshot.context.windows).toEqual({});
@@ -237,6 +247,10 @@ describe('caller mistakes in JavaScript', () => {
     expect(code((runtime.safeOpen as (...args: unknown[]) => ReturnType<typeof runtime.safeOpen>)())).toBe('invalid_time');
     // A playbook that is no name.
     for (const playbook of [null, 5, {}]) expect(code(runtime.safeOpen({ now: t0, playbook: playbook as never }))).toBe('unknown_playbook');
+    // Options that are null: no time either.
+    expect(code(runtime.safeOpen(null as never))).toBe('invalid_time');
+    expect(code(safeDecide(stored, { type: 'message.sent' }, null as never))).toBe('invalid_time');
+    expect(code(runtime.safeDecideDue(stored, null as never))).toBe('invalid_time');
     // An event whose type cannot be read.
     const hostile = {
       get type(): string {

@@ -251,8 +251,10 @@ export function isResponse(definition: PlaybookDefinition, entry: { readonly typ
   let moves = selfMoves.get(definition);
   if (moves === undefined) {
     const found = new Set<string>();
-    for (const rung of definition.ladder.rungs) for (const transition of rung.on ?? []) if (transition.target === rung.id) found.add(`${rung.id}\u0000${transition.event}`);
-    for (const transition of definition.ladder.fromEveryRung ?? []) if (transition.target !== undefined) found.add(`${transition.target}\u0000${transition.event}`);
+    // Only moves without a guard: an entry that stayed on its rung looks the same whether a guarded
+    // move to that rung applied or not (its guard may have read the event, which is not kept).
+    for (const rung of definition.ladder.rungs) for (const transition of rung.on ?? []) if (transition.target === rung.id && transition.guard === undefined) found.add(`${rung.id}\u0000${transition.event}`);
+    for (const transition of definition.ladder.fromEveryRung ?? []) if (transition.target !== undefined && transition.guard === undefined) found.add(`${transition.target}\u0000${transition.event}`);
     selfMoves.set(definition, (moves = found));
   }
   return moves.has(`${entry.from}\u0000${entry.type}`);

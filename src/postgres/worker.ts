@@ -485,7 +485,8 @@ export function createDeadlineWorker(options: DeadlineWorkerOptions): DeadlineWo
         else delay = Math.min(pollIntervalMs, earliest - now);
         // A write notifies only of a deadline due within the store's `notifyWithinMs`: one due
         // later than that but before the next poll is heard of by looking again by then.
-        if (unlisten !== undefined && notifyWithinMs !== false) delay = Math.min(delay, Math.max(notifyWithinMs, 100));
+        // (At most once a second: a `notifyWithinMs` of 0 would otherwise poll in a tight loop.)
+        if (unlisten !== undefined && notifyWithinMs !== false) delay = Math.min(delay, Math.max(notifyWithinMs, 1_000));
       } catch (error) {
         report(error);
         failuresInARow++;

@@ -210,7 +210,8 @@ export function createEnvelopeReader(options: {
       definition: entry.info.definition,
       layout: entry.layout,
       windowLength: (window, context) => (!migrated && ownDelay(window) ? windowMsOf(context, window, entry.info.defaultWindows) : undefined),
-      guards: entry.machine.implementations.guards,
+      // A migrated incident's pending reminder was worked out by another version's severity rules.
+      guards: migrated ? undefined : entry.machine.implementations.guards,
       onUncheckedLength: migrated
         ? (window, ms) => {
             if (ownDelay(window) && windowMsOf(stored.snapshot.context, window, entry.info.defaultWindows) !== ms) kept[window] = ms;

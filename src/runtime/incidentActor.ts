@@ -220,8 +220,10 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
    * XState's mailbox; if its shape is not the one expected, the answer is "no", which is safe.
    */
   #isIdle(): boolean {
-    const internals = this as unknown as { _processingStatus?: unknown; mailbox?: { _current?: unknown } };
-    return internals._processingStatus === 1 && internals.mailbox !== undefined && internals.mailbox._current === null;
+    const internals = this as unknown as { _processingStatus?: unknown; mailbox?: { _current?: unknown; _active?: unknown } };
+    // Running, and its mailbox too: during `start()` XState notifies subscribers before it starts
+    // the mailbox, and an event sent then only waits there.
+    return internals._processingStatus === 1 && internals.mailbox !== undefined && internals.mailbox._current === null && internals.mailbox._active !== false;
   }
 }
 

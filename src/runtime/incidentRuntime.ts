@@ -285,7 +285,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
     },
 
     // The options are read as given by JavaScript callers too: none, or a playbook that is no name, is an error of its own.
-    open({ now, input, playbook } = {} as never) {
+    open(options) {
+      const { now, input, playbook } = options ?? ({} as Partial<typeof options>);
       const time = timeOf(now);
       const entry = playbook === undefined ? newest(first.id) : typeof playbook === 'string' ? newest(playbook) : undefined;
       if (!entry) throw incidentError('unknown_playbook', `Playbook ${quote(playbook)} is not registered with this runtime`, ['playbook']);
@@ -298,8 +299,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       return decisionOf(stored, stored, snapshot, [], { changed: false });
     },
 
-    decide(storedInput, eventInput, { now } = {} as never) {
-      const time = timeOf(now);
+    decide(storedInput, eventInput, options) {
+      const time = timeOf(options?.now);
       return withLoaded(storedInput, (loaded) => decideOn(loaded, eventInput, time));
     },
 
@@ -317,8 +318,8 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
       return summarize(loaded.stored, loaded.info.definition, now, options);
     },
 
-    decideDue(storedInput, { now } = {} as never) {
-      const time = timeOf(now);
+    decideDue(storedInput, options) {
+      const time = timeOf(options?.now);
       return withLoaded(storedInput, (loaded) => decideDueOn(loaded, time));
     },
 
