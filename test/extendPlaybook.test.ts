@@ -365,6 +365,16 @@ describe('an action that counts what an event reports', () => {
     // Alternatives in one region are one count: a rung's own move and the move from every rung.
     expect(issuesOf(extendPlaybook(defaultPlaybook).addTransitions('everyRung', [{ event: 'message.sent', actions: ['recordSupport'] }]).addTransitions('monitoring', [{ event: 'message.sent', actions: ['recordSupport'] }]).safeBuild())).toEqual([]);
     expect(safeParsePlaybook(defaultPlaybook).success).toBe(true);
+    // Guarded moves may exclude each other: a legal threat counted by the ladder, any other by the track.
+    const exclusive = structuredClone(defaultPlaybook) as unknown as {
+      guards: Record<string, unknown>;
+      ladder: { fromEveryRung: unknown[] };
+      tracks: { id: string; states: { on: { guard?: unknown }[] }[] }[];
+    };
+    exclusive.guards.isLegal = { description: 'A legal threat.', condition: { path: 'event.kind', equals: 'legal-action' } };
+    exclusive.ladder.fromEveryRung.push({ event: 'threat.reported', target: 'monitoring', guard: 'isLegal', actions: ['recordThreat'] });
+    for (const state of exclusive.tracks.find((track) => track.id === 'safety')!.states) state.on[0]!.guard = { not: 'isLegal' };
+    expect(safeParsePlaybook(exclusive).success).toBe(true);
   });
 });
 
@@ -379,9 +389,10 @@ describe('payload fields', () => {
         expect(result.error.issues.map((issue) => [issue.code, issue.path.join('.')])).toEqual([['reserved_field', `events.note.added.payload.${field}`]]);
       }
     }
-    // Any other name works, sent or not.
+    // Any other name works, sent or not; and such a name works for a field every event must carry.
     const machine = compilePlaybook(extendPlaybook(defaultPlaybook).addEvents({ 'note.added': { payload: { value: { type: 'string', optional: true, maxLength: 100 } } } } as never).build());
     expect(machine.id).toBe('crisis');
+    expect(extendPlaybook(defaultPlaybook).addEvents({ 'note.added': { payload: { valueOf: { type: 'string', maxLength: 40 } } } } as never).safeBuild().success).toBe(true);
   });
 });
 
@@ -477,5 +488,41 @@ describe('builder typos', () => {
     expect(messages(extendPlaybook(defaultPlaybook).addTransitions('monitoring', [{ event: 'contact.recieved' as never, target: 'phoneCall' }]).safeBuild())).toEqual([
       expect.stringMatching(/^unknown_event: Event "contact.recieved" \(did you mean "contact.received"\?\) is used but not declared in "events"; the events are "facts.update", /),
     ]);
+  });
+});
+
+describe('more checks of this review', () => {
+  it('inserts a rung before a final rung that a move from every rung leads to', () => {
+    const result = extendPlaybook(defaultPlaybook)
+      .addEvents({ 'closing.done': {} })
+      .insertRung({ before: 'closed' }, { id: 'closing', title: 'Closing', description: 'Close it.', advice: [], on: [{ event: 'closing.done', target: 'closed' }] })
+      .safeBuild();
+    expect(result.success).toBe(true);
+  });
+
+  it('says a track state is no rung to the operations that take rungs', () => {
+    const result = extendPlaybook(defaultPlaybook).setFollowUps('safety.threatened' as never, undefined).safeBuild();
+    expect(result.success ? [] : result.error.issues.map((issue) => issue.message)).toEqual([
+      expect.stringMatching(/^setFollowUps: "safety.threatened" is a side track's state, not a rung; setFollowUps takes a rung, one of "gatheringInfo"/),
+    ]);
+  });
+
+  it('reports a chain of 10,000 guards named in advice as too long, not as a crash', () => {
+    const chain = structuredClone(defaultPlaybook) as unknown as { guards: Record<string, unknown>; ladder: { rungs: { advice: { when?: unknown }[] }[] } };
+    for (let i = 0; i < 10_000; i++) chain.guards[`g${i}`] = { description: 'g', condition: i === 9_999 ? { path: 'event.agreement', equals: true } : `g${i + 1}` };
+    chain.ladder.rungs[0]!.advice[0]!.when = 'g0';
+    const result = safeParsePlaybook(chain);
+    const codes = new Set(result.success ? [] : result.error.issues.map((issue) => issue.code));
+    expect(codes.has('guard_chain_too_long')).toBe(true);
+    expect(codes.has('unexpected_error')).toBe(false);
+  });
+
+  it('suggests the name meant in every check, not only the first hundred of a process', () => {
+    const typo = structuredClone(defaultPlaybook) as unknown as { guards: Record<string, unknown> };
+    typo.guards.typo = { description: 'A typo.', condition: { path: 'facts.venu', equals: 'public-group' } };
+    for (let i = 0; i < 102; i++) {
+      const result = safeParsePlaybook(typo);
+      expect(result.success ? '' : result.error.issues[0]!.message).toContain('(did you mean "venue"?)');
+    }
   });
 });

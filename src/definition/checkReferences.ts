@@ -49,6 +49,8 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   const issues: Issue<PlaybookIssueCode>[] = [];
   const add = (code: PlaybookIssueCode, path: Path, message: string) => issues.push({ code, path, message });
   const list = expectedNames;
+  const suggesting: Suggesting = new Map();
+  const meant = (typed: string, names: ReadonlySet<string>) => didYouMean(typed, names, suggesting);
   const root = asRecord(document) ?? {};
   const events = asRecord(root.events);
   const guards = asRecord(root.guards);
@@ -66,7 +68,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   const checkGuardNames = (names: readonly string[], path: Path) => {
     if (guardNames === undefined) return;
     for (const name of names) {
-      if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}${didYouMean(name, guardNames)}; expected one of ${list(guardNames)}`);
+      if (!guardNames.has(name)) add('unknown_guard', path, `Unknown guard ${quote(name)}${meant(name, guardNames)}; expected one of ${list(guardNames)}`);
     }
   };
   const checkCondition = (condition: unknown, path: Path) => {
@@ -83,7 +85,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       const fact = comparison.path.startsWith('facts.') ? comparison.path.slice('facts.'.length) : undefined;
       if (fact !== undefined) {
         if (!Object.hasOwn(factAnswers, fact)) {
-          add('unknown_fact', [...where, 'path'], `Unknown fact ${quote(fact)}${didYouMean(fact, factNameSet)}; the facts are ${[...factNameSet].join(', ')}`);
+          add('unknown_fact', [...where, 'path'], `Unknown fact ${quote(fact)}${meant(fact, factNameSet)}; the facts are ${[...factNameSet].join(', ')}`);
           continue;
         }
         const answers = factAnswers[fact as keyof typeof factAnswers] as readonly unknown[];
@@ -94,12 +96,12 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
             if (value !== null && typeof value === 'object') return;
             if (!answers.includes(value)) {
               const place = key === 'in' ? [...where, key, index] : [...where, key];
-              add('unknown_value', place, `Fact ${quote(fact)} is never ${quote(value)}${typeof value === 'string' ? didYouMean(value, new Set(answers.filter((answer): answer is string => typeof answer === 'string'))) : ''}; it is one of ${answers.map((answer) => quote(answer)).join(', ')}`);
+              add('unknown_value', place, `Fact ${quote(fact)} is never ${quote(value)}${typeof value === 'string' ? meant(value, new Set(answers.filter((answer): answer is string => typeof answer === 'string'))) : ''}; it is one of ${answers.map((answer) => quote(answer)).join(', ')}`);
             }
           });
         }
       } else if (comparison.path === 'threats' && threatKinds !== undefined && Object.hasOwn(comparison, 'includes') && !threatKinds.has(comparison.includes as string)) {
-        add('unknown_value', [...where, 'includes'], `No threat of kind ${quote(comparison.includes)} is ever recorded${typeof comparison.includes === 'string' ? didYouMean(comparison.includes, threatKinds) : ''}; the kinds are ${[...threatKinds].map((kind) => quote(kind)).join(', ')}`);
+        add('unknown_value', [...where, 'includes'], `No threat of kind ${quote(comparison.includes)} is ever recorded${typeof comparison.includes === 'string' ? meant(comparison.includes, threatKinds) : ''}; the kinds are ${list(threatKinds)}`);
       }
     }
   };
@@ -119,14 +121,16 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   };
   /** The first `event…` path the named guard reads, itself or through the guards it names; `undefined` for none. */
   const eventReads = new Map<string, string | undefined>();
-  const eventReadOf = (name: string): string | undefined => {
+  const eventReadOf = (name: string, depth = 0): string | undefined => {
     if (eventReads.has(name)) return eventReads.get(name);
+    // Past the longest chain a playbook may have (reported as guard_chain_too_long): no deeper.
+    if (depth > limits.guardChain) return undefined;
     eventReads.set(name, undefined); // a cycle (reported as such) reads nothing more
     const spec = guards !== undefined && Object.hasOwn(guards, name) ? asRecord(guards[name]) : undefined;
     const condition = spec?.condition;
     let read = condition === undefined ? undefined : eventReadsIn(condition)[0]?.path;
     if (read === undefined && condition !== undefined) {
-      for (const inner of guardNamesIn(condition)) if ((read = eventReadOf(inner)) !== undefined) break;
+      for (const inner of guardNamesIn(condition)) if ((read = eventReadOf(inner, depth + 1)) !== undefined) break;
     }
     eventReads.set(name, read);
     return read;
@@ -135,7 +139,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     asList(actions)?.forEach((item, index) => {
       const action = asId(item);
       if (action !== undefined && !actionNames.has(action)) {
-        add('unknown_action', [...path, index], `Unknown action ${quote(action)}${didYouMean(action, actionNames)}; expected one of ${list(actionNames)}`);
+        add('unknown_action', [...path, index], `Unknown action ${quote(action)}${meant(action, actionNames)}; expected one of ${list(actionNames)}`);
       }
     });
   };
@@ -151,18 +155,18 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   ): CheckedTransition => {
     const event = kind === 'after' ? undefined : asEventType(transition.event);
     if (event !== undefined && eventNames !== undefined && !eventNames.has(event)) {
-      add('unknown_event', [...path, 'event'], `Event ${quote(event)}${didYouMean(event, eventNames)} is used but not declared in "events"; the events are ${list(eventNames)}`);
+      add('unknown_event', [...path, 'event'], `Event ${quote(event)}${meant(event, eventNames)} is used but not declared in "events"; the events are ${list(eventNames)}`);
     }
     if (kind === 'after') {
       const window = asId(transition.window);
       if (window !== undefined && windowNames !== undefined && !windowNames.has(window)) {
-        add('unknown_window', [...path, 'window'], `Unknown window ${quote(window)}${didYouMean(window, windowNames)}; expected one of ${list(windowNames)}`);
+        add('unknown_window', [...path, 'window'], `Unknown window ${quote(window)}${meant(window, windowNames)}; expected one of ${list(windowNames)}`);
       }
     }
     let target = asId(transition.target);
     if (target !== undefined && targets !== undefined && !targets.has(target)) {
       const noun = kind === 'state' ? 'state' : 'rung';
-      add(kind === 'state' ? 'unknown_state' : 'unknown_rung', [...path, 'target'], `Unknown ${noun} ${quote(target)}${didYouMean(target, targets)}; expected one of ${list(targets)}`);
+      add(kind === 'state' ? 'unknown_state' : 'unknown_rung', [...path, 'target'], `Unknown ${noun} ${quote(target)}${meant(target, targets)}; expected one of ${list(targets)}`);
       target = undefined;
     }
     if (targets === undefined) target = undefined;
@@ -200,7 +204,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       asList(item.because)?.forEach((entry, at) => {
         const name = asId(entry);
         if (name !== undefined && guardNames !== undefined && !guardNames.has(name)) {
-          add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}${didYouMean(name, guardNames)}; expected one of ${list(guardNames)}`);
+          add('unknown_guard', [...path, index, 'because', at], `Unknown guard ${quote(name)}${meant(name, guardNames)}; expected one of ${list(guardNames)}`);
         }
       });
     });
@@ -285,9 +289,11 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     for (const field of metadataFields) {
       if (payload !== undefined && Object.hasOwn(payload, field)) add('reserved_field', ['events', type, 'payload', field], metadataMessage(field));
     }
-    // An event without the field would read the one every object has (a function), and be refused.
+    // An optional field left out would read the one every object has (a function), and the event be refused.
     for (const field of payload === undefined ? [] : Object.keys(payload)) {
-      if (field in Object.prototype) add('reserved_field', ['events', type, 'payload', field], `The payload field ${quote(field)} is a name every JavaScript object has; choose another`);
+      if (field in Object.prototype && asRecord(payload![field])?.optional === true) {
+        add('reserved_field', ['events', type, 'payload', field], `The optional payload field ${quote(field)} is a name every JavaScript object has: an event without it could not be sent; choose another name`);
+      }
     }
     // `updateFacts` merges an event's facts into the incident's: only the facts kind can hold them.
     const facts = payload !== undefined && Object.hasOwn(payload, 'facts') ? asRecord(payload.facts) : undefined;
@@ -316,7 +322,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     const initial = asId(track.initial);
     const startKnown = initial !== undefined && stateIds !== undefined && stateIds.has(initial);
     if (initial !== undefined && stateIds !== undefined && !startKnown) {
-      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(initial)}${didYouMean(initial, stateIds)}; expected one of ${list(stateIds)}`);
+      add('unknown_state', [...path, 'initial'], `Unknown state ${quote(initial)}${meant(initial, stateIds)}; expected one of ${list(stateIds)}`);
     }
     const nodes: Node[] = [];
     states?.forEach((entry, at) => {
@@ -362,7 +368,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       if (Object.hasOwn(rule, 'when')) checkEventlessCondition(rule.when, ['severity', 'rules', index, 'when'], 'A severity rule');
       const level = asId(rule.level);
       if (level !== undefined && levelIds !== undefined && !levelIds.has(level)) {
-        add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}${didYouMean(level, levelIds)}; expected one of ${list(levelIds)}`);
+        add('unknown_level', ['severity', 'rules', index, 'level'], `Unknown severity level ${quote(level)}${meant(level, levelIds)}; expected one of ${list(levelIds)}`);
       }
     });
   }
@@ -438,7 +444,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     let start: string | undefined;
     if (initial !== undefined && rungIds !== undefined) {
       if (!rungIds.has(initial)) {
-        add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(initial)}${didYouMean(initial, rungIds)}; expected one of ${list(rungIds)}`);
+        add('unknown_rung', ['ladder', 'initial'], `Unknown rung ${quote(initial)}${meant(initial, rungIds)}; expected one of ${list(rungIds)}`);
       } else if (finalIds.has(initial)) {
         add('final_initial', ['ladder', 'initial'], `The ladder cannot start on the final rung ${quote(initial)}`);
       } else {
@@ -476,8 +482,9 @@ const countingActions = ['recordThreat', 'recordSupport'] as const;
 
 /**
  * A counting action runs at most once per event: not twice in one transition's actions, nor for
- * the same event in two regions (the ladder and a side track, or two tracks, each take the event),
- * which would count one reported threat twice, and make every stored incident of it unreadable.
+ * the same event in two regions by moves without a guard (the ladder and a side track, or two
+ * tracks, each take the event), which would count one reported threat twice, and make every
+ * stored incident of it unreadable.
  */
 function checkCountedOnce(root: Readonly<Record<string, unknown>>, add: (code: PlaybookIssueCode, path: Path, message: string) => void): void {
   const ladder = asRecord(root.ladder);
@@ -514,7 +521,9 @@ function checkCountedOnce(root: Readonly<Record<string, unknown>>, add: (code: P
           add('counted_twice', [...path, 'actions', actions.indexOf(action, at + 1)], `${quote(action)} is listed twice: one event would be counted twice`);
         }
         const event = typeof transition.event === 'string' ? transition.event : undefined;
-        if (event === undefined || events.has(event)) continue;
+        // Only moves taken whatever the event says: two guarded ones may exclude each other
+        // (a legal threat counted by the ladder, any other by the track).
+        if (event === undefined || events.has(event) || transition.guard !== undefined) continue;
         events.add(event);
         const other = countedIn.get(event);
         if (other === undefined) countedIn.set(event, region.name);
@@ -649,7 +658,7 @@ const listed = new WeakMap<ReadonlySet<string>, string>();
  * among thousands of names, nor for more than a hundred unknown names of one set: a hostile
  * playbook can hold a hundred thousand.
  */
-function didYouMean(typed: string, names: ReadonlySet<string>): string {
+function didYouMean(typed: string, names: ReadonlySet<string>, suggesting: Suggesting): string {
   if (names.size > 2_000) return '';
   let known = suggesting.get(names);
   if (known === undefined) suggesting.set(names, (known = { choices: [...names], left: 100 }));
@@ -659,7 +668,8 @@ function didYouMean(typed: string, names: ReadonlySet<string>): string {
   return near.length > 0 ? ` (did you mean ${near.map((name) => quote(name)).join(' or ')}?)` : '';
 }
 
-const suggesting = new WeakMap<ReadonlySet<string>, { readonly choices: readonly string[]; left: number }>();
+/** What one check of a playbook has suggested so far, per set of names: the budget is each check's own. */
+type Suggesting = Map<ReadonlySet<string>, { readonly choices: readonly string[]; left: number }>;
 
 /** The strings of an option that should list names (an array or another iterable); anything else lists none. */
 function namesIn(names: unknown): string[] {

@@ -112,7 +112,8 @@ export function withRungInserted(definition: PlaybookDefinition, position: Inser
   const moved = mapTargets(inserted, retarget);
   const initial = 'before' in position && ladder.initial === anchor ? rung.id : moved.ladder.initial;
   let rungsAfter = moved.ladder.rungs;
-  if ('before' in position) {
+  // (A final rung takes no moves at all: nothing to keep there.)
+  if ('before' in position && ladder.rungs[index]!.final !== true) {
     // A move from every rung to the anchor now leads to the inserted rung, from every rung but
     // the anchor itself: there it kept the incident where it was (a new contact during the call),
     // and still does, as a move of the anchor's own (which takes precedence over the shared one).

@@ -88,9 +88,12 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     const rungs = this.#definition.ladder.rungs;
     const known = `${rungs.slice(0, 10).map((rung) => quote(rung.id)).join(', ')}${rungs.length > 10 ? ` and ${rungs.length - 10} more` : ''}`;
     if (this.#removed.has(id)) return this.#issue('removed_rung_referenced', field, `${operation}: rung ${quote(id)} was removed earlier`);
-    // `track.state` (setAdvice): the track or its state is what is unknown.
     const dot = id.indexOf('.');
     const track = dot > 0 ? this.#definition.tracks.find((each) => each.id === id.slice(0, dot)) : undefined;
+    if (track !== undefined && operation !== 'setAdvice') {
+      return this.#issue('unknown_rung', field, `${operation}: ${quote(id)} is a side track's state, not a rung; ${operation} takes a rung, one of ${known}`);
+    }
+    // `track.state` (setAdvice): the track or its state is what is unknown.
     if (track !== undefined) {
       const states = track.states.map((state) => state.id);
       const near = closest(id.slice(dot + 1), states);

@@ -45,7 +45,10 @@ export function separateEventSchemas(input: unknown): { data: unknown; issues: I
         if (Object.hasOwn(schema.shape, field)) issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: metadataMessage(field) });
       }
       for (const field of Object.keys(schema.shape)) {
-        if (field in Object.prototype) issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: `The payload field "${field}" is a name every JavaScript object has; choose another` });
+        // An optional field left out would read the one every object has (a function).
+        if (field in Object.prototype && (schema.shape[field] as { safeParse?: (value: unknown) => { success: boolean } }).safeParse?.(undefined).success === true) {
+          issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: `The optional payload field "${field}" is a name every JavaScript object has: an event without it could not be sent; choose another name` });
+        }
       }
     }
     stripped[type] = rest;
