@@ -75,6 +75,12 @@ beforeAll(() => {
 });
 
 describe('the CLI', () => {
+  it('shows a command\'s help for "help <command>"', async () => {
+    const viaHelp = await inProcess(['help', 'walk']);
+    expect(viaHelp.code).toBe(0);
+    expect(viaHelp.stdout).toBe((await inProcess(['walk', '--help'])).stdout);
+  });
+
   it.each(['walk', 'replay', 'status', 'diagram', 'check'])('has --help for %s', async (command) => {
     const { code, stdout } = await inProcess([command, '--help']);
     expect(code).toBe(0);
@@ -435,6 +441,16 @@ describe('the CLI', () => {
       expect(lstatSync(link).isSymbolicLink()).toBe(true);
       expect(existsSync(target)).toBe(true);
       expect((JSON.parse(readFileSync(target, 'utf8')) as { format: string }).format).toBe('crisis-playbook/incident');
+    });
+
+    it('stops on quit or exit at the list of events, and never suggests q for a typo', async () => {
+      for (const word of ['quit', 'EXIT']) {
+        const path = file(`quit-${word}.json`);
+        const { code, stdout } = await run(['walk', '--file', path], [...assessment, 'y', word].join('\n') + '\n');
+        expect(code).toBe(0);
+        expect(stdout).toContain(`Stopped. The incident is saved in ${path}`);
+        expect(stdout).not.toContain('Did you mean q?');
+      }
     });
 
     it('prints one JSON line per recorded event with --json', async () => {

@@ -137,6 +137,8 @@ function packageVersion(): string {
 
 async function run(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `help walk` as `walk --help`.
+  if (command === 'help' && rest.length === 1 && Object.hasOwn(allowed, rest[0]!)) return run([rest[0]!, '--help']);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     out.lines(usage);
     return command === undefined ? 2 : 0;

@@ -84,12 +84,16 @@ export async function walk(options: WalkOptions): Promise<number> {
     for (;;) {
       const answer = await ask(`${prompt}${optional ? ' (Enter to skip)' : ''}`);
       if (answer === '' && optional) return undefined;
+      // `quit` and `exit` stop, as `q` does.
+      if ((choices as readonly string[]).includes('q') && /^(quit|exit)$/i.test(answer.trim())) return 'q' as T;
       const match = matchChoice(answer, choices);
       if (match.kind === 'picked') return match.value;
+      // Never "did you mean q?" for a typo: that would stop the walk.
+      const suggestions = match.kind === 'ambiguous' ? [] : match.suggestions.filter((choice) => choice !== 'q');
       if (match.kind === 'ambiguous') {
         say(style.warn(`"${answer}" could be ${either(match.candidates)}: type more of it, or its number.`));
-      } else if (match.suggestions.length > 0) {
-        say(style.warn(`There is no "${answer}". Did you mean ${either(match.suggestions)}?`));
+      } else if (suggestions.length > 0) {
+        say(style.warn(`There is no "${answer}". Did you mean ${either(suggestions)}?`));
       } else {
         say(style.warn(`Please answer with a number from 1 to ${choices.length}, or one of the names.`));
       }
