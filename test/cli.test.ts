@@ -443,6 +443,12 @@ describe('the CLI', () => {
       expect((JSON.parse(readFileSync(target, 'utf8')) as { format: string }).format).toBe('crisis-playbook/incident');
     });
 
+    it('says when the directory of --file does not exist', async () => {
+      const { code, stderr } = await run(['walk', '--file', join(dir, 'no-such-directory', 'incident.json')], 'q\n');
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^crisis-playbook: the directory ".*no-such-directory" does not exist: create it, or give a file in a directory that does\n$/);
+    });
+
     it('stops on quit or exit at the list of events, and never suggests q for a typo', async () => {
       for (const word of ['quit', 'EXIT']) {
         const path = file(`quit-${word}.json`);

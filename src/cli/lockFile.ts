@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { closeSync, linkSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -62,6 +63,7 @@ export class LockFile {
         fd = openSync(this.#path, 'wx');
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new UserError(`the directory ${quote(dirname(this.#path))} does not exist: create it, or give a file in a directory that does`);
         if (code !== 'EEXIST') throw new UserError(`cannot create the lock file ${quote(this.#path)}: ${code ?? (error as Error).message}`);
         // Holders keep the lock for one save (milliseconds): retry soon, with jitter.
         if (this.#breakIfStale()) continue;
