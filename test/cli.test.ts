@@ -443,6 +443,15 @@ describe('the CLI', () => {
       expect((JSON.parse(readFileSync(target, 'utf8')) as { format: string }).format).toBe('crisis-playbook/incident');
     });
 
+    it('records no facts.update whose every question was skipped', async () => {
+      const path = file('skipped-facts.json');
+      const { code, stdout } = await run(['walk', '--file', path], [...assessment, 'facts.update', '', '', '', '', '', '', 'q'].join('\n') + '\n');
+      expect(code).toBe(0);
+      expect(stdout).toContain('Nothing recorded: no fact was given for facts.update.');
+      const saved = JSON.parse(readFileSync(path, 'utf8')) as { snapshot: { context: { timeline: { type: string }[] } } };
+      expect(saved.snapshot.context.timeline.map((entry) => entry.type)).toEqual(['facts.update']);
+    });
+
     it('says when the directory of --file does not exist', async () => {
       const { code, stderr } = await run(['walk', '--file', join(dir, 'no-such-directory', 'incident.json')], 'q\n');
       expect(code).toBe(1);

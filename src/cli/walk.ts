@@ -249,6 +249,13 @@ export async function walk(options: WalkOptions): Promise<number> {
         const value = await askField(type, name, field);
         if (value !== undefined) event[name] = value;
       }
+      // Every fact question skipped: there is nothing to record.
+      const facts = event.facts;
+      if (payload.some(([, field]) => field.type === 'facts') && (facts === undefined || (typeof facts === 'object' && facts !== null && Object.keys(facts).length === 0))) {
+        unfinished = undefined;
+        say(style.dim(`Nothing recorded: no fact was given for ${type}.`));
+        continue;
+      }
       if (!payload.some(([name]) => name === 'note')) {
         let note = await ask('Note for the timeline? (Enter to skip)');
         while (note.length > 2000 || !isCleanText(note)) note = await ask(note.length > 2000 ? 'At most 2000 characters, please. Note?' : `${controlsInAnswer} Note?`);
