@@ -2,13 +2,15 @@
 // Computed for every refused event, so bounded: a distance is worked out only as far as a typo
 // could reach, and given up as soon as it is out of reach.
 
+import { quote } from './quote.js';
+
 let rows: [Float64Array, Float64Array, Float64Array] = [new Float64Array(128), new Float64Array(128), new Float64Array(128)];
 
 /**
  * Levenshtein distance, with a swap of two neighbouring letters counted as one edit; once it is
  * certain to be over `limit`, `limit + 1` (so that a long text costs little against a far name).
  */
-export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   // Only the cells within `limit` of the diagonal can stay within it; the others count as over.
   const over = limit + 1;
@@ -56,4 +58,17 @@ export function closest<T extends string>(typed: string, choices: readonly T[], 
     else if (distance === best && distance <= allowed) nearest.push(choice);
   }
   return best <= allowed ? nearest : [];
+}
+
+/**
+ * ` (did you mean "a" or "b"?)` for the choices nearest to `typed` (see {@link closest}, with
+ * `normal`), each written by `show` (quoted, by default); nothing when none is near.
+ */
+export function suggestion(
+  typed: string,
+  choices: readonly string[],
+  { normal, show = (choice: string) => quote(choice) }: { readonly normal?: (text: string) => string; readonly show?: (choice: string) => string } = {},
+): string {
+  const near = closest(typed, choices, normal);
+  return near.length > 0 ? ` (did you mean ${near.map(show).join(' or ')}?)` : '';
 }

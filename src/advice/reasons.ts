@@ -103,14 +103,15 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
   const conditionScope = scopeOf(argsOf(scope));
   const facts = factsRead(scope.definition, name, conditionScope);
   const spec = guardSpec(scope.definition, name);
-  const unset = Object.keys(facts).filter((key) => facts[key] === undefined);
-  // "Not recorded yet" only while a fact not recorded could still make it hold: a guard that no
-  // answer to them can make true is answered already (having seen the posts settles whether they are out of sight).
-  const unknown = unset.length > 0 && (result || couldHold(scope, name));
   const { language } = scope;
   let text: string;
   if (spec?.reason) {
-    const form = result ? spec.reason.true : unknown && spec.reason.unknown !== undefined ? spec.reason.unknown : spec.reason.false;
+    // "Not recorded yet" (for a guard that does not hold, and has words for it) only while a fact
+    // not recorded could still make it hold: a guard that no answer to them can make true is
+    // answered already (having seen the posts settles whether they are out of sight).
+    const unknown =
+      !result && spec.reason.unknown !== undefined && Object.keys(facts).some((key) => facts[key] === undefined) && couldHold(scope, name);
+    const form = result ? spec.reason.true : unknown ? spec.reason.unknown! : spec.reason.false;
     text = fillText(language.t(form), { incident: conditionScope }, language).text;
   } else if (spec) {
     text = result ? language.t(spec.description) : language.phrases.notSo(asClause(language.t(spec.description)));
@@ -126,8 +127,6 @@ export function guardReason(scope: ReasonScope, name: string, result: boolean = 
  * is tried (at most 128, the six facts' answers).
  */
 function couldHold(scope: ReasonScope, name: string): boolean {
-  // A guard that reads the event is answered by an event, not by the facts.
-  if (readsEvent(scope.definition, name)) return true;
   // Worked out once per guard, incident state and set of guards (advice asks for the same guard several times).
   let byContext = couldHoldCache.get(scope.guards);
   if (byContext === undefined) couldHoldCache.set(scope.guards, (byContext = new WeakMap()));
@@ -160,6 +159,8 @@ function guardSize(definition: PlaybookDefinition, name: string): number {
 const guardSizes = new WeakMap<PlaybookDefinition, Map<string, number>>();
 
 function tryAnswers(scope: ReasonScope, name: string): boolean {
+  // A guard that reads the event is answered by an event, not by the facts.
+  if (readsEvent(scope.definition, name)) return true;
   // Every fact not recorded, not only those the playbook's condition reads: a guard given in code
   // (`provide`) may read others.
   const unset = (Object.keys(factAnswers) as (keyof typeof factAnswers)[]).filter((key) => scope.context.facts[key] === undefined);

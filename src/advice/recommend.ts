@@ -176,10 +176,11 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
   const overdue = severe === undefined || severe.responded ? undefined : remindersIn(scope.definition, scope.context).overdue.at(-1);
   if (overdue !== undefined) {
     const level = scope.definition.severity!.levels.find((spec) => spec.id === overdue.severity);
+    const levelTitle = language.t(level?.title ?? overdue.severity);
     const within = responseTarget(scope.definition, overdue.severity);
     recommendations.push({
       title: language.phrases.overdueTitle,
-      detail: language.phrases.overdue(language.t(level?.title ?? overdue.severity), within === undefined ? '' : durationInWords(within, language), `${overdue.due.slice(0, 10)} ${overdue.due.slice(11, 16)} UTC`),
+      detail: language.phrases.overdue(levelTitle, within === undefined ? '' : durationInWords(within, language), `${overdue.due.slice(0, 10)} ${overdue.due.slice(11, 16)} UTC`),
       priority: overduePriority,
       source: { track: severityTrack, state: overdue.severity },
       // The level named is the one whose target passed; when the severity fell since (a fact
@@ -190,10 +191,7 @@ export function recommend(snapshot: AnyMachineSnapshot, options: RecommendOption
           : [
               {
                 kind: 'severity',
-                text: language.phrases.overdueSince(
-                  language.t(level?.title ?? overdue.severity),
-                  language.t(scope.definition.severity!.levels.find((spec) => spec.id === severe!.severity.level)?.title ?? severe!.severity.level),
-                ),
+                text: language.phrases.overdueSince(levelTitle, severe!.severity.title),
               },
               ...severe!.severity.because,
             ],

@@ -67,11 +67,17 @@ export function playbookNotIncident(path: string, incident = 'with --file (walk)
   return new UserError(`${quote(path)} is a playbook, not an incident file: give it with --playbook, and the incident ${incident}`);
 }
 
+/** The JSON of the playbook file `path`, refused with one clear line when it is an incident file. */
+export function readPlaybookDocument(path: string): unknown {
+  const document = readJson(path, 'playbook');
+  if (isIncidentFile(document)) throw incidentNotPlaybook(path);
+  return document;
+}
+
 export function loadPlaybook(path: string | undefined): LoadedPlaybook {
   let definition: PlaybookDefinition = defaultPlaybook;
   if (path !== undefined) {
-    const document = readJson(path, 'playbook');
-    if (isIncidentFile(document)) throw incidentNotPlaybook(path);
+    const document = readPlaybookDocument(path);
     const result = safeParsePlaybook(document);
     if (!result.success) {
       const [first, ...others] = result.error.issues;

@@ -10,7 +10,7 @@ import { quote } from '../quote.js';
 import { outcomeOf, printStatus, snapshotOf, statusOf } from './describe.js';
 import { closest } from '../suggest.js';
 import { either } from './choose.js';
-import { describeIssue, incidentNotPlaybook, isIncidentFile, isPlaybookFile, loadPlaybook, playbookNotIncident, readJson, readText, short, UserError, userErrorOf } from './io.js';
+import { describeIssue, isIncidentFile, isPlaybookFile, loadPlaybook, playbookNotIncident, readJson, readPlaybookDocument, readText, short, UserError, userErrorOf } from './io.js';
 import { style, writerFor } from './terminal.js';
 import { walk } from './walk.js';
 
@@ -197,9 +197,7 @@ async function run(argv: readonly string[]): Promise<number> {
 }
 
 function check(path: string, json: boolean): number {
-  const document = readJson(path, 'playbook');
-  if (isIncidentFile(document)) throw incidentNotPlaybook(path);
-  const result = safeParsePlaybook(document);
+  const result = safeParsePlaybook(readPlaybookDocument(path));
   if (json) {
     out.json(result.success ? { valid: true, issues: [] } : { valid: false, issues: result.error.issues });
     return result.success ? 0 : 1;

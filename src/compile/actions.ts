@@ -1,7 +1,7 @@
 import { assign } from 'xstate';
 import { parseTime } from '../isoTime.js';
 import { isProcessableTime } from '../limits.js';
-import { now, type SystemWithClock } from './clock.js';
+import { now, safeNow, type SystemWithClock } from './clock.js';
 import { ownNumber, type Deadline, type IncidentContext, type Reminder, type ThreatRecord, type TimelineEntry } from './context.js';
 import { reminderEventType } from './reminders.js';
 import { builtinActionNames, recordedEventTypes } from '../definition/builtins.js';
@@ -110,15 +110,10 @@ function isoOf(time: number): string {
  * (a timer firing after the app's clock broke) leaves the entry at `floor`, rather than putting
  * the incident in error over a time it cannot write.
  */
-function recordTime(system: SystemWithClock | undefined, floor: string | undefined): number {
-  let time: number;
-  try {
-    time = now(system);
-  } catch {
-    time = Number.NaN;
-  }
+function recordTime(system: SystemWithClock | undefined, floor: number | undefined): number {
+  const time = safeNow(system);
   if (floor === undefined) return isProcessableTime(time) ? time : Date.now();
-  return isProcessableTime(time) ? Math.max(time, timeOf(floor)) : timeOf(floor);
+  return isProcessableTime(time) ? Math.max(time, floor) : floor;
 }
 
 /**
@@ -241,12 +236,13 @@ export function createBuiltinActions(initialRung: string, windowLength: WindowLe
       const last = context.timeline.at(-1);
       const current = last === undefined ? initialRung : last.to;
       // The processing time, never earlier than the entry before or the opening (the timeline stays ordered).
-      let floor = last === undefined ? context.openedAt : last.at;
+      const since = last === undefined ? context.openedAt : last.at;
+      let floor = since === undefined ? undefined : timeOf(since);
       if (params.window !== undefined) {
         // A window runs out no earlier than its deadline, whatever the wall clock says (a clock
         // set back while the timer ran): the entry agrees with the deadline it applies.
         const due = context.deadlines.find((deadline) => deadline.window === params.window && deadline.rung === current)?.due;
-        if (due !== undefined && (floor === undefined || parseTime(due) > parseTime(floor))) floor = due;
+        if (due !== undefined) floor = Math.max(floor ?? -Infinity, parseTime(due));
       }
       const at = isoOf(recordTime(system, floor));
       const type = params.window !== undefined ? recordedEventTypes.windowElapsed : params.reminder ? reminderEventType : event.type;

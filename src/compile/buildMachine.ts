@@ -57,11 +57,8 @@ export function compileValidPlaybook<const D extends PlaybookDefinition, G exten
   const canFollowUp = ({ context }: { context: IncidentContext }, params: { readonly rung: string; readonly max: number }): boolean =>
     context.timeline.length < limits.timelineEntries && (ownNumber(context.followUps, params.rung) ?? 0) < params.max;
 
-  // Without a prototype: window names come from stored documents too (`valueOf` is no window).
-  const defaultWindows: Record<string, number> = Object.assign(
-    Object.create(null) as Record<string, number>,
-    Object.fromEntries(Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!])),
-  );
+  // Read by own keys only (`windowMsOf`): window names come from stored documents too (`valueOf` is no window).
+  const defaultWindows: Record<string, number> = Object.fromEntries(Object.entries(definition.windows).map(([name, window]) => [name, toMilliseconds(window.duration)!]));
   const delays = Object.fromEntries(
     Object.keys(definition.windows).map((name) => [
       name,

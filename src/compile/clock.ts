@@ -14,6 +14,19 @@ export function now(system?: SystemWithClock): number {
 }
 
 /**
+ * {@link now}, or `NaN` when the clock's `now()` throws or gives no number: a clock is the app's
+ * code, and may fail; callers refuse or fall back on a time that is not processable.
+ */
+export function safeNow(system?: SystemWithClock): number {
+  try {
+    const time: unknown = now(system);
+    return typeof time === 'number' ? time : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/**
  * Runs `run` with the processing time pinned to `time`, so that a pure transition stamps its
  * timeline and deadlines deterministically. Synchronous only.
  *

@@ -336,5 +336,5 @@ export function ownNumber(record: Readonly<Record<string, number>> | undefined, 
 
 /** How long `window` lasts for this incident: the length it started with, else the playbook's (`defaults`). */
 export function windowMsOf(context: IncidentContext, window: string, defaults: Readonly<Record<string, number>>): number | undefined {
-  return ownNumber(context.windows, window) ?? defaults[window];
+  return ownNumber(context.windows, window) ?? ownNumber(defaults, window);
 }

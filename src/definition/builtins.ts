@@ -48,6 +48,11 @@ export const recordedEventTypes = { windowElapsed: 'window.elapsed', reminderDue
 /** Fields every event may carry, checked by the library's own rules (when it happened, who recorded it): no payload redefines them. */
 export const metadataFields = ['at', 'by'] as const;
 
+/** Why an optional payload field cannot be named like what every JavaScript object has (`valueOf`): left out, the event would read the inherited one. */
+export function prototypeFieldMessage(field: string): string {
+  return `The optional payload field "${field}" is a name every JavaScript object has: an event without it could not be sent; choose another name`;
+}
+
 /** Why a payload cannot declare the metadata field `field`. */
 export function metadataMessage(field: string): string {
   return `The payload field "${field}" is the library's own (every event may carry "at", when it happened, and "by", who recorded it, checked by its rules); choose another name`;

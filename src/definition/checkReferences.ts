@@ -1,16 +1,16 @@
-import { builtinActionNames, builtinGuardNames, metadataFields, metadataMessage, recordedEventTypes } from './builtins.js';
+import { builtinActionNames, builtinGuardNames, metadataFields, metadataMessage, prototypeFieldMessage, recordedEventTypes } from './builtins.js';
 import { checkTexts } from './checkTexts.js';
 import { toMilliseconds } from './durations.js';
 import { type GraphRung, type GraphTransition, ladderEdges, reachable, sharedEventRecorders, sharedNode, trackEdges, unreachableEntries } from './graph.js';
 import { guardChains } from './guardChains.js';
 import type { ParsePlaybookOptions } from './parsePlaybook.js';
 import { asDurationShape, asEventType, asId, asList, asRecord, comparisonsIn, eventReadsIn, guardNamesIn } from './wellFormed.js';
-import { factAnswers } from './facts.js';
+import { factAnswers, factNames } from './facts.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
 import type { Issue } from '../errors/issues.js';
 import { definitionLimitMessages, groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
-import { closest } from '../suggest.js';
+import { suggestion } from '../suggest.js';
 
 type Path = (string | number)[];
 
@@ -85,10 +85,11 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
       const fact = comparison.path.startsWith('facts.') ? comparison.path.slice('facts.'.length) : undefined;
       if (fact !== undefined) {
         if (!Object.hasOwn(factAnswers, fact)) {
-          add('unknown_fact', [...where, 'path'], `Unknown fact ${quote(fact)}${meant(fact, factNameSet)}; the facts are ${[...factNameSet].join(', ')}`);
+          add('unknown_fact', [...where, 'path'], `Unknown fact ${quote(fact)}${meant(fact, factNameSet)}; the facts are ${factNames.join(', ')}`);
           continue;
         }
         const answers = factAnswers[fact as keyof typeof factAnswers] as readonly unknown[];
+        const { texts, written } = factValues.get(fact)!;
         for (const [key, values] of [['equals', [comparison.equals]], ['in', asList(comparison.in) ?? []]] as const) {
           if (!Object.hasOwn(comparison, key)) continue;
           values.forEach((value, index) => {
@@ -96,7 +97,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
             if (value !== null && typeof value === 'object') return;
             if (!answers.includes(value)) {
               const place = key === 'in' ? [...where, key, index] : [...where, key];
-              add('unknown_value', place, `Fact ${quote(fact)} is never ${quote(value)}${typeof value === 'string' ? meant(value, new Set(answers.filter((answer): answer is string => typeof answer === 'string'))) : ''}; it is one of ${answers.map((answer) => quote(answer)).join(', ')}`);
+              add('unknown_value', place, `Fact ${quote(fact)} is never ${quote(value)}${typeof value === 'string' ? meant(value, texts) : ''}; it is one of ${written}`);
             }
           });
         }
@@ -292,7 +293,7 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
     // An optional field left out would read the one every object has (a function), and the event be refused.
     for (const field of payload === undefined ? [] : Object.keys(payload)) {
       if (field in Object.prototype && asRecord(payload![field])?.optional === true) {
-        add('reserved_field', ['events', type, 'payload', field], `The optional payload field ${quote(field)} is a name every JavaScript object has: an event without it could not be sent; choose another name`);
+        add('reserved_field', ['events', type, 'payload', field], prototypeFieldMessage(field));
       }
     }
     // `updateFacts` merges an event's facts into the incident's: only the facts kind can hold them.
@@ -460,7 +461,15 @@ export function checkReferences(document: unknown, options: ParsePlaybookOptions
   }
 }
 
-const factNameSet: ReadonlySet<string> = new Set(Object.keys(factAnswers));
+const factNameSet: ReadonlySet<string> = new Set(factNames);
+
+/** Each fact's values: those that are text (for a suggestion), and all of them written out (for the message). */
+const factValues = new Map(
+  Object.entries(factAnswers).map(([fact, answers]) => [
+    fact,
+    { texts: new Set((answers as readonly unknown[]).filter((answer): answer is string => typeof answer === 'string')), written: answers.map((answer) => quote(answer)).join(', ') },
+  ]),
+);
 
 /** The enum values of the events' `kind` payload fields, and "other": what `threats` can hold; `undefined` when some event's kind is free text. */
 function threatKindsIn(events: Readonly<Record<string, unknown>> | undefined): ReadonlySet<string> | undefined {
@@ -664,8 +673,7 @@ function didYouMean(typed: string, names: ReadonlySet<string>, suggesting: Sugge
   if (known === undefined) suggesting.set(names, (known = { choices: [...names], left: 100 }));
   if (known.left <= 0) return '';
   known.left--;
-  const near = closest(typed, known.choices);
-  return near.length > 0 ? ` (did you mean ${near.map((name) => quote(name)).join(' or ')}?)` : '';
+  return suggestion(typed, known.choices);
 }
 
 /** What one check of a playbook has suggested so far, per set of names: the budget is each check's own. */

@@ -6,7 +6,7 @@ import type { BuildResult, InsertPosition, RungSpecOf, TransitionOf, WithRungs }
 import * as edits from './definitionEdits.js';
 import { describeError } from './readDefinition.js';
 import { quote } from '../quote.js';
-import { closest } from '../suggest.js';
+import { suggestion } from '../suggest.js';
 import { safeParsePlaybook, type ParsePlaybookOptions } from './parsePlaybook.js';
 import { PlaybookDefinitionError, type PlaybookIssueCode } from '../errors/errors.js';
 import { sortIssues } from '../errors/issues.js';
@@ -96,12 +96,10 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
     // `track.state` (setAdvice): the track or its state is what is unknown.
     if (track !== undefined) {
       const states = track.states.map((state) => state.id);
-      const near = closest(id.slice(dot + 1), states);
-      const meant = near.length > 0 ? ` (did you mean ${near.map((state) => quote(`${track.id}.${state}`)).join(' or ')}?)` : '';
+      const meant = suggestion(id.slice(dot + 1), states, { show: (state) => quote(`${track.id}.${state}`) });
       return this.#issue('unknown_state', field, `${operation}: track ${quote(track.id)} has no state ${quote(id.slice(dot + 1))}${meant}; its states are ${states.map((state) => quote(state)).join(', ')}`);
     }
-    const near = closest(id, rungs.map((rung) => rung.id));
-    const meant = near.length > 0 ? ` (did you mean ${near.map((rung) => quote(rung)).join(' or ')}?)` : '';
+    const meant = suggestion(id, rungs.map((rung) => rung.id));
     return this.#issue('unknown_rung', field, `${operation}: unknown rung ${quote(id)}${meant}; expected one of ${known}`);
   }
 
@@ -151,8 +149,7 @@ export class PlaybookBuilder<D extends PlaybookDefinition> {
       const definition = edits.withWindowDuration(this.#definition, name, duration);
       if (!definition) {
         const windows = Object.keys(this.#definition.windows);
-        const near = closest(name, windows);
-        const meant = near.length > 0 ? ` (did you mean ${near.map((each) => quote(each)).join(' or ')}?)` : '';
+        const meant = suggestion(name, windows);
         return this.#next(this.#definition, [this.#issue('unknown_window', 'name', `setWindow: unknown window ${quote(name)}${meant}; the windows are ${windows.map((each) => quote(each)).join(', ')}`)]);
       }
       return this.#next(definition);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { quote } from '../quote.js';
-import { closest } from '../suggest.js';
+import { suggestion } from '../suggest.js';
 
 /**
  * Where the angry posts can have been made: the values of `venue` in {@link IncidentFacts}.
@@ -58,12 +58,12 @@ export const factAnswers: { readonly [Fact in keyof IncidentFacts]: readonly Inc
   insiderInVenue: [true, false],
 };
 
-const factNames = Object.keys(factAnswers);
+/** The facts an incident records, by name. */
+export const factNames: readonly string[] = Object.keys(factAnswers);
 
 function unknownFacts(keys: readonly string[]): string {
   const named = keys.slice(0, 3).map((key) => {
-    const near = closest(key.toLowerCase(), factNames, (name) => name.toLowerCase());
-    return `${quote(key, 40)}${near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : ''}`;
+    return `${quote(key, 40)}${suggestion(key.toLowerCase(), factNames, { normal: (name) => name.toLowerCase() })}`;
   });
   const more = keys.length > 3 ? ` and ${keys.length - 3} more` : '';
   return `Unknown fact${keys.length === 1 ? '' : 's'} ${named.join(', ')}${more}; the facts are ${factNames.join(', ')}`;

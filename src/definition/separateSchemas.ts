@@ -1,6 +1,6 @@
 import type { Issue } from '../errors/issues.js';
 import type { PlaybookIssueCode } from '../errors/errors.js';
-import { metadataFields, metadataMessage } from './builtins.js';
+import { metadataFields, metadataMessage, prototypeFieldMessage } from './builtins.js';
 
 /** A zod object schema: `_zod` with the type "object", and a shape of zod schemas. */
 function isZodObject(value: unknown): value is { shape: Record<string, unknown> } {
@@ -47,7 +47,7 @@ export function separateEventSchemas(input: unknown): { data: unknown; issues: I
       for (const field of Object.keys(schema.shape)) {
         // An optional field left out would read the one every object has (a function).
         if (field in Object.prototype && (schema.shape[field] as { safeParse?: (value: unknown) => { success: boolean } }).safeParse?.(undefined).success === true) {
-          issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: `The optional payload field "${field}" is a name every JavaScript object has: an event without it could not be sent; choose another name` });
+          issues.push({ code: 'reserved_field', path: ['events', type, 'schema', field], message: prototypeFieldMessage(field) });
         }
       }
     }

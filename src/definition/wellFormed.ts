@@ -84,11 +84,6 @@ export function guardNamesIn(condition: unknown): string[] {
   return names;
 }
 
-/**
- * The comparisons of a condition that read the event (`event` or `event.<field>`), in order,
- * each with its place inside the condition: wrong where a condition is evaluated with no event
- * (advice, drafts, severity rules).
- */
 /** The comparisons of a condition (`{ path, equals | in | includes | atLeast }`), each with its place inside the condition. */
 export function comparisonsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly comparison: Readonly<Record<string, unknown>> & { readonly path: string } }[] {
   const found: { at: readonly (string | number)[]; comparison: Readonly<Record<string, unknown>> & { readonly path: string } }[] = [];
@@ -99,11 +94,13 @@ export function comparisonsIn(condition: unknown): { readonly at: readonly (stri
   return found;
 }
 
+/**
+ * The comparisons of a condition that read the event (`event` or `event.<field>`), in order,
+ * each with its place inside the condition: wrong where a condition is evaluated with no event
+ * (advice, drafts, severity rules).
+ */
 export function eventReadsIn(condition: unknown): { readonly at: readonly (string | number)[]; readonly path: string }[] {
-  const found: { at: readonly (string | number)[]; path: string }[] = [];
-  visitCondition(condition, (place) => {
-    const record = asRecord(place.node);
-    if (record !== undefined && typeof record.path === 'string' && (record.path === 'event' || record.path.startsWith('event.'))) found.push({ at: [...pathTo(place), 'path'], path: record.path });
-  });
-  return found;
+  return comparisonsIn(condition)
+    .filter(({ comparison }) => comparison.path === 'event' || comparison.path.startsWith('event.'))
+    .map(({ at, comparison }) => ({ at: [...at, 'path'], path: comparison.path }));
 }

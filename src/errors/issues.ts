@@ -143,7 +143,7 @@ export function fromZodIssues(
 }
 
 /** zod's message, with what arrived quoted short (or a text's length); unknown keys are listed short too. */
-function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }, text: 'quote' | 'length' = 'quote'): string {
+function zodMessage(issue: { code: string; message: string; input?: unknown; keys?: unknown }, text: 'quote' | 'length'): string {
   if (issue.code === 'unrecognized_keys' && Array.isArray(issue.keys)) {
     // The facts' own message (the fact meant, keys quoted short); any other text (zod's, in
     // whatever locale) is replaced: it lists every key in full. Never the values that came with them.

@@ -5,7 +5,7 @@ import type { EventOf } from '../definition/typesOf.js';
 import { EventValidationError, type EventIssueCode } from '../errors/errors.js';
 import { fromZodIssues, type Issue } from '../errors/issues.js';
 import { quote } from '../quote.js';
-import { closest } from '../suggest.js';
+import { suggestion } from '../suggest.js';
 
 /**
  * The non-throwing result of parsing an event: the typed event, or the error with its issues.
@@ -89,8 +89,7 @@ export function createEventParser<const D extends PlaybookDefinition>(definition
     const schema = typeof type === 'string' ? schemas.get(type) : undefined;
     if (!schema) {
       // A typo of a type (`mesage.sent`): the one meant first, then the list.
-      const near = typeof type === 'string' ? closest(type, types) : [];
-      const guess = near.length > 0 ? ` (did you mean ${near.map((name) => `"${name}"`).join(' or ')}?)` : '';
+      const guess = typeof type === 'string' ? suggestion(type, types) : '';
       return fail([
         {
           code: 'unknown_event',

@@ -110,7 +110,7 @@ export function describeConnectionError(error: unknown, connectionString?: strin
   if (code === '3D000') {
     return new PostgresStoreError('connection_failed', `PostgreSQL${target}: ${oneLine(first.message)} — check the database name of the connection string`, { cause: error });
   }
-  if (code.startsWith('08') || code === '57P01' || code === '57P03' || /Connection terminated|connection.*(closed|ended)|connection error and is not queryable|not queryable/i.test(String(first.message ?? ''))) {
+  if (code.startsWith('08') || code === '57P01' || code === '57P03' || /Connection terminated|connection.*(closed|ended)|not queryable/i.test(String(first.message ?? ''))) {
     return new PostgresStoreError('connection_failed', `Lost the connection to PostgreSQL${target}: ${oneLine(first.message) || code}`, { cause: error });
   }
   return undefined;

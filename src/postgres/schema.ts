@@ -69,6 +69,19 @@ function shorten(name: string): string {
  * The statements that create (or complete) the table and its indexes; each is idempotent. Rows
  * are updated often: pages keep 10% free so that an update can stay on its page (HOT).
  */
+/**
+ * The table's indexes: the suffix of each name, and what it indexes. No index names updated_at,
+ * which every save changes: saves that keep the indexed columns as they were can then be HOT
+ * updates, which write no index entries.
+ */
+const indexes = [
+  ['next_due_idx', '(next_due) WHERE next_due IS NOT NULL'],
+  ['open_playbook_idx', "(playbook_id, playbook_version, id) WHERE status = 'active'"],
+  ['open_rung_idx', "(rung, id) WHERE status = 'active'"],
+  ['failing_idx', '(retry_at) WHERE failures > 0'],
+  ['done_idx', "(id) WHERE status = 'done'"],
+] as const;
+
 function statements(names: TableNames): string[] {
   const { qualified, index } = names;
   return [
@@ -88,13 +101,7 @@ function statements(names: TableNames): string[] {
   failures integer NOT NULL DEFAULT 0,
   last_error text
 ) WITH (fillfactor = 90)`,
-    `CREATE INDEX IF NOT EXISTS ${index('next_due_idx')} ON ${qualified} (next_due) WHERE next_due IS NOT NULL`,
-    `CREATE INDEX IF NOT EXISTS ${index('open_playbook_idx')} ON ${qualified} (playbook_id, playbook_version, id) WHERE status = 'active'`,
-    `CREATE INDEX IF NOT EXISTS ${index('open_rung_idx')} ON ${qualified} (rung, id) WHERE status = 'active'`,
-    `CREATE INDEX IF NOT EXISTS ${index('failing_idx')} ON ${qualified} (retry_at) WHERE failures > 0`,
-    // No index names updated_at, which every save changes: saves that keep the indexed columns
-    // as they were can then be HOT updates, which write no index entries.
-    `CREATE INDEX IF NOT EXISTS ${index('done_idx')} ON ${qualified} (id) WHERE status = 'done'`,
+    ...indexes.map(([suffix, on]) => `CREATE INDEX IF NOT EXISTS ${index(suffix)} ON ${qualified} ${on}`),
     `COMMENT ON TABLE ${qualified} IS '${commentPrefix}${schemaVersion}'`,
   ];
 }
@@ -148,7 +155,7 @@ export async function migrateTable(client: { transaction<T>(run: (tx: PostgresQu
       }
       // Up to date already (every instance of a deploy migrates on start): no DDL, which would
       // queue for a lock on the table behind any open write, and every save behind it.
-      if (found === schemaVersion && (await indexCount(tx, names)) >= indexSuffixes.length) return;
+      if (found === schemaVersion && (await indexCount(tx, names)) >= indexes.length) return;
       for (const statement of statements(names)) await tx.query(statement);
     });
   } catch (error) {
@@ -156,11 +163,10 @@ export async function migrateTable(client: { transaction<T>(run: (tx: PostgresQu
   }
 }
 
-const indexSuffixes = ['next_due_idx', 'open_playbook_idx', 'open_rung_idx', 'failing_idx', 'done_idx'];
 
 /** How many of this library's indexes the table has (one may have been dropped by hand). */
 async function indexCount(db: PostgresQueryable, names: TableNames): Promise<number> {
-  const wanted = indexSuffixes.map((suffix) => names.index(suffix).slice(1, -1));
+  const wanted = indexes.map(([suffix]) => names.index(suffix).slice(1, -1));
   const { rows } = await db.query<{ count: number | string }>(`SELECT count(*) AS count FROM pg_indexes WHERE schemaname = $1 AND indexname = ANY($2::text[])`, [names.schema, wanted]);
   return Number(rows[0]?.count ?? 0);
 }

@@ -229,8 +229,11 @@ function listParameters(options: ListOptions | undefined, where: string): { limi
   return { limit, after };
 }
 
-/** Whether a string can be the id of a stored incident (text without NUL, 1 to 1,000 characters). */
-/** An id the table can hold as it is: 1 to 1000 characters, no NUL, and no half of a surrogate pair (PostgreSQL would store U+FFFD, and two ids would be one). */
+/**
+ * Whether a string can be the id of a stored incident, kept as it is: 1 to 1,000 characters (at
+ * most 2,000 bytes of UTF-8), no NUL, no half of a surrogate pair (PostgreSQL would store U+FFFD,
+ * and two ids would be one).
+ */
 const possibleId = (id: string) =>
   id.length > 0 && id.length <= 1_000 && !id.includes('\u0000') && wellFormed(id) === id && (id.length <= 500 || utf8.encode(id).length <= 2_000);
 

@@ -75,30 +75,27 @@ export interface ReadOptions {
 }
 
 /**
+ * The playbook version `id`@`version` in a runtime's registry (keyed by id, `@`, version). A
+ * playbook id has no `@` (ids are letters, digits, `-` and `_`), so the key says which is which
+ * even when the version has one; an id with an `@` (only a forged document has one) finds
+ * nothing (`acme@2026` and `1` would otherwise find the playbook `acme` of version `2026@1`).
+ */
+export function lookupIn(registry: ReadonlyMap<string, Registered>, id: string, version: string): Registered | undefined {
+  return id.includes('@') ? undefined : registry.get(`${id}@${version}`);
+}
+
+/**
  * Reads stored incidents for a runtime: JSON text or objects, refused early when far too
  * large, checked for format, signature (before any migration), shape and consistency with
  * their playbook, and migrated through the runtime's hook when old.
  */
-/**
- * The key of a playbook version in a runtime's registry: its id, `@`, its version. A playbook id
- * has no `@` (ids are letters, digits, `-` and `_`), so the key says which is which even when the
- * version has one; an id with an `@` (only a forged document has one) is no key at all, and
- * finds nothing (`acme@2026` and `1` would otherwise find the playbook `acme` of version `2026@1`).
- */
-export function registryKey(id: string, version: string): string | undefined {
-  return id.includes('@') ? undefined : `${id}@${version}`;
-}
-
 export function createEnvelopeReader(options: {
   readonly registry: ReadonlyMap<string, Registered>;
   readonly migrate?: IncidentMigration;
   readonly signer?: Signer;
 }): (input: unknown, options?: ReadOptions) => Loaded {
   const { registry, signer } = options;
-  const lookup = (id: string, version: string) => {
-    const key = registryKey(id, version);
-    return key === undefined ? undefined : registry.get(key);
-  };
+  const lookup = (id: string, version: string) => lookupIn(registry, id, version);
 
   function read(input: unknown): Record<string, unknown> {
     let document: unknown = input;

@@ -1,6 +1,6 @@
 import { Actor, type ActorOptions, type AnyMachineSnapshot, type AnyStateMachine, type EventFromLogic } from 'xstate';
 import { currentRung } from '../advice/currentRung.js';
-import { now } from '../compile/clock.js';
+import { safeNow } from '../compile/clock.js';
 import { compiledPlaybookOf, notCompiledHere, withTrustedEvent, type CompiledPlaybook } from '../compile/registry.js';
 import type { IncidentContext } from '../compile/context.js';
 import { IncidentError, incidentError, InputValidationError, type SafeResult } from '../errors/errors.js';
@@ -163,7 +163,7 @@ export class CheckedActor<M extends AnyStateMachine> extends Actor<M> {
     const event = parsed.data as EventFromLogic<M>;
     const timeline = (snapshot.context as IncidentContext).timeline;
     if (timeline.length >= limits.timelineEntries) return incidentError('timeline_full', limitMessages.timeline);
-    const time = clockTime(() => now(this.system as never));
+    const time = safeNow(this.system as never);
     if (!isProcessableTime(time)) return incidentError('invalid_time', `The clock reads ${quote(time)}; expected ${limitMessages.time}`);
     if (!this.#isIdle()) return this.#enqueue(event, snapshot);
     this.#queued = undefined;

@@ -14,7 +14,7 @@ import { groupDigits, limitMessages, limits } from '../limits.js';
 import { quote } from '../quote.js';
 import { applyDue, rearmDeadlines, snapshotOf } from './deadlines.js';
 import { decisionOf, type DecideResult, type Decision } from './decision.js';
-import { createEnvelopeReader, registryKey, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
+import { createEnvelopeReader, lookupIn, type IncidentMigration, type Loaded, type Registered } from './envelope.js';
 import { CheckedActor, type IncidentActor, type IncidentOptions } from './incidentActor.js';
 import { pureTransition } from './pureTransition.js';
 import { createSigner, type SigningOptions } from './signing.js';
@@ -167,10 +167,7 @@ export function createIncidentRuntime(options: IncidentRuntimeOptions): Incident
   };
   const signer = options.signing ? createSigner(options.signing) : undefined;
 
-  function lookup(id: string, version: string) {
-    const key = registryKey(id, version);
-    return key === undefined ? undefined : registry.get(key);
-  }
+  const lookup = (id: string, version: string) => lookupIn(registry, id, version);
   const parse = createEnvelopeReader({ registry, ...(options.migrate ? { migrate: options.migrate } : {}), ...(signer ? { signer } : {}) });
 
   /**
